@@ -1,0 +1,77 @@
+// ESLint: typescript-eslint for the code, import rules for the process boundaries of DESIGN.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import globals from 'globals';
+
+// Bare names too: `import fs from 'fs'` is as much a Node import as 'node:fs'.
+const nodeBuiltinsRegex = '^(node:.*|fs(/.*)?|path|os|child_process|http|https|net|crypto|worker_threads|url|util|stream|events)$';
+
+/** The one folder of main/ that may import electron. */
+export const ELECTRON_FOLDER = 'main/electron';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true, project: './tsconfig.json' })],
+    },
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // An import that does not resolve could slip past the boundary rules below.
+      'import-x/no-unresolved': ['error', { ignore: ['^virtual:'] }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './renderer', from: './main', message: 'the renderer talks to main only through the contract in shared/' },
+            { target: './renderer', from: './workers', message: 'the renderer talks to workers only through the contract in shared/' },
+            { target: './renderer', from: './resources', message: 'the renderer does not load backend resources' },
+            { target: './shared', from: './main', message: 'shared/ is used by both sides and must not depend on main/' },
+            { target: './shared', from: './renderer', message: 'shared/ is used by both sides and must not depend on renderer/' },
+            { target: './shared', from: './workers', message: 'shared/ must not depend on workers/' },
+            { target: './workers', from: './renderer', message: 'workers never import UI code' },
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: `only ${ELECTRON_FOLDER}/ may import electron` }] },
+      ],
+    },
+  },
+  {
+    files: [`${ELECTRON_FOLDER}/**/*.ts`],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'only main/electron/ may import electron' }],
+          patterns: [{ regex: nodeBuiltinsRegex, message: 'renderer/ and shared/ run in the browser too: no Node built-ins' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname', 'global'],
+    },
+  },
+);

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { createDispatch, type Dispatch, type Handlers } from '../api/dispatch';
+import { EventBus } from '../api/event-bus';
+import { openDatabase, schemaVersion } from '../db/open-database';
+import { prepareDataDir } from '../data-dir/prepare';
+import type { DataDirSource } from '../../shared/settings/schema';
+import { ApiFailure, type AppInfo } from '../../shared/contract';
+import type { KeyValueStore } from '../settings/key-value-store';
+import { createSettingsService, type SettingsService, type StoredSettings } from '../settings/settings-service';
+import { defaultSettings } from '../settings/defaults';
+import { createPreflightService } from '../preflight/preflight-service';
+import type { PreflightService } from '../preflight/types';
+import { appVersion } from './paths';
+
+/** The one setting that lives outside the data directory: where the data directory is. */
+export type LocationSettings = { dataDir?: string | null };
+
+export interface BackendOptions {
+  dataDir: string;
+  dataDirSource: DataDirSource;
+  /** Settings kept inside the data directory (electron-store in the app, a JSON file in Node). */
+  openSettingsStore: (dataDir: string) => KeyValueStore<StoredSettings>;
+  /** Where the chosen data directory is remembered between starts. */
+  locationStore: KeyValueStore<LocationSettings>;
+  transport: 'ipc' | 'http';
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Backend {
+  readonly dataDir: string;
+  readonly events: EventBus;
+  readonly settings: SettingsService;
+  readonly preflight: PreflightService;
+  readonly db: Database.Database;
+  readonly dispatch: Dispatch;
+  info(): AppInfo;
+  close(): void;
+}
+
+/**
+ * Builds every service for one data directory. Both the Electron main process and the
+ * headless host call this; they differ only in the stores and the transport on top.
+ */
+export function createBackend(options: BackendOptions): Backend {
+  const { dataDir } = options;
+  prepareDataDir(dataDir);
+  const db = openDatabase(path.join(dataDir, 'lightbox.db'));
+  const events = new EventBus();
+  const settings = createSettingsService(options.openSettingsStore(dataDir), defaultSettings(), (next) =>
+    events.emit('settings.changed', next),
+  );
+  let preflightRun = 0;
+  const preflight = createPreflightService({
+    db,
+    dataDir,
+    settings: () => settings.get(),
+    env: options.env ?? process.env,
+    onCheck: (check) => events.emit('preflight.progress', { runId: String(preflightRun), check }),
+  });
+
+  const info = (): AppInfo => ({
+    name: 'Lightbox',
+    version: appVersion(),
+    platform: process.platform,
+    transport: options.transport,
+    dataDir,
+    dataDirSource: options.dataDirSource,
+    configuredDataDir: options.locationStore.get('dataDir') ?? null,
+    schemaVersion: schemaVersion(db),
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => info(),
+    'settings.get': () => settings.get(),
+    'settings.defaults': () => settings.defaults(),
+    'settings.update': (patch) => settings.update(patch),
+    'settings.setDataDir': ({ path: next }) => {
+      if (next === null) options.locationStore.delete('dataDir');
+      else {
+        const resolved = path.resolve(next);
+        try {
+          prepareDataDir(resolved);
+        } catch (error) {
+          throw new ApiFailure('data_dir_unusable', (error as Error).message, 'path');
+        }
+        options.locationStore.set('dataDir', resolved);
+      }
+      return info();
+    },
+    'preflight.run': () => {
+      preflightRun += 1;
+      return preflight.run();
+    },
+    'preflight.last': () => preflight.last(),
+  };
+
+  return {
+    dataDir,
+    events,
+    settings,
+    preflight,
+    db,
+    dispatch: createDispatch(handlers),
+    info,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// Proves the lint rules that guard DESIGN.md's process boundaries actually fire.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const eslint = new ESLint({ cwd: root });
+
+async function problems(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'import-x/no-restricted-paths' || m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.ruleId === 'import-x/no-unresolved').map((m) => m.message);
+}
+
+describe('process boundaries', () => {
+  it('renderer/ may not import main/ or workers/', async () => {
+    expect(await problems('renderer/x.ts', "import { createBackend } from '../main/app/backend';\nexport const a = createBackend;\n")).toEqual([
+      expect.stringContaining('through the contract'),
+    ]);
+    expect(await problems('renderer/areas/x.ts', "import { runBlender } from '../../workers/blender/run-blender';\nexport const a = runBlender;\n")).toHaveLength(1);
+  });
+
+  it('an import that does not resolve is an error, so it cannot slip past the boundaries', async () => {
+    expect(await problems('shared/x.ts', "import { thing } from '../renderer/nowhere';\nexport const a = thing;\n")).toEqual([
+      expect.stringContaining('Unable to resolve'),
+    ]);
+  });
+
+  it('renderer/ may import shared/ and itself', async () => {
+    expect(await problems('renderer/x.ts', "import { methods } from '../shared/contract';\nexport const a = methods;\n")).toEqual([]);
+  });
+
+  it('renderer/ and shared/ may not use Node built-ins or electron', async () => {
+    expect(await problems('renderer/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+    expect(await problems('shared/x.ts', "import path from 'path';\nexport const a = path;\n")).toHaveLength(1);
+    expect(await problems('renderer/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+    expect(await problems('renderer/x.ts', 'export const a = process.env;\n')).toHaveLength(1);
+  });
+
+  it('shared/ may not import main/ or renderer/', async () => {
+    expect(await problems('shared/x.ts', "import { createDispatch } from '../main/api/dispatch';\nexport const a = createDispatch;\n")).toHaveLength(1);
+    expect(await problems('shared/x.ts', "import { thing } from '../renderer/main';\nexport const a = thing;\n")).toHaveLength(1);
+  });
+
+  it('only main/electron/ imports electron', async () => {
+    const code = "import { app } from 'electron';\nexport const a = app;\n";
+    expect(await problems('main/electron/x.ts', code)).toEqual([]);
+    expect(await problems('main/host/x.ts', code)).toEqual([expect.stringContaining('only main/electron/ may import electron')]);
+    expect(await problems('main/x.ts', code)).toHaveLength(1);
+    expect(await problems('workers/x.ts', code)).toHaveLength(1);
+  });
+});

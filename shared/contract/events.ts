@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defineEvent } from './define';
+import { SettingsSchema } from '../settings/schema';
+import { PreflightCheckSchema } from '../preflight/report';
+
+/** Every event the backend pushes to connected UIs. */
+export const events = {
+  'settings.changed': defineEvent({
+    summary: 'The effective settings after any change, from any window or transport.',
+    payload: SettingsSchema,
+  }),
+  'preflight.progress': defineEvent({
+    summary: 'One preflight check finished while a preflight run is in progress.',
+    payload: z.object({ runId: z.string(), check: PreflightCheckSchema }),
+  }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}

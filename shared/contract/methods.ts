@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { defineMethod } from './define';
+import { DataDirSourceSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
+import { PreflightReportSchema } from '../preflight/report';
+
+const NoInput = z.object({}).strict();
+
+export const AppInfoSchema = z.object({
+  name: z.literal('Lightbox'),
+  version: z.string(),
+  platform: z.string(),
+  transport: z.enum(['ipc', 'http']),
+  dataDir: z.string(),
+  dataDirSource: DataDirSourceSchema,
+  /** The data directory saved as a setting; takes effect at the next start. */
+  configuredDataDir: z.string().nullable(),
+  schemaVersion: z.number().int(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const DataDirChangeSchema = z.object({
+  path: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(4096)
+    .refine((p) => !p.includes('\0'), 'must not contain NUL bytes')
+    .nullable(),
+});
+
+/**
+ * Every method between UI and backend. Both transports (Electron IPC and the headless host)
+ * carry exactly this table; nothing else crosses the boundary.
+ */
+export const methods = {
+  'app.info': defineMethod({
+    summary: 'Version, transport and data directory of the running backend.',
+    input: NoInput,
+    output: AppInfoSchema,
+  }),
+  'settings.get': defineMethod({
+    summary: 'The effective settings: stored values over the backend defaults for this machine.',
+    input: NoInput,
+    output: SettingsSchema,
+  }),
+  'settings.defaults': defineMethod({
+    summary: 'The backend defaults for this machine, for showing beside each setting.',
+    input: NoInput,
+    output: SettingsSchema,
+  }),
+  'settings.update': defineMethod({
+    summary: 'Change some settings; answers the effective settings after the change.',
+    input: SettingsPatchSchema,
+    output: SettingsSchema,
+  }),
+  'settings.setDataDir': defineMethod({
+    summary: 'Save the data directory used from the next start (null returns to the default).',
+    input: DataDirChangeSchema,
+    output: AppInfoSchema,
+  }),
+  'preflight.run': defineMethod({
+    summary: 'Check Blender (version, engines that render headless), ffmpeg, disk and the data directory.',
+    input: NoInput,
+    output: PreflightReportSchema,
+  }),
+  'preflight.last': defineMethod({
+    summary: 'The most recent preflight report, or null when none has run in this data directory.',
+    input: NoInput,
+    output: PreflightReportSchema.nullable(),
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}

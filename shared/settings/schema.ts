@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * User settings, stored per data directory. Fields are optional: an absent value means
+ * "use the backend's default", which the backend computes for this machine.
+ */
+export const FarmSettingsSchema = z
+  .object({
+    /** Blender processes running at once. */
+    concurrency: z.number().int().min(1).max(64),
+    /** Render threads per Blender process; 0 lets Blender use every core. */
+    threadsPerBlender: z.number().int().min(0).max(256),
+    /** Warm keeps Blender resident between jobs; cold starts one per job. */
+    mode: z.enum(['warm', 'cold']),
+  })
+  .strict();
+
+const executablePath = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty; use null to detect automatically')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL bytes');
+
+export const SettingsSchema = z
+  .object({
+    /** Blender executable; null detects it from BLENDER_PATH, then PATH. */
+    blenderPath: executablePath.nullable(),
+    /** ffmpeg executable; null detects it from FFMPEG_PATH, then PATH. */
+    ffmpegPath: executablePath.nullable(),
+    farm: FarmSettingsSchema,
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** What a caller may change: any subset, nested objects merged field by field. */
+export const SettingsPatchSchema = z
+  .object({
+    blenderPath: executablePath.nullable().optional(),
+    ffmpegPath: executablePath.nullable().optional(),
+    farm: FarmSettingsSchema.partial().strict().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const DataDirSourceSchema = z.enum(['flag', 'env', 'setting', 'default']);
+export type DataDirSource = z.infer<typeof DataDirSourceSchema>;
