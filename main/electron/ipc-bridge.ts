@@ -3,22 +3,22 @@ import { ErrorCodes, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from
 import type { Dispatch } from '../api/dispatch';
 import type { EventBus } from '../api/event-bus';
 import { APP_ORIGIN } from './renderer-protocol';
+import { isTrustedSender } from './bridge';
 
 /**
  * Carries the contract over IPC. Only calls from our own window's top frame, loaded from the
  * app origin, are answered; payloads are validated by the same dispatch as the headless host.
  */
 export function bridgeIpc(window: BrowserWindow, dispatch: Dispatch, events: EventBus): () => void {
-  const trusted = (event: IpcMainInvokeEvent): boolean => {
-    const frame = event.senderFrame;
-    if (!frame || event.sender !== window.webContents) return false;
-    if (frame !== window.webContents.mainFrame) return false;
-    try {
-      return new URL(frame.url).origin === APP_ORIGIN;
-    } catch {
-      return false;
-    }
-  };
+  const trusted = (event: IpcMainInvokeEvent): boolean =>
+    isTrustedSender(
+      {
+        isOurWindow: !window.isDestroyed() && event.sender === window.webContents,
+        isMainFrame: event.senderFrame !== null && event.senderFrame === window.webContents.mainFrame,
+        frameUrl: event.senderFrame?.url ?? null,
+      },
+      APP_ORIGIN,
+    );
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown): Promise<CallResult> => {
     if (!trusted(event)) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, session, shell } from 'electron';
 import { APP_ORIGIN } from './renderer-protocol';
+import { originOf } from './bridge';
 
 /** The one app window, hardened: isolated, sandboxed, no navigation away, no new windows. */
 export function createMainWindow(): BrowserWindow {
@@ -28,10 +29,10 @@ export function createMainWindow(): BrowserWindow {
 
   const contents = window.webContents;
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    if (originOf(url) !== APP_ORIGIN) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    if (originOf(url) !== APP_ORIGIN) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
