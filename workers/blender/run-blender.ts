@@ -1,4 +1,4 @@
-import { runProcess, SpawnError, type RunProcessResult } from './run-process';
+import { runProcess, SpawnError, type RunProcessOptions, type RunProcessResult } from './run-process';
 
 export { SpawnError } from './run-process';
 
@@ -8,7 +8,7 @@ export { SpawnError } from './run-process';
  */
 export const HARDENED_BLENDER_FLAGS = ['-b', '--factory-startup', '-noaudio', '--disable-autoexec'] as const;
 
-export interface RunBlenderOptions {
+export interface RunBlenderOptions extends RunProcessOptions {
   binary: string;
   /** Python file run after startup; its failure makes Blender exit with code 1. */
   pythonScript?: string;
@@ -19,15 +19,6 @@ export interface RunBlenderOptions {
    * handles arguments in order, so a .blend file here is loaded before the script runs.
    */
   extraArgs?: string[];
-  timeoutMs: number;
-  /** Full environment for Blender; defaults to this process's environment. */
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Aborting kills Blender's whole process group, like a timeout. */
-  signal?: AbortSignal;
-  /** Bytes of stdout and of stderr kept (the newest); default 1 MiB each. */
-  maxOutputBytes?: number;
-  onSpawn?: (pid: number) => void;
 }
 
 export type RunBlenderResult = RunProcessResult;
@@ -47,14 +38,8 @@ export function blenderArgs(options: Pick<RunBlenderOptions, 'pythonScript' | 's
  * timeout); rejects only with SpawnError when the binary cannot be started at all.
  */
 export function runBlender(options: RunBlenderOptions): Promise<RunBlenderResult> {
-  return runProcess(options.binary, blenderArgs(options), {
-    timeoutMs: options.timeoutMs,
-    env: options.env,
-    cwd: options.cwd,
-    signal: options.signal,
-    maxOutputBytes: options.maxOutputBytes,
-    onSpawn: options.onSpawn,
-  });
+  const { binary, pythonScript: _script, scriptArgs: _args, extraArgs: _extra, ...processOptions } = options;
+  return runProcess(binary, blenderArgs(options), processOptions);
 }
 
 export interface BlenderVersionInfo {
