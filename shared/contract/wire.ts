@@ -13,7 +13,8 @@ export const WsClientMessageSchema = z.object({
 });
 export type WsClientMessage = z.infer<typeof WsClientMessageSchema>;
 
-export const WsServerMessageSchema = z.discriminatedUnion('type', [
+// A plain union: two variants share type "result" (told apart by ok), which a discriminated union refuses.
+export const WsServerMessageSchema = z.union([
   z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(true), result: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().nullable(), ok: z.literal(false), error: ApiErrorSchema }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),

@@ -1,0 +1,27 @@
+import { Navigate, createHashRouter } from 'react-router';
+import { PlaceholderPage } from '../areas/placeholder/PlaceholderPage';
+import { PreflightPage } from '../areas/preflight/PreflightPage';
+import { SettingsPage } from '../areas/settings/SettingsPage';
+import { WORK_AREAS } from '../shell/areas';
+import { Layout } from '../shell/Layout';
+import { NotFoundPage } from '../shell/NotFoundPage';
+
+/**
+ * Hash routing: the renderer is loaded from disk by Electron and from "/" by the headless host,
+ * neither of which can serve deep paths. A data router is used for useBlocker (unsaved changes).
+ */
+export function createAppRouter() {
+  return createHashRouter([
+    {
+      path: '/',
+      element: <Layout />,
+      children: [
+        { index: true, element: <Navigate to="/preflight" replace /> },
+        { path: 'preflight', element: <PreflightPage /> },
+        { path: 'settings', element: <SettingsPage /> },
+        ...WORK_AREAS.map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,87 @@
+import { useId } from 'react';
+import type { PreflightReport } from '../../../shared/preflight/report';
+import { Heading, deeper, type HeadingLevel } from '../../ui/Heading';
+import { CheckTable } from './CheckTable';
+import { YesNo } from './CheckStatusTag';
+import { EngineTable } from './EngineTable';
+import { formatBytes, formatDuration, formatTime, sourceText } from './format';
+
+/** The full preflight report; reused on the Settings page after a re-check. */
+export function PreflightReportView({ report, level = 2 }: { report: PreflightReport; level?: HeadingLevel }) {
+  const headingId = useId();
+  const sub = deeper(level);
+  const { blender, ffmpeg, disk, dataDir } = report;
+  return (
+    <section className="report" aria-labelledby={headingId}>
+      <Heading level={level} id={headingId}>
+        Preflight report
+      </Heading>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={`tag tag-lg ${report.ok ? 'tag-ok' : 'tag-fail'}`}>{report.ok ? 'Ready' : 'Not ready'}</span>
+        </dd>
+        <dt>Checked</dt>
+        <dd>
+          {formatTime(report.startedAt)} (took {formatDuration(report.durationMs)})
+        </dd>
+      </dl>
+
+      <div className="report-columns">
+        <div>
+          <Heading level={sub}>Blender</Heading>
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd>{blender.version ? `Blender ${blender.version}` : 'not found'}</dd>
+            <dt>Path</dt>
+            <dd>{blender.path ? <code>{blender.path}</code> : 'none'}</dd>
+            <dt>Source</dt>
+            <dd>{sourceText(blender.source, 'BLENDER_PATH')}</dd>
+          </dl>
+        </div>
+        <div>
+          <Heading level={sub}>ffmpeg</Heading>
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd>{ffmpeg.version ?? 'not found'}</dd>
+            <dt>Path</dt>
+            <dd>{ffmpeg.path ? <code>{ffmpeg.path}</code> : 'none'}</dd>
+            <dt>Source</dt>
+            <dd>{sourceText(ffmpeg.source, 'FFMPEG_PATH')}</dd>
+            <dt>H.264 encoder</dt>
+            <dd>
+              <YesNo value={ffmpeg.encoders.h264} />
+            </dd>
+            <dt>VP9 encoder</dt>
+            <dd>
+              <YesNo value={ffmpeg.encoders.vp9} />
+            </dd>
+          </dl>
+        </div>
+        <div>
+          <Heading level={sub}>Storage</Heading>
+          <dl className="facts">
+            <dt>Free disk</dt>
+            <dd>
+              {formatBytes(disk.freeBytes)} free of {formatBytes(disk.totalBytes)}
+            </dd>
+            <dt>Disk checked at</dt>
+            <dd>
+              <code>{disk.path}</code>
+            </dd>
+            <dt>Data directory</dt>
+            <dd>
+              <code>{dataDir.path}</code> ({dataDir.writable ? 'writable' : 'not writable'})
+            </dd>
+          </dl>
+        </div>
+      </div>
+
+      <Heading level={sub}>Engines</Heading>
+      <EngineTable engines={blender.engines} />
+
+      <Heading level={sub}>Checks</Heading>
+      <CheckTable checks={report.checks} label="Preflight checks" />
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'react';
+import { Outlet, useLocation } from 'react-router';
+import { ConnectionBanner } from './ConnectionStatus';
+import { Sidebar } from './Sidebar';
+import { StatusFooter } from './StatusFooter';
+
+export function Layout() {
+  const { pathname } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  // After in-app navigation, move focus to the new page's heading so keyboard and screen-reader
+  // users land on the content instead of staying on the clicked link.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [pathname]);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className="workspace">
+        <ConnectionBanner />
+        <main className="page" ref={mainRef}>
+          <Outlet />
+        </main>
+        <StatusFooter />
+      </div>
+    </div>
+  );
+}
