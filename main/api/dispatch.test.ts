@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiFailure } from '../../shared/contract';
+import { ApiFailure, methods } from '../../shared/contract';
 import { createDispatch, type Handlers } from './dispatch';
 import { defaultSettings } from '../settings/defaults';
 
@@ -8,7 +8,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const fail = () => {
     throw new Error('not used in this test');
   };
+  const unused = Object.fromEntries(Object.keys(methods).map((m) => [m, fail])) as unknown as Handlers;
   return {
+    ...unused,
     'app.info': fail,
     'settings.get': () => settings,
     'settings.defaults': () => settings,

@@ -21,6 +21,9 @@ export type Handler<M extends MethodName> = (
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 
+/** The handlers one capability contributes; the backend joins every group into Handlers. */
+export type HandlerGroup<K extends MethodName> = { [M in K]: Handler<M> };
+
 export type Dispatch = (method: string, input: unknown, ctx: CallContext) => Promise<CallResult>;
 
 export interface DispatchOptions {

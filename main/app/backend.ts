@@ -12,6 +12,13 @@ import { defaultSettings } from '../settings/defaults';
 import { createPreflightService } from '../preflight/preflight-service';
 import type { PreflightService } from '../preflight/types';
 import { appVersion } from './paths';
+import { createNodeRegistry, type NodeRegistry } from '../nodes/registry';
+import { nodeHandlers } from '../nodes/handlers';
+import { createWorkflowStore } from '../workflows/workflow-store';
+import { workflowHandlers } from '../workflows/handlers';
+import type { WorkflowStore } from '../workflows/types';
+import { createLegacyService, type LegacyService } from '../legacy/legacy-service';
+import { legacyHandlers } from '../legacy/handlers';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -33,6 +40,9 @@ export interface Backend {
   readonly settings: SettingsService;
   readonly preflight: PreflightService;
   readonly db: Database.Database;
+  readonly nodes: NodeRegistry;
+  readonly workflows: WorkflowStore;
+  readonly legacy: LegacyService;
   readonly dispatch: Dispatch;
   info(): AppInfo;
   close(): void;
@@ -58,6 +68,10 @@ export function createBackend(options: BackendOptions): Backend {
     env: options.env ?? process.env,
     onCheck: (check) => events.emit('preflight.progress', { runId: String(preflightRun), check }),
   });
+
+  const nodes = createNodeRegistry();
+  const workflows = createWorkflowStore(db, nodes);
+  const legacy = createLegacyService(db, workflows, nodes);
 
   const info = (): AppInfo => ({
     name: 'Lightbox',
@@ -93,6 +107,9 @@ export function createBackend(options: BackendOptions): Backend {
       return preflight.run();
     },
     'preflight.last': () => preflight.last(),
+    ...nodeHandlers(nodes),
+    ...workflowHandlers(workflows),
+    ...legacyHandlers(legacy),
   };
 
   return {
@@ -101,6 +118,9 @@ export function createBackend(options: BackendOptions): Backend {
     settings,
     preflight,
     db,
+    nodes,
+    workflows,
+    legacy,
     dispatch: createDispatch(handlers),
     info,
     close: () => db.close(),

@@ -38,9 +38,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    const verb = topic ? verbs.find((v) => v.name === topic) : undefined;
+    const topicName = rest.join(' ');
+    const verb = topic ? verbs.find((v) => v.name === topicName) : undefined;
     if (topic && !verb) {
-      io.stderr(`lightbox: unknown verb "${topic}"\n\n${mainHelp()}`);
+      io.stderr(`lightbox: unknown verb "${topicName}"\n\n${mainHelp()}`);
       return EXIT_USAGE;
     }
     io.stdout(verb ? verbHelp(verb) : mainHelp());
@@ -50,15 +51,29 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${appVersion()}\n`);
     return EXIT_OK;
   }
-  const verb = verbs.find((v) => v.name === first);
+  // Verbs may have two words ("legacy import"): the longest name that prefixes argv wins.
+  const verb = [...verbs]
+    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
+    .find((v) => v.name.split(' ').every((word, i) => argv[i] === word));
   if (!verb) {
+    const group = verbs.filter((v) => v.name.startsWith(`${first} `));
+    if (group.length > 0) {
+      const asked = rest[0] === '--help' || rest[0] === '-h';
+      const unknown = rest[0] && !asked ? `lightbox: unknown verb "${first} ${rest[0]}"\n\n` : '';
+      const list = group.map((v) => `  ${v.name}  ${v.summary}`).join('\n');
+      const text = `${unknown}Usage: lightbox ${first} <verb>\n\nVerbs:\n${list}\n`;
+      if (asked) io.stdout(text);
+      else io.stderr(text);
+      return asked ? EXIT_OK : EXIT_USAGE;
+    }
     io.stderr(`lightbox: unknown verb "${first}"\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
+  const verbArgs = argv.slice(verb.name.split(' ').length);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: verbArgs,
       options: { ...verb.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,

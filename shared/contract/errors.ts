@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProblemSchema, type Problem } from '../workflow/problems';
 
 /** Every failure crosses the contract as data, never as a stack trace. */
 export const ApiErrorSchema = z.object({
@@ -8,6 +9,8 @@ export const ApiErrorSchema = z.object({
   path: z.string(),
   /** All problems when there were several; the first is repeated in code/message/path. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Workflow validation findings, when a save or dispatch was refused because of them. */
+  problems: z.array(ProblemSchema).optional(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
@@ -24,14 +27,16 @@ export const ErrorCodes = {
 export class ApiFailure extends Error {
   readonly code: string;
   readonly path: string;
-  constructor(code: string, message: string, path = '') {
+  readonly problems: Problem[] | undefined;
+  constructor(code: string, message: string, path = '', problems?: Problem[]) {
     super(message);
     this.name = 'ApiFailure';
     this.code = code;
     this.path = path;
+    this.problems = problems;
   }
   toData(): ApiError {
-    return { code: this.code, message: this.message, path: this.path };
+    return { code: this.code, message: this.message, path: this.path, ...(this.problems ? { problems: this.problems } : {}) };
   }
 }
 

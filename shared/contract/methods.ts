@@ -2,6 +2,19 @@ import { z } from 'zod';
 import { defineMethod } from './define';
 import { DataDirSourceSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
 import { PreflightReportSchema } from '../preflight/report';
+import { NodeDefinitionSchema } from '../nodes/definition';
+import { WorkflowDocumentSchema, IdSchema } from '../workflow/document';
+import {
+  WorkflowRevisionSchema,
+  WorkflowSummarySchema,
+  WorkflowsGetInput,
+  WorkflowsListInput,
+  WorkflowsSaveInput,
+  WorkflowsSaveOutput,
+  WorkflowsValidateInput,
+  WorkflowsValidateOutput,
+} from '../workflow/api';
+import { LegacyImportInput, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../legacy/api';
 
 const NoInput = z.object({}).strict();
 
@@ -67,6 +80,51 @@ export const methods = {
     summary: 'The most recent preflight report, or null when none has run in this data directory.',
     input: NoInput,
     output: PreflightReportSchema.nullable(),
+  }),
+  'nodes.list': defineMethod({
+    summary: 'Every node type: ports, families, settings JSON Schema, defaults, and executor or disabled reason.',
+    input: NoInput,
+    output: z.object({ nodes: z.array(NodeDefinitionSchema) }),
+  }),
+  'workflows.list': defineMethod({
+    summary: 'Saved workflows, newest first; search matches name and id.',
+    input: WorkflowsListInput,
+    output: z.object({ workflows: z.array(WorkflowSummarySchema) }),
+  }),
+  'workflows.get': defineMethod({
+    summary: 'A workflow document exactly as saved: the current revision, or the one asked for.',
+    input: WorkflowsGetInput,
+    output: WorkflowDocumentSchema,
+  }),
+  'workflows.save': defineMethod({
+    summary: 'Save a canonical document as a new revision; an invalid one is refused with every problem.',
+    input: WorkflowsSaveInput,
+    output: WorkflowsSaveOutput,
+  }),
+  'workflows.validate': defineMethod({
+    summary: 'Every problem of a document at once, for saving or for dispatching.',
+    input: WorkflowsValidateInput,
+    output: WorkflowsValidateOutput,
+  }),
+  'workflows.delete': defineMethod({
+    summary: 'Delete a workflow; its revisions are kept.',
+    input: z.object({ id: IdSchema }).strict(),
+    output: z.object({ id: z.string(), deletedAt: z.string() }),
+  }),
+  'workflows.revisions': defineMethod({
+    summary: 'The revision history of a workflow, newest first.',
+    input: z.object({ id: IdSchema }).strict(),
+    output: z.object({ revisions: z.array(WorkflowRevisionSchema) }),
+  }),
+  'legacy.import': defineMethod({
+    summary: 'Import legacy render presets and preset workflows (all or nothing), kept dispatchable as they are.',
+    input: LegacyImportInput,
+    output: LegacyImportOutput,
+  }),
+  'legacy.migrate': defineMethod({
+    summary: 'Migrate legacy documents to canonical workflows and invocation profiles; verify losslessness.',
+    input: LegacyMigrateInput,
+    output: LegacyMigrateOutput,
   }),
 } as const;
 

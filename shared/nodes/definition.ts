@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { FamilySchema } from '../workflow/document';
+import { PortSpecSchema } from './ports';
+import { NODE_CATEGORIES } from './specs';
+
+/** A node type as the backend serves it (nodes.list, `lightbox nodes --json`). */
+export const NodeDefinitionSchema = z.object({
+  type: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  category: z.enum(NODE_CATEGORIES),
+  families: z.array(FamilySchema),
+  inputs: z.array(PortSpecSchema),
+  outputs: z.array(PortSpecSchema),
+  /** JSON Schema (draft 2020-12) of the settings, defaults included. */
+  settingsSchema: z.record(z.string(), z.unknown()),
+  /** The settings a new node gets; they validate against settingsSchema. */
+  defaults: z.record(z.string(), z.unknown()),
+  isOutput: z.boolean(),
+  legacyService: z.string().optional(),
+  executable: z.boolean(),
+  /** Why the node cannot run yet; present exactly when executable is false. */
+  disabledReason: z.string().optional(),
+  /** Older versions whose settings are upgraded to this one on load. */
+  upgradesFrom: z.array(z.number().int()),
+});
+export type NodeDefinition = z.infer<typeof NodeDefinitionSchema>;

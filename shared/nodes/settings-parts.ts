@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { isMaterialKey, MATERIAL_KEYS } from '../materials/library';
+
+/**
+ * Building blocks of node settings. Every field has a default, so `{}` parses to the node's
+ * defaults and a node stores only what was set on it. Unknown keys are refused by name.
+ * Names and defaults follow the legacy render-preset format (../legacy/FORMAT.md).
+ */
+const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+export const RendererSettings = obj({
+  engine: z.enum(['cycles', 'eevee', 'workbench']).default('cycles'),
+  samples: z.number().int().min(1).max(4096).default(64),
+  seed: z.number().int().min(0).default(0),
+  denoise: z.boolean().default(false),
+  threads: z.number().int().min(0).default(0),
+});
+
+export const ResolutionSettings = obj({
+  width: z.number().int().min(16).max(8192).default(1920),
+  height: z.number().int().min(16).max(8192).default(1080),
+  percentage: z.number().int().min(1).max(100).default(100),
+});
+
+export const CameraSettings = obj({
+  angle: z.enum(['front', 'side', 'top', 'three_quarter', 'iso']).default('three_quarter'),
+  azimuth_deg: z.number().finite().optional(),
+  elevation_deg: z.number().finite().optional(),
+  focal_length_mm: z.number().min(8).max(300).default(50),
+  fit_margin: z.number().min(0).max(1).default(0.1),
+});
+
+export const LightingSetting = z.enum(['studio_soft', 'studio_hard', 'outdoor', 'none']).default('studio_soft');
+
+export const BackgroundSettings = obj({
+  mode: z.enum(['color', 'transparent']).default('color'),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb')
+    .default('#ffffff'),
+});
+
+export const OutputSettings = obj({
+  format: z.enum(['png', 'jpeg', 'webp', 'exr']).default('png'),
+  quality: z.number().int().min(1).max(100).default(90),
+  color_depth: z.union([z.literal(8), z.literal(16)]).default(8),
+  filename: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((t) => !/[\\/]|\.\./.test(t), 'must be a file name template without / \\ or ..')
+    .default('{order}_{line}_{preset}'),
+});
+
+export const TurntableSettings = obj({
+  frames: z.number().int().min(2).max(720).default(36),
+  fps: z.number().int().min(1).max(120).default(24),
+  degrees: z.number().finite().default(360),
+});
+
+/** A library sub-folder: relative, no `..`, never escaping the media library. */
+export const LibraryFolder = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((f) => !f.startsWith('/') && !f.split(/[\\/]/).includes('..') && !f.includes('\\') && !f.includes('\0'), 'must be a relative folder inside the library (no leading /, no ..)');
+
+export const PublishSettings = obj({
+  /** Media asset kind; absent means the artifact's own kind (render_still, render_turntable, scene_blend). */
+  kind: z.string().min(1).max(64).optional(),
+  folder: LibraryFolder.default('renders'),
+  /** Turntables: also publish the frame sequence. */
+  keep_frames: z.boolean().default(false),
+});
+
+export const MaterialKey = z.string().refine(isMaterialKey, {
+  error: (issue) => `unknown material "${String(issue.input)}"; known materials: ${MATERIAL_KEYS.join(', ')}`,
+});
+
+export const NotifyChannel = z.enum(['desktop', 'webhook']);
