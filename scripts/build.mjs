@@ -3,10 +3,11 @@
 // then the renderer with Vite. esbuild is chosen for speed and because it bundles TypeScript
 // without emitting declaration noise; type checking is `npm run typecheck`'s job.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2]; // "node" to skip the renderer
@@ -40,6 +41,24 @@ await Promise.all([
     : Promise.resolve(),
 ]);
 console.log(`built main, preload, cli${workerEntries.length ? `, ${workerEntries.length} worker(s)` : ''}`);
+
+// JSON Schemas (workflow document, node types) from the zod schemas the app itself uses:
+// bundled self-contained to a temp module, imported, written to dist/schema/.
+{
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lightbox-schemas-'));
+  try {
+    const bundle = path.join(tmp, 'write-schemas.mjs');
+    await build({ ...node, packages: undefined, sourcemap: false, format: 'esm', entryPoints: ['scripts/write-schemas.ts'], outfile: bundle });
+    const { schemaFiles } = await import(pathToFileURL(bundle).href);
+    rmSync(out('schema'), { recursive: true, force: true });
+    mkdirSync(out('schema'), { recursive: true });
+    const files = schemaFiles();
+    for (const [name, content] of Object.entries(files)) writeFileSync(out(path.join('schema', name)), `${JSON.stringify(content, null, 2)}\n`);
+    console.log(`wrote ${Object.keys(files).join(', ')} to dist/schema`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 if (only !== 'node') {
   const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

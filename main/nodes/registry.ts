@@ -50,8 +50,10 @@ export function createNodeRegistry(
   const byType = new Map<string, NodeSpec>();
   for (const spec of specs) {
     if (byType.has(spec.type)) throw new Error(`node type ${spec.type} is registered twice`);
+    // zod does not check .default() values against their own rules, so parse the result again.
     const defaults = spec.settings.safeParse({});
-    if (!defaults.success) throw new Error(`node type ${spec.type}: its defaults do not validate: ${defaults.error.message}`);
+    const recheck = defaults.success ? spec.settings.safeParse(defaults.data) : defaults;
+    if (!recheck.success) throw new Error(`node type ${spec.type}: its defaults do not validate: ${recheck.error.message}`);
     if (!runtimes[spec.type]) throw new Error(`node type ${spec.type} has neither an executor nor a disabled reason`);
     byType.set(spec.type, spec);
   }

@@ -18,7 +18,18 @@ export const IdSchema = z
   .max(128, 'must be at most 128 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and use only letters, digits, _ . : -');
 
-const JsonObject = z.record(z.string(), z.unknown());
+/**
+ * A free-form JSON object. zod's record silently drops an own "__proto__" key (JSON.parse makes
+ * one), which would lose data without a word: refuse it by name instead.
+ */
+const JsonObject = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: 'the key "__proto__" is not allowed', path: ['__proto__'] });
+    }
+  })
+  .pipe(z.record(z.string(), z.unknown()));
 
 export const NodeSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DEFAULT_EXECUTION_MODE, WORKFLOW_SCHEMA_VERSION, WorkflowDocumentSchema, type WorkflowDocument } from './document';
 
 /** One step of the document migrator: from `from` to `from + 1`. */
