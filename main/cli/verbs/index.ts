@@ -2,6 +2,9 @@ import type { Verb } from '../verb';
 import { preflightVerb } from './preflight';
 import { serveVerb } from './serve';
 import { nodesVerb } from './nodes';
+import { workflowValidateVerb } from './workflow-validate';
+import { legacyImportVerb } from './legacy-import';
+import { legacyMigrateVerb } from './legacy-migrate';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb];

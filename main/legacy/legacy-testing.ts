@@ -1,0 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The clone's root; ../shared sits beside it (in CI too). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const examplesDir = path.resolve(repoRoot, '..', 'shared', 'legacy', 'examples');
+
+/** Every example document as the CLI and the contract hand them over. */
+export function exampleDocuments(): { fileName: string; text: string }[] {
+  return fs
+    .readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ fileName: f, text: fs.readFileSync(path.join(examplesDir, f), 'utf8') }));
+}
