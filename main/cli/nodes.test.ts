@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
-import type { CliIO } from './verb';
 import { createNodeRegistry } from '../nodes/registry';
+import { captureCli } from '../testing/cli-capture';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, stopSignal: new Promise(() => {}) };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureCli;
 
 describe('lightbox nodes', () => {
   it('--json prints the registry definitions as {nodes}, exit 0', async () => {

@@ -3,15 +3,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 import { verbs } from './verbs';
-import type { CliIO } from './verb';
 import { makeTempDir } from '../testing/temp-dir';
+import { captureCli } from '../testing/cli-capture';
 
-function capture(env: NodeJS.ProcessEnv = {}, stop: Promise<string> = new Promise(() => {})) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, stopSignal: stop };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureCli;
 
 describe('lightbox CLI', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -2,16 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli';
-import type { CliIO } from '../verb';
 import { makeTempDir } from '../../testing/temp-dir';
 import { examplesDir } from '../../legacy/legacy-testing';
+import { captureCli } from '../../testing/cli-capture';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, stopSignal: new Promise(() => {}) };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureCli;
 
 describe('lightbox legacy import / migrate', () => {
   let tmp: ReturnType<typeof makeTempDir>;
