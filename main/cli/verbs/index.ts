@@ -5,6 +5,7 @@ import { nodesVerb } from './nodes';
 import { workflowValidateVerb } from './workflow-validate';
 import { legacyImportVerb } from './legacy-import';
 import { legacyMigrateVerb } from './legacy-migrate';
+import { cadIngestVerb } from './cad-ingest';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb];
