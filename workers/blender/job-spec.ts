@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { resourcesDir } from '../../main/app/paths';
 import { MATERIALS, type MaterialKey } from '../../shared/materials/library';
 import { BackgroundSettings, CameraSettings, LightingSetting, OutputSettings, RendererSettings, ResolutionSettings, TurntableSettings } from '../../shared/nodes/settings-parts';
 
@@ -145,7 +146,7 @@ export function parseJob(job: BlenderJobInput): BlenderJob {
   return BlenderJob.parse(job);
 }
 
-/** Where the Blender-side scripts live when running from the source tree. */
+/** Where the Blender-side scripts live: from the sources, the bundled dist/ (main or a worker) or a packaged app. */
 export function defaultScriptsDir(): string {
-  return fileURLToPath(new URL('../../resources/blender/', import.meta.url));
+  return path.join(resourcesDir(), 'blender');
 }
