@@ -19,6 +19,8 @@ import { workflowHandlers } from '../workflows/handlers';
 import type { WorkflowStore } from '../workflows/types';
 import { createLegacyService, type LegacyService } from '../legacy/legacy-service';
 import { legacyHandlers } from '../legacy/handlers';
+import { createFarmService, type FarmService } from '../farm/farm-service';
+import { farmHandlers } from '../farm/handlers';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -43,9 +45,15 @@ export interface Backend {
   readonly nodes: NodeRegistry;
   readonly workflows: WorkflowStore;
   readonly legacy: LegacyService;
+  /** The render farm, started on first use (farm.get()). */
+  readonly farm: FarmService;
   readonly dispatch: Dispatch;
   info(): AppInfo;
-  close(): void;
+  /**
+   * Kills every farm Blender and closes the database before returning; the promise resolves
+   * once the farm's worker threads are down. Callers that cannot wait may ignore it.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -72,6 +80,7 @@ export function createBackend(options: BackendOptions): Backend {
   const nodes = createNodeRegistry();
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
+  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });
 
   const info = (): AppInfo => ({
     name: 'Lightbox',
@@ -110,6 +119,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...nodeHandlers(nodes),
     ...workflowHandlers(workflows),
     ...legacyHandlers(legacy),
+    ...farmHandlers(farm),
   };
 
   return {
@@ -121,8 +131,13 @@ export function createBackend(options: BackendOptions): Backend {
     nodes,
     workflows,
     legacy,
+    farm,
     dispatch: createDispatch(handlers),
     info,
-    close: () => db.close(),
+    close: () => {
+      const farmClosed = farm.close();
+      db.close();
+      return farmClosed;
+    },
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent } from './define';
 import { SettingsSchema } from '../settings/schema';
 import { PreflightCheckSchema } from '../preflight/report';
+import { FarmLogEvent, FarmStatusSchema } from '../farm/status';
 
 /** Every event the backend pushes to connected UIs. */
 export const events = {
@@ -12,6 +13,14 @@ export const events = {
   'preflight.progress': defineEvent({
     summary: 'One preflight check finished while a preflight run is in progress.',
     payload: z.object({ runId: z.string(), check: PreflightCheckSchema }),
+  }),
+  'farm.changed': defineEvent({
+    summary: 'The render farm status after a change (throttled to at most 5 per second).',
+    payload: FarmStatusSchema,
+  }),
+  'farm.log': defineEvent({
+    summary: 'One output line of a farm task attempt (Blender output, worker messages).',
+    payload: FarmLogEvent,
   }),
 } as const;
 

@@ -15,6 +15,7 @@ import {
   WorkflowsValidateOutput,
 } from '../workflow/api';
 import { LegacyImportInput, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../legacy/api';
+import { FarmCancelInput, FarmCancelOutput, FarmStatusSchema } from '../farm/status';
 
 const NoInput = z.object({}).strict();
 
@@ -125,6 +126,16 @@ export const methods = {
     summary: 'Migrate legacy documents to canonical workflows and invocation profiles; verify losslessness.',
     input: LegacyMigrateInput,
     output: LegacyMigrateOutput,
+  }),
+  'farm.status': defineMethod({
+    summary: 'The render farm: its Blender processes and its queue (queued, running, recent tasks).',
+    input: NoInput,
+    output: FarmStatusSchema,
+  }),
+  'farm.cancel': defineMethod({
+    summary: 'Cancel one farm task, or every task of a run; answers how many were cancelled.',
+    input: FarmCancelInput,
+    output: FarmCancelOutput,
   }),
 } as const;
 

@@ -6,6 +6,7 @@ import { workflowValidateVerb } from './workflow-validate';
 import { legacyImportVerb } from './legacy-import';
 import { legacyMigrateVerb } from './legacy-migrate';
 import { cadIngestVerb } from './cad-ingest';
+import { farmStatusVerb } from './farm-status';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, farmStatusVerb];

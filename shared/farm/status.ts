@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * What the render farm shows: its Blender processes and its queue. Mirrors the controller's
+ * FarmProcessView and TaskView (main/farm), checked against them at compile time there.
+ */
+
+export const FarmProcessViewSchema = z.object({
+  slot: z.number().int(),
+  mode: z.enum(['warm', 'cold']),
+  pid: z.number().int().nullable(),
+  state: z.enum(['idle', 'busy', 'starting', 'stopped']),
+  jobsDone: z.number().int(),
+  rssBytes: z.number().nullable(),
+  taskId: z.string().nullable(),
+});
+
+export const FarmAttemptSchema = z.object({
+  attempt: z.number().int(),
+  slot: z.number().int(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  outcome: z.enum(['running', 'succeeded', 'failed', 'timed_out', 'cancelled']),
+  error: z.string().nullable(),
+  /** The last lines only; the whole log is in <dataDir>/farm/logs/<taskId>.log and on farm.log. */
+  log: z.array(z.string()),
+});
+
+export const FarmTaskViewSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  runId: z.string().nullable(),
+  priority: z.number(),
+  state: z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled']),
+  progress: z.number(),
+  attempts: z.array(FarmAttemptSchema),
+  submittedAt: z.string(),
+});
+
+export const FarmStatusSchema = z.object({
+  /** False until something rendered in this process: the farm starts on first use. */
+  started: z.boolean(),
+  concurrency: z.number().int(),
+  mode: z.enum(['warm', 'cold']),
+  processes: z.array(FarmProcessViewSchema),
+  /** Queued and running tasks, then the most recent finished ones. */
+  tasks: z.array(FarmTaskViewSchema),
+});
+export type FarmStatus = z.infer<typeof FarmStatusSchema>;
+
+export const FarmCancelInput = z.union([z.object({ taskId: z.string().min(1) }).strict(), z.object({ runId: z.string().min(1) }).strict()]);
+export const FarmCancelOutput = z.object({ cancelled: z.number().int() });
+
+export const FarmLogEvent = z.object({ taskId: z.string(), attempt: z.number().int(), line: z.string() });
