@@ -2,7 +2,7 @@ import { expect, test } from '../fixtures';
 
 const AREAS = ['Workflows', 'Runs', 'Orders', 'CAD library', 'Output types', 'Comparisons', 'Farm', 'Preflight', 'Settings'];
 
-test('the app loads with every area in the navigation; Farm says it is not built yet', async ({ page, host }) => {
+test('the app loads with every area in the navigation; an unbuilt area says so', async ({ page, host }) => {
   await page.goto(host.url);
 
   const nav = page.getByRole('navigation', { name: 'Areas' });
@@ -12,8 +12,16 @@ test('the app loads with every area in the navigation; Farm says it is not built
   // The token left the visible URL.
   expect(page.url()).not.toContain('token=');
 
-  await nav.getByRole('link', { name: 'Farm' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Farm' })).toBeVisible();
+  await nav.getByRole('link', { name: 'Comparisons' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Comparisons' })).toBeVisible();
   await expect(page.getByRole('main')).toContainText(/not built yet/i);
-  await expect(page.getByRole('main')).toContainText('the render queue, Blender processes and their logs');
+});
+
+test('the Farm page shows the farm, not started until the first render', async ({ page, host }) => {
+  await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Farm' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Farm' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Not started' })).toContainText(/Blender process(es)?, (warm|cold) mode/);
+  await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
+  await expect(page.getByText('The queue is empty.')).toBeVisible();
 });

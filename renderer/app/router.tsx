@@ -2,6 +2,7 @@ import { Navigate, createHashRouter } from 'react-router';
 import { PlaceholderPage } from '../areas/placeholder/PlaceholderPage';
 import { PreflightPage } from '../areas/preflight/PreflightPage';
 import { SettingsPage } from '../areas/settings/SettingsPage';
+import { FarmPage } from '../areas/farm/FarmPage';
 import { WORK_AREAS } from '../shell/areas';
 import { Layout } from '../shell/Layout';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -19,7 +20,8 @@ export function createAppRouter() {
         { index: true, element: <Navigate to="/preflight" replace /> },
         { path: 'preflight', element: <PreflightPage /> },
         { path: 'settings', element: <SettingsPage /> },
-        ...WORK_AREAS.map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
+        { path: 'farm', element: <FarmPage /> },
+        ...WORK_AREAS.filter((area) => area.planned).map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
         { path: '*', element: <NotFoundPage /> },
       ],
     },

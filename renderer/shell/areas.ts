@@ -12,7 +12,7 @@ export const WORK_AREAS: readonly Area[] = [
   { path: '/cad-library', name: 'CAD library', planned: 'the imported CAD models, their versions and previews' },
   { path: '/output-types', name: 'Output types', planned: 'the kinds of output a workflow produces (stills, turntables, videos) with their formats and sizes' },
   { path: '/comparisons', name: 'Comparisons', planned: 'side-by-side views of renders, to compare versions of a model or of a workflow' },
-  { path: '/farm', name: 'Farm', planned: 'the render queue, Blender processes and their logs' },
+  { path: '/farm', name: 'Farm' },
 ];
 
 export const SYSTEM_AREAS: readonly Area[] = [
