@@ -7,6 +7,7 @@ import { legacyImportVerb } from './legacy-import';
 import { legacyMigrateVerb } from './legacy-migrate';
 import { cadIngestVerb } from './cad-ingest';
 import { farmStatusVerb } from './farm-status';
+import { renderVerb } from './render';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, farmStatusVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb];

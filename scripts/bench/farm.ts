@@ -1,0 +1,162 @@
+/**
+ * npm run bench:farm — the render farm against the naive way, both in this one process launch.
+ *
+ * 1. 20 stills (256×256, 16 samples) of a real STEP part: the farm (warm Blender processes)
+ *    against a sequential loop of fresh `blender -b` processes doing the same renders.
+ * 2. A 24-frame turntable: the farm (frames chunked across its processes) against one
+ *    `blender -b` process rendering every frame in turn, as `blender -b … -a` would.
+ * 3. Peak resident memory of this (app-side) process while the farm runs.
+ * Figures and ratios are printed; targets: ≥ 4× for stills, ≥ 1.5× for the turntable.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ingestCad } from '../../main/cad/ingest';
+import { createLocalFarm } from '../../main/farm/local-farm';
+import { findExecutable } from '../../main/preflight/find-executable';
+import { applyMaterials, prepareScene } from '../../main/render/scene';
+import { renderStill, type ImageRenderSettings } from '../../main/render/still';
+import { renderTurntable } from '../../main/render/turntable';
+import { runColdJob } from '../../workers/blender/cold-job';
+import { defaultScriptsDir, type BlenderJobInput } from '../../workers/blender/job-spec';
+import { NODE_SPECS } from '../../shared/nodes/specs';
+
+const STILLS = 20;
+const FRAMES = 24;
+const SIZE = 256;
+const SAMPLES = 16;
+const TIMEOUT_MS = 300_000;
+
+function defaultsOf<T>(type: string): T {
+  const spec = NODE_SPECS.find((s) => s.type === type);
+  if (!spec) throw new Error(`no node type ${type}`);
+  return spec.settings.parse({}) as T;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+function sampleRss(): { stop: () => number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const blender = await findExecutable({ label: 'Blender', command: 'blender', setting: null, envVar: 'BLENDER_PATH', env: process.env, settingName: 'Blender path' });
+  if (!blender.found) throw new Error(`Blender not found: ${blender.problem}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-'));
+  const step = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
+  const cores = os.availableParallelism();
+  const concurrency = Math.max(2, cores);
+  console.log(`Lightbox farm benchmark — ${cores} cores, Blender at ${blender.path}, part ${path.basename(step)}`);
+  console.log(`  ${STILLS} stills and a ${FRAMES}-frame turntable, ${SIZE}×${SIZE}, ${SAMPLES} samples, Cycles on the CPU`);
+
+  try {
+    const ingested = await ingestCad({ file: step, outDir: path.join(work, 'cad'), thumbnail: false });
+    const prepared = defaultsOf<Parameters<typeof prepareScene>[0]>('prepare_scene');
+    const scene = applyMaterials(prepareScene(prepared), defaultsOf<Parameters<typeof applyMaterials>[1]>('apply_materials'));
+    const render = defaultsOf<ImageRenderSettings>('render_still');
+    // The baseline renders with every core (threads 0); the farm runs one process per core with one thread each.
+    const settings: ImageRenderSettings = {
+      renderer: { ...render.renderer, samples: SAMPLES, seed: 0 },
+      resolution: { width: SIZE, height: SIZE, percentage: 100 },
+      output: { ...render.output, format: 'png', filename: 'still_{line}' },
+    };
+    const { filename: _f, ...output } = settings.output;
+    const names = { order: 'bench', line: '1', cad: 'as1-oc-214', preset: 'bench' };
+    const baseJob = { glb: ingested.glbPath, ...scene, renderer: { ...settings.renderer, threads: 0 }, resolution: settings.resolution, output };
+
+    // --- Stills: baseline, fresh process per render, one after another.
+    const naiveDir = path.join(work, 'naive-stills');
+    fs.mkdirSync(naiveDir, { recursive: true });
+    const naive = await timed(async () => {
+      for (let i = 0; i < STILLS; i++) {
+        const job: BlenderJobInput = { kind: 'render_still', id: `naive-${i}`, ...baseJob, out: path.join(naiveDir, `still_${i}.png`) };
+        const { reply } = await runColdJob(blender.path, job, { timeoutMs: TIMEOUT_MS, scriptsDir: defaultScriptsDir() });
+        if (!reply.ok) throw new Error(`baseline render failed: ${reply.error}`);
+      }
+    });
+
+    // --- Stills: the farm, started inside the measurement.
+    const rss = sampleRss();
+    const farmStills = await timed(async () => {
+      const farm = createLocalFarm({ blenderPath: blender.path, dataDir: path.join(work, 'data-stills'), concurrency, threadsPerBlender: 1, mode: 'warm' });
+      try {
+        await Promise.all(
+          Array.from({ length: STILLS }, (_, i) =>
+            renderStill({ farm, glb: ingested.glbPath, scene, settings, outDir: path.join(work, 'farm-stills'), names: { ...names, line: String(i) }, timeoutMs: TIMEOUT_MS }),
+          ),
+        );
+      } finally {
+        await farm.close();
+      }
+    });
+
+    // Same pixels both ways: the farm must not buy speed with different output.
+    const same = fs.readFileSync(path.join(naiveDir, 'still_0.png')).equals(fs.readFileSync(path.join(work, 'farm-stills', 'still_0.png')));
+
+    // --- Turntable: baseline, one process rendering every frame.
+    const naiveTurn = await timed(async () => {
+      const job: BlenderJobInput = {
+        kind: 'render_frames',
+        id: 'naive-turntable',
+        ...baseJob,
+        turntable: { frames: FRAMES, degrees: 360 },
+        frame_range: [1, FRAMES],
+        out_pattern: path.join(work, 'naive-turntable', 'frame_{frame}.png'),
+      };
+      fs.mkdirSync(path.join(work, 'naive-turntable'), { recursive: true });
+      const { reply } = await runColdJob(blender.path, job, { timeoutMs: TIMEOUT_MS, scriptsDir: defaultScriptsDir() });
+      if (!reply.ok) throw new Error(`baseline turntable failed: ${reply.error}`);
+    });
+
+    // --- Turntable: the farm, a fresh one, frames chunked across its processes.
+    const farmTurn = await timed(async () => {
+      const farm = createLocalFarm({ blenderPath: blender.path, dataDir: path.join(work, 'data-turntable'), concurrency, threadsPerBlender: 1, mode: 'warm' });
+      try {
+        const result = await renderTurntable({
+          farm,
+          glb: ingested.glbPath,
+          scene,
+          settings: { ...settings, output: { ...settings.output, filename: 'frame_{frame}' }, turntable: { frames: FRAMES, degrees: 360 } },
+          outDir: path.join(work, 'farm-turntable'),
+          names,
+          timeoutMs: TIMEOUT_MS,
+        });
+        if (result.frames.length !== FRAMES) throw new Error(`turntable gave ${result.frames.length} frames`);
+      } finally {
+        await farm.close();
+      }
+    });
+    const peak = rss.stop();
+
+    const stillRatio = naive.ms / farmStills.ms;
+    const turnRatio = naiveTurn.ms / farmTurn.ms;
+    const verdict = (ratio: number, target: number) => (ratio >= target ? `meets ≥ ${target}×` : `BELOW the ${target}× target`);
+    console.log('');
+    console.log('| case | baseline | farm | ratio | target |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| ${STILLS} stills | ${fmt(naive.ms)} (fresh blender -b per still, sequential) | ${fmt(farmStills.ms)} (${concurrency} warm processes, farm start included) | ${stillRatio.toFixed(2)}× | ${verdict(stillRatio, 4)} |`);
+    console.log(`| ${FRAMES}-frame turntable | ${fmt(naiveTurn.ms)} (one blender -b for all frames) | ${fmt(farmTurn.ms)} (${concurrency} warm processes, farm start included) | ${turnRatio.toFixed(2)}× | ${verdict(turnRatio, 1.5)} |`);
+    console.log(`| app-side peak RSS during the farm runs | | ${mib(peak)} | | |`);
+    console.log('');
+    console.log(`Per still: baseline ${fmt(naive.ms / STILLS)}, farm ${fmt(farmStills.ms / STILLS)}. Farm and baseline PNGs byte-identical: ${same ? 'yes' : 'NO'}.`);
+    if (stillRatio < 4 || turnRatio < 1.5 || !same) process.exitCode = 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
