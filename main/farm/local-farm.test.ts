@@ -7,7 +7,7 @@ import { materialLibraryForJob, parseJob, type BlenderJobInput } from '../../wor
 import { HARDENED_BLENDER_FLAGS } from '../../workers/blender/run-blender';
 import { makeBoxesGlb } from '../../workers/blender/test-glb';
 import { applyThreads, createLocalFarm, type FarmProcessEvent, type LocalFarm } from './local-farm';
-import { isOurBlender, livePidsFile } from './pid-registry';
+import { isOurBlender, livePidsFile, processStartTime } from './pid-registry';
 import { TaskFailedError } from './task-queue';
 
 const BLENDER = '/usr/bin/blender';
@@ -265,10 +265,12 @@ describe('leftovers of a crashed earlier run', () => {
     expect(await waitFor(() => isOurBlender(bpid), 5000)).toBe(true);
     expect(isOurBlender(spid)).toBe(false);
     expect(isOurBlender(process.pid)).toBe(false);
-    fs.mkdirSync(path.dirname(livePidsFile(dataDir)), { recursive: true });
+    // Written by a controller that no longer runs (a pid far above any live one).
+    const crashed = livePidsFile(dataDir, 4_000_000);
+    fs.mkdirSync(path.dirname(crashed), { recursive: true });
     fs.writeFileSync(
-      livePidsFile(dataDir),
-      JSON.stringify({ version: 1, owner: 1, processes: [{ pid: bpid, slot: 0, mode: 'warm', startedAt: '', procStart: null }, { pid: spid, slot: 1, mode: 'warm', startedAt: '', procStart: null }] }),
+      crashed,
+      JSON.stringify({ version: 1, owner: 4_000_000, ownerStart: '1', processes: [{ pid: bpid, slot: 0, mode: 'warm', startedAt: '', procStart: null }, { pid: spid, slot: 1, mode: 'warm', startedAt: '', procStart: null }] }),
     );
     const farm = createLocalFarm({ blenderPath: BLENDER, dataDir, concurrency: 1, threadsPerBlender: 1, mode: 'warm' });
     try {
@@ -277,9 +279,33 @@ describe('leftovers of a crashed earlier run', () => {
       expect(() => process.kill(bpid, 0)).toThrow();
       expect(isAlive(spid)).toBe(true);
       expect(filePids(dataDir)).toEqual([]);
+      expect(fs.existsSync(crashed)).toBe(false);
     } finally {
       await farm.close();
     }
     expect(isAlive(spid)).toBe(true);
+  });
+
+  it("never reaps the Blenders of another controller that is still running on the same data directory", async () => {
+    const dataDir = path.join(tmp, 'data-shared');
+    const blender = spawn(BLENDER, [...HARDENED_BLENDER_FLAGS, '--python-expr', 'import time; time.sleep(120)'], { detached: true, stdio: 'ignore' });
+    // A live process stands in for the other controller (the app, say, while a CLI render starts).
+    const other = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+    children.push(blender, other);
+    const bpid = blender.pid!;
+    expect(await waitFor(() => isOurBlender(bpid), 5000)).toBe(true);
+    const file = livePidsFile(dataDir, other.pid!);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ version: 1, owner: other.pid, ownerStart: processStartTime(other.pid!), processes: [{ pid: bpid, slot: 0, mode: 'warm', startedAt: '', procStart: processStartTime(bpid) }] }));
+    const farm = createLocalFarm({ blenderPath: BLENDER, dataDir, concurrency: 1, threadsPerBlender: 1, mode: 'warm' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(isAlive(bpid)).toBe(true);
+      expect(fs.existsSync(file)).toBe(true);
+    } finally {
+      await farm.close();
+    }
+    expect(isAlive(bpid)).toBe(true);
+    process.kill(-bpid, 'SIGKILL');
   });
 });

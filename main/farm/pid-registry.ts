@@ -6,7 +6,9 @@ import { HARDENED_BLENDER_FLAGS } from '../../workers/blender/run-blender';
  * The controller's record of every Blender process group it started. Worker threads spawn
  * Blender, but killing a thread does not kill its children, so the main thread keeps the pids
  * here, kills groups itself on cancel/timeout/close/exit, and mirrors the set to
- * `<dataDir>/farm/live-pids.json` so the next start can clean up after a crash.
+ * `<dataDir>/farm/live-pids/<controller pid>.json` so the next start can clean up after a crash.
+ * One file per controller: the app and a CLI render may share a data directory, and neither may
+ * reap the other's Blenders while it is alive.
  */
 
 export interface LivePidEntry {
@@ -20,13 +22,26 @@ export interface LivePidEntry {
 
 interface LivePidFile {
   version: 1;
-  /** The controller process that wrote the file. */
+  /** The controller process that wrote the file, and its kernel start time. */
   owner: number;
+  ownerStart: string | null;
   processes: LivePidEntry[];
 }
 
-export function livePidsFile(dataDir: string): string {
-  return path.join(dataDir, 'farm', 'live-pids.json');
+export function livePidsDir(dataDir: string): string {
+  return path.join(dataDir, 'farm', 'live-pids');
+}
+
+export function livePidsFile(dataDir: string, owner = process.pid): string {
+  return path.join(livePidsDir(dataDir), `${owner}.json`);
+}
+
+/** Whether the controller that wrote a file is still running (same pid, same start time). */
+function ownerAlive(owner: unknown, ownerStart: unknown): boolean {
+  if (typeof owner !== 'number' || owner === process.pid) return false;
+  const start = processStartTime(owner);
+  if (start === null) return false;
+  return typeof ownerStart === 'string' ? start === ownerStart : true;
 }
 
 /** Fields of /proc/<pid>/stat after the command name (which may contain spaces and parens). */
@@ -85,25 +100,41 @@ function killStale(pid: number): void {
   }
 }
 
-function readEntries(file: string): { pid: number; procStart: string | null }[] {
+function readFile(file: string): { owner: unknown; ownerStart: unknown; entries: { pid: number; procStart: string | null }[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return [];
+    return { owner: null, ownerStart: null, entries: [] };
   }
-  const list = Array.isArray(parsed) ? parsed : (parsed as { processes?: unknown })?.processes;
-  if (!Array.isArray(list)) return [];
-  const out: { pid: number; procStart: string | null }[] = [];
-  for (const item of list) {
-    // Plain numbers are accepted too: a hand-written or older file.
-    if (typeof item === 'number') out.push({ pid: item, procStart: null });
-    else if (item && typeof item === 'object' && typeof (item as LivePidEntry).pid === 'number') {
-      const start = (item as LivePidEntry).procStart;
-      out.push({ pid: (item as LivePidEntry).pid, procStart: typeof start === 'string' ? start : null });
+  const body = parsed as { owner?: unknown; ownerStart?: unknown; processes?: unknown } | null;
+  const list = Array.isArray(parsed) ? parsed : body?.processes;
+  const entries: { pid: number; procStart: string | null }[] = [];
+  if (Array.isArray(list)) {
+    for (const item of list) {
+      // Plain numbers are accepted too: a hand-written or older file.
+      if (typeof item === 'number') entries.push({ pid: item, procStart: null });
+      else if (item && typeof item === 'object' && typeof (item as LivePidEntry).pid === 'number') {
+        const start = (item as LivePidEntry).procStart;
+        entries.push({ pid: (item as LivePidEntry).pid, procStart: typeof start === 'string' ? start : null });
+      }
     }
   }
-  return out;
+  return { owner: Array.isArray(parsed) ? null : body?.owner, ownerStart: Array.isArray(parsed) ? null : body?.ownerStart, entries };
+}
+
+/** Every registry file of a data directory's farm folder (one per controller). */
+export function registryFiles(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** Blender pids registered by controllers of this data directory that are still running. */
+export function liveRegisteredPids(dataDir: string): number[] {
+  return registryFiles(livePidsDir(dataDir)).flatMap((file) => readFile(file).entries.filter((e) => isOurBlender(e.pid, e.procStart)).map((e) => e.pid));
 }
 
 export class LivePidRegistry {
@@ -118,11 +149,17 @@ export class LivePidRegistry {
    */
   reapStale(): number[] {
     const killed: number[] = [];
-    for (const { pid, procStart } of readEntries(this.file)) {
-      if (this.entries.has(pid)) continue;
-      if (!isOurBlender(pid, procStart)) continue;
-      killStale(pid);
-      killed.push(pid);
+    for (const file of registryFiles(path.dirname(this.file))) {
+      const { owner, ownerStart, entries } = readFile(file);
+      // Another controller that is still running owns these: never touch them.
+      if (file !== this.file && ownerAlive(owner, ownerStart)) continue;
+      for (const { pid, procStart } of entries) {
+        if (this.entries.has(pid)) continue;
+        if (!isOurBlender(pid, procStart)) continue;
+        killStale(pid);
+        killed.push(pid);
+      }
+      if (file !== this.file) fs.rmSync(file, { force: true });
     }
     this.write();
     return killed;
@@ -173,7 +210,7 @@ export class LivePidRegistry {
   }
 
   private write(): void {
-    const body: LivePidFile = { version: 1, owner: process.pid, processes: this.list() };
+    const body: LivePidFile = { version: 1, owner: process.pid, ownerStart: processStartTime(process.pid), processes: this.list() };
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { livePidsFile, isOurBlender } from '../../farm/pid-registry';
+import { liveRegisteredPids } from '../../farm/pid-registry';
 import { createNodeBackend } from '../node-backend';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_OK, type Verb } from '../verb';
@@ -20,24 +19,13 @@ export const farmStatusVerb: Verb = {
         io.stdout(`${JSON.stringify(status, null, 2)}\n`);
         return EXIT_OK;
       }
-      io.stdout(formatStatus(status, registeredElsewhere(backend.dataDir)));
+      io.stdout(formatStatus(status, liveRegisteredPids(backend.dataDir)));
       return EXIT_OK;
     } finally {
       await backend.close();
     }
   },
 };
-
-/** Blenders another Lightbox process using this data directory has registered and that still run. */
-function registeredElsewhere(dataDir: string): number[] {
-  try {
-    const body = JSON.parse(fs.readFileSync(livePidsFile(dataDir), 'utf8')) as { owner?: number; processes?: { pid: number; procStart?: string | null }[] };
-    if (body.owner === process.pid) return [];
-    return (body.processes ?? []).filter((p) => isOurBlender(p.pid, p.procStart ?? null)).map((p) => p.pid);
-  } catch {
-    return [];
-  }
-}
 
 function mib(bytes: number | null): string {
   return bytes === null ? '-' : `${Math.round(bytes / 1024 / 1024)} MiB`;

@@ -21,22 +21,22 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Verb } from '../verb
 export interface FarmRequest {
   blenderPath: string;
   farm: Settings['farm'];
-  /** A folder private to this invocation (the farm's live-pid registry goes there). */
-  workDir: string;
+  /** The data directory: the farm keeps its live-pid registry and logs under <dataDir>/farm. */
+  dataDir: string;
   env: NodeJS.ProcessEnv;
 }
 
 export type FarmFactory = (request: FarmRequest) => Promise<RenderFarm>;
 
 /**
- * The app's local farm, sized by the data directory's settings. Its registry lives in the
- * invocation's own folder, not `<dataDir>/farm`: starting a farm reaps the Blenders listed
- * there, which would kill those of an app (or another CLI run) using the same data directory.
+ * The app's local farm, sized by the data directory's settings. Each controller keeps its own
+ * live-pid file there, so a CLI render never reaps the Blenders of an app using the same data
+ * directory, and a killed CLI render's Blenders are cleaned up by the next start.
  */
 const localFarm: FarmFactory = async (request) =>
   createLocalFarm({
     blenderPath: request.blenderPath,
-    dataDir: request.workDir,
+    dataDir: request.dataDir,
     concurrency: request.farm.concurrency,
     threadsPerBlender: request.farm.threadsPerBlender,
     mode: request.farm.mode,
@@ -69,10 +69,10 @@ async function unreadable(file: string): Promise<string | null> {
 }
 
 /** Settings (Blender, ffmpeg, farm) of the data directory; missing file = machine defaults. */
-function loadSettings(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv): { settings: Settings; problems: string[] } {
+function loadSettings(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv): { dataDir: string; settings: Settings; problems: string[] } {
   const dir = resolveCliDataDir(dataDirFlag, env).path;
   const service = createSettingsService(new JsonFileStore<StoredSettings>({ cwd: dir, name: 'settings' }), defaultSettings());
-  return { settings: service.get(), problems: service.problems() };
+  return { dataDir: dir, settings: service.get(), problems: service.problems() };
 }
 
 export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb {
@@ -114,7 +114,7 @@ export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb 
       if (parsed.kind !== 'render_preset') return fail(`${path.basename(presetFile)}: is a preset workflow, not a render preset`);
       const preset = fillPresetDefaults(parsed.document);
 
-      const { settings, problems } = loadSettings(values['data-dir'] as string | undefined, io.env);
+      const { dataDir, settings, problems } = loadSettings(values['data-dir'] as string | undefined, io.env);
       for (const p of problems) io.stderr(`lightbox render: warning: ${p}\n`);
       const blender = await findExecutable({ label: 'Blender', command: 'blender', setting: settings.blenderPath, envVar: 'BLENDER_PATH', env: io.env, settingName: 'Blender path' });
       if (!blender.found) return fail(`${blender.problem} ${blender.fix}`);
@@ -135,7 +135,7 @@ export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb 
           if (error instanceof CadIngestError) return fail(error.message, error.code === 'UNREADABLE' ? EXIT_USAGE : EXIT_FAILED);
           throw error;
         }
-        farm = await createFarm({ blenderPath: blender.path, farm: settings.farm, workDir: path.join(work, 'farm-data'), env: io.env });
+        farm = await createFarm({ blenderPath: blender.path, farm: settings.farm, dataDir, env: io.env });
         const runId = `cli-render-${process.pid}-${Date.now()}`;
         const activeFarm = farm;
         // Ctrl-C cancels the run's Blender jobs instead of waiting for them.
