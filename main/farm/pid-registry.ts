@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HARDENED_BLENDER_FLAGS } from '../../workers/blender/run-blender';
+import { killGroup } from '../../workers/blender/process-groups';
 
 /**
  * The controller's record of every Blender process group it started. Worker threads spawn
@@ -81,14 +82,6 @@ export function isOurBlender(pid: number, procStart: string | null = null): bool
   return HARDENED_BLENDER_FLAGS.every((flag) => args.includes(flag));
 }
 
-/** SIGKILLs a process group; ESRCH (already gone) is fine. */
-export function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 function killStale(pid: number): void {
   // Our Blenders lead their own group (spawned detached): kill the group, else just the pid.

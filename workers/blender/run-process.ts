@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { killGroup, trackGroup, untrackGroup } from './process-groups';
 
 /**
  * Runs a child process in its own process group and kills the whole group when it is done,
@@ -43,26 +44,6 @@ export class SpawnError extends Error {
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
-/** Groups still running; killed if this Node process exits first, so none are orphaned. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function killGroup(pid: number): void {
-  try {
-    // Negative pid: the whole process group (the child was spawned detached, as its leader).
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: already gone.
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
 
 /** Keeps the newest `limit` bytes of a stream without holding everything it printed. */
 class TailBuffer {
@@ -127,10 +108,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       windowsHide: true,
     });
     const pid = child.pid ?? null;
-    if (pid !== null) {
-      installExitHook();
-      liveGroups.add(pid);
-    }
+    if (pid !== null) trackGroup(pid);
 
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
@@ -154,7 +132,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       clearTimeout(timer);
       clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      if (pid !== null) liveGroups.delete(pid);
+      if (pid !== null) untrackGroup(pid);
     };
 
     const finish = () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { HARDENED_BLENDER_FLAGS } from './run-blender';
 import { defaultScriptsDir, JobProgress, JobReply, parseJob, PROGRESS_MARKER, READY_MARKER, REPLY_MARKER, type BlenderJobInput } from './job-spec';
+import { killGroup, trackGroup, untrackGroup } from './process-groups';
 
 /**
  * One warm Blender process running resources/blender/server.py, fed one JSON job per line.
@@ -44,23 +45,6 @@ export class BlenderJobError extends Error {
   }
 }
 
-/** Groups of live warm processes: killed if Node exits first, so no Blender is orphaned. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: already gone.
-  }
-}
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
 
 interface Pending {
   id: string;
@@ -127,8 +111,7 @@ export class WarmBlender {
     const pid = child.pid ?? null;
     this._pid = pid;
     if (pid !== null) {
-      installExitHook();
-      liveGroups.add(pid);
+      trackGroup(pid);
     }
     child.stdin.on('error', () => {
       // EPIPE when Blender died: the exit handler reports it.
@@ -284,7 +267,7 @@ export class WarmBlender {
     if (this._pid !== null) {
       // Anything Blender left in its group goes with it.
       killGroup(this._pid);
-      liveGroups.delete(this._pid);
+      untrackGroup(this._pid);
     }
     const tail = [...this.logTail];
     const how = reason ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
