@@ -9,36 +9,15 @@ import { makeBoxesGlb } from '../../workers/blender/test-glb';
 import { applyThreads, createLocalFarm, type FarmProcessEvent, type LocalFarm } from './local-farm';
 import { isOurBlender, livePidsFile, processStartTime } from './pid-registry';
 import { TaskFailedError } from './task-queue';
+import { TEST_BLENDER, isAlive, waitFor } from '../testing/processes';
 
-const BLENDER = '/usr/bin/blender';
+const BLENDER = TEST_BLENDER;
 
 let tmp: string;
 let glb: string;
 let n = 0;
 
-/** Alive and not a zombie (a killed child of this process is a zombie until Node reaps it). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
-async function waitFor(check: () => boolean, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
 
 function still(over: { samples?: number; size?: number } = {}): Extract<BlenderJobInput, { kind: 'render_still' }> {
   n += 1;

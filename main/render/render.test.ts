@@ -17,8 +17,9 @@ import { capResolution, renderPreset } from './preset';
 import { applyMaterials, prepareScene, SceneSettingsError, type JobScene } from './scene';
 import { renderStill, type ImageRenderSettings } from './still';
 import { renderTurntable } from './turntable';
+import { TEST_BLENDER } from '../testing/processes';
 
-const BLENDER = '/usr/bin/blender';
+const BLENDER = TEST_BLENDER;
 const FFMPEG = '/usr/bin/ffmpeg';
 const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
 const T = 60_000;

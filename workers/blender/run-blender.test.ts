@@ -4,32 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blenderArgs, blenderVersion, lastMarkedLine, parseBlenderVersion, parseMarkedLines, runBlender, SpawnError } from './run-blender';
+import { TEST_BLENDER, waitGone } from '../../main/testing/processes';
 
-const BLENDER = '/usr/bin/blender';
+const BLENDER = TEST_BLENDER;
 
-/** True while the pid exists and is not a zombie waiting for a reaper. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
-async function waitGone(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !isAlive(pid);
-}
 
 let tmp: string;
 beforeAll(() => {

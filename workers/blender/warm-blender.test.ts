@@ -9,8 +9,9 @@ import { defaultScriptsDir, materialLibraryForJob, type BlenderJobInput, type Jo
 import { HARDENED_BLENDER_FLAGS } from './run-blender';
 import { makeBoxesGlb } from './test-glb';
 import { BlenderJobError, WarmBlender } from './warm-blender';
+import { TEST_BLENDER, waitGone } from '../../main/testing/processes';
 
-const BLENDER = '/usr/bin/blender';
+const BLENDER = TEST_BLENDER;
 const T = 30_000;
 
 let tmp: string;
@@ -19,28 +20,7 @@ let oneGlb: string;
 let warm: WarmBlender;
 let n = 0;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
-async function waitGone(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return !isAlive(pid);
-}
 
 /** A small still job; front view puts bolt_1 on the left, housing on the right. */
 function still(over: Partial<Extract<BlenderJobInput, { kind: 'render_still' }>> = {}): Extract<BlenderJobInput, { kind: 'render_still' }> {

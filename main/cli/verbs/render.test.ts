@@ -15,8 +15,9 @@ import { WarmBlender } from '../../../workers/blender/warm-blender';
 import { runCli } from '../run-cli';
 import { UsageError } from '../verb';
 import { createRenderVerb, type FarmRequest } from './render';
+import { TEST_BLENDER } from '../../testing/processes';
 
-const BLENDER = '/usr/bin/blender';
+const BLENDER = TEST_BLENDER;
 const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
 const EXAMPLES = '/work/shared/legacy/examples';
 const T = 120_000;
