@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeEngine } from './check-blender';
+import { denoiserCheck, probeEngine } from './check-blender';
 import { readPngSize } from './png-size';
 
 let tmp: string;
@@ -34,5 +34,16 @@ describe('readPngSize', () => {
     fs.writeFileSync(file, 'not a png at all, but long enough');
     expect(await readPngSize(file)).toBeNull();
     expect(await readPngSize(path.join(tmp, 'missing.png'))).toBeNull();
+  });
+});
+
+describe('denoiser support', () => {
+  it('reports what this Blender really has: Debian 3.4.1 has no OpenImageDenoise, so a warning with a fix', async () => {
+    const probe = await probeEngine({ binary: '/usr/bin/blender', engine: 'CYCLES', outDir: tmp, timeoutMs: 60_000 });
+    expect(probe.renders).toBe(true);
+    expect(typeof probe.denoiser).toBe('boolean');
+    const check = denoiserCheck(probe.denoiser);
+    if (probe.denoiser) expect(check.status).toBe('ok');
+    else expect(check).toMatchObject({ status: 'warn', detail: expect.stringMatching(/denoise = true will fail/), fix: expect.any(String) });
   });
 });

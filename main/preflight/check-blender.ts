@@ -54,6 +54,7 @@ interface ProbeReply {
   ok?: unknown;
   error?: unknown;
   engineUsed?: unknown;
+  denoiser?: unknown;
 }
 
 export interface ProbeEngineInput {
@@ -69,6 +70,26 @@ export interface ProbeEngineInput {
 export interface ProbeEngineResult extends EngineProbe {
   /** The PNG written, when it rendered. */
   file: string | null;
+  /** Whether this Blender's Cycles has OpenImageDenoise; null when unknown. */
+  denoiser?: boolean | null;
+}
+
+export const DENOISER_CHECK_ID = 'denoiser';
+
+/** Presets may ask for `renderer.denoise`; a Blender without OpenImageDenoise fails those renders. */
+export function denoiserCheck(available: boolean | null | undefined): PreflightCheck {
+  const title = 'Denoiser (OpenImageDenoise)';
+  if (available === true) return { id: DENOISER_CHECK_ID, title, status: 'ok', detail: 'Cycles has OpenImageDenoise: renders with denoise on work.' };
+  if (available === false) {
+    return {
+      id: DENOISER_CHECK_ID,
+      title,
+      status: 'warn',
+      detail: 'This Blender was built without OpenImageDenoise: renders with renderer.denoise = true will fail.',
+      fix: 'Use a Blender build with OpenImageDenoise (the blender.org builds have it), or keep denoise off in the render presets.',
+    };
+  }
+  return { id: DENOISER_CHECK_ID, title, status: 'warn', detail: 'Not tested: Cycles did not render, so denoiser support is unknown.', fix: 'Fix the Blender and Cycles checks first.' };
 }
 
 /** Renders the factory scene with one engine in its own Blender and checks the PNG it wrote. */
@@ -123,6 +144,7 @@ export async function probeEngine(input: ProbeEngineInput): Promise<ProbeEngineR
   return {
     engine: input.engine,
     renders: true,
+    denoiser: typeof reply.denoiser === 'boolean' ? reply.denoiser : null,
     detail: `rendered a ${PROBE_SIZE}x${PROBE_SIZE} PNG${used} in ${seconds(durationMs)}${exitNote}`,
     durationMs,
     file: out,
@@ -226,7 +248,7 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
   const title = 'Blender';
   const unusable = (blender: PreflightReport['blender'], check: PreflightCheck): CheckBlenderResult => {
     emit(check);
-    const engineChecks = PROBED_ENGINES.map(notTestedCheck);
+    const engineChecks = [...PROBED_ENGINES.map(notTestedCheck), denoiserCheck(undefined)];
     engineChecks.forEach(emit);
     return { blender, checks: [check, ...engineChecks] };
   };
@@ -293,8 +315,11 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
   }
 
   const engines: EngineProbe[] = probes.map(({ engine, renders, detail, durationMs }) => ({ engine, renders, detail, durationMs }));
+  const cycles = probes.find((p) => p.engine === 'CYCLES');
+  const denoiser = denoiserCheck(cycles?.renders ? cycles.denoiser : undefined);
+  emit(denoiser);
   return {
     blender: { path: found.path, source: found.source, version: version.version, engines },
-    checks: [blenderCheck, ...engines.map(engineCheck)],
+    checks: [blenderCheck, ...engines.map(engineCheck), denoiser],
   };
 }

@@ -1,12 +1,12 @@
 import { PreflightReportSchema, type PreflightCheck, type PreflightReport } from '../../shared/preflight/report';
-import { checkBlender, engineCheckId, engineTitle, PROBED_ENGINES, type CheckBlenderInput } from './check-blender';
+import { checkBlender, DENOISER_CHECK_ID, engineCheckId, engineTitle, PROBED_ENGINES, type CheckBlenderInput } from './check-blender';
 import { checkDataDir } from './check-data-dir';
 import { checkDisk } from './check-disk';
 import { checkFfmpeg } from './check-ffmpeg';
 import type { PreflightDeps } from './types';
 
 /** Every check id, in the order the report lists them (the UI and e2e rely on these ids). */
-export const PREFLIGHT_CHECK_IDS = ['blender', ...PROBED_ENGINES.map(engineCheckId), 'ffmpeg', 'disk', 'data-dir'] as const;
+export const PREFLIGHT_CHECK_IDS = ['blender', ...PROBED_ENGINES.map(engineCheckId), DENOISER_CHECK_ID, 'ffmpeg', 'disk', 'data-dir'] as const;
 
 /** Knobs for tests and the CLI; the app uses the defaults. */
 export interface PreflightOptions {
@@ -59,7 +59,11 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
 
   const [blender, ffmpeg, disk, dataDir] = await Promise.all([
     checkBlender(blenderInput).catch((error: unknown) => {
-      const checks = [crashed('blender', 'Blender', error), ...PROBED_ENGINES.map((e) => crashed(engineCheckId(e), engineTitle(e), error))];
+      const checks = [
+        crashed('blender', 'Blender', error),
+        ...PROBED_ENGINES.map((e) => crashed(engineCheckId(e), engineTitle(e), error)),
+        crashed(DENOISER_CHECK_ID, 'Denoiser (OpenImageDenoise)', error),
+      ];
       checks.forEach(emit);
       return { blender: { path: null, source: null, version: null, engines: [] }, checks };
     }),

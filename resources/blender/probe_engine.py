@@ -95,6 +95,17 @@ def configure(scene, engine):
             scene.eevee.taa_render_samples = 1
 
 
+def denoiser_available():
+    """Whether Cycles was built with OpenImageDenoise (Debian's 3.4 is not); None when unknown."""
+    try:
+        import _cycles
+
+        value = getattr(_cycles, "with_openimagedenoise", None)
+        return bool(value) if value is not None else None
+    except ImportError:
+        return None
+
+
 def main():
     args = parse_args()
     started = time.monotonic()
@@ -118,6 +129,7 @@ def main():
             "height": SIZE,
             "file": args.out,
             "blender": bpy.app.version_string,
+            "denoiser": denoiser_available(),
             "seconds": round(time.monotonic() - started, 3),
         }
     )
