@@ -8,39 +8,27 @@ to the model, on a transparent background. Prints one LIGHTBOX_RESULT {json} lin
 Works with Blender 3.x and 4.x.
 """
 
-import argparse
-import json
 import math
 import os
 import sys
 import time
-import traceback
 
 import bpy
+
+# Shipped scripts may sit in a read-only folder: never write __pycache__ beside them.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lightbox_jobs.script_io import parse_script_args, reply, run_script  # noqa: E402
 from mathutils import Vector
-
-MARKER = "LIGHTBOX_RESULT"
-
-
-def reply(payload):
-    # One line, flushed at once: Blender's own (C-level) output shares the stream.
-    sys.stdout.write(MARKER + " " + json.dumps(payload, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    # argparse would sys.exit(2) on bad arguments; raise so the failure becomes a reply.
-    def error(self, message):
-        raise ValueError("cad_thumbnail.py: " + message)
 
 
 def parse_args():
-    argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
-    parser = ArgumentParser(prog="cad_thumbnail.py")
-    parser.add_argument("--glb", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--size", type=int, default=256)
-    return parser.parse_args(argv)
+    def declare(parser):
+        parser.add_argument("--glb", required=True)
+        parser.add_argument("--out", required=True)
+        parser.add_argument("--size", type=int, default=256)
+
+    return parse_script_args("cad_thumbnail.py", declare)
 
 
 def numpy_shim():
@@ -160,14 +148,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except SystemExit:
-        raise
-    except BaseException as error:  # noqa: BLE001 - every failure must become a reply
-        message = str(error).strip() or type(error).__name__
-        traceback.print_exc()
-        sys.stderr.flush()
-        reply({"ok": False, "error": message, "type": type(error).__name__})
-        # os._exit: sys.exit inside Blender's --python may not end the process everywhere.
-        os._exit(1)
+    run_script(main)

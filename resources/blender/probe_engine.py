@@ -10,37 +10,26 @@ of its own output, so Lightbox only trusts lines carrying that marker.
 Works with Blender 3.x and 4.x.
 """
 
-import argparse
-import json
 import os
 import sys
 import time
-import traceback
 
 import bpy
 
-MARKER = "LIGHTBOX_RESULT"
+# Shipped scripts may sit in a read-only folder: never write __pycache__ beside them.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lightbox_jobs.script_io import parse_script_args, reply, run_script  # noqa: E402
+
 SIZE = 16
 
 
-def reply(payload):
-    # One line, flushed at once: Blender's own (C-level) output shares the stream.
-    sys.stdout.write(MARKER + " " + json.dumps(payload, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    # argparse would sys.exit(2) on bad arguments; raise so the failure becomes a reply.
-    def error(self, message):
-        raise ValueError("probe_engine.py: " + message)
-
-
 def parse_args():
-    argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
-    parser = ArgumentParser(prog="probe_engine.py")
-    parser.add_argument("--engine", required=True)
-    parser.add_argument("--out", required=True)
-    return parser.parse_args(argv)
+    def declare(parser):
+        parser.add_argument("--engine", required=True)
+        parser.add_argument("--out", required=True)
+
+    return parse_script_args("probe_engine.py", declare)
 
 
 def set_engine(scene, requested):
@@ -136,14 +125,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except SystemExit:
-        raise
-    except BaseException as error:  # noqa: BLE001 - every failure must become a reply
-        message = str(error).strip() or type(error).__name__
-        traceback.print_exc()
-        sys.stderr.flush()
-        reply({"ok": False, "error": message, "type": type(error).__name__})
-        # os._exit: sys.exit inside Blender's --python may not end the process everywhere.
-        os._exit(1)
+    run_script(main)

@@ -1,0 +1,49 @@
+"""The contract of Lightbox's one-shot Blender scripts (preflight probe, CAD thumbnail).
+
+Each prints exactly one `LIGHTBOX_RESULT {json}` line: Blender prints plenty of its own output,
+so Lightbox only trusts lines carrying the marker. Every failure, bad arguments included,
+becomes such a reply and exit code 1.
+"""
+
+import argparse
+import json
+import os
+import sys
+import traceback
+
+RESULT_MARKER = "LIGHTBOX_RESULT"
+
+
+def reply(payload):
+    # One line, flushed at once: Blender's own (C-level) output shares the stream.
+    sys.stdout.write(RESULT_MARKER + " " + json.dumps(payload, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    # argparse would sys.exit(2) on bad arguments; raise so the failure becomes a reply.
+    def error(self, message):
+        raise ValueError(self.prog + ": " + message)
+
+
+def parse_script_args(prog, add_arguments):
+    """Parses the arguments after `--` (Blender ignores those); add_arguments(parser) declares them."""
+    argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+    parser = _ArgumentParser(prog=prog)
+    add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def run_script(main):
+    """Runs main(); any exception becomes an {ok: false} reply and exit code 1."""
+    try:
+        main()
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - every failure must become a reply
+        message = str(error).strip() or type(error).__name__
+        traceback.print_exc()
+        sys.stderr.flush()
+        reply({"ok": False, "error": message, "type": type(error).__name__})
+        # os._exit: sys.exit inside Blender's --python may not end the process everywhere.
+        os._exit(1)
