@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { NodeIO, type Node } from '@gltf-transform/core';
 import { build } from 'esbuild';
 import occtimportjs from 'occt-import-js';
-import { CadIngestError, createCadWorkerPool, ingestCad, type IngestCadResult } from './ingest';
+import { createCadWorkerPool, ingestCad, type IngestCadResult } from './ingest';
 import { pngSize } from './thumbnail';
-import { binaryStl, boxTriangles } from '../../workers/cad/test-files';
+import { binaryStl, boxTriangles, expectCadError } from '../../workers/cad/test-files';
 import { makeTempDir } from '../testing/temp-dir';
 import { searchPath } from '../preflight/find-executable';
 
@@ -22,14 +22,7 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = makeTempDir('lightbox-cad-ingest-')));
 afterEach(() => cleanup());
 
-async function failure(promise: Promise<unknown>): Promise<CadIngestError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CadIngestError);
-  return error as CadIngestError;
-}
+const failure = expectCadError;
 
 describe('ingestCad: the CAx-IF STEP models shipped with occt-import-js', () => {
   it('finds the top-level .stp files', () => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCad } from '../cad/ingest';
-import type { FarmJobOptions, RenderFarm } from '../farm/types';
 import { fillPresetDefaults, RenderPresetStructure } from '../legacy/preset-schema';
 import type { BlenderJobInput } from '../../workers/blender/job-spec';
 import { WarmBlender } from '../../workers/blender/warm-blender';
@@ -18,40 +17,12 @@ import { applyMaterials, prepareScene, SceneSettingsError, type JobScene } from 
 import { renderStill, type ImageRenderSettings } from './still';
 import { renderTurntable } from './turntable';
 import { TEST_BLENDER } from '../testing/processes';
+import { warmFarm } from '../testing/warm-farm';
 
 const BLENDER = TEST_BLENDER;
 const FFMPEG = '/usr/bin/ffmpeg';
 const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
 const T = 60_000;
-
-/**
- * Test-only RenderFarm: one WarmBlender, jobs serialized, `concurrency` reported as asked so
- * chunking is exercised. Records every job for assertions. Not shipped: the real farm is
- * main/farm/local-farm.ts.
- */
-function warmFarm(warm: WarmBlender, concurrency: number): RenderFarm & { jobs: { job: BlenderJobInput; options: FarmJobOptions }[] } {
-  let chain: Promise<unknown> = Promise.resolve();
-  const cancelled = new Set<string>();
-  const jobs: { job: BlenderJobInput; options: FarmJobOptions }[] = [];
-  return {
-    concurrency,
-    jobs,
-    runJob(job, options) {
-      jobs.push({ job, options });
-      const run = chain.then(() => {
-        if (options.runId && cancelled.has(options.runId)) throw new Error(`run ${options.runId} cancelled`);
-        return warm.run(job, { timeoutMs: options.timeoutMs, onProgress: options.onProgress, onLog: options.onLog && ((line) => options.onLog?.(line)) });
-      });
-      chain = run.catch(() => undefined);
-      return run;
-    },
-    cancelRun(runId) {
-      cancelled.add(runId);
-      return 0;
-    },
-    async close() {},
-  };
-}
 
 let tmp: string;
 let glb: string;

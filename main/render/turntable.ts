@@ -3,30 +3,17 @@ import fs from 'node:fs';
 import type { z } from 'zod';
 import type { TurntableSettings } from '../../shared/nodes/settings-parts';
 import { splitFrames } from '../farm/chunks';
-import type { RenderFarm } from '../farm/types';
 import { jobId, RenderError, runJobOk } from './errors';
-import { expandFileName, IMAGE_EXTENSIONS, insideDir, type FileNameValues, type ImageFormat } from './filename';
-import type { JobScene } from './scene';
-import type { ImageRenderSettings, RenderProgress } from './still';
+import { expandFileName, IMAGE_EXTENSIONS, insideDir, type ImageFormat } from './filename';
+import type { ImageRenderSettings, RenderStillInput } from './still';
 
 export interface TurntableRenderSettings extends ImageRenderSettings {
   turntable: Pick<z.output<typeof TurntableSettings>, 'frames' | 'degrees'> & { fps?: number };
 }
 
-export interface RenderTurntableInput {
-  farm: RenderFarm;
-  glb: string;
-  scene: JobScene;
+/** As for a still; the frames go to outDir and every chunk job gets timeoutMs. */
+export interface RenderTurntableInput extends Omit<RenderStillInput, 'settings'> {
   settings: TurntableRenderSettings;
-  /** Folder for the frame files. */
-  outDir: string;
-  names: FileNameValues;
-  /** All chunks run under this id (one is made when absent), so a failure cancels the rest. */
-  runId?: string;
-  /** Per chunk job. */
-  timeoutMs: number;
-  onProgress?: (progress: RenderProgress) => void;
-  onLog?: (line: string) => void;
 }
 
 export interface RenderedFrames {

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeIO } from '@gltf-transform/core';
 import { convertCad } from './convert';
-import { CadIngestError } from './errors';
 import { detectFormat } from './detect';
-import { asciiStl, binaryStl, boxTriangles, translatedTriangleGlb, twoPartObj } from './test-files';
+import { asciiStl, binaryStl, boxTriangles, translatedTriangleGlb, twoPartObj, expectCadError } from './test-files';
 import { makeTempDir } from '../../main/testing/temp-dir';
 
 let dir: string;
@@ -19,14 +18,7 @@ function write(name: string, content: string | Uint8Array): string {
   return file;
 }
 
-async function failure(promise: Promise<unknown>): Promise<CadIngestError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CadIngestError);
-  return error as CadIngestError;
-}
+const failure = expectCadError;
 
 describe('convertCad: generated mesh files', () => {
   it('binary STL: 12 triangles, one part named after the file, bbox in mm, units assumed', async () => {

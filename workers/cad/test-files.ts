@@ -1,5 +1,6 @@
 // Generators for small CAD files the tests write themselves (not shipped, not imported by the app).
 import { Document, NodeIO } from '@gltf-transform/core';
+import { CadIngestError } from './errors';
 
 export type Tri = [[number, number, number], [number, number, number], [number, number, number]];
 
@@ -62,4 +63,14 @@ export async function translatedTriangleGlb(): Promise<Uint8Array> {
   const node = doc.createNode('holder').setTranslation([1, 0, 0]).setMesh(mesh);
   doc.createScene('s').addChild(node);
   return new NodeIO().writeBinary(doc);
+}
+
+/** Awaits a promise that must reject with CadIngestError, and answers the error. */
+export async function expectCadError(promise: Promise<unknown>): Promise<CadIngestError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof CadIngestError)) throw new Error(`expected a CadIngestError, got ${error === null ? 'success' : String(error)}`);
+  return error;
 }

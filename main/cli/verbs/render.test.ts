@@ -6,49 +6,21 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCad } from '../../cad/ingest';
-import type { FarmJobOptions, RenderFarm } from '../../farm/types';
 import { parseLegacyDocument } from '../../legacy/parse';
 import { fillPresetDefaults, type RenderPreset } from '../../legacy/preset-schema';
 import { captureCli } from '../../testing/cli-capture';
-import type { BlenderJobInput } from '../../../workers/blender/job-spec';
 import { WarmBlender } from '../../../workers/blender/warm-blender';
 import { runCli } from '../run-cli';
 import { UsageError } from '../verb';
 import { createRenderVerb, type FarmRequest } from './render';
 import { TEST_BLENDER } from '../../testing/processes';
+import { warmFarm } from '../../testing/warm-farm';
+import { examplesDir } from '../../legacy/legacy-testing';
 
 const BLENDER = TEST_BLENDER;
 const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
-const EXAMPLES = '/work/shared/legacy/examples';
+const EXAMPLES = examplesDir;
 const T = 120_000;
-
-/**
- * Test-only RenderFarm: one WarmBlender, jobs serialized, concurrency 2 reported so turntables
- * are chunked. Not shipped: the CLI's real farm is createLocalFarm (main/farm/local-farm.ts).
- */
-function warmFarm(warm: WarmBlender, concurrency: number): RenderFarm & { jobs: BlenderJobInput[] } {
-  let chain: Promise<unknown> = Promise.resolve();
-  const cancelled = new Set<string>();
-  const jobs: BlenderJobInput[] = [];
-  return {
-    concurrency,
-    jobs,
-    runJob(job: BlenderJobInput, options: FarmJobOptions) {
-      jobs.push(job);
-      const run = chain.then(() => {
-        if (options.runId && cancelled.has(options.runId)) throw new Error(`run ${options.runId} cancelled`);
-        return warm.run(job, { timeoutMs: options.timeoutMs, onProgress: options.onProgress });
-      });
-      chain = run.catch(() => undefined);
-      return run;
-    },
-    cancelRun(runId) {
-      cancelled.add(runId);
-      return 0;
-    },
-    async close() {},
-  };
-}
 
 let tmp: string;
 let glb: string;
@@ -229,7 +201,7 @@ describe('lightbox render: every example preset (--max-size 128 --samples 4)', (
     expect(r.err.replace(/lightbox render: note: .*\n/g, '')).toBe('');
     expect(r.code).toBe(0);
     const { outputs } = JSON.parse(r.out) as { outputs: { kind: string; file: string; width: number; height: number; format: string; frames?: number; durationSeconds?: number; sha256: string }[] };
-    for (const job of farm.jobs.slice(jobsBefore)) if ('renderer' in job) expect(job.renderer?.samples).toBe(4);
+    for (const { job } of farm.jobs.slice(jobsBefore)) if ('renderer' in job) expect(job.renderer?.samples).toBe(4);
     // Every file listed exists, and nothing else is left in the folder.
     expect(fs.readdirSync(dir).sort()).toEqual(outputs.map((o) => path.basename(o.file)).sort());
 
