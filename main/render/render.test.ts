@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCad } from '../cad/ingest';
 import { fillPresetDefaults, RenderPresetStructure } from '../legacy/preset-schema';
 import type { BlenderJobInput } from '../../workers/blender/job-spec';
-import { WarmBlender } from '../../workers/blender/warm-blender';
 import { exportBlend } from './blend';
 import { encodeVideo, probeVideo } from './encode-video';
 import { RenderError } from './errors';
@@ -16,18 +13,14 @@ import { capResolution, renderPreset } from './preset';
 import { applyMaterials, prepareScene, SceneSettingsError, type JobScene } from './scene';
 import { renderStill, type ImageRenderSettings } from './still';
 import { renderTurntable } from './turntable';
-import { TEST_BLENDER } from '../testing/processes';
-import { warmFarm } from '../testing/warm-farm';
+import { startRenderFixture, type RenderFixture } from '../testing/warm-farm';
 
-const BLENDER = TEST_BLENDER;
 const FFMPEG = '/usr/bin/ffmpeg';
-const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
 const T = 60_000;
 
 let tmp: string;
 let glb: string;
-let warm: WarmBlender;
-let farm: ReturnType<typeof warmFarm>;
+let farm: RenderFixture['farm'];
 let n = 0;
 const names = { order: 'o1', line: 'l2', cad: 'as1-oc-214', preset: 'p' };
 
@@ -61,18 +54,13 @@ async function corners(file: string): Promise<number[][]> {
   return Promise.all([[0, 0], [width - 1, 0], [0, height - 1], [width - 1, height - 1]].map(([x, y]) => pixel(file, x!, y!)));
 }
 
+let fixture: RenderFixture;
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-render-'));
-  warm = new WarmBlender({ binary: BLENDER });
-  const [ingested] = await Promise.all([ingestCad({ file: STEP, outDir: path.join(tmp, 'cad'), thumbnail: false }), warm.start()]);
-  glb = ingested.glbPath;
-  farm = warmFarm(warm, 2);
+  fixture = await startRenderFixture('lightbox-render-');
+  ({ tmp, glb, farm } = fixture);
 }, T);
 
-afterAll(async () => {
-  await warm?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => fixture?.stop());
 
 describe('scene settings', () => {
   it('prepareScene keeps only the given camera overrides; applyMaterials sends the used keys and the rules in order', () => {

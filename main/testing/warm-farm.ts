@@ -1,5 +1,10 @@
 import type { FarmJobOptions, RenderFarm } from '../farm/types';
-import type { WarmBlender } from '../../workers/blender/warm-blender';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WarmBlender } from '../../workers/blender/warm-blender';
+import { ingestCad } from '../cad/ingest';
+import { TEST_BLENDER } from './processes';
 import type { BlenderJobInput } from '../../workers/blender/job-spec';
 
 /**
@@ -28,5 +33,34 @@ export function warmFarm(warm: WarmBlender, concurrency: number): RenderFarm & {
       return 0;
     },
     async close() {},
+  };
+}
+
+/** The STEP part render tests use: a small CAx-IF assembly shipped with occt-import-js. */
+export const TEST_STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
+
+export interface RenderFixture {
+  tmp: string;
+  /** TEST_STEP ingested once. */
+  glb: string;
+  warm: WarmBlender;
+  farm: ReturnType<typeof warmFarm>;
+  stop(): Promise<void>;
+}
+
+/** For a beforeAll: a temp folder, TEST_STEP ingested, a started warm Blender and its farm. */
+export async function startRenderFixture(prefix: string): Promise<RenderFixture> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const warm = new WarmBlender({ binary: TEST_BLENDER });
+  const [ingested] = await Promise.all([ingestCad({ file: TEST_STEP, outDir: path.join(tmp, 'cad'), thumbnail: false }), warm.start()]);
+  return {
+    tmp,
+    glb: ingested.glbPath,
+    warm,
+    farm: warmFarm(warm, 2),
+    stop: async () => {
+      await warm.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
   };
 }

@@ -18,7 +18,7 @@ import bpy
 # Shipped scripts may sit in a read-only folder: never write __pycache__ beside them.
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lightbox_jobs.script_io import parse_script_args, reply, run_script  # noqa: E402
+from lightbox_jobs.script_io import parse_script_args, render_exact, reply, run_script  # noqa: E402
 from mathutils import Vector
 
 
@@ -128,12 +128,7 @@ def main():
     lo, hi = world_bounds(meshes)
     add_camera(scene, lo, hi)
     configure(scene, args.size)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    bpy.ops.render.render(write_still=False)
-    # save_render writes the exact path; render.filepath would expand '#' and add extensions.
-    bpy.data.images["Render Result"].save_render(filepath=args.out, scene=scene)
-    if not os.path.isfile(args.out):
-        raise RuntimeError("render finished but %s was not written" % args.out)
+    render_exact(scene, args.out)
     reply(
         {
             "ok": True,

@@ -19,7 +19,8 @@ import bpy
 # Shipped scripts may sit in a read-only folder: never write __pycache__ beside them.
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lightbox_jobs.script_io import parse_script_args, reply, run_script  # noqa: E402
+from lightbox_jobs import render as job_render  # noqa: E402
+from lightbox_jobs.script_io import parse_script_args, render_exact, reply, run_script  # noqa: E402
 
 SIZE = 16
 
@@ -32,56 +33,22 @@ def parse_args():
     return parse_script_args("probe_engine.py", declare)
 
 
-def set_engine(scene, requested):
-    """Sets the engine, mapping names that changed between Blender versions.
-
-    Eevee is BLENDER_EEVEE up to 4.1 and BLENDER_EEVEE_NEXT from 4.2. The enum is filled
-    dynamically (add-on engines like Cycles register late), so try the assignment rather
-    than trusting the listed identifiers alone.
-    """
-    aliases = {"BLENDER_EEVEE": ["BLENDER_EEVEE", "BLENDER_EEVEE_NEXT"]}
-    errors = []
-    for candidate in aliases.get(requested, [requested]):
-        try:
-            scene.render.engine = candidate
-        except TypeError as error:
-            # Blender's text lists the valid identifiers; drop its generic prefix.
-            errors.append(str(error).strip().replace("bpy_struct: item.attr = val: ", ""))
-            continue
-        if scene.render.engine == candidate:
-            return candidate
-    raise RuntimeError(
-        "render engine %s is not available in this Blender%s"
-        % (requested, (": " + errors[-1]) if errors else "")
-    )
+# Preflight names engines as Blender does; the job code takes the render-preset names.
+JOB_ENGINE = {"CYCLES": "cycles", "BLENDER_EEVEE": "eevee", "BLENDER_WORKBENCH": "workbench"}
 
 
 def configure(scene, engine):
+    """The renderer exactly as render jobs set it (lightbox_jobs.render), at 16x16 and 1 sample."""
+    if engine not in JOB_ENGINE:
+        raise ValueError("unknown engine %s; expected one of %s" % (engine, ", ".join(JOB_ENGINE)))
+    used = job_render.configure_renderer(scene, {"engine": JOB_ENGINE[engine], "samples": 1, "seed": 0, "denoise": False, "threads": 0})
     render = scene.render
     render.resolution_x = SIZE
     render.resolution_y = SIZE
     render.resolution_percentage = 100
     render.use_border = False
     render.image_settings.file_format = "PNG"
-
-    if engine == "CYCLES":
-        cycles = scene.cycles
-        cycles.device = "CPU"
-        cycles.samples = 1
-        cycles.seed = 0
-        if hasattr(cycles, "use_adaptive_sampling"):
-            cycles.use_adaptive_sampling = False
-        # Many distribution builds lack OpenImageDenoise; denoising would fail the render.
-        if hasattr(cycles, "use_denoising"):
-            cycles.use_denoising = False
-        for layer in scene.view_layers:
-            layer_cycles = getattr(layer, "cycles", None)
-            if layer_cycles is not None and hasattr(layer_cycles, "use_denoising"):
-                layer_cycles.use_denoising = False
-    elif engine.startswith("BLENDER_EEVEE"):
-        # One sample is enough to prove Eevee can draw; the default 64 only costs time.
-        if hasattr(scene.eevee, "taa_render_samples"):
-            scene.eevee.taa_render_samples = 1
+    return used
 
 
 def denoiser_available():
@@ -99,15 +66,8 @@ def main():
     args = parse_args()
     started = time.monotonic()
     scene = bpy.context.scene
-    used = set_engine(scene, args.engine)
-    configure(scene, used)
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    bpy.ops.render.render(write_still=False)
-    # save_render writes the exact path; render.filepath would expand '#' and add extensions.
-    bpy.data.images["Render Result"].save_render(filepath=args.out, scene=scene)
-    if not os.path.isfile(args.out):
-        raise RuntimeError("render finished but %s was not written" % args.out)
+    used = configure(scene, args.engine)
+    render_exact(scene, args.out)
 
     reply(
         {

@@ -1,31 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCad } from '../../cad/ingest';
 import { parseLegacyDocument } from '../../legacy/parse';
 import { fillPresetDefaults, type RenderPreset } from '../../legacy/preset-schema';
 import { captureCli } from '../../testing/cli-capture';
-import { WarmBlender } from '../../../workers/blender/warm-blender';
 import { runCli } from '../run-cli';
 import { UsageError } from '../verb';
 import { createRenderVerb, type FarmRequest } from './render';
-import { TEST_BLENDER } from '../../testing/processes';
-import { warmFarm } from '../../testing/warm-farm';
+import { startRenderFixture, type RenderFixture } from '../../testing/warm-farm';
 import { examplesDir } from '../../legacy/legacy-testing';
 
-const BLENDER = TEST_BLENDER;
-const STEP = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
 const EXAMPLES = examplesDir;
 const T = 120_000;
 
 let tmp: string;
 let glb: string;
-let warm: WarmBlender;
-let farm: ReturnType<typeof warmFarm>;
+let farm: RenderFixture['farm'];
 const requests: FarmRequest[] = [];
 let closed = 0;
 const verb = createRenderVerb({
@@ -112,19 +105,13 @@ function firstVideoFrame(file: string): Buffer {
   return r.stdout;
 }
 
+let fixture: RenderFixture;
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-cli-render-'));
-  warm = new WarmBlender({ binary: BLENDER });
-  // One STEP ingest; the CLI runs get its GLB (ingesting a GLB is quick and keeps the part names).
-  const [ingested] = await Promise.all([ingestCad({ file: STEP, outDir: path.join(tmp, 'cad'), thumbnail: false }), warm.start()]);
-  glb = ingested.glbPath;
-  farm = warmFarm(warm, 2);
+  fixture = await startRenderFixture('lightbox-cli-render-');
+  ({ tmp, glb, farm } = fixture);
 }, T);
 
-afterAll(async () => {
-  await warm?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => fixture?.stop());
 
 describe('lightbox render: usage and errors', () => {
   it('missing flags are usage errors (exit 2) through the real CLI table', async () => {

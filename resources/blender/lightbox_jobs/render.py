@@ -6,7 +6,7 @@ import time
 
 import bpy
 
-from . import compat, metadata, protocol, scene as scene_mod
+from . import compat, metadata, protocol, script_io, scene as scene_mod
 
 WORKBENCH_AA = [(32, "32"), (16, "16"), (11, "11"), (8, "8"), (5, "5"), (2, "FXAA"), (1, "OFF")]
 
@@ -113,12 +113,7 @@ def prepare(job):
 
 
 def render_to(scene, path, fmt):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    bpy.ops.render.render(write_still=False)
-    # save_render writes exactly `path`: no '#' expansion, no extension, no frame suffix.
-    bpy.data.images["Render Result"].save_render(filepath=path, scene=scene)
-    if not os.path.isfile(path):
-        raise RuntimeError("render finished but %s was not written" % path)
+    script_io.render_exact(scene, path)
     metadata.strip_file(path, fmt)
 
 

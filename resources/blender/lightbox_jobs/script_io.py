@@ -1,4 +1,5 @@
-"""The contract of Lightbox's one-shot Blender scripts (preflight probe, CAD thumbnail).
+"""The contract of Lightbox's one-shot Blender scripts (preflight probe, CAD thumbnail), and
+writing a render to an exact path, which the job runner uses too.
 
 Each prints exactly one `LIGHTBOX_RESULT {json}` line: Blender prints plenty of its own output,
 so Lightbox only trusts lines carrying the marker. Every failure, bad arguments included,
@@ -47,3 +48,14 @@ def run_script(main):
         reply({"ok": False, "error": message, "type": type(error).__name__})
         # os._exit: sys.exit inside Blender's --python may not end the process everywhere.
         os._exit(1)
+
+
+def render_exact(scene, path):
+    """Renders the scene and writes exactly `path` (render.filepath would expand '#' and add extensions)."""
+    import bpy
+
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    bpy.ops.render.render(write_still=False)
+    bpy.data.images["Render Result"].save_render(filepath=path, scene=scene)
+    if not os.path.isfile(path):
+        raise RuntimeError("render finished but %s was not written" % path)
