@@ -4,7 +4,6 @@
 // without emitting declaration noise; type checking is `npm run typecheck`'s job.
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,12 +42,14 @@ await Promise.all([
 console.log(`built main, preload, cli${workerEntries.length ? `, ${workerEntries.length} worker(s)` : ''}`);
 
 // JSON Schemas (workflow document, node types) from the zod schemas the app itself uses:
-// bundled self-contained to a temp module, imported, written to dist/schema/.
+// bundled to a temp module inside dist/ (so its packages resolve from node_modules), imported,
+// written to dist/schema/.
 {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lightbox-schemas-'));
+  mkdirSync(out(''), { recursive: true });
+  const tmp = mkdtempSync(path.join(out(''), '.schemas-'));
   try {
     const bundle = path.join(tmp, 'write-schemas.mjs');
-    await build({ ...node, packages: undefined, sourcemap: false, format: 'esm', entryPoints: ['scripts/write-schemas.ts'], outfile: bundle });
+    await build({ ...node, sourcemap: false, format: 'esm', entryPoints: ['scripts/write-schemas.ts'], outfile: bundle });
     const { schemaFiles } = await import(pathToFileURL(bundle).href);
     rmSync(out('schema'), { recursive: true, force: true });
     mkdirSync(out('schema'), { recursive: true });

@@ -18,6 +18,11 @@ export class EventBus {
     }
   }
 
+  /** How many transports listen (0 in the CLI: nobody would see a desktop notification). */
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
   subscribe(listener: AnyEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -21,6 +21,8 @@ import { createLegacyService, type LegacyService } from '../legacy/legacy-servic
 import { legacyHandlers } from '../legacy/handlers';
 import { createFarmService, type FarmService } from '../farm/farm-service';
 import { farmHandlers } from '../farm/handlers';
+import { createProduction, type Production } from '../production/production';
+import { productionHandlers } from '../production/handlers';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -47,7 +49,11 @@ export interface Backend {
   readonly legacy: LegacyService;
   /** The render farm, started on first use (farm.get()). */
   readonly farm: FarmService;
+  /** CAD library, orders, runs, media assets, notifications and the legacy dispatcher. */
+  readonly production: Production;
   readonly dispatch: Dispatch;
+  /** Long-running transports (app, host) deliver the notification outbox in the background. */
+  startBackground(): void;
   info(): AppInfo;
   /**
    * Kills every farm Blender and closes the database before returning; the promise resolves
@@ -81,6 +87,7 @@ export function createBackend(options: BackendOptions): Backend {
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });
+  const production = createProduction({ db, dataDir, legacy, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
 
   const info = (): AppInfo => ({
     name: 'Lightbox',
@@ -120,6 +127,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...workflowHandlers(workflows),
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
+    ...productionHandlers(production, legacy),
   };
 
   return {
@@ -132,10 +140,14 @@ export function createBackend(options: BackendOptions): Backend {
     workflows,
     legacy,
     farm,
+    production,
     dispatch: createDispatch(handlers),
     info,
+    startBackground: () => production.outbox.start(),
     close: () => {
       const farmClosed = farm.close();
+      // Stop claiming notifications; a delivery already in flight is simply due again next start.
+      void production.outbox.stop();
       db.close();
       return farmClosed;
     },

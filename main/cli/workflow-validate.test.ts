@@ -42,15 +42,20 @@ describe('lightbox workflow validate', () => {
     const out = JSON.parse(c.out()) as { file: string; valid: boolean; problems: { code: string; severity: string }[] };
     expect(out.file).toBe(file);
     expect(out.valid).toBe(true);
-    // This build has no executors yet: warnings on save, not errors.
-    expect(out.problems.every((p) => p.severity === 'warning' && p.code === 'node_not_executable')).toBe(true);
+    // Every node type has an executor: nothing to warn about.
+    expect(out.problems).toEqual([]);
   });
 
-  it('exits 1 under --mode dispatch, where a node without an executor is an error', async () => {
-    const file = write('ok.json', valid);
+  it('under --mode dispatch: 0 for a runnable workflow, 1 when a node on the path to an output is switched off', async () => {
+    const ok = capture();
+    expect(await runCli(['workflow', 'validate', write('ok.json', valid), '--json', '--mode', 'dispatch'], ok.io)).toBe(0);
+    const off = structuredClone(valid);
+    (off.nodes[1] as { disabled?: boolean }).disabled = true;
     const c = capture();
-    expect(await runCli(['workflow', 'validate', file, '--json', '--mode', 'dispatch'], c.io)).toBe(1);
-    expect((JSON.parse(c.out()) as { valid: boolean }).valid).toBe(false);
+    expect(await runCli(['workflow', 'validate', write('off.json', off), '--json', '--mode', 'dispatch'], c.io)).toBe(1);
+    const out = JSON.parse(c.out()) as { valid: boolean; problems: { code: string; severity: string }[] };
+    expect(out.valid).toBe(false);
+    expect(out.problems).toContainEqual(expect.objectContaining({ code: 'disabled_on_output_path', severity: 'error' }));
   });
 
   it('exits 1 on an invalid workflow, one line per problem in text', async () => {
@@ -65,7 +70,7 @@ describe('lightbox workflow validate', () => {
     const text = capture();
     expect(await runCli(['workflow', 'validate', file], text.io)).toBe(1);
     expect(text.out()).toContain('error invalid_setting nodes[2].settings.size_px: node "thumb" (make_thumbnail): setting size_px = 8 is too small; allowed: an integer from 16 to 4096\n');
-    expect(text.out()).toContain(`${file}: invalid (save): 1 error, 3 warnings\n`);
+    expect(text.out()).toContain(`${file}: invalid (save): 1 error, 0 warnings\n`);
   });
 
   it('exits 2 on a missing file, a file that is not JSON, or bad usage, naming the file and the reason', async () => {

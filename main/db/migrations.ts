@@ -79,6 +79,147 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'production: CAD files, orders, runs, media assets, notification outbox, render logs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE cad_files (
+          id TEXT PRIMARY KEY,
+          sha256 TEXT NOT NULL UNIQUE,
+          name TEXT NOT NULL,
+          format TEXT,
+          bytes INTEGER NOT NULL,
+          source_path TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('ingesting', 'ready', 'failed')),
+          error TEXT,
+          glb_path TEXT,
+          glb_sha256 TEXT,
+          metadata_json TEXT,
+          thumbnail_path TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE orders (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE order_lines (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders(id),
+          line_no INTEGER NOT NULL CHECK (line_no >= 1),
+          cad_file_id TEXT NOT NULL REFERENCES cad_files(id),
+          output_type_key TEXT NOT NULL REFERENCES output_types(key),
+          overrides_json TEXT NOT NULL DEFAULT '{}',
+          status TEXT NOT NULL CHECK (status IN ('queued', 'rendering', 'succeeded', 'failed', 'cancelled')),
+          mode_used TEXT CHECK (mode_used IN ('legacy', 'graph', 'shadow')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          error TEXT,
+          created_at TEXT NOT NULL,
+          queued_at TEXT NOT NULL,
+          started_at TEXT,
+          finished_at TEXT,
+          UNIQUE (order_id, line_no)
+        ) STRICT;
+        CREATE TABLE workflow_runs (
+          id TEXT PRIMARY KEY,
+          family TEXT NOT NULL CHECK (family IN ('cad_file', 'order_line')),
+          order_line_id TEXT REFERENCES order_lines(id),
+          cad_file_id TEXT REFERENCES cad_files(id),
+          attempt INTEGER NOT NULL CHECK (attempt >= 1),
+          mode TEXT NOT NULL CHECK (mode IN ('legacy', 'graph', 'shadow')),
+          role TEXT NOT NULL CHECK (role IN ('authoritative', 'shadow')),
+          pipeline_key TEXT,
+          workflow_id TEXT,
+          workflow_revision INTEGER,
+          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+          failed_step TEXT,
+          error TEXT,
+          draft_json TEXT,
+          owner_pid INTEGER,
+          owner_token TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX workflow_runs_attempt ON workflow_runs(order_line_id, attempt, role) WHERE order_line_id IS NOT NULL;
+        CREATE INDEX workflow_runs_status ON workflow_runs(status);
+        CREATE TABLE node_runs (
+          run_id TEXT NOT NULL REFERENCES workflow_runs(id),
+          node_id TEXT NOT NULL,
+          node_type TEXT NOT NULL,
+          step_index INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'cancelled', 'interrupted')),
+          on_error TEXT NOT NULL DEFAULT 'fail' CHECK (on_error IN ('fail', 'continue')),
+          settings_json TEXT,
+          outputs_json TEXT,
+          error TEXT,
+          log TEXT NOT NULL DEFAULT '',
+          started_at TEXT,
+          finished_at TEXT,
+          duration_ms INTEGER,
+          PRIMARY KEY (run_id, node_id)
+        ) STRICT;
+        CREATE TABLE media_assets (
+          id TEXT PRIMARY KEY,
+          publish_key TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL,
+          folder TEXT NOT NULL,
+          file TEXT NOT NULL UNIQUE,
+          format TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          bytes INTEGER NOT NULL,
+          width INTEGER,
+          height INTEGER,
+          duration_seconds REAL,
+          frames INTEGER,
+          attachments_json TEXT NOT NULL DEFAULT '[]',
+          run_id TEXT NOT NULL REFERENCES workflow_runs(id),
+          order_line_id TEXT REFERENCES order_lines(id),
+          node_id TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE notifications (
+          id TEXT PRIMARY KEY,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          channel TEXT NOT NULL CHECK (channel IN ('desktop', 'webhook')),
+          event TEXT NOT NULL,
+          target TEXT,
+          payload_json TEXT NOT NULL,
+          order_line_id TEXT REFERENCES order_lines(id),
+          run_id TEXT REFERENCES workflow_runs(id),
+          state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT,
+          last_error TEXT,
+          delivered_at TEXT,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
+        CREATE TABLE render_logs (
+          id TEXT PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES workflow_runs(id),
+          node_id TEXT NOT NULL,
+          order_line_id TEXT REFERENCES order_lines(id),
+          engine TEXT,
+          samples INTEGER,
+          width INTEGER,
+          height INTEGER,
+          frame_start INTEGER,
+          frame_end INTEGER,
+          blender_version TEXT,
+          output_path TEXT,
+          output_sha256 TEXT,
+          duration_ms INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+          exit_code INTEGER,
+          error TEXT,
+          draft_json TEXT,
+          created_at TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -47,6 +47,7 @@ if (!app.requestSingleInstanceLock()) {
       denyAllPermissions();
       window = createMainWindow();
       const unbridge = bridgeIpc(window, backend.dispatch, backend.events);
+      backend.startBackground();
       window.on('closed', () => {
         unbridge();
         window = null;

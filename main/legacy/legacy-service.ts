@@ -48,6 +48,8 @@ export interface LegacyService {
   listPipelines(): LegacyPipelineRow[];
   listOutputTypes(): LegacyOutputTypeRow[];
   outputType(key: string): LegacyOutputTypeRow | undefined;
+  /** A preset workflow by key: the imported one, else the one Lightbox ships. */
+  pipeline(key: string): PresetWorkflow | undefined;
 }
 
 /** Refusal of an import, carrying every error (file, field, message) as ApiError issues. */
@@ -347,6 +349,15 @@ export function createLegacyService(
     },
     listOutputTypes: () => q.outputTypes.all().map(toRow),
     outputType: (key) => q.outputTypes.all().map(toRow).find((r) => r.key === key),
+    pipeline(key) {
+      const row = q.pipeline.get(key);
+      if (row) {
+        const parsed = parseLegacyDocument(key, row.document_json);
+        if (parsed.ok && parsed.kind === 'preset_workflow') return parsed.document;
+        throw new ApiFailure('invalid_legacy_document', `stored preset workflow "${key}" no longer validates; import it again`, key);
+      }
+      return shipped().get(key)?.document;
+    },
   };
 }
 

@@ -110,7 +110,7 @@ describe('node registry', () => {
   });
 
   it('reports an executor as executable', () => {
-    const r = createNodeRegistry([testSpec()], { test_node: { executor: async () => null } });
+    const r = createNodeRegistry([testSpec()], { test_node: { executor: async () => ({}) } });
     expect(r.definitions()[0]).toMatchObject({ type: 'test_node', executable: true });
     expect(r.definitions()[0]).not.toHaveProperty('disabledReason');
     expect(r.status('test_node', 1)).toEqual({ executable: true });

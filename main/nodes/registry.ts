@@ -2,39 +2,13 @@ import { z } from 'zod';
 import { NODE_SPECS, type NodeSpec } from '../../shared/nodes/specs';
 import type { NodeDefinition } from '../../shared/nodes/definition';
 import type { NodeCatalog, NodeStatus } from '../../shared/workflow/catalog';
+import { EXECUTORS, type Executor } from '../executors';
 
 /** How a node type runs: an executor, or the reason it cannot yet. */
-export type NodeRuntime = { executor: NodeExecutor } | { disabledReason: string };
+export type NodeRuntime = { executor: Executor } | { disabledReason: string };
 
-/**
- * An executor performs a node's work. Its shape is fixed by the render-farm and legacy-dispatch
- * issues; here it is only named so the registry can tell executable nodes from disabled ones.
- */
-export type NodeExecutor = (context: unknown, settings: Record<string, unknown>) => Promise<unknown>;
-
-const RENDER_FARM = 'no executor yet: arrives with the render farm (issue #4)';
-const LEGACY_DISPATCH = 'no executor yet: arrives with the legacy dispatcher (issue #5)';
-const GRAPH_RUNTIME = 'no executor yet: workflow inputs are supplied by the graph runtime (issue #6)';
-
-/** Until an executor lands, every type says which piece of work brings it. Never a fake one. */
-const DEFAULT_RUNTIMES: Record<string, NodeRuntime> = {
-  input_order_line: { disabledReason: GRAPH_RUNTIME },
-  input_cad_file: { disabledReason: GRAPH_RUNTIME },
-  input_parameters: { disabledReason: GRAPH_RUNTIME },
-  ingest_cad: { disabledReason: RENDER_FARM },
-  extract_metadata: { disabledReason: RENDER_FARM },
-  make_thumbnail: { disabledReason: RENDER_FARM },
-  resolve_cad: { disabledReason: LEGACY_DISPATCH },
-  prepare_scene: { disabledReason: RENDER_FARM },
-  apply_materials: { disabledReason: RENDER_FARM },
-  render_still: { disabledReason: RENDER_FARM },
-  render_turntable: { disabledReason: RENDER_FARM },
-  export_blend: { disabledReason: RENDER_FARM },
-  encode_video: { disabledReason: RENDER_FARM },
-  postprocess: { disabledReason: RENDER_FARM },
-  output_save: { disabledReason: LEGACY_DISPATCH },
-  notify: { disabledReason: LEGACY_DISPATCH },
-};
+/** Every node type whose executor exists runs it; a type without one would say why (never a fake one). */
+const DEFAULT_RUNTIMES: Record<string, NodeRuntime> = Object.fromEntries(Object.entries(EXECUTORS).map(([type, executor]) => [type, { executor }]));
 
 export interface NodeRegistry extends NodeCatalog {
   definitions(): NodeDefinition[];

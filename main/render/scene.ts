@@ -25,7 +25,8 @@ export interface PreparedScene {
 
 /** The scene part of a Blender job spec (everything but id, glb, render settings and outputs). */
 export interface JobScene extends PreparedScene {
-  materials: z.output<typeof JobMaterials>;
+  /** Absent when no apply_materials ran: the CAD file's own materials are rendered. */
+  materials?: z.output<typeof JobMaterials>;
 }
 
 export class SceneSettingsError extends Error {
@@ -48,7 +49,7 @@ export function prepareScene(settings: PrepareSceneSettings): PreparedScene {
  * apply_materials: adds the job's materials. Only the keys used are sent (the values travel in
  * the job, so Blender needs no copy of the library). An unknown key is refused by name.
  */
-export function applyMaterials(scene: PreparedScene, settings: ApplyMaterialsSettings): JobScene {
+export function applyMaterials(scene: PreparedScene, settings: ApplyMaterialsSettings): Required<JobScene> {
   const rules = byPartRules(settings.by_part);
   const used = [settings.default, ...rules.map((r) => r.material)];
   for (const key of used) if (!isMaterialKey(key)) throw new SceneSettingsError(unknownMaterialMessage(key));

@@ -3,6 +3,9 @@ import { defineEvent } from './define';
 import { SettingsSchema } from '../settings/schema';
 import { PreflightCheckSchema } from '../preflight/report';
 import { FarmLogEvent, FarmStatusSchema } from '../farm/status';
+import { CadFileSchema } from '../cad/api';
+import { OrderProgressSchema } from '../orders/api';
+import { NotificationSchema } from '../notifications/api';
 
 /** Every event the backend pushes to connected UIs. */
 export const events = {
@@ -21,6 +24,18 @@ export const events = {
   'farm.log': defineEvent({
     summary: 'One output line of a farm task attempt (Blender output, worker messages).',
     payload: FarmLogEvent,
+  }),
+  'cad.changed': defineEvent({
+    summary: 'A CAD file was added or its ingest moved on (ingesting, ready, failed).',
+    payload: CadFileSchema,
+  }),
+  'orders.progress': defineEvent({
+    summary: 'An order line moved on: status, the step running, render progress.',
+    payload: OrderProgressSchema,
+  }),
+  'notifications.desktop': defineEvent({
+    summary: 'A desktop notification for the app to show.',
+    payload: NotificationSchema,
   }),
 } as const;
 

@@ -16,6 +16,10 @@ import {
 } from '../workflow/api';
 import { LegacyImportInput, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../legacy/api';
 import { FarmCancelInput, FarmCancelOutput, FarmStatusSchema } from '../farm/status';
+import { CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUploadChunkInput, CadUploadFinishInput } from '../cad/api';
+import { DispatchInput, DispatchStarted, OrderLineDetailSchema, OrderSchema, OrdersCreateInput, OutputTypeSummarySchema } from '../orders/api';
+import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
+import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 
 const NoInput = z.object({}).strict();
 
@@ -136,6 +140,81 @@ export const methods = {
     summary: 'Cancel one farm task, or every task of a run; answers how many were cancelled.',
     input: FarmCancelInput,
     output: FarmCancelOutput,
+  }),
+  'cad.uploadBegin': defineMethod({
+    summary: 'Start uploading a CAD file (sent in chunks of at most 512 KiB); answers the upload id.',
+    input: CadUploadBeginInput,
+    output: z.object({ uploadId: z.string(), chunkBytes: z.number().int() }),
+  }),
+  'cad.uploadChunk': defineMethod({
+    summary: 'One chunk of an upload, base64, at its byte offset; answers the bytes received so far.',
+    input: CadUploadChunkInput,
+    output: z.object({ received: z.number().int(), bytes: z.number().int() }),
+  }),
+  'cad.uploadFinish': defineMethod({
+    summary: 'Finish an upload: the file is stored (deduplicated by content) and ingested in the background.',
+    input: CadUploadFinishInput,
+    output: CadImportOutput,
+  }),
+  'cad.list': defineMethod({
+    summary: 'The CAD library, newest first.',
+    input: NoInput,
+    output: z.object({ cadFiles: z.array(CadFileSchema) }),
+  }),
+  'cad.get': defineMethod({
+    summary: 'One CAD file of the library.',
+    input: CadIdInput,
+    output: CadFileSchema,
+  }),
+  'cad.thumbnail': defineMethod({
+    summary: "A CAD file's thumbnail as a data: URL, or null when it has none.",
+    input: CadIdInput,
+    output: z.object({ dataUrl: z.string().nullable() }),
+  }),
+  'outputTypes.list': defineMethod({
+    summary: 'Every output type: legacy render presets and invocation profiles, with mode and artifact.',
+    input: NoInput,
+    output: z.object({ outputTypes: z.array(OutputTypeSummarySchema) }),
+  }),
+  'orders.create': defineMethod({
+    summary: 'Create an order: one line per CAD file × output type (× copies), all queued.',
+    input: OrdersCreateInput,
+    output: OrderSchema,
+  }),
+  'orders.list': defineMethod({
+    summary: 'Orders with their lines, newest first.',
+    input: NoInput,
+    output: z.object({ orders: z.array(OrderSchema) }),
+  }),
+  'orders.line': defineMethod({
+    summary: 'One order line with its runs (node by node), media assets, notifications and render logs.',
+    input: z.object({ id: z.string().min(1).max(100) }).strict(),
+    output: OrderLineDetailSchema,
+  }),
+  'orders.dispatch': defineMethod({
+    summary: 'Dispatch an order line in the background (idempotent per attempt); progress comes as orders.progress events.',
+    input: DispatchInput,
+    output: DispatchStarted,
+  }),
+  'orders.cancel': defineMethod({
+    summary: 'Cancel the running dispatch of an order line; its Blender processes end at once.',
+    input: z.object({ orderLineId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
+  'assets.list': defineMethod({
+    summary: 'Published media assets, newest first; optionally those of one order line.',
+    input: AssetsListInput,
+    output: z.object({ assets: z.array(MediaAssetSchema) }),
+  }),
+  'assets.preview': defineMethod({
+    summary: 'A media asset as a data: URL the UI can show (images and small videos).',
+    input: AssetPreviewInput,
+    output: AssetPreviewOutput,
+  }),
+  'notifications.list': defineMethod({
+    summary: 'The notification outbox, newest first, with each record\'s delivery state.',
+    input: NotificationsListInput,
+    output: z.object({ notifications: z.array(NotificationSchema) }),
   }),
 } as const;
 

@@ -37,7 +37,8 @@ const SceneFields = {
   camera: CameraSettings.default(CameraSettings.parse({})),
   lighting: LightingSetting,
   background: BackgroundSettings.default(BackgroundSettings.parse({})),
-  materials: JobMaterials,
+  /** Absent: the parts keep the materials and colors the CAD file brought (no apply_materials step). */
+  materials: JobMaterials.optional(),
   renderer: RendererSettings.default(RendererSettings.parse({})),
   resolution: ResolutionSettings.default(ResolutionSettings.parse({})),
   output: OutputSettings.omit({ filename: true }).default({ format: 'png', quality: 90, color_depth: 8 }),

@@ -8,6 +8,10 @@ import { legacyMigrateVerb } from './legacy-migrate';
 import { cadIngestVerb } from './cad-ingest';
 import { farmStatusVerb } from './farm-status';
 import { renderVerb } from './render';
+import { cadImportVerb } from './cad-import';
+import { orderCreateVerb } from './order-create';
+import { dispatchVerb } from './dispatch';
+import { assetsListVerb, notificationsListVerb } from './production-lists';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb];

@@ -24,6 +24,7 @@ export const serveVerb: Verb = {
     let server;
     try {
       server = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, host, port, rendererDir: renderer });
+      backend.startBackground();
     } catch (error) {
       backend.close();
       throw error;

@@ -304,7 +304,8 @@ def build(job):
     rig = job.get("lighting", "studio_soft")
     add_lighting(scene, rig, center, view_direction(job.get("camera", {})), extent)
     setup_world(scene, rig, job.get("background", {}))
-    assigned = apply_materials(objects, job["materials"])
+    # No materials in the job: the pipeline has no apply_materials step, the CAD colors stay.
+    assigned = apply_materials(objects, job["materials"]) if job.get("materials") else {}
     return {
         "scene": scene,
         "pivot": pivot,

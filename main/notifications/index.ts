@@ -1,0 +1,2 @@
+export { createNotificationOutbox } from './outbox';
+export type { DeliveryCounts, EnqueueInput, NotificationFilter, NotificationOutbox, NotificationOutboxOptions } from './outbox';

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import type { HandlerGroup } from '../api/dispatch';
+import { ApiFailure } from '../../shared/contract/errors';
+import type { LegacyService } from '../legacy/legacy-service';
+import type { Production } from './production';
+
+const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm' };
+/** Previews travel as data: URLs inside one message: bigger files are opened from the library instead. */
+const PREVIEW_MAX_BYTES = 24 * 1024 * 1024;
+
+type ProductionMethods =
+  | 'cad.uploadBegin'
+  | 'cad.uploadChunk'
+  | 'cad.uploadFinish'
+  | 'cad.list'
+  | 'cad.get'
+  | 'cad.thumbnail'
+  | 'outputTypes.list'
+  | 'orders.create'
+  | 'orders.list'
+  | 'orders.line'
+  | 'orders.dispatch'
+  | 'orders.cancel'
+  | 'assets.list'
+  | 'assets.preview'
+  | 'notifications.list';
+
+export function productionHandlers(production: Production, legacy: LegacyService): HandlerGroup<ProductionMethods> {
+  const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
+  return {
+    'cad.uploadBegin': ({ fileName, bytes }) => uploads.begin(fileName, bytes),
+    'cad.uploadChunk': ({ uploadId, offset, base64 }) => uploads.chunk(uploadId, offset, base64),
+    'cad.uploadFinish': async ({ uploadId }) => {
+      const { file, fileName } = uploads.finish(uploadId);
+      try {
+        const imported = await cad.importFile(file, fileName);
+        return { cadFile: imported.cadFile, created: imported.created };
+      } finally {
+        uploads.discard(uploadId);
+      }
+    },
+    'cad.list': () => ({ cadFiles: cad.list() }),
+    'cad.get': ({ id }) => cad.get(id),
+    'cad.thumbnail': ({ id }) => {
+      cad.get(id);
+      const file = cad.thumbnailPath(id);
+      if (!file || !fs.existsSync(file)) return { dataUrl: null };
+      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
+    },
+    'outputTypes.list': () => ({
+      outputTypes: legacy.listOutputTypes().map((row) => ({
+        key: row.key,
+        name: row.name,
+        artifact: row.artifact,
+        executionMode: row.executionMode as 'legacy' | 'graph' | 'shadow',
+        active: row.legacy ? row.legacy.active !== false : (row.outputType?.active ?? true),
+        form: row.legacy && row.outputType ? ('both' as const) : row.legacy ? ('legacy_preset' as const) : ('invocation_profile' as const),
+      })),
+    }),
+    'orders.create': (input) => orders.create(input),
+    'orders.list': () => ({ orders: orders.list() }),
+    'orders.line': ({ id }) => {
+      const line = orders.line(id);
+      if (!line) throw new ApiFailure('not_found', `no order line "${id}"`, 'id');
+      return { line, runs: runs.ofOrderLine(id), assets: media.list(id), notifications: outbox.list({ orderLineId: id }), renderLogs: runs.renderLogsOfLine(id) };
+    },
+    'orders.dispatch': ({ orderLineId, mode, draft }) => {
+      const started = dispatcher.start(orderLineId, { mode, draft });
+      // Runs in the background; its end is reported by orders.progress and stored with the line.
+      started.done.catch(() => undefined);
+      return { orderLineId, runId: started.runId, attempt: started.attempt, alreadyDone: started.alreadyDone };
+    },
+    'orders.cancel': ({ orderLineId }) => ({ cancelled: dispatcher.cancel(orderLineId) }),
+    'assets.list': ({ orderLineId }) => ({ assets: media.list(orderLineId) }),
+    'assets.preview': ({ id }) => {
+      const asset = media.get(id);
+      if (!asset) throw new ApiFailure('not_found', `no media asset "${id}"`, 'id');
+      const mime = MIME[asset.format];
+      if (!mime) return { dataUrl: null, mime: 'application/octet-stream', reason: `${asset.format} files cannot be shown here; open ${asset.file} from the media library` };
+      if (asset.bytes > PREVIEW_MAX_BYTES) return { dataUrl: null, mime, reason: `${asset.file} is too big to preview (${asset.bytes} bytes)` };
+      return { dataUrl: `data:${mime};base64,${fs.readFileSync(media.absolute(asset)).toString('base64')}`, mime };
+    },
+    'notifications.list': (filter) => ({ notifications: outbox.list(filter) }),
+  };
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Settings } from '../../shared/settings/schema';
+import type { EventBus } from '../api/event-bus';
+import { createCadLibrary } from '../cad-library/cad-library';
+import { createOrderDispatcher } from '../dispatch/order-dispatcher';
+import type { FarmService } from '../farm/farm-service';
+import type { LegacyService } from '../legacy/legacy-service';
+import { createMediaLibrary } from '../media/media-library';
+import { createNotificationOutbox } from '../notifications';
+import { createOrderStore } from '../orders/order-store';
+import { createRunStore } from '../runs/run-store';
+import { resolveTools } from './tools';
+import { createUploads } from './uploads';
+
+export interface ProductionOptions {
+  db: Database.Database;
+  dataDir: string;
+  legacy: LegacyService;
+  farm: FarmService;
+  settings: () => Settings;
+  env: NodeJS.ProcessEnv;
+  events: EventBus;
+}
+
+/**
+ * The production data model and the legacy dispatcher: CAD library, orders, runs, media
+ * library, notification outbox. Crashed runs of an earlier process are recovered at creation.
+ */
+export function createProduction(options: ProductionOptions) {
+  const { db, dataDir, events } = options;
+  const runs = createRunStore(db);
+  const orders = createOrderStore(db);
+  const media = createMediaLibrary(db, path.join(dataDir, 'media'));
+  // Desktop notifications are delivered by showing them in an app window: only when one listens.
+  const outbox = createNotificationOutbox(db, {
+    onDesktop: (notification) => {
+      if (events.subscriberCount === 0) return false;
+      events.emit('notifications.desktop', notification);
+      return true;
+    },
+  });
+  const tools = () => resolveTools(options.settings(), options.env);
+  const dispatcher = createOrderDispatcher({
+    db,
+    dataDir,
+    runs,
+    orders,
+    media,
+    outbox,
+    legacy: options.legacy,
+    farm: () => options.farm.get(),
+    tools,
+    onProgress: (event) => events.emit('orders.progress', event),
+  });
+  const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
+  const uploads = createUploads(dataDir);
+  dispatcher.recover();
+  cad.recover();
+  return { runs, orders, media, outbox, dispatcher, cad, uploads };
+}
+
+export type Production = ReturnType<typeof createProduction>;

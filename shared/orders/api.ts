@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { MediaAssetSchema } from '../media/api';
+import { NotificationSchema } from '../notifications/api';
+import { DraftSchema, RenderLogSchema, WorkflowRunSchema } from '../runs/api';
+import { CameraSettings } from '../nodes/settings-parts';
+import { MaterialKey } from '../nodes/settings-parts';
+import { ExecutionModeSchema } from '../workflow/document';
+
+/** What an order line may change of its output type (DESIGN.md glossary). */
+export const OrderLineOverridesSchema = z
+  .object({
+    background: z
+      .object({ mode: z.enum(['color', 'transparent']).optional(), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb').optional() })
+      .strict()
+      .optional(),
+    /** A material library key used for every part the preset does not match by name. */
+    materialVariant: MaterialKey.optional(),
+    cameraAngle: CameraSettings.shape.angle.unwrap().optional(),
+  })
+  .strict();
+export type OrderLineOverrides = z.infer<typeof OrderLineOverridesSchema>;
+
+export const OrderLineStatusSchema = z.enum(['queued', 'rendering', 'succeeded', 'failed', 'cancelled']);
+
+export const OrderLineSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  lineNo: z.number().int(),
+  cadFileId: z.string(),
+  cadName: z.string(),
+  outputTypeKey: z.string(),
+  overrides: OrderLineOverridesSchema,
+  status: OrderLineStatusSchema,
+  modeUsed: ExecutionModeSchema.nullable(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  queuedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  assetIds: z.array(z.string()),
+});
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+export const OrderSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lines: z.array(OrderLineSchema) });
+export type Order = z.infer<typeof OrderSchema>;
+
+export const OrdersCreateInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    /** One line per CAD file × output type × copies. */
+    cadFileIds: z.array(z.string().min(1).max(100)).min(1).max(500),
+    outputTypeKeys: z.array(z.string().min(1).max(100)).min(1).max(100),
+    copies: z.number().int().min(1).max(100).default(1),
+    overrides: OrderLineOverridesSchema.default({}),
+  })
+  .strict();
+
+export const DispatchInput = z
+  .object({
+    orderLineId: z.string().min(1).max(100),
+    mode: ExecutionModeSchema.optional(),
+    draft: DraftSchema.optional(),
+  })
+  .strict();
+
+export const DispatchStarted = z.object({ orderLineId: z.string(), runId: z.string(), attempt: z.number().int(), alreadyDone: z.boolean() });
+
+export const OrderLineDetailSchema = z.object({
+  line: OrderLineSchema,
+  runs: z.array(WorkflowRunSchema),
+  assets: z.array(MediaAssetSchema),
+  notifications: z.array(NotificationSchema),
+  renderLogs: z.array(RenderLogSchema),
+});
+export type OrderLineDetail = z.infer<typeof OrderLineDetailSchema>;
+
+/** Live progress of a dispatch (a step started or finished, render progress). */
+export const OrderProgressSchema = z.object({
+  orderLineId: z.string(),
+  runId: z.string().nullable(),
+  status: OrderLineStatusSchema,
+  step: z.string().nullable(),
+  done: z.number().optional(),
+  total: z.number().optional(),
+});
+
+export const OutputTypeSummarySchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  artifact: z.enum(['still', 'turntable', 'blend']),
+  executionMode: ExecutionModeSchema,
+  active: z.boolean(),
+  form: z.enum(['legacy_preset', 'invocation_profile', 'both']),
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+export const RunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export const NodeRunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'skipped', 'cancelled', 'interrupted']);
+
+/** A draft render: smaller and fewer samples, applied the same in every mode and recorded. */
+export const DraftSchema = z.object({ maxSize: z.number().int().min(16).max(8192).optional(), samples: z.number().int().min(1).max(4096).optional() }).strict();
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const NodeRunSchema = z.object({
+  nodeId: z.string(),
+  nodeType: z.string(),
+  stepIndex: z.number().int(),
+  status: NodeRunStatusSchema,
+  onError: z.enum(['fail', 'continue']),
+  settings: z.record(z.string(), z.unknown()).nullable(),
+  outputs: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+  log: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type NodeRun = z.infer<typeof NodeRunSchema>;
+
+export const WorkflowRunSchema = z.object({
+  id: z.string(),
+  family: z.enum(['cad_file', 'order_line']),
+  orderLineId: z.string().nullable(),
+  cadFileId: z.string().nullable(),
+  attempt: z.number().int(),
+  mode: z.enum(['legacy', 'graph', 'shadow']),
+  role: z.enum(['authoritative', 'shadow']),
+  pipelineKey: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  workflowRevision: z.number().int().nullable(),
+  status: RunStatusSchema,
+  failedStep: z.string().nullable(),
+  error: z.string().nullable(),
+  draft: DraftSchema.nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  nodes: z.array(NodeRunSchema),
+});
+export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;
+
+/** The core fields of one render (DESIGN.md glossary). */
+export const RenderLogSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  nodeId: z.string(),
+  orderLineId: z.string().nullable(),
+  engine: z.string().nullable(),
+  samples: z.number().int().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  frameStart: z.number().int().nullable(),
+  frameEnd: z.number().int().nullable(),
+  blenderVersion: z.string().nullable(),
+  outputPath: z.string().nullable(),
+  outputSha256: z.string().nullable(),
+  durationMs: z.number().int(),
+  status: z.enum(['succeeded', 'failed']),
+  exitCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  draft: DraftSchema.nullable(),
+  createdAt: z.string(),
+});
+export type RenderLog = z.infer<typeof RenderLogSchema>;
