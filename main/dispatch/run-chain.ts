@@ -42,17 +42,28 @@ function settingsProblem(spec: NodeSpec, settings: unknown): string | null {
     .join('; ');
 }
 
+/** A failed `continue` node's outputs: each output port gets the node's input of the same type, if any. */
+export function passThrough(spec: NodeSpec, inputs: Partial<Record<string, Artifact>>): NodeOutputs {
+  const out: NodeOutputs = {};
+  for (const port of spec.outputs) {
+    const match = Object.values(inputs).find((a) => a && port.types.includes(a.type));
+    if (match) out[port.name] = match;
+  }
+  return out;
+}
+
 /**
  * Runs a legacy pipeline: the input node, then each step in order, each input fed by the
  * nearest earlier step with a fitting output (the wiring migration gives the same pipeline).
  * Every node is recorded as a node run with its settings, outputs, log and timing. A failing
- * step with on_error `continue` is recorded and skipped over; otherwise the run stops, and the
+ * step with on_error `continue` is recorded and passed over (its inputs flow on); otherwise the run stops, and the
  * notify steps still ahead run in failure mode (they send on_failure notifications).
  */
 export async function runChain(input: { run: RunContext; inputNode: string; steps: ChainStep[]; runs: RunStore; workRoot: string; hooks?: ChainHooks }): Promise<ChainResult> {
   const { run, runs, hooks } = input;
   const placed: { nodeId: string; spec: NodeSpec }[] = [];
   const outputs = new Map<string, NodeOutputs>();
+  const lastInputs = new Map<string, Partial<Record<string, Artifact>>>();
   const all: ChainStep[] = [{ nodeId: 'input', nodeType: input.inputNode, settings: {}, onError: 'fail' }, ...input.steps];
 
   const execute = async (step: ChainStep, index: number, failure?: { step: string; message: string }): Promise<{ ok: boolean; error?: string }> => {
@@ -66,6 +77,7 @@ export async function runChain(input: { run: RunContext; inputNode: string; step
       if (value) inputs[port.name] = value;
     }
     placed.push({ nodeId: step.nodeId, spec });
+    lastInputs.set(step.nodeId, inputs);
     runs.startNode(run.runId, { nodeId: step.nodeId, nodeType: step.nodeType, stepIndex: index, onError: step.onError, settings: step.settings });
     hooks?.onStep?.({ nodeId: step.nodeId, nodeType: step.nodeType, status: 'running' });
     const started = Date.now();
@@ -104,7 +116,11 @@ export async function runChain(input: { run: RunContext; inputNode: string; step
     const result = await execute(step, index);
     if (result.ok) continue;
     if (run.signal.aborted) return { status: 'cancelled', failedStep: `${step.nodeId}`, error: 'cancelled', outputs };
-    if (step.onError === 'continue') continue;
+    if (step.onError === 'continue') {
+      // Skipped as if absent: what it received of its own output types flows on unchanged.
+      outputs.set(step.nodeId, passThrough(specOf(step.nodeType), lastInputs.get(step.nodeId) ?? {}));
+      continue;
+    }
     const failure = { step: step.nodeId, message: result.error ?? 'failed' };
     // The notify steps still ahead report the failure; every other step ahead is skipped.
     for (const [later, rest] of all.entries()) {

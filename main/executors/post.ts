@@ -17,7 +17,6 @@ export const encodeVideoNode: Executor = async (execution) => {
   const out = insideDir(execution.workDir, expandFileName(sequence.nameTemplate, names, VIDEO_EXTENSIONS[codec], null));
   execution.log(`encoding ${sequence.frames.length} frames at ${fps} fps with ${codec}, crf ${crf}`);
   const video = await encodeVideo({ ffmpegPath, ffprobePath, frames: sequence.frames.map((f) => f.file), fps, codec, crf, out });
-  if (codec === 'h264' && sequence.format !== 'exr') execution.log('h264 has no alpha: a transparent background is black in the video');
   return {
     video: {
       type: 'video',
