@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createBackend, type Backend } from '../app/backend';
 import { rendererDir } from '../app/paths';
@@ -47,9 +47,17 @@ if (!app.requestSingleInstanceLock()) {
       denyAllPermissions();
       window = createMainWindow();
       const unbridge = bridgeIpc(window, backend.dispatch, backend.events);
+      // Desktop notifications from the outbox are shown by the OS as well as in the window.
+      const unnotify = backend.events.subscribe((event, payload) => {
+        if (event !== 'notifications.desktop' || !Notification.isSupported()) return;
+        const n = payload as { event: string; payload: { outputType?: string; orderLineId?: string } };
+        const failed = n.event === 'render.failed';
+        new Notification({ title: failed ? 'Render failed' : 'Render finished', body: `${n.payload.outputType ?? ''} · order line ${n.payload.orderLineId ?? ''}` }).show();
+      });
       backend.startBackground();
       window.on('closed', () => {
         unbridge();
+        unnotify();
         window = null;
       });
     },
