@@ -57,7 +57,8 @@ describe('CAD library', () => {
     fs.writeFileSync(broken, bytes.subarray(0, Math.floor(bytes.length / 3)));
     const file = await (await backend.production.cad.importFile(broken)).done;
     expect(file.status).toBe('failed');
-    expect(file.error).toContain('broken.stp');
+    expect(file.error).toMatch(/^broken\.stp: /);
+    expect(file.error).not.toContain(backend.production.cad.root);
     expect(fs.readdirSync(path.join(backend.production.cad.root, file.sha256))).toEqual(['broken.stp']);
     expect(backend.production.cad.list().map((f) => f.status).sort()).toEqual(['failed', 'ready']);
     // The failed ingest's run says which step failed.

@@ -166,6 +166,8 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       status = 'failed';
       error = (caught as Error).message;
     }
+    // Errors name the file the user imported, not where the library keeps its copy.
+    if (error) error = error.split(row.source_path).join(row.name);
     runs.finish(runId, status, status === 'succeeded' ? undefined : { step: null, message: error ?? status });
     if (status !== 'succeeded') q.failed.run({ id, error: error ?? 'ingest failed', now: new Date().toISOString() });
     return changed(id);

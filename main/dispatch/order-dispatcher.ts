@@ -11,6 +11,7 @@ import type { CadMetadata } from '../cad/ingest';
 import type { MeshArtifact } from '../executors/artifacts';
 import { NodeError, type RunContext } from '../executors/context';
 import type { RenderFarm } from '../farm/types';
+import { abortableFarm } from '../farm/abortable-farm';
 import type { LegacyService } from '../legacy/legacy-service';
 import { nodeTypeOfService } from '../legacy/pipeline-schema';
 import { fillPresetDefaults } from '../legacy/preset-schema';
@@ -182,8 +183,9 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     const done = (async (): Promise<DispatchOutcome> => {
       let result: { status: 'succeeded' | 'failed' | 'cancelled'; failedStep: string | null; error: string | null };
       try {
-        const [farm, tools] = await Promise.all([deps.farm(), deps.tools()]);
-        handle.farm = farm;
+        const [sharedFarm, tools] = await Promise.all([deps.farm(), deps.tools()]);
+        handle.farm = sharedFarm;
+        const farm = abortableFarm(sharedFarm, controller.signal, runId);
         const context: RunContext = {
           runId,
           mode,

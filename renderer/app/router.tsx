@@ -3,6 +3,8 @@ import { PlaceholderPage } from '../areas/placeholder/PlaceholderPage';
 import { PreflightPage } from '../areas/preflight/PreflightPage';
 import { SettingsPage } from '../areas/settings/SettingsPage';
 import { FarmPage } from '../areas/farm/FarmPage';
+import { CadLibraryPage } from '../areas/cad-library/CadLibraryPage';
+import { OrdersPage } from '../areas/orders/OrdersPage';
 import { WORK_AREAS } from '../shell/areas';
 import { Layout } from '../shell/Layout';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -21,6 +23,8 @@ export function createAppRouter() {
         { path: 'preflight', element: <PreflightPage /> },
         { path: 'settings', element: <SettingsPage /> },
         { path: 'farm', element: <FarmPage /> },
+        { path: 'orders', element: <OrdersPage /> },
+        { path: 'cad-library', element: <CadLibraryPage /> },
         ...WORK_AREAS.filter((area) => area.planned).map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -8,8 +8,8 @@ export interface Area {
 export const WORK_AREAS: readonly Area[] = [
   { path: '/workflows', name: 'Workflows', planned: 'the node-graph workflows that turn a CAD model into renders, and the editor to build them' },
   { path: '/runs', name: 'Runs', planned: 'every execution of a workflow, with its progress, logs and the files it produced' },
-  { path: '/orders', name: 'Orders', planned: 'render orders: which CAD models go through which workflow and output types, and their status' },
-  { path: '/cad-library', name: 'CAD library', planned: 'the imported CAD models, their versions and previews' },
+  { path: '/orders', name: 'Orders' },
+  { path: '/cad-library', name: 'CAD library' },
   { path: '/output-types', name: 'Output types', planned: 'the kinds of output a workflow produces (stills, turntables, videos) with their formats and sizes' },
   { path: '/comparisons', name: 'Comparisons', planned: 'side-by-side views of renders, to compare versions of a model or of a workflow' },
   { path: '/farm', name: 'Farm' },

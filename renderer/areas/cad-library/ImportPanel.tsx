@@ -1,0 +1,155 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type { CadFile } from '../../../shared/cad/api';
+import { useCadLibrary, useCadLibraryModel, type UploadItem } from './cad-store';
+import { formatBytes } from './format';
+
+const ACCEPT = '.step,.stp,.stl,.obj,.gltf,.glb';
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer.types).includes('Files');
+}
+
+/** What an upload says now: its own phase, then the ingest status of the library entry it became. */
+function uploadStatus(item: UploadItem, cad: CadFile | undefined): { text: string; tone: 'ok' | 'fail' | 'busy' | 'muted' } {
+  switch (item.phase) {
+    case 'waiting':
+      return { text: 'Waiting', tone: 'muted' };
+    case 'uploading':
+      return { text: `Uploading: ${item.bytes > 0 ? Math.floor((item.sent / item.bytes) * 100) : 0}%`, tone: 'busy' };
+    case 'finishing':
+      return { text: 'Storing', tone: 'busy' };
+    case 'failed':
+      return { text: `Not imported: ${item.error ?? 'unknown error'}`, tone: 'fail' };
+    case 'done': {
+      const again = item.created === false ? ' (already in the library)' : '';
+      if (!cad || cad.status === 'ingesting') return { text: `Uploaded, ingesting${again}`, tone: 'busy' };
+      if (cad.status === 'failed') return { text: `Ingest failed: ${cad.error ?? 'unknown error'}`, tone: 'fail' };
+      return { text: `Ready${again}`, tone: 'ok' };
+    }
+  }
+}
+
+function UploadRow({ item }: { item: UploadItem }) {
+  const cad = useCadLibrary((s) => (item.cadFileId ? s.files.find((f) => f.id === item.cadFileId) : undefined));
+  const status = uploadStatus(item, cad);
+  const uploading = item.phase === 'waiting' || item.phase === 'uploading' || item.phase === 'finishing';
+  return (
+    <li className={`upload upload-${status.tone}`}>
+      <span className="upload-name">{item.fileName}</span>
+      <span className="muted">{formatBytes(item.bytes)}</span>
+      <progress
+        max={item.bytes || 1}
+        value={item.phase === 'done' ? item.bytes || 1 : item.sent}
+        aria-label={`Upload of ${item.fileName}`}
+        aria-busy={uploading}
+      />
+      <span className={status.tone === 'fail' ? 'field-error upload-status' : 'upload-status'}>
+        {status.tone === 'busy' && (
+          <>
+            <span className="spinner" aria-hidden="true" />{' '}
+          </>
+        )}
+        {status.text}
+      </span>
+    </li>
+  );
+}
+
+/** The file picker and the drop zone, and every upload of this session with its progress. */
+export function ImportPanel() {
+  const model = useCadLibraryModel();
+  const uploads = useCadLibrary((s) => s.uploads);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+
+  // A file dropped beside the zone must not make the window navigate away to it.
+  useEffect(() => {
+    const stop = (event: globalThis.DragEvent) => {
+      if (event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')) event.preventDefault();
+    };
+    window.addEventListener('dragover', stop);
+    window.addEventListener('drop', stop);
+    return () => {
+      window.removeEventListener('dragover', stop);
+      window.removeEventListener('drop', stop);
+    };
+  }, []);
+
+  const onDragEnter = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth.current += 1;
+    setDragging(true);
+  };
+  const onDragOver = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDragLeave = () => {
+    depth.current = Math.max(0, depth.current - 1);
+    if (depth.current === 0) setDragging(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    depth.current = 0;
+    setDragging(false);
+    model.upload(Array.from(event.dataTransfer.files));
+  };
+
+  const active = uploads.filter((u) => u.phase === 'waiting' || u.phase === 'uploading' || u.phase === 'finishing').length;
+  const finished = uploads.length - active;
+
+  return (
+    <section aria-labelledby="cad-import-heading" className="import-panel">
+      <h2 id="cad-import-heading">Import</h2>
+      <div
+        className={`dropzone${dragging ? ' dropzone-active' : ''}`}
+        role="group"
+        aria-label="Drop zone for CAD files"
+        onDragEnter={onDragEnter}
+        onDragOver={onDragOver}
+        onDragLeave={onDragLeave}
+        onDrop={onDrop}
+      >
+        <p>
+          Drop STEP, STL, OBJ or glTF files here, or{' '}
+          <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
+            Import CAD files…
+          </button>
+        </p>
+        <p className="hint">Each file is stored once, by content, then ingested in the background: tessellation, metadata and a thumbnail.</p>
+        <input
+          ref={inputRef}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          hidden
+          aria-label="CAD files to import"
+          onChange={(event) => {
+            model.upload(Array.from(event.target.files ?? []));
+            event.target.value = '';
+          }}
+        />
+      </div>
+      <p role="status" className="muted">
+        {active > 0 ? `Importing ${active} ${active === 1 ? 'file' : 'files'}…` : ''}
+      </p>
+      {uploads.length > 0 && (
+        <>
+          <ul className="upload-list" aria-label="Uploads">
+            {uploads.map((item) => (
+              <UploadRow key={item.key} item={item} />
+            ))}
+          </ul>
+          {finished > 0 && (
+            <button type="button" onClick={() => model.clearFinishedUploads()}>
+              Clear finished uploads
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

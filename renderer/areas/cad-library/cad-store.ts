@@ -1,0 +1,215 @@
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ContractClient } from '../../../shared/contract';
+import { CAD_UPLOAD_CHUNK_BYTES, type CadFile } from '../../../shared/cad/api';
+import { useClient } from '../../app/services';
+import { errorText } from '../../transport/errors';
+import { bytesToBase64 } from './base64';
+
+export type UploadPhase = 'waiting' | 'uploading' | 'finishing' | 'done' | 'failed';
+
+/** One file the user handed over, from the picker or a drop, while and after it travels. */
+export interface UploadItem {
+  key: string;
+  fileName: string;
+  bytes: number;
+  /** Bytes the backend confirmed so far. */
+  sent: number;
+  phase: UploadPhase;
+  /** Why the upload failed (the backend's message). Ingest failures live on the CAD file. */
+  error: string | null;
+  /** The library entry it became, once finished. */
+  cadFileId: string | null;
+  /** false: the same content was already in the library. */
+  created: boolean | null;
+}
+
+export interface CadLibraryState {
+  files: CadFile[];
+  /** cad.list has answered at least once. */
+  loaded: boolean;
+  error: string | null;
+  uploads: UploadItem[];
+  /** Thumbnails by thumbnailKey(): a data: URL, or null when there is none or it failed to load. */
+  thumbnails: Record<string, string | null>;
+}
+
+export interface CadLibraryModel {
+  store: StoreApi<CadLibraryState>;
+  refresh(): Promise<void>;
+  /** Queues files for upload; they travel one after the other, in chunks. */
+  upload(files: readonly File[]): void;
+  loadThumbnail(cad: CadFile): void;
+  clearFinishedUploads(): void;
+}
+
+export function thumbnailKey(cad: CadFile): string {
+  return `${cad.id}:${cad.glbSha256 ?? ''}`;
+}
+
+function newer(a: CadFile, b: CadFile): boolean {
+  return a.updatedAt > b.updatedAt;
+}
+
+const THUMBNAILS_AT_ONCE = 4;
+
+/**
+ * The CAD library lives outside the page, so uploads keep going (and their outcome stays
+ * visible) when the user navigates away and back. Kept current by cad.changed events.
+ */
+export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
+  const store = createStore<CadLibraryState>(() => ({ files: [], loaded: false, error: null, uploads: [], thumbnails: {} }));
+  const pending = new Map<string, File>();
+  let pumping = false;
+  let uploadSeq = 0;
+  /** Ids upserted while a cad.list call is out; the list may predate them. */
+  let upsertedDuringRefresh: Set<string> | null = null;
+
+  const upsert = (cad: CadFile) => {
+    upsertedDuringRefresh?.add(cad.id);
+    store.setState((s) => {
+      const index = s.files.findIndex((f) => f.id === cad.id);
+      if (index < 0) return { files: [cad, ...s.files] };
+      const current = s.files[index]!;
+      if (newer(current, cad)) return {};
+      const files = s.files.slice();
+      files[index] = cad;
+      return { files };
+    });
+  };
+
+  client.on('cad.changed', (cad) => upsert(cad));
+
+  let refreshing: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    refreshing ??= (async () => {
+      const seen = new Set<string>();
+      upsertedDuringRefresh = seen;
+      try {
+        const { cadFiles } = await client.call('cad.list', {});
+        store.setState((s) => {
+          const mine = new Map(s.files.map((f) => [f.id, f]));
+          const merged = cadFiles.map((f) => {
+            const held = mine.get(f.id);
+            return held && newer(held, f) ? held : f;
+          });
+          const listed = new Set(cadFiles.map((f) => f.id));
+          const added = s.files.filter((f) => !listed.has(f.id) && seen.has(f.id));
+          return { files: [...added, ...merged], loaded: true, error: null };
+        });
+      } catch (error) {
+        store.setState({ error: `The CAD library could not be read: ${errorText(error)}` });
+      } finally {
+        upsertedDuringRefresh = null;
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  };
+
+  const patchUpload = (key: string, patch: Partial<UploadItem>) => {
+    store.setState((s) => ({ uploads: s.uploads.map((u) => (u.key === key ? { ...u, ...patch } : u)) }));
+  };
+
+  const send = async (item: UploadItem, file: File) => {
+    if (file.size === 0) {
+      patchUpload(item.key, { phase: 'failed', error: `${file.name}: the file is empty` });
+      return;
+    }
+    try {
+      patchUpload(item.key, { phase: 'uploading' });
+      const begun = await client.call('cad.uploadBegin', { fileName: file.name, bytes: file.size });
+      const chunk = Math.max(1, Math.min(begun.chunkBytes || CAD_UPLOAD_CHUNK_BYTES, CAD_UPLOAD_CHUNK_BYTES));
+      for (let offset = 0; offset < file.size; offset += chunk) {
+        const bytes = new Uint8Array(await file.slice(offset, offset + chunk).arrayBuffer());
+        const answer = await client.call('cad.uploadChunk', { uploadId: begun.uploadId, offset, base64: bytesToBase64(bytes) });
+        patchUpload(item.key, { sent: Math.min(answer.received, file.size) });
+      }
+      patchUpload(item.key, { phase: 'finishing', sent: file.size });
+      const { cadFile, created } = await client.call('cad.uploadFinish', { uploadId: begun.uploadId });
+      upsert(cadFile);
+      patchUpload(item.key, { phase: 'done', cadFileId: cadFile.id, created });
+    } catch (error) {
+      patchUpload(item.key, { phase: 'failed', error: errorText(error) });
+    }
+  };
+
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      for (;;) {
+        const next = store.getState().uploads.find((u) => u.phase === 'waiting');
+        if (!next) break;
+        const file = pending.get(next.key);
+        pending.delete(next.key);
+        if (file) await send(next, file);
+        else patchUpload(next.key, { phase: 'failed', error: 'the file was lost before it could be sent' });
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+
+  const upload = (files: readonly File[]) => {
+    if (files.length === 0) return;
+    const items = files.map((file): UploadItem => {
+      uploadSeq += 1;
+      const key = `upload-${uploadSeq}`;
+      pending.set(key, file);
+      return { key, fileName: file.name, bytes: file.size, sent: 0, phase: 'waiting', error: null, cadFileId: null, created: null };
+    });
+    store.setState((s) => ({ uploads: [...items, ...s.uploads] }));
+    void pump();
+  };
+
+  const thumbnailQueue: CadFile[] = [];
+  const inFlight = new Set<string>();
+  const pumpThumbnails = () => {
+    while (inFlight.size < THUMBNAILS_AT_ONCE && thumbnailQueue.length > 0) {
+      const cad = thumbnailQueue.shift()!;
+      const key = thumbnailKey(cad);
+      inFlight.add(key);
+      client
+        .call('cad.thumbnail', { id: cad.id })
+        .then(
+          ({ dataUrl }) => store.setState((s) => ({ thumbnails: { ...s.thumbnails, [key]: dataUrl } })),
+          () => store.setState((s) => ({ thumbnails: { ...s.thumbnails, [key]: null } })),
+        )
+        .finally(() => {
+          inFlight.delete(key);
+          pumpThumbnails();
+        });
+    }
+  };
+  const loadThumbnail = (cad: CadFile) => {
+    if (!cad.hasThumbnail) return;
+    const key = thumbnailKey(cad);
+    if (key in store.getState().thumbnails || inFlight.has(key) || thumbnailQueue.some((c) => thumbnailKey(c) === key)) return;
+    thumbnailQueue.push(cad);
+    pumpThumbnails();
+  };
+
+  const clearFinishedUploads = () => {
+    store.setState((s) => ({ uploads: s.uploads.filter((u) => u.phase !== 'done' && u.phase !== 'failed') }));
+  };
+
+  return { store, refresh, upload, loadThumbnail, clearFinishedUploads };
+}
+
+const models = new WeakMap<ContractClient, CadLibraryModel>();
+
+/** One library model per contract client, created on first use. */
+export function useCadLibraryModel(): CadLibraryModel {
+  const client = useClient();
+  let model = models.get(client);
+  if (!model) {
+    model = createCadLibraryModel(client);
+    models.set(client, model);
+  }
+  return model;
+}
+
+export function useCadLibrary<T>(select: (state: CadLibraryState) => T): T {
+  return useStore(useCadLibraryModel().store, select);
+}
