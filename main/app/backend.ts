@@ -87,7 +87,7 @@ export function createBackend(options: BackendOptions): Backend {
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });
-  const production = createProduction({ db, dataDir, legacy, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
+  const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
 
   const info = (): AppInfo => ({
     name: 'Lightbox',

@@ -220,6 +220,51 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'graph runtime: node output cache, shadow comparisons, mode changes, fallbacks',
+    up(db) {
+      db.exec(`
+        -- A graph run and its legacy fallback (or a shadow observer) share an attempt.
+        DROP INDEX workflow_runs_attempt;
+        ALTER TABLE workflow_runs ADD COLUMN fallback_of TEXT REFERENCES workflow_runs(id);
+        ALTER TABLE workflow_runs ADD COLUMN fallback_reason TEXT;
+        CREATE UNIQUE INDEX workflow_runs_attempt ON workflow_runs(order_line_id, attempt, role, mode) WHERE order_line_id IS NOT NULL;
+        CREATE TABLE node_cache (
+          cache_key TEXT PRIMARY KEY,
+          node_type TEXT NOT NULL,
+          outputs_json TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          hits INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE comparisons (
+          id TEXT PRIMARY KEY,
+          order_line_id TEXT REFERENCES order_lines(id),
+          output_type_key TEXT NOT NULL,
+          legacy_run_id TEXT NOT NULL REFERENCES workflow_runs(id),
+          shadow_run_id TEXT NOT NULL REFERENCES workflow_runs(id),
+          workflow_id TEXT,
+          workflow_revision INTEGER,
+          verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'warn', 'fail')),
+          report_json TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX comparisons_output_type ON comparisons(output_type_key, created_at);
+        CREATE TABLE mode_changes (
+          id TEXT PRIMARY KEY,
+          target_kind TEXT NOT NULL CHECK (target_kind IN ('output_type', 'workflow')),
+          target TEXT NOT NULL,
+          from_mode TEXT,
+          to_mode TEXT NOT NULL CHECK (to_mode IN ('legacy', 'graph', 'shadow')),
+          reason TEXT,
+          override INTEGER NOT NULL DEFAULT 0 CHECK (override IN (0, 1)),
+          comparison_id TEXT REFERENCES comparisons(id),
+          who TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -190,9 +190,10 @@ describe('legacy dispatch', () => {
     expect((await dispatch(lineId)).line.status).toBe('succeeded');
   }, T);
 
-  it('refuses graph and shadow modes until the graph runtime exists, and unknown lines by id', () => {
+  it('refuses graph and shadow modes for an output type that binds no workflow, and unknown lines by id', () => {
     const lineId = lineOf('plain_png');
-    expect(() => backend.production.dispatcher.start(lineId, { mode: 'graph' })).toThrow(/graph runtime/);
+    expect(() => backend.production.dispatcher.start(lineId, { mode: 'graph' })).toThrow(/needs output type "plain_png" to bind a workflow \(migrate it first\)/);
+    expect(backend.production.orders.line(lineId)?.status).toBe('queued');
     expect(() => backend.production.dispatcher.start('nope')).toThrow(/no order line "nope"/);
     expect(fs.existsSync(path.join(backend.dataDir, 'lightbox.db'))).toBe(true);
   });

@@ -15,6 +15,14 @@ import { abortableFarm } from '../farm/abortable-farm';
 import type { LegacyService } from '../legacy/legacy-service';
 import { nodeTypeOfService } from '../legacy/pipeline-schema';
 import { fillPresetDefaults } from '../legacy/preset-schema';
+import { projectPreset } from '../legacy/project';
+import type { WorkflowDocument } from '../../shared/workflow/document';
+import type { WorkflowStore } from '../workflows/types';
+import type { NodeRegistry } from '../nodes/registry';
+import type { NodeCache } from '../graph-runtime/node-cache';
+import type { Fault } from '../graph-runtime/faults';
+import { runGraph } from '../graph-runtime/run-graph';
+import { createShadowEffects, type ShadowEffects } from './shadow-effects';
 import type { MediaLibrary } from '../media/media-library';
 import type { NotificationOutbox } from '../notifications';
 import type { OrderStore } from '../orders/order-store';
@@ -40,7 +48,25 @@ export interface DispatchDeps {
   farm: () => Promise<RenderFarm>;
   tools: () => Promise<Tools>;
   timeoutMs?: number;
+  /** The bound workflows, for graph and shadow modes. */
+  workflows?: WorkflowStore;
+  /** The graph runtime's parts; without them only legacy mode dispatches. */
+  graph?: { registry: NodeRegistry; cache: NodeCache | null; faults?: Fault[]; nodeTimeoutMs?: number };
+  /** Computes and stores the comparison of a shadow run against its legacy run. */
+  compare?: (input: ShadowCompareInput) => Promise<unknown>;
   onProgress?: (event: { orderLineId: string; runId: string | null; status: OrderLine['status']; step: string | null; done?: number; total?: number }) => void;
+}
+
+export interface ShadowCompareInput {
+  orderLineId: string;
+  outputTypeKey: string;
+  legacyRunId: string;
+  shadowRunId: string;
+  shadow: ShadowEffects;
+  workflowId: string | null;
+  workflowRevision: number | null;
+  farm: RenderFarm;
+  tools: Tools;
 }
 
 export interface DispatchOutcome {
@@ -61,6 +87,14 @@ export interface DispatchStart {
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+function currentMode(workflows: WorkflowStore, id: string): ExecutionMode | undefined {
+  try {
+    return workflows.get(id).executionMode;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The Blender version the farm runs, asked once per farm with a ping job. */
 export function blenderVersionOf(farm: RenderFarm): () => Promise<string | null> {
@@ -127,6 +161,39 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     return { type: 'mesh_asset', cadFileId: row.id, name, glb: row.glb_path, glbSha256: row.glb_sha256, metadata: row.metadata_json ? (JSON.parse(row.metadata_json) as CadMetadata) : null };
   }
 
+  /** What a dispatch of this line would run: mode, the legacy preset and pipeline, the bound workflow. */
+  function resolveTarget(line: OrderLine, override?: ExecutionMode) {
+    const outputType = deps.legacy.outputType(line.outputTypeKey);
+    if (!outputType) throw new ApiFailure('not_found', `output type "${line.outputTypeKey}" no longer exists`, 'orderLineId');
+    const profile = outputType.outputType?.profile;
+    let workflow: WorkflowDocument | null = null;
+    if (profile && deps.workflows) {
+      try {
+        workflow = deps.workflows.get(profile.workflowId, profile.workflowRevision);
+      } catch {
+        workflow = null;
+      }
+    }
+    // DESIGN.md: the dispatch's override, else the output type's mode, else the workflow's (as rolled
+    // out now, whatever revision the profile pins), else legacy.
+    const workflowMode = profile && deps.workflows ? currentMode(deps.workflows, profile.workflowId) : undefined;
+    const mode: ExecutionMode = override ?? profile?.executionMode ?? workflowMode ?? 'legacy';
+    // The legacy side: the imported preset, else the profile projected back to one.
+    const legacyPreset = outputType.legacy ?? (outputType.outputType && workflow ? projectPreset(outputType.outputType, workflow) : null);
+    if (!legacyPreset) throw new ApiFailure('not_dispatchable', `output type "${outputType.key}" has neither a legacy render preset nor a bound workflow`, 'orderLineId');
+    const preset = fillPresetDefaults(legacyPreset);
+    if (preset.active === false) throw new ApiFailure('inactive', `output type "${preset.key}" is inactive: inactive presets cannot be dispatched`, 'orderLineId');
+    const pipelineKey = preset.pipeline as string;
+    const pipeline = deps.legacy.pipeline(pipelineKey);
+    if (!pipeline) throw new ApiFailure('not_found', `preset "${preset.key}" names the preset workflow "${pipelineKey}", which is neither imported nor shipped`, 'orderLineId');
+    if (pipeline.family !== 'order_line') throw new ApiFailure('not_dispatchable', `preset workflow "${pipelineKey}" is a ${pipeline.family} workflow; an order line needs an order_line one`, 'orderLineId');
+    if (mode !== 'legacy') {
+      if (!profile || !workflow) throw new ApiFailure('not_dispatchable', `${mode} mode needs output type "${outputType.key}" to bind a workflow (migrate it first)`, 'mode');
+      if (!deps.graph) throw new ApiFailure('mode_unavailable', `${mode} mode needs the graph runtime, which this backend was built without`, 'mode');
+    }
+    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow };
+  }
+
   function start(orderLineId: string, options: { mode?: ExecutionMode; draft?: Draft } = {}): DispatchStart {
     recover();
     const line = orders.line(orderLineId);
@@ -139,96 +206,169 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       const running = runs.ofOrderLine(orderLineId).find((r) => r.status === 'running');
       throw new ApiFailure('busy', `order line ${orderLineId} is being rendered right now${running ? ` (run ${running.id}, attempt ${running.attempt})` : ''}`, 'orderLineId');
     }
-    const outputType = deps.legacy.outputType(line.outputTypeKey);
-    if (!outputType) throw new ApiFailure('not_found', `output type "${line.outputTypeKey}" no longer exists`, 'orderLineId');
-    const mode: ExecutionMode = options.mode ?? (outputType.executionMode as ExecutionMode) ?? 'legacy';
-    if (mode !== 'legacy') {
-      throw new ApiFailure('mode_unavailable', `${mode} mode needs the graph runtime, which is not built yet (issue #6); dispatch with mode legacy`, 'mode');
-    }
-    if (!outputType.legacy) throw new ApiFailure('not_dispatchable', `output type "${outputType.key}" has no legacy render preset to run in legacy mode`, 'orderLineId');
-    const preset = fillPresetDefaults(outputType.legacy);
-    if (preset.active === false) throw new ApiFailure('inactive', `output type "${preset.key}" is inactive: inactive presets cannot be dispatched`, 'orderLineId');
-    const pipelineKey = preset.pipeline as string;
-    const pipeline = deps.legacy.pipeline(pipelineKey);
-    if (!pipeline) throw new ApiFailure('not_found', `preset "${preset.key}" names the preset workflow "${pipelineKey}", which is neither imported nor shipped`, 'orderLineId');
-    if (pipeline.family !== 'order_line') throw new ApiFailure('not_dispatchable', `preset workflow "${pipelineKey}" is a ${pipeline.family} workflow; an order line needs an order_line one`, 'orderLineId');
-
+    const target = resolveTarget(line, options.mode);
+    const { mode, preset, pipelineKey, pipeline } = target;
     const draft = options.draft ?? {};
+    const firstRun = mode === 'graph' ? { mode: 'graph' as const, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null } : { mode, pipelineKey };
     const claimed = db.transaction(() => {
       const now = new Date().toISOString();
       if (q.claim.run({ id: orderLineId, mode, now }).changes !== 1) return null;
       const attempt = (orders.line(orderLineId) as OrderLine).attempts;
-      const runId = runs.create({ family: 'order_line', orderLineId, attempt, mode, role: 'authoritative', pipelineKey, draft });
+      const runId = runs.create({ family: 'order_line', orderLineId, attempt, role: 'authoritative', draft, ...firstRun });
       return { attempt, runId };
     })();
     if (!claimed) throw new ApiFailure('busy', `order line ${orderLineId} was claimed by another dispatch just now`, 'orderLineId');
-    const { attempt, runId } = claimed;
+    const { attempt } = claimed;
 
     const controller = new AbortController();
-    const handle = { controller, runId, farm: null as RenderFarm | null };
+    const handle = { controller, runId: claimed.runId, farm: null as RenderFarm | null };
     active.set(orderLineId, handle);
     const steps: ChainStep[] = pipeline.steps.map((step, i) => {
       const nodeType = nodeTypeOfService(step.service);
       return { nodeId: `step${i + 1}_${step.service}`, nodeType, settings: legacyStepSettings(preset, { type: nodeType }, step.options, line.overrides), onError: step.on_error ?? 'fail' };
     });
-    const progress = (step: string | null, extra: { done?: number; total?: number } = {}) =>
+    const progress = (runId: string, step: string | null, extra: { done?: number; total?: number } = {}) =>
       deps.onProgress?.({ orderLineId, runId, status: 'rendering', step, ...extra });
-    const effects = createRunEffects(deps.media, deps.outbox, {
+    const facts = { orderId: line.orderId, orderLineId, lineNo: line.lineNo, outputType: preset.key, cadFile: { id: line.cadFileId, name: line.cadName } };
+
+    /** A run's context: the same for every mode but its effects, role and farm view. */
+    const contextFor = (runId: string, runMode: ExecutionMode, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>, selfPublish: boolean): RunContext => ({
       runId,
-      orderLineId,
-      attempt,
-      facts: { orderId: line.orderId, orderLineId, lineNo: line.lineNo, outputType: preset.key, cadFile: { id: line.cadFileId, name: line.cadName } },
+      mode: runMode,
+      role,
+      farm: abortableFarm(farm, controller.signal, runId),
+      tools,
+      names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: preset.key },
+      draft,
+      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: controller.signal,
+      selfPublish,
+      orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
+      resolveCad: (l) => resolveCad(l.cadFileId),
+      publish: effects.publish,
+      notify: effects.notify,
+      recordRender: (entry) => runs.recordRender(runId, orderLineId, draft, entry),
+      blenderVersion: blenderVersionOf(farm),
     });
 
-    const done = (async (): Promise<DispatchOutcome> => {
-      let result: { status: 'succeeded' | 'failed' | 'cancelled'; failedStep: string | null; error: string | null };
+    type Ended = { status: 'succeeded' | 'failed' | 'cancelled'; failedStep: string | null; error: string | null };
+    /** The legacy pipeline, authoritative, committed in one transaction with the line's status. */
+    const runLegacy = async (runId: string, farm: RenderFarm, tools: Tools): Promise<Ended> => {
+      const effects = createRunEffects(deps.media, deps.outbox, { runId, orderLineId, attempt, facts });
+      let result: Ended;
       try {
-        const [sharedFarm, tools] = await Promise.all([deps.farm(), deps.tools()]);
-        handle.farm = sharedFarm;
-        const farm = abortableFarm(sharedFarm, controller.signal, runId);
-        const context: RunContext = {
-          runId,
-          mode,
-          role: 'authoritative',
-          farm,
-          tools,
-          names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: preset.key },
-          draft,
-          timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          signal: controller.signal,
-          selfPublish: !steps.some((s) => s.nodeType === 'output_save'),
-          orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
-          resolveCad: (l) => resolveCad(l.cadFileId),
-          publish: (request) => effects.publish(request),
-          notify: (request) => effects.notify(request),
-          recordRender: (entry) => runs.recordRender(runId, orderLineId, draft, entry),
-          blenderVersion: blenderVersionOf(farm),
-        };
-        progress('input');
-        result = await runChain({
-          run: context,
-          inputNode: 'input_order_line',
-          steps,
-          runs,
-          workRoot: path.join(deps.dataDir, 'runs', runId),
-          hooks: { onStep: (s) => progress(s.nodeId), onProgress: (nodeId, d, t) => progress(nodeId, { done: d, total: t }) },
-        });
+        const context = contextFor(runId, 'legacy', 'authoritative', farm, tools, effects, !steps.some((s) => s.nodeType === 'output_save'));
+        progress(runId, 'input');
+        result = await runChain({ run: context, inputNode: 'input_order_line', steps, runs, workRoot: path.join(deps.dataDir, 'runs', runId), hooks: { onStep: (st) => progress(runId, st.nodeId), onProgress: (n, d, t) => progress(runId, n, { done: d, total: t }) } });
       } catch (error) {
-        // The farm or a tool could not start: the run fails before any step.
         result = { status: controller.signal.aborted ? 'cancelled' : 'failed', failedStep: null, error: (error as Error).message };
-      } finally {
-        active.delete(orderLineId);
       }
-      // One transaction ends the run: assets, notifications, run and line status together.
       db.transaction(() => {
         effects.commit();
         runs.finish(runId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedStep, message: result.error ?? result.status });
-        q.finishLine.run({ id: orderLineId, status: result.status, now: new Date().toISOString(), error: result.status === 'succeeded' ? null : `${result.failedStep ? `${result.failedStep}: ` : ''}${result.error ?? result.status}` });
+        finishLine(result);
       })();
-      deps.onProgress?.({ orderLineId, runId, status: result.status, step: result.failedStep });
-      return outcomeOf(orderLineId, runId);
+      return result;
+    };
+    const finishLine = (result: Ended) =>
+      q.finishLine.run({ id: orderLineId, status: result.status, now: new Date().toISOString(), error: result.status === 'succeeded' ? null : `${result.failedStep ? `${result.failedStep}: ` : ''}${result.error ?? result.status}` });
+
+    /** The bound workflow through the graph runtime, with the given effects. */
+    const runWorkflow = async (runId: string, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>) => {
+      const graph = deps.graph as NonNullable<DispatchDeps['graph']>;
+      const workflow = target.workflow as WorkflowDocument;
+      const validation = graph.registry && deps.workflows ? deps.workflows.validate(workflow, 'dispatch') : { valid: true, problems: [] };
+      if (!validation.valid) {
+        const first = validation.problems.find((p) => p.severity === 'error');
+        return { status: 'failed' as const, failedNode: null, error: `validation: ${first ? `${first.path}: ${first.message}` : 'the workflow is invalid'}`, outputs: new Map(), reused: [] };
+      }
+      const context = contextFor(runId, role === 'shadow' ? 'shadow' : 'graph', role, farm, tools, effects, true);
+      return runGraph({
+        document: workflow,
+        registry: graph.registry,
+        parameterValues: target.profile?.parameterValues ?? {},
+        overrides: line.overrides,
+        run: context,
+        runs,
+        cache: graph.cache,
+        workRoot: path.join(deps.dataDir, 'runs', runId),
+        faults: graph.faults,
+        nodeTimeoutMs: graph.nodeTimeoutMs,
+        onNode: (e) => progress(runId, e.nodeId),
+        onProgress: (n, d, t) => progress(runId, n, { done: d, total: t }),
+      }).catch((error: unknown) => ({ status: 'failed' as const, failedNode: null, error: (error as Error).message, outputs: new Map(), reused: [] }));
+    };
+
+    const done = (async (): Promise<DispatchOutcome> => {
+      let authoritativeRun = claimed.runId;
+      try {
+        let sharedFarm: RenderFarm;
+        let tools: Tools;
+        try {
+          [sharedFarm, tools] = await Promise.all([deps.farm(), deps.tools()]);
+        } catch (error) {
+          // The farm or a tool could not start: the run fails before any step.
+          const result: Ended = { status: controller.signal.aborted ? 'cancelled' : 'failed', failedStep: null, error: (error as Error).message };
+          db.transaction(() => {
+            runs.finish(claimed.runId, result.status, { step: null, message: result.error ?? '' });
+            finishLine(result);
+          })();
+          return outcomeOf(orderLineId, claimed.runId);
+        }
+        handle.farm = sharedFarm;
+
+        if (mode === 'graph') {
+          const effects = createRunEffects(deps.media, deps.outbox, { runId: claimed.runId, orderLineId, attempt, facts });
+          const result = await runWorkflow(claimed.runId, 'authoritative', sharedFarm, tools, effects);
+          if (result.status === 'succeeded') {
+            db.transaction(() => {
+              effects.commit();
+              runs.finish(claimed.runId, 'succeeded');
+              finishLine({ status: 'succeeded', failedStep: null, error: null });
+            })();
+          } else if (result.status === 'cancelled') {
+            await effects.discard();
+            db.transaction(() => {
+              runs.finish(claimed.runId, 'cancelled', { step: result.failedNode, message: 'cancelled' });
+              finishLine({ status: 'cancelled', failedStep: result.failedNode, error: 'cancelled' });
+            })();
+          } else {
+            // Any graph failure: nothing of it is published, and legacy renders the same line at once.
+            await effects.discard();
+            const reason = `${result.failedNode ? `${result.failedNode}: ` : ''}${result.error ?? 'failed'}`;
+            const fallbackId = db.transaction(() => {
+              runs.finish(claimed.runId, 'failed', { step: result.failedNode, message: result.error ?? 'failed' });
+              runs.markFallback(claimed.runId, reason);
+              return runs.create({ family: 'order_line', orderLineId, attempt, mode: 'legacy', role: 'authoritative', pipelineKey, draft, fallbackOf: claimed.runId });
+            })();
+            authoritativeRun = fallbackId;
+            handle.runId = fallbackId;
+            await runLegacy(fallbackId, sharedFarm, tools);
+          }
+          return outcomeOf(orderLineId, authoritativeRun);
+        }
+
+        const legacyResult = await runLegacy(claimed.runId, sharedFarm, tools);
+        if (mode === 'shadow' && legacyResult.status !== 'cancelled') {
+          // The observer: same inputs, its own area, never touching the line.
+          const shadowId = runs.create({ family: 'order_line', orderLineId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft });
+          const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), shadowId);
+          const result = await runWorkflow(shadowId, 'shadow', sharedFarm, tools, shadow);
+          runs.finish(shadowId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedNode, message: result.error ?? result.status });
+          if (deps.compare) {
+            await deps
+              .compare({ orderLineId, outputTypeKey: preset.key, legacyRunId: claimed.runId, shadowRunId: shadowId, shadow, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, farm: sharedFarm, tools })
+              .catch((error: unknown) => runs.appendLog(shadowId, 'input', `comparison failed: ${(error as Error).message}`));
+          }
+        }
+        return outcomeOf(orderLineId, claimed.runId);
+      } finally {
+        active.delete(orderLineId);
+        const final = orders.line(orderLineId);
+        deps.onProgress?.({ orderLineId, runId: authoritativeRun, status: final?.status ?? 'failed', step: null });
+      }
     })();
-    return { orderLineId, runId, attempt, alreadyDone: false, done };
+    return { orderLineId, runId: claimed.runId, attempt, alreadyDone: false, done };
   }
 
   return {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { MediaAssetArtifact, NotificationArtifact } from '../executors/artifacts';
 import type { NotifyRequest, PublishRequest } from '../executors/context';
 import type { MediaLibrary, PlacedAsset } from '../media/media-library';
@@ -58,6 +59,13 @@ export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox
       const assetIds = assets.map((a) => media.insert(a).id);
       const notificationIds = notifications.map((n) => outbox.enqueue(n).notification.id);
       return { assetIds, notificationIds };
+    },
+    /** A run that will not commit (a graph run falling back): its placed files go, no row was written. */
+    async discard(): Promise<void> {
+      for (const a of assets.splice(0)) {
+        for (const file of [a.file, ...a.attachments.map((x) => x.file)]) await fs.promises.rm(media.absolute({ file }), { force: true });
+      }
+      notifications.splice(0);
     },
     get pending() {
       return { assets: assets.length, notifications: notifications.length };

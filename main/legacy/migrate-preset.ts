@@ -41,9 +41,8 @@ export function migratePreset(preset: RenderPreset, workflow: WorkflowDocument):
       workflowId: workflow.id,
       workflowRevision: workflow.revision,
       parameterValues,
+      // No mode of its own: the migrated workflow's (legacy) decides until a rollout sets one.
       artifact: { kind: preset.artifact },
-      // Dispatch stays legacy until a studio switches it; the profile is ready for the graph.
-      executionMode: 'legacy',
     },
   };
 }

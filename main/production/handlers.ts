@@ -23,7 +23,10 @@ type ProductionMethods =
   | 'orders.cancel'
   | 'assets.list'
   | 'assets.preview'
-  | 'notifications.list';
+  | 'notifications.list'
+  | 'runs.comparison'
+  | 'rollout.status'
+  | 'rollout.set';
 
 export function productionHandlers(production: Production, legacy: LegacyService): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
@@ -81,5 +84,8 @@ export function productionHandlers(production: Production, legacy: LegacyService
       return { dataUrl: `data:${mime};base64,${fs.readFileSync(media.absolute(asset)).toString('base64')}`, mime };
     },
     'notifications.list': (filter) => ({ notifications: outbox.list(filter) }),
+    'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,
+    'rollout.status': () => production.rollout.status(),
+    'rollout.set': (input) => production.rollout.set(input),
   };
 }

@@ -12,11 +12,19 @@ import { createOrderStore } from '../orders/order-store';
 import { createRunStore } from '../runs/run-store';
 import { resolveTools } from './tools';
 import { createUploads } from './uploads';
+import type { WorkflowStore } from '../workflows/types';
+import type { NodeRegistry } from '../nodes/registry';
+import { createNodeCache } from '../graph-runtime/node-cache';
+import { createComparisonStore } from '../comparison/comparison-store';
+import { createRolloutService } from '../rollout/rollout-service';
+import { faultsFromEnv, nodeTimeoutFromEnv } from '../graph-runtime/faults';
 
 export interface ProductionOptions {
   db: Database.Database;
   dataDir: string;
   legacy: LegacyService;
+  workflows: WorkflowStore;
+  registry: NodeRegistry;
   farm: FarmService;
   settings: () => Settings;
   env: NodeJS.ProcessEnv;
@@ -41,6 +49,8 @@ export function createProduction(options: ProductionOptions) {
     },
   });
   const tools = () => resolveTools(options.settings(), options.env);
+  const cache = createNodeCache(db, dataDir);
+  const comparisons = createComparisonStore({ db, dataDir, runs, media, outbox });
   const dispatcher = createOrderDispatcher({
     db,
     dataDir,
@@ -49,15 +59,19 @@ export function createProduction(options: ProductionOptions) {
     media,
     outbox,
     legacy: options.legacy,
+    workflows: options.workflows,
+    graph: { registry: options.registry, cache, faults: faultsFromEnv(options.env), nodeTimeoutMs: nodeTimeoutFromEnv(options.env) },
     farm: () => options.farm.get(),
     tools,
+    compare: (input) => comparisons.compute(input),
     onProgress: (event) => events.emit('orders.progress', event),
   });
   const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
   const uploads = createUploads(dataDir);
+  const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons });
   dispatcher.recover();
   cad.recover();
-  return { runs, orders, media, outbox, dispatcher, cad, uploads };
+  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout };
 }
 
 export type Production = ReturnType<typeof createProduction>;

@@ -15,6 +15,8 @@ export interface NewRun {
   workflowId?: string | null;
   workflowRevision?: number | null;
   draft?: Draft | null;
+  /** The graph run this legacy run stands in for. */
+  fallbackOf?: string | null;
 }
 
 type RunRow = {
@@ -36,6 +38,8 @@ type RunRow = {
   owner_token: string | null;
   started_at: string;
   finished_at: string | null;
+  fallback_of: string | null;
+  fallback_reason: string | null;
 };
 
 type NodeRow = {
@@ -76,8 +80,8 @@ const json = (v: unknown) => (v === undefined || v === null ? null : JSON.string
 export function createRunStore(db: Database.Database) {
   const q = {
     insertRun: db.prepare(
-      `INSERT INTO workflow_runs (id, family, order_line_id, cad_file_id, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, draft_json, owner_pid, owner_token, started_at)
-       VALUES (@id, @family, @orderLineId, @cadFileId, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, 'running', @draft, @pid, @token, @now)`,
+      `INSERT INTO workflow_runs (id, family, order_line_id, cad_file_id, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, draft_json, owner_pid, owner_token, started_at, fallback_of)
+       VALUES (@id, @family, @orderLineId, @cadFileId, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, 'running', @draft, @pid, @token, @now, @fallbackOf)`,
     ),
     finishRun: db.prepare(`UPDATE workflow_runs SET status = @status, failed_step = @failedStep, error = @error, finished_at = @now WHERE id = @id AND status = 'running'`),
     run: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?'),
@@ -134,6 +138,8 @@ export function createRunStore(db: Database.Database) {
     draft: r.draft_json ? (JSON.parse(r.draft_json) as Draft) : null,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    fallbackOf: r.fallback_of,
+    fallbackReason: r.fallback_reason,
     nodes: q.nodes.all(r.id).map(toNode),
   });
   const toLog = (r: Record<string, unknown>): RenderLog => ({
@@ -177,12 +183,17 @@ export function createRunStore(db: Database.Database) {
         pid: process.pid,
         token: OWNER_TOKEN,
         now: now(),
+        fallbackOf: run.fallbackOf ?? null,
       });
       return id;
     },
     /** Ends a running run; false when it was not running any more. */
     finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', failure?: { step: string | null; message: string }): boolean {
       return q.finishRun.run({ id, status, failedStep: failure?.step ?? null, error: failure?.message ?? null, now: now() }).changes === 1;
+    },
+    /** Records on a graph run that legacy took over, and why. */
+    markFallback(id: string, reason: string): void {
+      db.prepare('UPDATE workflow_runs SET fallback_reason = ? WHERE id = ?').run(reason, id);
     },
     get(id: string): WorkflowRun | undefined {
       const row = q.run.get(id);

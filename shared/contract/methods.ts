@@ -20,6 +20,8 @@ import { CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUpl
 import { DispatchInput, DispatchStarted, OrderLineDetailSchema, OrderSchema, OrdersCreateInput, OutputTypeSummarySchema } from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
+import { ComparisonSchema } from '../comparison/api';
+import { ModeChangeSchema, RolloutSetInput, RolloutStatusSchema } from '../rollout/api';
 
 const NoInput = z.object({}).strict();
 
@@ -215,6 +217,21 @@ export const methods = {
     summary: 'The notification outbox, newest first, with each record\'s delivery state.',
     input: NotificationsListInput,
     output: z.object({ notifications: z.array(NotificationSchema) }),
+  }),
+  'runs.comparison': defineMethod({
+    summary: 'The shadow comparison a run took part in (as the legacy or the shadow side), or null.',
+    input: z.object({ runId: z.string().min(1).max(100) }).strict(),
+    output: ComparisonSchema.nullable(),
+  }),
+  'rollout.status': defineMethod({
+    summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and every mode change.',
+    input: NoInput,
+    output: RolloutStatusSchema,
+  }),
+  'rollout.set': defineMethod({
+    summary: 'Set the mode of an output type or a workflow; graph needs a clean shadow pass or an override with a reason.',
+    input: RolloutSetInput,
+    output: ModeChangeSchema,
   }),
 } as const;
 

@@ -13,7 +13,8 @@ export const InvocationProfileSchema = z
     workflowRevision: z.number().int().min(1),
     parameterValues: z.record(z.string(), z.unknown()),
     artifact: z.looseObject({ kind: OutputArtifactKindSchema }),
-    executionMode: ExecutionModeSchema,
+    /** Absent: the bound workflow's mode decides (DESIGN.md: output type, else workflow, else legacy). */
+    executionMode: ExecutionModeSchema.optional(),
   })
   .strict();
 export type InvocationProfile = z.infer<typeof InvocationProfileSchema>;

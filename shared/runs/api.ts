@@ -40,6 +40,10 @@ export const WorkflowRunSchema = z.object({
   draft: DraftSchema.nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** On a legacy run: the graph run it stands in for. */
+  fallbackOf: z.string().nullable(),
+  /** On a graph run that fell back to legacy: why. */
+  fallbackReason: z.string().nullable(),
   nodes: z.array(NodeRunSchema),
 });
 export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;

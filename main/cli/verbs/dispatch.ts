@@ -2,6 +2,7 @@ import { ExecutionModeSchema } from '../../../shared/workflow/document';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Verb } from '../verb';
 import { positiveInt, printJson, withBackend } from './production-common';
+import { printComparison } from './compare';
 
 /** How long the CLI gives the outbox to deliver before it exits (undelivered ones stay pending). */
 const NOTIFY_FLUSH_MS = 5000;
@@ -11,7 +12,7 @@ export const dispatchVerb: Verb = {
   summary: 'Render an order line through its output type and print the run, media assets, notifications and render log.',
   usage: 'lightbox dispatch ORDER_LINE_ID [--mode legacy] [--max-size PX] [--samples N] [--json] [--data-dir DIR]',
   optionHelp: [
-    ['--mode MODE', 'execution mode for this dispatch (legacy; graph and shadow arrive with the graph runtime)'],
+    ['--mode MODE', 'legacy, graph or shadow for this dispatch (default: the output type\'s mode, else its workflow\'s, else legacy)'],
     ['--max-size PX', 'draft: cap the longer side of the render (recorded in the render log)'],
     ['--samples N', 'draft: override the render samples (recorded in the render log)'],
     ['--json', 'print the outcome (or the error) as JSON'],
@@ -33,8 +34,11 @@ export const dispatchVerb: Verb = {
       let outcome = await started.done;
       // One bounded delivery round, so a reachable webhook is told before this process exits.
       await production.outbox.flush(NOTIFY_FLUSH_MS);
-      outcome = { ...outcome, notifications: production.outbox.list({ orderLineId: started.orderLineId }).filter((n) => n.runId === started.runId) };
-      if (json) printJson(io, { alreadyDone: started.alreadyDone, ...outcome });
+      outcome = { ...outcome, notifications: production.outbox.list({ orderLineId: started.orderLineId }).filter((n) => n.runId === outcome.run.id) };
+      // Every run of this attempt: a graph run that fell back, a shadow observer.
+      const attemptRuns = production.runs.ofOrderLine(started.orderLineId).filter((r) => r.attempt === outcome.run.attempt);
+      const comparison = production.comparisons.ofRun(outcome.run.id) ?? null;
+      if (json) printJson(io, { alreadyDone: started.alreadyDone, ...outcome, runs: attemptRuns, comparison });
       else {
         const { run, line } = outcome;
         io.stdout(`Order line ${line.id}: ${line.status} (attempt ${run.attempt}, ${run.mode} mode${started.alreadyDone ? ', already done before' : ''})\n`);
@@ -44,6 +48,10 @@ export const dispatchVerb: Verb = {
         for (const l of outcome.renderLogs)
           io.stdout(`Render log: ${l.engine} ${l.samples} samples ${l.width}×${l.height}, frames ${l.frameStart ?? '-'}–${l.frameEnd ?? '-'}, Blender ${l.blenderVersion ?? '?'}, ${l.status}, exit ${l.exitCode ?? '-'}, ${l.durationMs} ms\n`);
         if (run.error) io.stderr(`lightbox dispatch: ${run.failedStep ? `${run.failedStep}: ` : ''}${run.error}\n`);
+        for (const r of attemptRuns.filter((x) => x.fallbackReason)) io.stdout(`Graph run ${r.id} fell back to legacy: ${r.fallbackReason}\n`);
+        const shadowRun = attemptRuns.find((r) => r.role === 'shadow');
+        if (shadowRun) io.stdout(`Shadow run ${shadowRun.id}: ${shadowRun.status}${shadowRun.error ? ` (${shadowRun.error})` : ''}\n`);
+        if (comparison) printComparison(comparison, io);
       }
       return outcome.line.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
     });

@@ -12,6 +12,8 @@ import { cadImportVerb } from './cad-import';
 import { orderCreateVerb } from './order-create';
 import { dispatchVerb } from './dispatch';
 import { assetsListVerb, notificationsListVerb } from './production-lists';
+import { compareVerb } from './compare';
+import { rolloutSetVerb, rolloutStatusVerb } from './rollout';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb];
