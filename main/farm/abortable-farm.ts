@@ -1,4 +1,5 @@
 import type { RenderFarm } from './types';
+import type { LocalFarm } from './local-farm';
 
 /**
  * The farm as one run sees it: once `signal` aborts, the run's queued and running jobs are
@@ -7,7 +8,10 @@ import type { RenderFarm } from './types';
  */
 export function abortableFarm(farm: RenderFarm, signal: AbortSignal, runId: string): RenderFarm {
   signal.addEventListener('abort', () => farm.cancelRun(runId), { once: true });
+  // The farm's status stays visible through the wrapper (the Farm page, test fault injection).
+  const status = (farm as Partial<Pick<LocalFarm, 'status'>>).status?.bind(farm);
   return {
+    ...(status ? { status } : {}),
     get concurrency() {
       return farm.concurrency;
     },
