@@ -48,11 +48,18 @@ export function cacheKey(parts: { type: string; version: number; settings: unkno
 /** A file location (absolute path under `file`/`glb`); `metadata.file` is a name, not a location. */
 const isPath = (key: string, value: unknown): value is string => PATH_KEYS.has(key) && typeof value === 'string' && path.isAbsolute(value);
 
+/** The hash an artifact states for the file under `key` (its sibling `sha256`, or `glbSha256`). */
+const statedHash = (owner: Record<string, unknown>, key: string): string | undefined => {
+  const v = owner[key === 'glb' ? 'glbSha256' : 'sha256'];
+  return typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v : undefined;
+};
+
 /** Every file path inside some outputs (keys `file` and `glb`), for copying and checking. */
-function mapPaths(value: unknown, fn: (file: string) => string): unknown {
+function mapPaths(value: unknown, fn: (file: string, sha?: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapPaths(v, fn));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isPath(k, v) ? fn(v) : mapPaths(v, fn)]));
+  const owner = value as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(owner).map(([k, v]) => [k, isPath(k, v) ? fn(v, statedHash(owner, k)) : mapPaths(v, fn)]));
 }
 
 /**
@@ -71,8 +78,10 @@ export function createNodeCache(db: Database.Database, dataDir: string) {
 
   const hashFile = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-  function store(file: string): string {
-    const sha = hashFile(file);
+  /** The stored copy of a file (its hash is trusted when the artifact states it: executors hash what they write). */
+  function store(file: string, stated?: string): string {
+    if (file.startsWith(root + path.sep)) return file;
+    const sha = stated ?? hashFile(file);
     const dir = path.join(root, sha);
     const dest = path.join(dir, path.basename(file));
     if (!fs.existsSync(dest)) {

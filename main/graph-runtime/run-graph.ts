@@ -215,11 +215,16 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new NodeError(`${node.nodeId} exceeded its timeout of ${timeoutMs} ms`)), timeoutMs);
         });
-        const aborted = new Promise<never>((_, reject) => stop.signal.addEventListener('abort', () => reject(new NodeError('cancelled')), { once: true }));
+        let onStop: (() => void) | undefined;
+        const aborted = new Promise<never>((_, reject) => {
+          onStop = () => reject(new NodeError('cancelled'));
+          stop.signal.addEventListener('abort', onStop, { once: true });
+        });
         try {
           produced = await Promise.race([work, timeout, aborted]);
         } finally {
           clearTimeout(timer);
+          if (onStop) stop.signal.removeEventListener('abort', onStop);
         }
         if (key && cache) produced = cache.save(key, node.type, produced);
       }
