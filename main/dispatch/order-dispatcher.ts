@@ -55,6 +55,9 @@ export interface DispatchDeps {
   /** Computes and stores the comparison of a shadow run against its legacy run. */
   compare?: (input: ShadowCompareInput) => Promise<unknown>;
   onProgress?: (event: { orderLineId: string; runId: string | null; status: OrderLine['status']; step: string | null; done?: number; total?: number }) => void;
+  /** Node status and log lines of every run, as they happen. */
+  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string; done?: number; total?: number }) => void;
+  onLog?: (event: { runId: string; nodeId: string; line: string }) => void;
 }
 
 export interface ShadowCompareInput {
@@ -259,7 +262,24 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       try {
         const context = contextFor(runId, 'legacy', 'authoritative', farm, tools, effects, !steps.some((s) => s.nodeType === 'output_save'));
         progress(runId, 'input');
-        result = await runChain({ run: context, inputNode: 'input_order_line', steps, runs, workRoot: path.join(deps.dataDir, 'runs', runId), hooks: { onStep: (st) => progress(runId, st.nodeId), onProgress: (n, d, t) => progress(runId, n, { done: d, total: t }) } });
+        result = await runChain({
+          run: context,
+          inputNode: 'input_order_line',
+          steps,
+          runs,
+          workRoot: path.join(deps.dataDir, 'runs', runId),
+          hooks: {
+            onStep: (st) => {
+              if (st.status === 'running') progress(runId, st.nodeId);
+              deps.onNode?.({ runId, ...st });
+            },
+            onProgress: (n, d, t) => {
+              progress(runId, n, { done: d, total: t });
+              deps.onNode?.({ runId, nodeId: n, nodeType: steps.find((x) => x.nodeId === n)?.nodeType ?? '', status: 'running', done: d, total: t });
+            },
+            onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
+          },
+        });
       } catch (error) {
         result = { status: controller.signal.aborted ? 'cancelled' : 'failed', failedStep: null, error: (error as Error).message };
       }
@@ -294,8 +314,15 @@ export function createOrderDispatcher(deps: DispatchDeps) {
         workRoot: path.join(deps.dataDir, 'runs', runId),
         faults: graph.faults,
         nodeTimeoutMs: graph.nodeTimeoutMs,
-        onNode: (e) => progress(runId, e.nodeId),
-        onProgress: (n, d, t) => progress(runId, n, { done: d, total: t }),
+        onNode: (e) => {
+          if (role === 'authoritative' && e.status === 'running') progress(runId, e.nodeId);
+          deps.onNode?.({ runId, ...e });
+        },
+        onProgress: (n, d, t) => {
+          if (role === 'authoritative') progress(runId, n, { done: d, total: t });
+          deps.onNode?.({ runId, nodeId: n, nodeType: workflow.nodes.find((x) => x.id === n)?.type ?? '', status: 'running', done: d, total: t });
+        },
+        onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
       }).catch((error: unknown) => ({ status: 'failed' as const, failedNode: null, error: (error as Error).message, outputs: new Map(), reused: [] }));
     };
 

@@ -22,8 +22,9 @@ export interface ChainResult {
 }
 
 export interface ChainHooks {
-  onStep?: (step: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' }) => void;
+  onStep?: (step: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped'; error?: string }) => void;
   onProgress?: (nodeId: string, done: number, total: number) => void;
+  onLog?: (nodeId: string, line: string) => void;
 }
 
 const specOf = (type: string): NodeSpec => {
@@ -81,7 +82,10 @@ export async function runChain(input: { run: RunContext; inputNode: string; step
     runs.startNode(run.runId, { nodeId: step.nodeId, nodeType: step.nodeType, stepIndex: index, onError: step.onError, settings: step.settings });
     hooks?.onStep?.({ nodeId: step.nodeId, nodeType: step.nodeType, status: 'running' });
     const started = Date.now();
-    const log = (line: string) => runs.appendLog(run.runId, step.nodeId, line);
+    const log = (line: string) => {
+      runs.appendLog(run.runId, step.nodeId, line);
+      hooks?.onLog?.(step.nodeId, line);
+    };
     try {
       if (run.signal.aborted) throw new NodeError('cancelled');
       const problem = settingsProblem(spec, step.settings);
@@ -107,7 +111,7 @@ export async function runChain(input: { run: RunContext; inputNode: string; step
       const message = run.signal.aborted ? 'cancelled' : (error as Error).message || String(error);
       log(`error: ${message}`);
       runs.finishNode(run.runId, step.nodeId, { status: run.signal.aborted ? 'cancelled' : 'failed', error: message, durationMs: Date.now() - started });
-      hooks?.onStep?.({ nodeId: step.nodeId, nodeType: step.nodeType, status: 'failed' });
+      hooks?.onStep?.({ nodeId: step.nodeId, nodeType: step.nodeType, status: 'failed', error: message });
       return { ok: false, error: message };
     }
   };

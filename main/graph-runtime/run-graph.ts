@@ -58,6 +58,7 @@ export interface GraphRunInput {
   parallel?: number;
   onNode?: (event: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string }) => void;
   onProgress?: (nodeId: string, done: number, total: number) => void;
+  onLog?: (nodeId: string, line: string) => void;
 }
 
 export interface GraphResult {
@@ -186,7 +187,10 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
   let failure: { node: string; error: string } | null = null;
 
   const execute = async (node: PlanNode, index: number): Promise<void> => {
-    const log = (line: string) => runs.appendLog(run.runId, node.nodeId, line);
+    const log = (line: string) => {
+      runs.appendLog(run.runId, node.nodeId, line);
+      input.onLog?.(node.nodeId, line);
+    };
     runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index, onError: node.onError, settings: node.settings });
     input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: 'running' });
     const started = Date.now();

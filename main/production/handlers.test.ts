@@ -85,6 +85,10 @@ describe('production contract methods', () => {
     const started = await ok<{ runId: string; alreadyDone: boolean }>('orders.dispatch', { orderLineId: lineId, draft: { maxSize: 48, samples: 2 } });
     expect(started.alreadyDone).toBe(false);
     expect(await waitFor(() => events.some((e) => e.event === 'orders.progress' && (e.payload as { status: string; orderLineId: string }).orderLineId === lineId && (e.payload as { status: string }).status === 'succeeded'), 60_000)).toBe(true);
+    // Node status and log lines were streamed while it ran.
+    const nodeEvents = events.filter((e) => e.event === 'runs.node' && (e.payload as { runId: string }).runId === started.runId).map((e) => e.payload as { nodeType: string; status: string });
+    expect(nodeEvents).toContainEqual(expect.objectContaining({ nodeType: 'render_still', status: 'succeeded' }));
+    expect(events.some((e) => e.event === 'runs.log' && (e.payload as { runId: string }).runId === started.runId)).toBe(true);
     const detail = await ok<{ line: { status: string; assetIds: string[] }; runs: unknown[]; assets: { id: string }[]; notifications: unknown[]; renderLogs: unknown[] }>('orders.line', { id: lineId });
     expect(detail.line.status).toBe('succeeded');
     expect(detail.line.assetIds).toEqual([detail.assets[0]?.id]);

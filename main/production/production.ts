@@ -65,6 +65,8 @@ export function createProduction(options: ProductionOptions) {
     tools,
     compare: (input) => comparisons.compute(input),
     onProgress: (event) => events.emit('orders.progress', event),
+    onNode: (event) => events.emit('runs.node', event),
+    onLog: (event) => events.emit('runs.log', event),
   });
   const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
   const uploads = createUploads(dataDir);

@@ -6,6 +6,7 @@ import { FarmLogEvent, FarmStatusSchema } from '../farm/status';
 import { CadFileSchema } from '../cad/api';
 import { OrderProgressSchema } from '../orders/api';
 import { NotificationSchema } from '../notifications/api';
+import { RunLogEventSchema, RunNodeEventSchema } from '../runs/api';
 
 /** Every event the backend pushes to connected UIs. */
 export const events = {
@@ -32,6 +33,14 @@ export const events = {
   'orders.progress': defineEvent({
     summary: 'An order line moved on: status, the step running, render progress.',
     payload: OrderProgressSchema,
+  }),
+  'runs.node': defineEvent({
+    summary: 'A node of a run started, finished, failed, was skipped or reused a stored output; render progress.',
+    payload: RunNodeEventSchema,
+  }),
+  'runs.log': defineEvent({
+    summary: 'One log line of a node of a run.',
+    payload: RunLogEventSchema,
   }),
   'notifications.desktop': defineEvent({
     summary: 'A desktop notification for the app to show.',

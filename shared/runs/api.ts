@@ -71,3 +71,17 @@ export const RenderLogSchema = z.object({
   createdAt: z.string(),
 });
 export type RenderLog = z.infer<typeof RenderLogSchema>;
+
+/** A node of a run moved on (streamed while the run goes). */
+export const RunNodeEventSchema = z.object({
+  runId: z.string(),
+  nodeId: z.string(),
+  nodeType: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'reused']),
+  error: z.string().optional(),
+  done: z.number().optional(),
+  total: z.number().optional(),
+});
+
+/** One log line of a node of a run. */
+export const RunLogEventSchema = z.object({ runId: z.string(), nodeId: z.string(), line: z.string() });
