@@ -247,6 +247,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       signal: controller.signal,
       selfPublish,
       orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
+      parameters: target.profile?.parameterValues ?? {},
       resolveCad: (l) => resolveCad(l.cadFileId),
       publish: effects.publish,
       notify: effects.notify,
