@@ -265,6 +265,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'workflow test runs keep what they ran on, for re-runs',
+    up(db) {
+      db.exec(`ALTER TABLE workflow_runs ADD COLUMN context_json TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -7,9 +7,8 @@ import type { Notification } from '../../shared/notifications/api';
 import type { OrderLine } from '../../shared/orders/api';
 import type { Draft, RenderLog, WorkflowRun } from '../../shared/runs/api';
 import type { ExecutionMode } from '../../shared/workflow/document';
-import type { CadMetadata } from '../cad/ingest';
 import type { MeshArtifact } from '../executors/artifacts';
-import { NodeError, type RunContext } from '../executors/context';
+import type { RunContext } from '../executors/context';
 import type { RenderFarm } from '../farm/types';
 import { abortableFarm } from '../farm/abortable-farm';
 import type { LegacyService } from '../legacy/legacy-service';
@@ -28,6 +27,7 @@ import type { NotificationOutbox } from '../notifications';
 import type { OrderStore } from '../orders/order-store';
 import type { RunStore } from '../runs/run-store';
 import { runChain, type ChainStep } from './run-chain';
+import { resolveCadMesh } from './resolve-cad';
 import { createRunEffects } from './run-effects';
 import { legacyStepSettings } from './step-settings';
 
@@ -127,9 +127,6 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     ),
     finishLine: db.prepare(`UPDATE order_lines SET status = @status, finished_at = @now, error = @error WHERE id = @id AND status = 'rendering'`),
     requeue: db.prepare(`UPDATE order_lines SET status = 'queued', queued_at = @now, error = @error WHERE id = @id AND status = 'rendering'`),
-    cad: db.prepare<[string], { id: string; name: string; status: string; error: string | null; glb_path: string | null; glb_sha256: string | null; metadata_json: string | null }>(
-      'SELECT id, name, status, error, glb_path, glb_sha256, metadata_json FROM cad_files WHERE id = ?',
-    ),
   };
 
   function outcomeOf(lineId: string, runId: string): DispatchOutcome {
@@ -154,15 +151,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     return recovered;
   }
 
-  function resolveCad(lineCadId: string): MeshArtifact {
-    const row = q.cad.get(lineCadId);
-    if (!row) throw new NodeError(`CAD file ${lineCadId} is not in the library`);
-    if (row.status !== 'ready' || !row.glb_path || !row.glb_sha256) {
-      throw new NodeError(`CAD file ${row.name} is not ingested (${row.status}${row.error ? `: ${row.error}` : ''})`);
-    }
-    const name = path.basename(row.name, path.extname(row.name)) || 'part';
-    return { type: 'mesh_asset', cadFileId: row.id, name, glb: row.glb_path, glbSha256: row.glb_sha256, metadata: row.metadata_json ? (JSON.parse(row.metadata_json) as CadMetadata) : null };
-  }
+  const resolveCad = (cadFileId: string): MeshArtifact => resolveCadMesh(db, cadFileId);
 
   /** What a dispatch of this line would run: mode, the legacy preset and pipeline, the bound workflow. */
   function resolveTarget(line: OrderLine, override?: ExecutionMode) {

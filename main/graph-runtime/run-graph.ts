@@ -56,6 +56,8 @@ export interface GraphRunInput {
   nodeTimeoutMs?: number;
   /** How many nodes may run at once (the farm bounds Blender on its own). */
   parallel?: number;
+  /** Re-run from this node: it and everything downstream run again; upstream may reuse stored outputs. */
+  forceFrom?: string;
   onNode?: (event: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string }) => void;
   onProgress?: (nodeId: string, done: number, total: number) => void;
   onLog?: (nodeId: string, line: string) => void;
@@ -184,6 +186,7 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
   run.signal.addEventListener('abort', onAbort);
   const context: RunContext = { ...run, signal: stop.signal };
   const timeoutMs = input.nodeTimeoutMs ?? run.timeoutMs;
+  const forced = input.forceFrom ? new Set([input.forceFrom, ...downstreamOf(input.forceFrom, input.document.edges)]) : new Set<string>();
   let failure: { node: string; error: string } | null = null;
 
   const execute = async (node: PlanNode, index: number): Promise<void> => {
@@ -200,7 +203,7 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
       const fault = input.faults?.find((f) => f.node === node.nodeId && (!f.mode || f.mode === run.mode));
       if (fault?.fault === 'fail') throw new InjectedFault(`injected fault: ${node.nodeId} fails (test only)`);
       const key = node.cacheable && cache ? keyOf(node, inputs, run) : null;
-      const hit = key && cache ? cache.lookup(key) : null;
+      const hit = key && cache && !forced.has(node.nodeId) ? cache.lookup(key) : null;
       let produced: NodeOutputs;
       if (hit) {
         produced = hit;

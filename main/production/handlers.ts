@@ -26,7 +26,14 @@ type ProductionMethods =
   | 'notifications.list'
   | 'runs.comparison'
   | 'rollout.status'
-  | 'rollout.set';
+  | 'rollout.set'
+  | 'workflows.plan'
+  | 'workflows.run'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.cancel'
+  | 'runs.rerun'
+  | 'runs.file';
 
 export function productionHandlers(production: Production, legacy: LegacyService): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
@@ -87,5 +94,17 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,
     'rollout.status': () => production.rollout.status(),
     'rollout.set': (input) => production.rollout.set(input),
+    'workflows.plan': (input) => production.runner.plan(input),
+    'workflows.run': (input) => production.runner.run(input),
+    'runs.list': (filter) => ({ runs: production.runner.list(filter) }),
+    'runs.get': ({ runId }) => production.runner.get(runId),
+    // A dispatch's runs are cancelled through their order line; editor runs here.
+    'runs.cancel': ({ runId }) => {
+      if (production.runner.cancel(runId)) return { cancelled: true };
+      const run = runs.get(runId);
+      return { cancelled: run?.orderLineId ? dispatcher.cancel(run.orderLineId) : false };
+    },
+    'runs.rerun': ({ runId, fromNode }) => production.runner.rerun(runId, fromNode),
+    'runs.file': ({ runId, nodeId, port, index }) => production.runner.file(runId, nodeId, port, index),
   };
 }

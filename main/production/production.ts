@@ -17,6 +17,7 @@ import type { NodeRegistry } from '../nodes/registry';
 import { createNodeCache } from '../graph-runtime/node-cache';
 import { createComparisonStore } from '../comparison/comparison-store';
 import { createRolloutService } from '../rollout/rollout-service';
+import { createWorkflowRunner } from '../workflow-runs/workflow-runner';
 import { faultsFromEnv, nodeTimeoutFromEnv } from '../graph-runtime/faults';
 
 export interface ProductionOptions {
@@ -70,10 +71,27 @@ export function createProduction(options: ProductionOptions) {
   });
   const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
   const uploads = createUploads(dataDir);
+  const faults = faultsFromEnv(options.env);
+  const nodeTimeoutMs = nodeTimeoutFromEnv(options.env);
+  const runner = createWorkflowRunner({
+    db,
+    dataDir,
+    runs,
+    orders,
+    workflows: options.workflows,
+    registry: options.registry,
+    cache,
+    farm: () => options.farm.get(),
+    tools,
+    faults,
+    nodeTimeoutMs,
+    onNode: (event) => events.emit('runs.node', event),
+    onLog: (event) => events.emit('runs.log', event),
+  });
   const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons });
   dispatcher.recover();
   cad.recover();
-  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout };
+  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner };
 }
 
 export type Production = ReturnType<typeof createProduction>;

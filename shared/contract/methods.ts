@@ -22,6 +22,7 @@ import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchem
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 import { ComparisonSchema } from '../comparison/api';
 import { ModeChangeSchema, RolloutSetInput, RolloutStatusSchema } from '../rollout/api';
+import { RunSummarySchema, RunsListInput, WorkflowPlanSchema, WorkflowRunSchema, WorkflowRunTargetSchema } from '../runs/api';
 
 const NoInput = z.object({}).strict();
 
@@ -222,6 +223,41 @@ export const methods = {
     summary: 'The shadow comparison a run took part in (as the legacy or the shadow side), or null.',
     input: z.object({ runId: z.string().min(1).max(100) }).strict(),
     output: ComparisonSchema.nullable(),
+  }),
+  'workflows.plan': defineMethod({
+    summary: 'Dry run: validation, the order nodes run in, resolved settings, which reuse a stored output, renders to queue.',
+    input: z.object({ document: z.unknown() }).extend(WorkflowRunTargetSchema.shape).strict(),
+    output: WorkflowPlanSchema,
+  }),
+  'workflows.run': defineMethod({
+    summary: 'Run a saved workflow (a revision, else the current one) on a CAD file or an order line, as an observer: it publishes and notifies nothing.',
+    input: z.object({ workflowId: IdSchema, revision: z.number().int().min(1).optional() }).extend(WorkflowRunTargetSchema.shape).strict(),
+    output: z.object({ runId: z.string() }),
+  }),
+  'runs.list': defineMethod({
+    summary: 'Runs, newest first, filtered by workflow, mode, role, status and dates.',
+    input: RunsListInput,
+    output: z.object({ runs: z.array(RunSummarySchema) }),
+  }),
+  'runs.get': defineMethod({
+    summary: 'One run with every node: status, timings, settings, outputs, log.',
+    input: z.object({ runId: z.string().min(1).max(100) }).strict(),
+    output: WorkflowRunSchema,
+  }),
+  'runs.cancel': defineMethod({
+    summary: 'Cancel a running run started in this backend; its Blender jobs end at once.',
+    input: z.object({ runId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
+  'runs.rerun': defineMethod({
+    summary: 'Run a finished run again from a chosen node: that node and everything after it run, upstream outputs are reused.',
+    input: z.object({ runId: z.string().min(1).max(100), fromNode: IdSchema }).strict(),
+    output: z.object({ runId: z.string() }),
+  }),
+  'runs.file': defineMethod({
+    summary: "A file a run's node produced, as a data: URL (images, videos) or its facts (blend: download by path).",
+    input: z.object({ runId: z.string().min(1).max(100), nodeId: IdSchema, port: z.string().max(64).optional(), index: z.number().int().min(0).optional() }).strict(),
+    output: z.object({ name: z.string(), mime: z.string(), bytes: z.number().int(), dataUrl: z.string().nullable(), reason: z.string().optional() }),
   }),
   'rollout.status': defineMethod({
     summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and every mode change.',

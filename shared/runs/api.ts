@@ -85,3 +85,54 @@ export const RunNodeEventSchema = z.object({
 
 /** One log line of a node of a run. */
 export const RunLogEventSchema = z.object({ runId: z.string(), nodeId: z.string(), line: z.string() });
+
+/** A run as the runs list shows it (no node details). */
+export const RunSummarySchema = WorkflowRunSchema.omit({ nodes: true }).extend({
+  nodeCount: z.number().int(),
+  failedNodes: z.number().int(),
+  outputTypeKey: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunsListInput = z
+  .object({
+    workflowId: z.string().max(128).optional(),
+    mode: z.enum(['legacy', 'graph', 'shadow']).optional(),
+    role: z.enum(['authoritative', 'shadow']).optional(),
+    status: RunStatusSchema.optional(),
+    /** ISO dates: started at or after / before. */
+    since: z.string().max(40).optional(),
+    until: z.string().max(40).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+
+/** What a workflow runs on when started from the editor: a CAD file, or an order line (its CAD file and overrides). */
+export const WorkflowRunTargetSchema = z
+  .object({
+    cadFileId: z.string().min(1).max(100).optional(),
+    orderLineId: z.string().min(1).max(100).optional(),
+    parameterValues: z.record(z.string(), z.unknown()).optional(),
+    draft: DraftSchema.optional(),
+  })
+  .strict();
+
+export const PlanNodeSchema = z.object({
+  nodeId: z.string(),
+  type: z.string(),
+  settings: z.record(z.string(), z.unknown()).nullable(),
+  problem: z.string().nullable(),
+  disabled: z.boolean(),
+  cacheable: z.boolean(),
+  willReuse: z.boolean().nullable(),
+  selfPublish: z.boolean(),
+  renders: z.number().int(),
+});
+
+export const WorkflowPlanSchema = z.object({
+  valid: z.boolean(),
+  problems: z.array(z.looseObject({ code: z.string(), severity: z.string(), path: z.string(), message: z.string() })),
+  nodes: z.array(PlanNodeSchema),
+  reused: z.number().int(),
+  renders: z.number().int(),
+});
