@@ -78,6 +78,8 @@ describe('graph runtime', () => {
     expect(r2.reused).toEqual(['step2_prepare_scene', 'step3_apply_materials', 'step4_render_still']);
     expect(fx.farm.jobs.filter((j) => j.job.kind === 'render_still').length).toBe(fx.farm.jobs.slice(0, jobs).filter((j) => j.job.kind === 'render_still').length);
     expect(second.test.published[0]?.main.sha256).toBe(first.test.published[0]?.main.sha256);
+    // A reused render still has its render log, with the stored output's facts and no Blender time.
+    expect(second.test.renders).toEqual([expect.objectContaining({ nodeId: 'step4_render_still', samples: 2, width: 48, height: 32, status: 'succeeded', exitCode: 0, durationMs: 0, outputSha256: first.test.renders[0]?.outputSha256 })]);
     // Each node run is recorded, the reused ones say so in their log.
     const nodes = runs.get(second.runId)?.nodes ?? [];
     expect(nodes.find((n) => n.nodeType === 'render_still')?.log).toContain('reused the stored output');

@@ -3,7 +3,8 @@ import type { OrderLineOverrides } from '../../shared/orders/api';
 import type { WorkflowDocument, WorkflowNode } from '../../shared/workflow/document';
 import { downstreamOf, topologicalOrder } from '../../shared/workflow/graph';
 import type { Artifact, NodeOutputs } from '../executors/artifacts';
-import { NodeError, type RunContext } from '../executors/context';
+import { NodeError, type RenderLogEntry, type RunContext } from '../executors/context';
+import { sequenceHash } from '../executors/render';
 import { EXECUTORS } from '../executors';
 import type { NodeRegistry } from '../nodes/registry';
 import { passThrough } from '../dispatch/run-chain';
@@ -133,6 +134,38 @@ function gather(node: PlanNode, outputs: Map<string, NodeOutputs>): Partial<Reco
   return inputs;
 }
 
+/** The render log of a render served from the store: the facts of its output, no Blender time. */
+async function reusedRenderLog(node: PlanNode, outputs: NodeOutputs, run: RunContext): Promise<RenderLogEntry> {
+  const settings = node.settings as { renderer?: { engine?: string; samples?: number }; turntable?: { frames?: number } };
+  const main = outputs.image ?? outputs.frames ?? outputs.blend;
+  const facts = main && 'width' in main ? { width: main.width, height: main.height } : { width: null, height: null };
+  const frames = node.type === 'render_turntable' ? (settings.turntable?.frames ?? null) : null;
+  let outputPath: string | null = null;
+  let outputSha256: string | null = null;
+  if (main?.type === 'image_sequence') {
+    outputPath = path.dirname(main.frames[0]?.file ?? '');
+    outputSha256 = sequenceHash(main.frames.map((f) => f.sha256));
+  } else if (main && (main.type === 'image' || main.type === 'blend_file')) {
+    outputPath = main.file;
+    outputSha256 = main.sha256;
+  }
+  return {
+    nodeId: node.nodeId,
+    engine: settings.renderer?.engine ?? null,
+    samples: run.draft.samples ?? settings.renderer?.samples ?? null,
+    ...facts,
+    frameStart: node.type === 'export_blend' ? null : 1,
+    frameEnd: node.type === 'export_blend' ? null : (frames ?? 1),
+    blenderVersion: await run.blenderVersion().catch(() => null),
+    outputPath,
+    outputSha256,
+    durationMs: 0,
+    status: 'succeeded',
+    exitCode: 0,
+    error: null,
+  };
+}
+
 const nodeContext = (run: RunContext, node: PlanNode): RunContext => ({ ...run, selfPublish: node.selfPublish });
 
 /**
@@ -209,6 +242,8 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
         produced = hit;
         reused.push(node.nodeId);
         log('reused the stored output (cache key matched)');
+        // A reused render is still this run's render: its log says so, with the stored output's facts.
+        if (RENDER_TYPES.has(node.type)) run.recordRender(await reusedRenderLog(node, hit, run));
       } else {
         const executor = EXECUTORS[node.type];
         if (!executor) throw new NodeError(`node type ${node.type} has no executor`);

@@ -86,6 +86,31 @@ export function createOrderStore(db: Database.Database) {
       })();
       return this.get(id) as Order;
     },
+    /** More lines on an existing order, numbered after its last one. */
+    addLines(orderId: string, input: { cadFileIds: string[]; outputTypeKeys: string[]; copies?: number; overrides?: OrderLineOverrides }): OrderLine[] {
+      if (!q.order.get(orderId)) throw new ApiFailure('not_found', `no order "${orderId}"`, 'orderId');
+      input.cadFileIds.forEach((id, i) => {
+        if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
+      });
+      input.outputTypeKeys.forEach((key, i) => {
+        if (!q.outputType.get(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
+      });
+      const now = new Date().toISOString();
+      const ids = db.transaction(() => {
+        let lineNo = (db.prepare<[string], { n: number }>('SELECT COALESCE(MAX(line_no), 0) AS n FROM order_lines WHERE order_id = ?').get(orderId) as { n: number }).n;
+        const made: string[] = [];
+        for (const cadFileId of input.cadFileIds)
+          for (const outputTypeKey of input.outputTypeKeys)
+            for (let c = 0; c < (input.copies ?? 1); c++) {
+              lineNo += 1;
+              const id = `${orderId}_l${lineNo}`;
+              q.insertLine.run({ id, orderId, lineNo, cadFileId, outputTypeKey, overrides: JSON.stringify(input.overrides ?? {}), now });
+              made.push(id);
+            }
+        return made;
+      })();
+      return ids.map((id) => this.line(id) as OrderLine);
+    },
     get(id: string): Order | undefined {
       const row = q.order.get(id);
       return row ? orderOf(row) : undefined;

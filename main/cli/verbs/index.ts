@@ -14,6 +14,8 @@ import { dispatchVerb } from './dispatch';
 import { assetsListVerb, notificationsListVerb } from './production-lists';
 import { compareVerb } from './compare';
 import { rolloutSetVerb, rolloutStatusVerb } from './rollout';
+import { testRenderPipelineVerb } from './test-render-pipeline';
+import { goldenVerb } from './golden';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, testRenderPipelineVerb, goldenVerb];
