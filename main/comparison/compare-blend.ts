@@ -1,7 +1,6 @@
 // .blend files compared by structure: the dumps (datablock names per type) come from a Blender job.
-import path from 'node:path';
-import type { ArtifactComparison, ArtifactFile, BlendDump } from '../../shared/comparison/api';
-import { hashOf, toRef, type FileRef } from './files';
+import type { ArtifactComparison, BlendDump } from '../../shared/comparison/api';
+import { type FileRef, artifactFiles } from './files';
 import { Reasons, baseArtifact, fmt, missingArtifact } from './verdict';
 
 export const BLEND_CATEGORIES = ['objects', 'meshes', 'materials', 'cameras', 'lights'] as const satisfies readonly (keyof BlendDump)[];
@@ -46,13 +45,7 @@ export interface CompareBlendOptions {
 export async function compareBlendFiles(legacyInput: string | FileRef, shadowInput: string | FileRef, options: CompareBlendOptions): Promise<ArtifactComparison> {
   const { name } = options;
   const label = options.label ?? name;
-  const refs = [toRef(legacyInput), toRef(shadowInput)] as const;
-  const hashes = await Promise.all(refs.map(hashOf));
-  const sides = refs.map((ref, i): ArtifactFile | null => {
-    const sha256 = hashes[i];
-    return sha256 ? { file: path.resolve(ref.file), sha256, width: ref.width ?? null, height: ref.height ?? null } : null;
-  });
-  const [legacy, shadow] = sides as [ArtifactFile | null, ArtifactFile | null];
+  const [legacy, shadow] = await artifactFiles(legacyInput, shadowInput);
   if (!legacy || !shadow) return missingArtifact(name, label, legacy, shadow, 'file not found');
   const result = baseArtifact(name, 'blend', legacy, shadow);
   const reasons = new Reasons();

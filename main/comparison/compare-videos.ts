@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ArtifactComparison, ArtifactFile, Thresholds } from '../../shared/comparison/api';
+import type { ArtifactComparison, Thresholds } from '../../shared/comparison/api';
 import { decodeRgba } from './compare-images';
 import { compareSequence, pairFrames } from './compare-sequence';
-import { hashOf, slug, toRef, type FileRef } from './files';
+import { slug, type FileRef, artifactFiles } from './files';
 import { Reasons, baseArtifact, fmt, missingArtifact, resolveThresholds } from './verdict';
 
 const run = promisify(execFile);
@@ -45,13 +45,7 @@ export async function compareVideos(legacyInput: string | FileRef, shadowInput: 
   const ffmpeg = options.ffmpegPath ?? 'ffmpeg';
   const thresholds = resolveThresholds(options.thresholds);
   const dir = path.resolve(options.workDir, slug(name));
-  const refs = [toRef(legacyInput), toRef(shadowInput)] as const;
-  const hashes = await Promise.all(refs.map(hashOf));
-  const sides = refs.map((ref, i): ArtifactFile | null => {
-    const sha256 = hashes[i];
-    return sha256 ? { file: path.resolve(ref.file), sha256, width: ref.width ?? null, height: ref.height ?? null } : null;
-  });
-  const [legacy, shadow] = sides as [ArtifactFile | null, ArtifactFile | null];
+  const [legacy, shadow] = await artifactFiles(legacyInput, shadowInput);
   if (!legacy || !shadow) return missingArtifact(name, label, legacy, shadow, 'file not found');
 
   const result = baseArtifact(name, 'video', legacy, shadow);

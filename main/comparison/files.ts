@@ -1,3 +1,4 @@
+import type { ArtifactFile } from '../../shared/comparison/api';
 // File facts for the comparison: hashes, existence, OpenEXR header sizes, format classes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -35,6 +36,17 @@ export async function isFile(file: string): Promise<boolean> {
 export async function hashOf(ref: FileRef): Promise<string | null> {
   if (!(await isFile(ref.file))) return null;
   return ref.sha256 ?? (await sha256File(ref.file));
+}
+
+/** Both sides as artifact files (absolute path, hash, size), null for a side whose file is missing. */
+export async function artifactFiles(legacyInput: string | FileRef, shadowInput: string | FileRef): Promise<[ArtifactFile | null, ArtifactFile | null]> {
+  const refs = [toRef(legacyInput), toRef(shadowInput)] as const;
+  const hashes = await Promise.all(refs.map(hashOf));
+  const sides = refs.map((ref, i): ArtifactFile | null => {
+    const sha256 = hashes[i];
+    return sha256 ? { file: path.resolve(ref.file), sha256, width: ref.width ?? null, height: ref.height ?? null } : null;
+  });
+  return sides as [ArtifactFile | null, ArtifactFile | null];
 }
 
 const EXR_MAGIC = 0x01312f76;

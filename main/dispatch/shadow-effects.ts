@@ -4,18 +4,11 @@ import path from 'node:path';
 import type { MediaAssetArtifact, NotificationArtifact } from '../executors/artifacts';
 import type { NotifyRequest, PublishRequest } from '../executors/context';
 import { libraryFolder } from '../media/media-library';
+import type { SideAsset } from '../comparison/compare-runs';
 
-/** What a shadow run would have published: files in the shadow area, absolute paths. */
-export interface WouldPublish {
+/** What a shadow run would have published (files in the shadow area): a comparison side's asset. */
+export interface WouldPublish extends SideAsset {
   nodeId: string;
-  kind: string;
-  format: string;
-  file: string;
-  sha256: string;
-  width: number | null;
-  height: number | null;
-  frames: number | null;
-  attachments: { role: 'frame' | 'thumbnail'; file: string; sha256: string }[];
 }
 
 /**
