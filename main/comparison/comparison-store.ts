@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ComparisonReportSchema, type BlendDump, type ComparisonReport } from '../../shared/comparison/api';
+import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review } from '../../shared/comparison/api';
 import type { ShadowCompareInput } from '../dispatch/order-dispatcher';
 import type { MediaLibrary } from '../media/media-library';
 import type { NotificationOutbox } from '../notifications';
 import { runJobOk, jobId } from '../render/errors';
 import type { RunStore } from '../runs/run-store';
 import { compareRuns, type Side } from './compare-runs';
+import { ApiFailure } from '../../shared/contract/errors';
 
 export interface StoredComparison {
   id: string;
@@ -20,6 +21,7 @@ export interface StoredComparison {
   verdict: ComparisonReport['verdict'];
   report: ComparisonReport;
   createdAt: string;
+  review: Review | null;
 }
 
 type Row = {
@@ -35,7 +37,10 @@ type Row = {
   created_at: string;
 };
 
-const toStored = (r: Row): StoredComparison => ({
+type ReviewRow = { id: string; decision: Review['decision']; note: string | null; who: string; created_at: string };
+const toReview = (r: ReviewRow | undefined): Review | null => (r ? { id: r.id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at } : null);
+
+const toStoredWith = (review: (id: string) => Review | null) => (r: Row): StoredComparison => ({
   id: r.id,
   orderLineId: r.order_line_id,
   outputTypeKey: r.output_type_key,
@@ -46,6 +51,7 @@ const toStored = (r: Row): StoredComparison => ({
   verdict: r.verdict,
   report: JSON.parse(r.report_json) as ComparisonReport,
   createdAt: r.created_at,
+  review: review(r.id),
 });
 
 const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted' : (s as Side['status']));
@@ -54,7 +60,7 @@ const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted
  * Shadow comparisons: the legacy run's published assets, notifications and render logs set
  * against what the observer would have published and sent, computed once and stored.
  */
-export function createComparisonStore(deps: { db: Database.Database; dataDir: string; runs: RunStore; media: MediaLibrary; outbox: NotificationOutbox }) {
+export function createComparisonStore(deps: { db: Database.Database; dataDir: string; runs: RunStore; media: MediaLibrary; outbox: NotificationOutbox; onStored?: (c: StoredComparison) => void }) {
   const { db, runs, media, outbox } = deps;
   const q = {
     insert: db.prepare(
@@ -65,7 +71,10 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     get: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE id = ?'),
     ofOutputType: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE output_type_key = ? ORDER BY created_at DESC'),
     all: db.prepare<[], Row>('SELECT * FROM comparisons ORDER BY created_at DESC'),
+    review: db.prepare<[string], ReviewRow>('SELECT * FROM comparison_reviews WHERE comparison_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+    addReview: db.prepare('INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
   };
+  const toStored = toStoredWith((id) => toReview(q.review.get(id)));
 
   const logsOf = (runId: string) => runs.renderLogsOfRun(runId).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 
@@ -108,8 +117,10 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       verdict: report.verdict,
       report,
       createdAt: new Date().toISOString(),
+      review: null,
     };
     q.insert.run({ ...stored, report: JSON.stringify(report) });
+    deps.onStored?.(stored);
     return stored;
   }
 
@@ -126,6 +137,14 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     },
     ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
     list: (): StoredComparison[] => q.all.all().map(toStored),
+    /** A studio lead approves or rejects a comparison; who and when are kept, the latest decides. */
+    review(input: { comparisonId: string; decision: Review['decision']; note?: string; who: string }): StoredComparison {
+      const row = q.get.get(input.comparisonId);
+      if (!row) throw new ApiFailure('not_found', `no comparison "${input.comparisonId}"`, 'comparisonId');
+      if (input.decision === 'approve' && row.verdict === 'fail') throw new ApiFailure('not_approvable', `comparison ${row.id} failed: a failed comparison can be rejected, not approved`, 'decision');
+      q.addReview.run(crypto.randomUUID(), row.id, input.decision, input.note?.trim() || null, input.who, new Date().toISOString());
+      return toStored(row);
+    },
   };
 }
 

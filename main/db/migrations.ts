@@ -272,6 +272,23 @@ export const migrations: readonly Migration[] = [
       db.exec(`ALTER TABLE workflow_runs ADD COLUMN context_json TEXT;`);
     },
   },
+  {
+    version: 6,
+    name: 'studio lead reviews of shadow comparisons',
+    up(db) {
+      db.exec(`
+        CREATE TABLE comparison_reviews (
+          id TEXT PRIMARY KEY,
+          comparison_id TEXT NOT NULL REFERENCES comparisons(id),
+          decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+          note TEXT,
+          who TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX comparison_reviews_comparison ON comparison_reviews(comparison_id, created_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -135,7 +135,12 @@ describe('shadow mode and rollout', () => {
   it('after a clean pass graph is enabled and the next dispatch runs graph; a rollback makes the next one legacy', async () => {
     const b = backends[0] as Backend;
     const { rollout, dispatcher } = b.production;
-    await dispatcher.start(lineOf(b, 'still_white_2k'), { mode: 'shadow', draft: DRAFT }).done;
+    const shadowed = await dispatcher.start(lineOf(b, 'still_white_2k'), { mode: 'shadow', draft: DRAFT }).done;
+    const comparison = b.production.comparisons.ofRun(shadowed.run.id);
+    expect(comparison?.verdict).toBe('pass');
+    // A pass alone is not enough: the approval is what the rule checks.
+    expect(() => rollout.set({ target: 'still_white_2k', mode: 'graph' })).toThrow(/not approved yet/);
+    b.production.comparisons.review({ comparisonId: comparison?.id as string, decision: 'approve', note: 'pixels identical', who: 'lead' });
     const change = rollout.set({ target: 'still_white_2k', mode: 'graph', reason: 'shadow passed', who: 'lead' });
     expect(change).toMatchObject({ toMode: 'graph', override: false, who: 'lead' });
     const graphRun = await dispatcher.start(lineOf(b, 'still_white_2k'), { draft: DRAFT }).done;

@@ -51,7 +51,24 @@ export function createProduction(options: ProductionOptions) {
   });
   const tools = () => resolveTools(options.settings(), options.env);
   const cache = createNodeCache(db, dataDir);
-  const comparisons = createComparisonStore({ db, dataDir, runs, media, outbox });
+  // A new comparison asks a studio lead to look at it (a desktop notification, once per comparison).
+  const comparisons = createComparisonStore({
+    db,
+    dataDir,
+    runs,
+    media,
+    outbox,
+    onStored: (c) =>
+      outbox.enqueue({
+        idempotencyKey: `comparison:${c.id}:review`,
+        channel: 'desktop',
+        event: 'comparison.review',
+        payload: { event: 'comparison.review', comparisonId: c.id, outputType: c.outputTypeKey, verdict: c.verdict, reasons: c.report.reasons.slice(0, 5) },
+        // About the comparison, not the line: the line's own notifications stay the render's.
+        orderLineId: null,
+        runId: c.shadowRunId,
+      }),
+  });
   const dispatcher = createOrderDispatcher({
     db,
     dataDir,

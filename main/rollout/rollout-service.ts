@@ -64,8 +64,9 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       workflowId: profile?.workflowId ?? null,
       workflowRevision: profile?.workflowRevision ?? null,
       workflowMode: current?.executionMode ?? null,
-      latestComparison: latest ? { id: latest.id, verdict: latest.verdict, workflowRevision: latest.workflowRevision, createdAt: latest.createdAt } : null,
-      cleanPass: Boolean(latest && latest.verdict === 'pass' && profile && latest.workflowId === profile.workflowId && latest.workflowRevision === profile.workflowRevision),
+      latestComparison: latest ? { id: latest.id, verdict: latest.verdict, workflowRevision: latest.workflowRevision, createdAt: latest.createdAt, review: latest.review?.decision ?? null } : null,
+      // What enabling graph needs: the latest comparison passed, for the bound revision, and a studio lead approved it.
+      cleanPass: Boolean(latest && latest.verdict === 'pass' && latest.review?.decision === 'approve' && profile && latest.workflowId === profile.workflowId && latest.workflowRevision === profile.workflowRevision),
       // Graph runs here are the authoritative graph runs and the shadow observers of the bound workflow.
       errorRates: { legacy: rate(['legacy']), graph: rate(['graph', 'shadow']) },
     };
@@ -115,11 +116,16 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
         const profileType = row?.outputType;
         if (!profileType) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
         if (input.mode === 'graph' && !ot.cleanPass && !input.override) {
-          const why = !ot.latestComparison
+          const latest = ot.latestComparison;
+          const why = !latest
             ? 'it has no shadow comparison yet'
-            : ot.latestComparison.verdict !== 'pass'
-              ? `its latest shadow comparison is "${ot.latestComparison.verdict}"`
-              : `its latest pass was for revision ${ot.latestComparison.workflowRevision}, not the bound revision ${ot.workflowRevision}`;
+            : latest.verdict !== 'pass'
+              ? `its latest shadow comparison is "${latest.verdict}"`
+              : latest.workflowRevision !== ot.workflowRevision
+                ? `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${ot.workflowRevision}`
+                : latest.review === 'reject'
+                  ? 'its latest shadow pass was rejected by a reviewer'
+                  : 'its latest shadow pass is not approved yet';
           throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${why}. Run it in shadow until a comparison passes, or override with a reason.`, 'mode');
         }
         const next = OutputTypeSchema.parse({ ...profileType, profile: { ...profileType.profile, executionMode: input.mode } });
@@ -131,9 +137,9 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       const workflow = workflowOf(input.target);
       if (!workflow) throw new ApiFailure('not_found', `"${input.target}" is neither an output type nor a workflow`, 'target');
       if (workflow.family !== 'order_line') throw new ApiFailure('not_dispatchable', `workflow ${workflow.id} is a ${workflow.family} workflow; modes apply to order_line workflows`, 'target');
-      const passes = comparisons.list().filter((c) => c.workflowId === workflow.id && c.verdict === 'pass');
+      const passes = comparisons.list().filter((c) => c.workflowId === workflow.id && c.verdict === 'pass' && c.review?.decision === 'approve');
       if (input.mode === 'graph' && passes.length === 0 && !input.override) {
-        throw new ApiFailure('rollout_blocked', `graph cannot be enabled on workflow ${workflow.id}: no shadow comparison of it has passed. Run it in shadow first, or override with a reason.`, 'mode');
+        throw new ApiFailure('rollout_blocked', `graph cannot be enabled on workflow ${workflow.id}: no shadow comparison of it has passed and been approved. Run it in shadow first, or override with a reason.`, 'mode');
       }
       const saved = workflows.save({ ...workflow, executionMode: input.mode }, `mode ${workflow.executionMode} → ${input.mode}${reason ? `: ${reason}` : ''}`);
       return record({ targetKind: 'workflow', target: saved.document.id, fromMode: workflow.executionMode, toMode: input.mode, reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });

@@ -133,6 +133,10 @@ export const ComparisonReportSchema = z.object({
 });
 export type ComparisonReport = z.infer<typeof ComparisonReportSchema>;
 
+/** A studio lead's decision on a comparison: who, when, why. */
+export const ReviewSchema = z.object({ id: z.string(), decision: z.enum(['approve', 'reject']), note: z.string().nullable(), who: z.string(), createdAt: z.string() });
+export type Review = z.infer<typeof ReviewSchema>;
+
 /** A stored shadow comparison: which runs, which output type and workflow revision, the report. */
 export const ComparisonSchema = z.object({
   id: z.string(),
@@ -145,5 +149,25 @@ export const ComparisonSchema = z.object({
   verdict: VerdictSchema,
   report: ComparisonReportSchema,
   createdAt: z.string(),
+  /** The latest review decides; earlier ones are kept. */
+  review: ReviewSchema.nullable(),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
+
+/** A comparison as the comparisons list shows it (no artifact details). */
+export const ComparisonSummarySchema = ComparisonSchema.omit({ report: true }).extend({ reasons: z.array(z.string()), artifactCount: z.number().int() });
+
+export const ComparisonsListInput = z
+  .object({
+    outputTypeKey: z.string().max(100).optional(),
+    verdict: VerdictSchema.optional(),
+    /** 'pending': no review yet. */
+    review: z.enum(['pending', 'approve', 'reject']).optional(),
+    since: z.string().max(40).optional(),
+    until: z.string().max(40).optional(),
+  })
+  .strict();
+
+export const ReviewInput = z
+  .object({ comparisonId: z.string().min(1).max(100), decision: z.enum(['approve', 'reject']), note: z.string().trim().max(4000).optional(), who: z.string().trim().min(1).max(200).optional() })
+  .strict();

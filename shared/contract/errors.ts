@@ -45,12 +45,15 @@ export class ContractError extends Error {
   readonly code: string;
   readonly path: string;
   readonly issues: ApiError['issues'];
+  /** A refused workflow's every problem, as the backend sent them. */
+  readonly problems: ApiError['problems'];
   constructor(error: ApiError) {
     super(error.message);
     this.name = 'ContractError';
     this.code = error.code;
     this.path = error.path;
     this.issues = error.issues;
+    this.problems = error.problems;
   }
 }
 

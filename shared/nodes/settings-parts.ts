@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMaterialKey, MATERIAL_KEYS } from '../materials/library';
+import { MATERIAL_KEYS, unknownMaterialMessage } from '../materials/library';
 
 /**
  * Building blocks of node settings. Every field has a default, so `{}` parses to the node's
@@ -73,8 +73,7 @@ export const PublishSettings = obj({
   keep_frames: z.boolean().default(false),
 });
 
-export const MaterialKey = z.string().refine(isMaterialKey, {
-  error: (issue) => `unknown material "${String(issue.input)}"; known materials: ${MATERIAL_KEYS.join(', ')}`,
-});
+/** An enum, so the settings JSON Schema lists the choices (the editor offers them). */
+export const MaterialKey = z.enum(MATERIAL_KEYS, { error: (issue) => unknownMaterialMessage(String(issue.input)) });
 
 export const NotifyChannel = z.enum(['desktop', 'webhook']);

@@ -14,8 +14,8 @@ export const OutputTypeRolloutSchema = z.object({
   workflowId: z.string().nullable(),
   workflowRevision: z.number().int().nullable(),
   workflowMode: ExecutionModeSchema.nullable(),
-  latestComparison: z.object({ id: z.string(), verdict: VerdictSchema, workflowRevision: z.number().int().nullable(), createdAt: z.string() }).nullable(),
-  /** A pass of the bound revision: what enabling graph needs. */
+  latestComparison: z.object({ id: z.string(), verdict: VerdictSchema, workflowRevision: z.number().int().nullable(), createdAt: z.string(), review: z.enum(['approve', 'reject']).nullable() }).nullable(),
+  /** An approved pass of the bound revision: what enabling graph needs. */
   cleanPass: z.boolean(),
   errorRates: z.object({ legacy: Rate, graph: Rate }),
 });

@@ -217,7 +217,7 @@ export function describeSettingsIssues(schema: z.ZodType, settings: Record<strin
       }
       continue;
     }
-    if (issue.code === 'custom' && /unknown material/.test(issue.message)) {
+    if ((issue.code === 'custom' || issue.code === 'invalid_value') && /unknown material/.test(issue.message)) {
       out.push({ code: ProblemCodes.unknownMaterial, path, text: `setting ${name}: ${issue.message}` });
       continue;
     }
