@@ -137,6 +137,25 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     },
     ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
     list: (): StoredComparison[] => q.all.all().map(toStored),
+    /** The comparisons list: filters, the latest verdict per output type, how many wait for review. */
+    summaries(filter: { outputTypeKey?: string; verdict?: string; review?: 'pending' | 'approve' | 'reject'; since?: string; until?: string }) {
+      const all = q.all.all().map(toStored);
+      const latestByOutputType: Record<string, { id: string; verdict: StoredComparison['verdict']; createdAt: string; review: Review['decision'] | null }> = {};
+      for (const c of all) latestByOutputType[c.outputTypeKey] ??= { id: c.id, verdict: c.verdict, createdAt: c.createdAt, review: c.review?.decision ?? null };
+      const picked = all.filter(
+        (c) =>
+          (!filter.outputTypeKey || c.outputTypeKey === filter.outputTypeKey) &&
+          (!filter.verdict || c.verdict === filter.verdict) &&
+          (!filter.review || (filter.review === 'pending' ? c.review === null : c.review?.decision === filter.review)) &&
+          (!filter.since || c.createdAt >= filter.since) &&
+          (!filter.until || c.createdAt < filter.until),
+      );
+      return {
+        comparisons: picked.map(({ report, ...c }) => ({ ...c, reasons: report.reasons, artifactCount: report.artifacts.length })),
+        latestByOutputType,
+        pendingReview: all.filter((c) => c.review === null).length,
+      };
+    },
     /** A studio lead approves or rejects a comparison; who and when are kept, the latest decides. */
     review(input: { comparisonId: string; decision: Review['decision']; note?: string; who: string }): StoredComparison {
       const row = q.get.get(input.comparisonId);

@@ -56,7 +56,7 @@ export interface DispatchDeps {
   compare?: (input: ShadowCompareInput) => Promise<unknown>;
   onProgress?: (event: { orderLineId: string; runId: string | null; status: OrderLine['status']; step: string | null; done?: number; total?: number }) => void;
   /** Node status and log lines of every run, as they happen. */
-  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string; done?: number; total?: number }) => void;
+  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused' | 'cancelled'; error?: string; done?: number; total?: number }) => void;
   onLog?: (event: { runId: string; nodeId: string; line: string }) => void;
 }
 
@@ -169,21 +169,27 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     // DESIGN.md: the dispatch's override, else the output type's mode, else the workflow's (as rolled
     // out now, whatever revision the profile pins), else legacy.
     const workflowMode = profile && deps.workflows ? currentMode(deps.workflows, profile.workflowId) : undefined;
-    const mode: ExecutionMode = override ?? profile?.executionMode ?? workflowMode ?? 'legacy';
-    // The legacy side: the imported preset, else the profile projected back to one.
+    // The legacy side: the imported preset, else the profile projected back to one (a migrated workflow).
     const legacyPreset = outputType.legacy ?? (outputType.outputType && workflow ? projectPreset(outputType.outputType, workflow) : null);
-    if (!legacyPreset) throw new ApiFailure('not_dispatchable', `output type "${outputType.key}" has neither a legacy render preset nor a bound workflow`, 'orderLineId');
-    const preset = fillPresetDefaults(legacyPreset);
-    if (preset.active === false) throw new ApiFailure('inactive', `output type "${preset.key}" is inactive: inactive presets cannot be dispatched`, 'orderLineId');
-    const pipelineKey = preset.pipeline as string;
-    const pipeline = deps.legacy.pipeline(pipelineKey);
-    if (!pipeline) throw new ApiFailure('not_found', `preset "${preset.key}" names the preset workflow "${pipelineKey}", which is neither imported nor shipped`, 'orderLineId');
-    if (pipeline.family !== 'order_line') throw new ApiFailure('not_dispatchable', `preset workflow "${pipelineKey}" is a ${pipeline.family} workflow; an order line needs an order_line one`, 'orderLineId');
+    const filled = legacyPreset ? fillPresetDefaults(legacyPreset) : null;
+    const found = filled ? deps.legacy.pipeline(filled.pipeline as string) : undefined;
+    if (outputType.legacy && !found) throw new ApiFailure('not_found', `preset "${outputType.key}" names the preset workflow "${String(filled?.pipeline)}", which is neither imported nor shipped`, 'orderLineId');
+    if (found && found.family !== 'order_line') throw new ApiFailure('not_dispatchable', `preset workflow "${found.key}" is a ${found.family} workflow; an order line needs an order_line one`, 'orderLineId');
+    const legacy = filled && found ? { preset: filled, pipeline: found } : null;
+    if (!legacy && !(profile && workflow)) throw new ApiFailure('not_dispatchable', `output type "${outputType.key}" has neither a legacy render preset nor a bound workflow`, 'orderLineId');
+    const active = outputType.outputType?.active ?? legacy?.preset.active ?? true;
+    if (active === false) throw new ApiFailure('inactive', `output type "${outputType.key}" is inactive: inactive output types cannot be dispatched`, 'orderLineId');
+    // A workflow-only output type (made from a workflow, not a preset) has no legacy form: graph is its mode.
+    const mode: ExecutionMode = override ?? profile?.executionMode ?? workflowMode ?? (legacy ? 'legacy' : 'graph');
+    if (!legacy && mode !== 'graph') throw new ApiFailure('not_dispatchable', `${mode} mode needs a legacy form of output type "${outputType.key}"; it was made from a workflow: dispatch it in graph mode`, 'mode');
     if (mode !== 'legacy') {
       if (!profile || !workflow) throw new ApiFailure('not_dispatchable', `${mode} mode needs output type "${outputType.key}" to bind a workflow (migrate it first)`, 'mode');
       if (!deps.graph) throw new ApiFailure('mode_unavailable', `${mode} mode needs the graph runtime, which this backend was built without`, 'mode');
     }
-    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow };
+    const preset = legacy?.preset ?? null;
+    const pipelineKey = legacy ? legacy.pipeline.key : null;
+    const pipeline = legacy?.pipeline ?? null;
+    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow, outputTypeKey: outputType.key };
   }
 
   function start(orderLineId: string, options: { mode?: ExecutionMode; draft?: Draft } = {}): DispatchStart {
@@ -206,7 +212,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       const now = new Date().toISOString();
       if (q.claim.run({ id: orderLineId, mode, now }).changes !== 1) return null;
       const attempt = (orders.line(orderLineId) as OrderLine).attempts;
-      const runId = runs.create({ family: 'order_line', orderLineId, attempt, role: 'authoritative', draft, ...firstRun });
+      const runId = runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, role: 'authoritative', draft, ...firstRun });
       return { attempt, runId };
     })();
     if (!claimed) throw new ApiFailure('busy', `order line ${orderLineId} was claimed by another dispatch just now`, 'orderLineId');
@@ -215,13 +221,14 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     const controller = new AbortController();
     const handle = { controller, runId: claimed.runId, farm: null as RenderFarm | null };
     active.set(orderLineId, handle);
-    const steps: ChainStep[] = pipeline.steps.map((step, i) => {
+    const steps: ChainStep[] = (pipeline?.steps ?? []).map((step, i) => {
       const nodeType = nodeTypeOfService(step.service);
-      return { nodeId: `step${i + 1}_${step.service}`, nodeType, settings: legacyStepSettings(preset, { type: nodeType }, step.options, line.overrides), onError: step.on_error ?? 'fail' };
+      return { nodeId: `step${i + 1}_${step.service}`, nodeType, settings: legacyStepSettings(preset as NonNullable<typeof preset>, { type: nodeType }, step.options, line.overrides), onError: step.on_error ?? 'fail' };
     });
+    const typeKey = target.outputTypeKey;
     const progress = (runId: string, step: string | null, extra: { done?: number; total?: number } = {}) =>
       deps.onProgress?.({ orderLineId, runId, status: 'rendering', step, ...extra });
-    const facts = { orderId: line.orderId, orderLineId, lineNo: line.lineNo, outputType: preset.key, cadFile: { id: line.cadFileId, name: line.cadName } };
+    const facts = { orderId: line.orderId, orderLineId, lineNo: line.lineNo, outputType: typeKey, cadFile: { id: line.cadFileId, name: line.cadName } };
 
     /** A run's context: the same for every mode but its effects, role and farm view. */
     const contextFor = (runId: string, runMode: ExecutionMode, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>, selfPublish: boolean): RunContext => ({
@@ -230,7 +237,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       role,
       farm: abortableFarm(farm, controller.signal, runId),
       tools,
-      names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: preset.key },
+      names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: typeKey },
       draft,
       timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: controller.signal,
@@ -349,6 +356,13 @@ export function createOrderDispatcher(deps: DispatchDeps) {
               runs.finish(claimed.runId, 'cancelled', { step: result.failedNode, message: 'cancelled' });
               finishLine({ status: 'cancelled', failedStep: result.failedNode, error: 'cancelled' });
             })();
+          } else if (!pipelineKey) {
+            // A workflow-only output type has no legacy form to fall back to: the line fails, nothing published.
+            await effects.discard();
+            db.transaction(() => {
+              runs.finish(claimed.runId, 'failed', { step: result.failedNode, message: result.error ?? 'failed' });
+              finishLine({ status: 'failed', failedStep: result.failedNode, error: result.error });
+            })();
           } else {
             // Any graph failure: nothing of it is published, and legacy renders the same line at once.
             await effects.discard();
@@ -356,7 +370,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
             const fallbackId = db.transaction(() => {
               runs.finish(claimed.runId, 'failed', { step: result.failedNode, message: result.error ?? 'failed' });
               runs.markFallback(claimed.runId, reason);
-              return runs.create({ family: 'order_line', orderLineId, attempt, mode: 'legacy', role: 'authoritative', pipelineKey, draft, fallbackOf: claimed.runId });
+              return runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, mode: 'legacy', role: 'authoritative', pipelineKey, draft, fallbackOf: claimed.runId });
             })();
             authoritativeRun = fallbackId;
             handle.runId = fallbackId;
@@ -368,13 +382,13 @@ export function createOrderDispatcher(deps: DispatchDeps) {
         const legacyResult = await runLegacy(claimed.runId, sharedFarm, tools);
         if (mode === 'shadow' && legacyResult.status !== 'cancelled') {
           // The observer: same inputs, its own area, never touching the line.
-          const shadowId = runs.create({ family: 'order_line', orderLineId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft });
+          const shadowId = runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft });
           const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), shadowId);
           const result = await runWorkflow(shadowId, 'shadow', sharedFarm, tools, shadow);
           runs.finish(shadowId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedNode, message: result.error ?? result.status });
           if (deps.compare) {
             await deps
-              .compare({ orderLineId, outputTypeKey: preset.key, legacyRunId: claimed.runId, shadowRunId: shadowId, shadow, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, farm: sharedFarm, tools })
+              .compare({ orderLineId, outputTypeKey: typeKey, legacyRunId: claimed.runId, shadowRunId: shadowId, shadow, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, farm: sharedFarm, tools })
               .catch((error: unknown) => runs.appendLog(shadowId, 'input', `comparison failed: ${(error as Error).message}`));
           }
         }

@@ -59,7 +59,7 @@ export interface GraphRunInput {
   parallel?: number;
   /** Re-run from this node: it and everything downstream run again; upstream may reuse stored outputs. */
   forceFrom?: string;
-  onNode?: (event: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string }) => void;
+  onNode?: (event: { nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused' | 'cancelled'; error?: string }) => void;
   onProgress?: (nodeId: string, done: number, total: number) => void;
   onLog?: (nodeId: string, line: string) => void;
 }
@@ -278,7 +278,7 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
       const message = stop.signal.aborted && !failure ? 'cancelled' : (error as Error).message || String(error);
       log(`error: ${message}`);
       runs.finishNode(run.runId, node.nodeId, { status: stop.signal.aborted && !(error instanceof NodeError && message !== 'cancelled') ? 'cancelled' : 'failed', error: message, durationMs: Date.now() - started });
-      input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: 'failed', error: message });
+      input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: message === 'cancelled' ? 'cancelled' : 'failed', error: message });
       if (node.onError === 'continue' && !stop.signal.aborted) {
         const spec = input.registry.spec(node.type, node.version);
         outputs.set(node.nodeId, spec ? passThrough(spec, inputs) : {});

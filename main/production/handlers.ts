@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import type { HandlerGroup } from '../api/dispatch';
 import { ApiFailure } from '../../shared/contract/errors';
 import type { LegacyService } from '../legacy/legacy-service';
@@ -33,7 +34,15 @@ type ProductionMethods =
   | 'runs.get'
   | 'runs.cancel'
   | 'runs.rerun'
-  | 'runs.file';
+  | 'runs.file'
+  | 'outputTypes.defaults'
+  | 'outputTypes.validate'
+  | 'outputTypes.create'
+  | 'outputTypes.update'
+  | 'outputTypes.get'
+  | 'comparisons.list'
+  | 'comparisons.get'
+  | 'comparisons.review';
 
 export function productionHandlers(production: Production, legacy: LegacyService): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
@@ -106,5 +115,21 @@ export function productionHandlers(production: Production, legacy: LegacyService
     },
     'runs.rerun': ({ runId, fromNode }) => production.runner.rerun(runId, fromNode),
     'runs.file': ({ runId, nodeId, port, index }) => production.runner.file(runId, nodeId, port, index),
+    'outputTypes.defaults': ({ workflowId, revision, parameterValues }) => production.outputTypes.defaults(workflowId, revision, parameterValues),
+    'outputTypes.validate': (draft) => production.outputTypes.validate(draft),
+    'outputTypes.create': (draft) => production.outputTypes.create(draft),
+    'outputTypes.update': ({ key, ...draft }) => production.outputTypes.update(key, draft),
+    'outputTypes.get': ({ key }) => {
+      const row = legacy.outputType(key);
+      if (!row) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
+      return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.outputType?.profile.executionMode ?? row.executionMode, legacy: row.legacy, profile: row.outputType };
+    },
+    'comparisons.list': (filter) => production.comparisons.summaries(filter),
+    'comparisons.get': ({ id }) => {
+      const found = production.comparisons.get(id);
+      if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
+      return found;
+    },
+    'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
   };
 }

@@ -18,6 +18,7 @@ import { createNodeCache } from '../graph-runtime/node-cache';
 import { createComparisonStore } from '../comparison/comparison-store';
 import { createRolloutService } from '../rollout/rollout-service';
 import { createWorkflowRunner } from '../workflow-runs/workflow-runner';
+import { createOutputTypeService } from '../output-types/output-type-service';
 import { faultsFromEnv, nodeTimeoutFromEnv } from '../graph-runtime/faults';
 
 export interface ProductionOptions {
@@ -105,10 +106,11 @@ export function createProduction(options: ProductionOptions) {
     onNode: (event) => events.emit('runs.node', event),
     onLog: (event) => events.emit('runs.log', event),
   });
+  const outputTypes = createOutputTypeService({ db, workflows: options.workflows, registry: options.registry, legacy: options.legacy });
   const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons });
   dispatcher.recover();
   cad.recover();
-  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner };
+  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };
 }
 
 export type Production = ReturnType<typeof createProduction>;

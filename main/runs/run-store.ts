@@ -86,8 +86,9 @@ export function createRunStore(db: Database.Database) {
     finishRun: db.prepare(`UPDATE workflow_runs SET status = @status, failed_step = @failedStep, error = @error, finished_at = @now WHERE id = @id AND status = 'running'`),
     run: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?'),
     runsOfLine: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE order_line_id = ? ORDER BY attempt DESC, role'),
-    runsOfCad: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE cad_file_id = ? ORDER BY started_at DESC'),
+    runsOfCad: db.prepare<[string], RunRow>(`SELECT * FROM workflow_runs WHERE cad_file_id = ? AND family = 'cad_file' ORDER BY started_at DESC`),
     running: db.prepare<[], RunRow>(`SELECT * FROM workflow_runs WHERE status = 'running'`),
+    fallbackRun: db.prepare<[string], { id: string }>('SELECT id FROM workflow_runs WHERE fallback_of = ?'),
     nodes: db.prepare<[string], NodeRow>('SELECT * FROM node_runs WHERE run_id = ? ORDER BY step_index, node_id'),
     startNode: db.prepare(
       `INSERT INTO node_runs (run_id, node_id, node_type, step_index, status, on_error, settings_json, started_at)
@@ -140,6 +141,7 @@ export function createRunStore(db: Database.Database) {
     finishedAt: r.finished_at,
     fallbackOf: r.fallback_of,
     fallbackReason: r.fallback_reason,
+    fallbackRunId: q.fallbackRun.get(r.id)?.id ?? null,
     nodes: q.nodes.all(r.id).map(toNode),
   });
   const toLog = (r: Record<string, unknown>): RenderLog => ({

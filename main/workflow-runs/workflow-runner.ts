@@ -43,7 +43,7 @@ export interface WorkflowRunnerDeps {
   tools: () => Promise<Tools>;
   faults?: Fault[];
   nodeTimeoutMs?: number;
-  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused'; error?: string; done?: number; total?: number }) => void;
+  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused' | 'cancelled'; error?: string; done?: number; total?: number }) => void;
   onLog?: (event: { runId: string; nodeId: string; line: string }) => void;
 }
 
@@ -141,7 +141,7 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       } finally {
         active.delete(runId);
         runs.finish(runId, status, failure);
-        deps.onNode?.({ runId, nodeId: '', nodeType: '', status: status === 'succeeded' ? 'succeeded' : status === 'cancelled' ? 'skipped' : 'failed', ...(failure ? { error: failure.message } : {}) });
+        deps.onNode?.({ runId, nodeId: '', nodeType: '', status, ...(failure ? { error: failure.message } : {}) });
       }
     })();
     return runId;

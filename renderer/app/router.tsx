@@ -5,6 +5,10 @@ import { SettingsPage } from '../areas/settings/SettingsPage';
 import { FarmPage } from '../areas/farm/FarmPage';
 import { CadLibraryPage } from '../areas/cad-library/CadLibraryPage';
 import { OrdersPage } from '../areas/orders/OrdersPage';
+import { RunPage } from '../areas/runs/RunPage';
+import { RunsListPage } from '../areas/runs/RunsListPage';
+import { WorkflowsPage } from '../areas/workflows/WorkflowsPage';
+import { WorkflowEditorPage } from '../areas/workflows/WorkflowEditorPage';
 import { WORK_AREAS } from '../shell/areas';
 import { Layout } from '../shell/Layout';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -25,6 +29,10 @@ export function createAppRouter() {
         { path: 'farm', element: <FarmPage /> },
         { path: 'orders', element: <OrdersPage /> },
         { path: 'cad-library', element: <CadLibraryPage /> },
+        { path: 'workflows', element: <WorkflowsPage /> },
+        { path: 'workflows/:id', element: <WorkflowEditorPage /> },
+        { path: 'runs', element: <RunsListPage /> },
+        { path: 'runs/:runId', element: <RunPage /> },
         ...WORK_AREAS.filter((area) => area.planned).map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -6,8 +6,8 @@ export interface Area {
 }
 
 export const WORK_AREAS: readonly Area[] = [
-  { path: '/workflows', name: 'Workflows', planned: 'the node-graph workflows that turn a CAD model into renders, and the editor to build them' },
-  { path: '/runs', name: 'Runs', planned: 'every execution of a workflow, with its progress, logs and the files it produced' },
+  { path: '/workflows', name: 'Workflows' },
+  { path: '/runs', name: 'Runs' },
   { path: '/orders', name: 'Orders' },
   { path: '/cad-library', name: 'CAD library' },
   { path: '/output-types', name: 'Output types', planned: 'the kinds of output a workflow produces (stills, turntables, videos) with their formats and sizes' },

@@ -20,7 +20,9 @@ import { CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUpl
 import { DispatchInput, DispatchStarted, OrderLineDetailSchema, OrderSchema, OrdersCreateInput, OutputTypeSummarySchema } from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
-import { ComparisonSchema } from '../comparison/api';
+import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewInput } from '../comparison/api';
+import { OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
+import { RenderPresetView } from '../legacy/api';
 import { ModeChangeSchema, RolloutSetInput, RolloutStatusSchema } from '../rollout/api';
 import { RunSummarySchema, RunsListInput, WorkflowPlanSchema, WorkflowRunSchema, WorkflowRunTargetSchema } from '../runs/api';
 
@@ -258,6 +260,50 @@ export const methods = {
     summary: "A file a run's node produced, as a data: URL (images, videos) or its facts (blend: download by path).",
     input: z.object({ runId: z.string().min(1).max(100), nodeId: IdSchema, port: z.string().max(64).optional(), index: z.number().int().min(0).optional() }).strict(),
     output: z.object({ name: z.string(), mime: z.string(), bytes: z.number().int(), dataUrl: z.string().nullable(), reason: z.string().optional() }),
+  }),
+  'outputTypes.defaults': defineMethod({
+    summary: "A workflow's exposed parameters with the backend's defaults and constraints, and the artifact contract it gives.",
+    input: z.object({ workflowId: IdSchema, revision: z.number().int().min(1).optional(), parameterValues: z.record(z.string(), z.unknown()).optional() }).strict(),
+    output: ProfileDefaultsSchema,
+  }),
+  'outputTypes.validate': defineMethod({
+    summary: 'Check an output type draft against its workflow (family, deliverable, parameters, contract); answers the filled profile.',
+    input: OutputTypeDraftSchema,
+    output: z.object({ valid: z.boolean(), problems: z.array(OutputTypeProblemSchema), outputType: OutputTypeSchema }),
+  }),
+  'outputTypes.create': defineMethod({
+    summary: 'Create an output type from a workflow: a name and a workflow are enough, the backend fills every default.',
+    input: OutputTypeDraftSchema,
+    output: OutputTypeSchema,
+  }),
+  'outputTypes.update': defineMethod({
+    summary: 'Edit an output type the same way (checked against its workflow before it is stored).',
+    input: OutputTypeDraftSchema.extend({ key: z.string().min(1).max(100) }),
+    output: OutputTypeSchema,
+  }),
+  'outputTypes.get': defineMethod({
+    summary: 'One output type: its legacy render preset (if any) and its invocation profile (if any), before and after migration.',
+    input: z.object({ key: z.string().min(1).max(100) }).strict(),
+    output: z.object({ key: z.string(), name: z.string(), artifact: z.enum(['still', 'turntable', 'blend']), executionMode: z.string(), legacy: RenderPresetView.nullable(), profile: OutputTypeSchema.nullable() }),
+  }),
+  'comparisons.list': defineMethod({
+    summary: 'Shadow comparisons, newest first, with filters; the latest verdict per output type and how many wait for review.',
+    input: ComparisonsListInput,
+    output: z.object({
+      comparisons: z.array(ComparisonSummarySchema),
+      latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: z.enum(['pass', 'warn', 'fail']), createdAt: z.string(), review: z.enum(['approve', 'reject']).nullable() })),
+      pendingReview: z.number().int(),
+    }),
+  }),
+  'comparisons.get': defineMethod({
+    summary: 'One shadow comparison with its full report and its latest review.',
+    input: z.object({ id: z.string().min(1).max(100) }).strict(),
+    output: ComparisonSchema,
+  }),
+  'comparisons.review': defineMethod({
+    summary: 'Approve or reject a comparison with a note; who and when are stored, and the rollout rule checks the approval.',
+    input: ReviewInput,
+    output: ComparisonSchema,
   }),
   'rollout.status': defineMethod({
     summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and every mode change.',

@@ -55,3 +55,6 @@ export const LegacyMigrateOutput = z.object({
   verified: z.boolean(),
   differences: z.array(LegacyDifferenceSchema),
 });
+
+/** A legacy render preset as read back (FORMAT.md fields; unknown ones refused at import). */
+export const RenderPresetView = z.looseObject({ format: z.string(), key: z.string(), name: z.string(), artifact: z.enum(['still', 'turntable', 'blend']) });

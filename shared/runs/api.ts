@@ -42,8 +42,9 @@ export const WorkflowRunSchema = z.object({
   finishedAt: z.string().nullable(),
   /** On a legacy run: the graph run it stands in for. */
   fallbackOf: z.string().nullable(),
-  /** On a graph run that fell back to legacy: why. */
+  /** On a graph run that fell back to legacy: why, and the legacy run that took over. */
   fallbackReason: z.string().nullable(),
+  fallbackRunId: z.string().nullable(),
   nodes: z.array(NodeRunSchema),
 });
 export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;
@@ -77,7 +78,7 @@ export const RunNodeEventSchema = z.object({
   runId: z.string(),
   nodeId: z.string(),
   nodeType: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'reused']),
+  status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'reused', 'cancelled']),
   error: z.string().optional(),
   done: z.number().optional(),
   total: z.number().optional(),

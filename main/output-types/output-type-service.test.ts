@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../app/backend';
+import { exampleDocuments } from '../legacy/legacy-testing';
+import { testBackend } from '../testing/node-backend';
+import { makeTempDir } from '../testing/temp-dir';
+import { TEST_STEP } from '../testing/warm-farm';
+
+/** Output types as invocation profiles: backend defaults, checks against the workflow, rendering. */
+const T = 120_000;
+let tmp: ReturnType<typeof makeTempDir>;
+let backend: Backend;
+
+async function call<T>(method: string, input: unknown): Promise<{ ok: true; result: T } | { ok: false; error: { code: string; message: string; path: string; issues?: { path: string; message: string }[] } }> {
+  return (await backend.dispatch(method as never, input, { transport: 'http' })) as never;
+}
+
+beforeAll(() => {
+  tmp = makeTempDir('lightbox-output-types-');
+  backend = testBackend(path.join(tmp.dir, 'data'));
+  backend.legacy.migrate({ documents: exampleDocuments(), verify: true });
+});
+afterAll(async () => {
+  await backend.close();
+  tmp.cleanup();
+});
+
+describe('output types from workflows', () => {
+  it('the backend gives every default: parameters with constraints and the artifact contract', async () => {
+    const d = await call<{ artifactKind: string; parameters: { name: string; default: unknown; schema: Record<string, unknown> | null }[]; artifact: Record<string, unknown>; problems: unknown[] }>('outputTypes.defaults', { workflowId: 'legacy.still_default' });
+    if (!d.ok) throw new Error(d.error.message);
+    expect(d.result.artifactKind).toBe('still');
+    expect(d.result.problems).toEqual([]);
+    const width = d.result.parameters.find((p) => p.name === 'resolution.width');
+    expect(width?.default).toBe(1920);
+    expect(width?.schema).toMatchObject({ type: 'integer', minimum: 16, maximum: 8192 });
+    expect(d.result.artifact).toEqual({ kind: 'still', format: 'png', width: 1920, height: 1080, background: { mode: 'color', color: '#ffffff' } });
+  });
+
+  it('a name and a workflow make a valid output type, stored and renderable', async () => {
+    const created = await call<{ key: string; profile: { workflowId: string; parameterValues: Record<string, unknown>; artifact: Record<string, unknown> } }>('outputTypes.create', { name: 'Catalog still', workflowId: 'legacy.still_default' });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.result.key).toBe('catalog_still');
+    expect(created.result.profile.parameterValues['renderer.samples']).toBe(64);
+    const listed = await call<{ outputTypes: { key: string; form: string }[] }>('outputTypes.list', {});
+    expect(listed.ok && listed.result.outputTypes.find((o) => o.key === 'catalog_still')?.form).toBe('invocation_profile');
+
+    const cad = await (await backend.production.cad.importFile(TEST_STEP)).done;
+    const line = backend.production.orders.create({ cadFileIds: [cad.id], outputTypeKeys: ['catalog_still'] }).lines[0]?.id as string;
+    const outcome = await backend.production.dispatcher.start(line, { draft: { maxSize: 48, samples: 2 } }).done;
+    expect(outcome.line.status).toBe('succeeded');
+    expect(outcome.assets).toHaveLength(1);
+    expect(outcome.assets[0]?.format).toBe('png');
+  }, T);
+
+  it('refuses a family or artifact mismatch, a missing required parameter and a bad value, each by name', async () => {
+    const cadFamily = await call('outputTypes.create', { name: 'Ingest', workflowId: 'legacy.cad_ingest_default' });
+    expect(cadFamily).toMatchObject({ ok: false, error: { code: 'invalid_output_type', path: 'workflowId' } });
+    if (!cadFamily.ok) expect(cadFamily.error.message).toContain('cad_file workflow');
+
+    const mismatch = await call('outputTypes.create', { name: 'Still from a turntable', workflowId: 'legacy.turntable_default', artifact: { kind: 'still' } });
+    expect(mismatch).toMatchObject({ ok: false, error: { path: 'artifact.kind', message: 'a still output type cannot bind workflow legacy.turntable_default: it delivers a video' } });
+
+    const doc = backend.workflows.get('legacy.still_default');
+    // A required parameter whose setting has no default anywhere (azimuth is optional on the node).
+    const params = (doc.parameters ?? []).map((p) => (p.name === 'camera.azimuth_deg' ? { ...p, required: true } : p));
+    backend.workflows.save({ ...doc, id: 'needs.engine', revision: 0, parameters: params, nodes: doc.nodes.map((n) => (n.type === 'render_still' ? { ...n, settings: {} } : n)) });
+    const validated = await call<{ valid: boolean; problems: { path: string; message: string }[] }>('outputTypes.validate', { name: 'x', workflowId: 'needs.engine', parameterValues: { 'renderer.samples': 0 } });
+    if (!validated.ok) throw new Error(validated.error.message);
+    expect(validated.result.valid).toBe(false);
+    expect(validated.result.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['parameterValues.renderer.samples', 'parameterValues.camera.azimuth_deg']));
+    expect(validated.result.problems.find((p) => p.path === 'parameterValues.camera.azimuth_deg')?.message).toBe('missing required parameter "camera.azimuth_deg"');
+    expect(validated.result.problems.find((p) => p.path === 'parameterValues.renderer.samples')?.message).toMatch(/parameter "renderer.samples"/);
+    const unknown = await call<{ problems: { message: string }[] }>('outputTypes.validate', { name: 'x', workflowId: 'legacy.still_default', parameterValues: { 'no.such': 1 } });
+    expect(unknown.ok && unknown.result.problems[0]?.message).toBe('workflow legacy.still_default has no parameter "no.such"');
+  });
+});

@@ -1,0 +1,82 @@
+import { memo, useMemo } from 'react';
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { RunStatusTag } from './RunStatusTag';
+import type { ShownNode } from './shown-nodes';
+
+type RunNodeData = { shown: ShownNode; selected: boolean };
+type RunFlowNode = Node<RunNodeData, 'run'>;
+
+/** One node of the run on the graph: label, type, status word on its colour, render progress. */
+const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) {
+  const { shown, selected } = data;
+  const { progress } = shown;
+  const pct = progress && progress.total > 0 ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : null;
+  return (
+    <div className={`run-node run-node-${shown.status}${selected ? ' run-node-selected' : ''}`}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <button type="button" className="run-node-button nodrag nopan" aria-pressed={selected}>
+        <span className="run-node-title">{shown.label}</span>{' '}
+        <span className="run-node-type">{shown.type}</span>{' '}
+        <span className="run-node-status">
+          <RunStatusTag status={shown.status} />
+          {progress && (
+            <span className="run-node-count">
+              {' '}
+              {progress.done}/{progress.total}
+            </span>
+          )}
+        </span>
+      </button>
+      {pct !== null && (
+        <div className="run-node-bar" aria-hidden="true">
+          <div className="run-node-bar-fill" style={{ width: `${pct}%` }} />
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
+
+const NODE_TYPES = { run: RunNodeView };
+
+/**
+ * The run's graph, read-only: positions from the workflow revision it ran (or a left-to-right
+ * chain for a run without one), each node coloured and labelled by its live status. Every node is
+ * a button that opens its panel; the table of nodes beside it is the same choice by keyboard.
+ */
+export function RunGraph({ nodes, edges, selectedId, onSelect }: { nodes: ShownNode[]; edges: { id: string; source: string; target: string }[]; selectedId: string | null; onSelect: (nodeId: string) => void }) {
+  const flowNodes = useMemo<RunFlowNode[]>(
+    () => nodes.map((shown) => ({ id: shown.id, type: 'run', position: shown.position, data: { shown, selected: shown.id === selectedId }, draggable: false, selectable: false, connectable: false })),
+    [nodes, selectedId],
+  );
+  const status = useMemo(() => new Map(nodes.map((n) => [n.id, n.status])), [nodes]);
+  const flowEdges = useMemo<Edge[]>(
+    () => edges.map((e) => ({ id: e.id, source: e.source, target: e.target, animated: status.get(e.target) === 'running', className: `run-edge run-edge-${status.get(e.source) ?? 'waiting'}` })),
+    [edges, status],
+  );
+  return (
+    <div className="run-graph">
+      <ReactFlow
+        aria-label="Graph of the run"
+        nodes={flowNodes}
+        edges={flowEdges}
+        nodeTypes={NODE_TYPES}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        // A handler gives the nodes pointer events (a node that is neither selectable nor draggable has none).
+        onNodeClick={(_, node) => onSelect(node.id)}
+        fitView
+        fitViewOptions={{ padding: 0.15 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={16} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import type { NodeRun, RunSummary, WorkflowRun } from '../../../shared/runs/api';
+
+/** What a node shows: its stored status, or what events said since ("reused", "waiting" before it starts). */
+export type NodeShownStatus = NodeRun['status'] | 'reused' | 'waiting';
+export type RunShownStatus = WorkflowRun['status'];
+
+/** The graph runtime writes this line when a node took its stored output instead of running. */
+export const REUSED_MARK = 'reused the stored output';
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${((ms % 60_000) / 1000).toFixed(0)} s`;
+}
+
+export function runDurationMs(run: Pick<RunSummary, 'startedAt' | 'finishedAt'>, now = Date.now()): number | null {
+  const start = new Date(run.startedAt).getTime();
+  if (Number.isNaN(start)) return null;
+  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : now;
+  return Number.isNaN(end) ? null : Math.max(0, end - start);
+}
+
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** A stored node run as it is shown: a succeeded node whose log says so was reused. */
+export function storedNodeStatus(node: Pick<NodeRun, 'status' | 'log'>): NodeShownStatus {
+  return node.status === 'succeeded' && node.log.includes(REUSED_MARK) ? 'reused' : node.status;
+}
+
+/** "workflow@revision", else the output type, else the legacy pipeline. */
+export function runSubject(run: Pick<RunSummary, 'workflowId' | 'workflowRevision' | 'pipelineKey'> & { outputTypeKey?: string | null }): string {
+  if (run.workflowId) return run.workflowRevision !== null ? `${run.workflowId}@${run.workflowRevision}` : run.workflowId;
+  if (run.outputTypeKey) return `output type ${run.outputTypeKey}`;
+  if (run.pipelineKey) return `pipeline ${run.pipelineKey}`;
+  return '—';
+}
+
+const TONES: Record<string, string> = {
+  succeeded: 'tag-ok',
+  reused: 'run-tag-reused',
+  running: 'tag-warn',
+  failed: 'tag-fail',
+  cancelled: 'tag-muted',
+  interrupted: 'tag-muted',
+  skipped: 'tag-muted',
+  waiting: 'run-tag-waiting',
+};
+
+export function statusTone(status: string): string {
+  return TONES[status] ?? 'tag-muted';
+}
+
+/** The status word as shown: lower case, as the backend names it ("running", "succeeded", "reused"). */
+export function statusText(status: string): string {
+  return status;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

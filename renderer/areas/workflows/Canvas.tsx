@@ -1,0 +1,340 @@
+import { memo, useCallback, useMemo, type DragEvent } from 'react';
+import {
+  Background,
+  Controls,
+  Handle,
+  MiniMap,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type Node,
+  type NodeChange,
+  type NodeProps,
+} from '@xyflow/react';
+import { useStore } from 'zustand';
+import type { NodeDefinition } from '../../../shared/nodes/definition';
+import type { WorkflowNode } from '../../../shared/workflow/document';
+import type { EditorModel } from './editor-store';
+import { connectionProblem, portColor, portTypesText, type ConnectionAttempt } from './node-defs';
+
+export const PALETTE_MIME = 'application/x-lightbox-node-type';
+
+export interface PlanBadge {
+  order: number;
+  willReuse: boolean | null;
+  renders: number;
+  problem: string | null;
+}
+
+export interface NodeMarks {
+  errors: number;
+  warnings: number;
+  firstProblem?: string | undefined;
+}
+
+interface WfNodeData extends Record<string, unknown> {
+  node: WorkflowNode;
+  def: NodeDefinition | undefined;
+  marks: NodeMarks | undefined;
+  plan: PlanBadge | undefined;
+}
+
+type WfNode = Node<WfNodeData, 'wf'>;
+
+const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: NodeProps<WfNode>) {
+  const { node, def, marks, plan } = data;
+  const title = def?.title ?? node.type;
+  const rows = Math.max(def?.inputs.length ?? 0, def?.outputs.length ?? 0, 1);
+  return (
+    <div
+      className={[
+        'wf-node',
+        selected ? 'wf-node-selected' : '',
+        node.disabled ? 'wf-node-disabled' : '',
+        marks?.errors ? 'wf-node-error' : marks?.warnings ? 'wf-node-warning' : '',
+        plan?.willReuse ? 'wf-node-reused' : '',
+      ].join(' ')}
+    >
+      <div className="wf-node-head">
+        <span className="wf-node-title">{node.label || title}</span>
+        {plan && (
+          <span className="wf-badge wf-badge-order" title="Order in the dry run">
+            #{plan.order}
+          </span>
+        )}
+      </div>
+      <div className="wf-node-sub">
+        <code>{node.id}</code>
+        {node.label ? ` · ${title}` : ''}
+      </div>
+      <div className="wf-node-ports" style={{ minHeight: rows * 22 }}>
+        <div className="wf-ports-in">
+          {def?.inputs.map((p) => (
+            <div key={p.name} className="wf-port wf-port-in">
+              <Handle
+                type="target"
+                position={Position.Left}
+                id={p.name}
+                style={{ background: portColor(p.types[0]) }}
+                aria-label={`Input ${p.title} of ${node.id} (${portTypesText(p)})`}
+                title={`${p.title}: accepts ${portTypesText(p)}${p.required ? ' (required)' : ''}`}
+              />
+              <span>
+                {p.title}
+                {p.required ? '' : ' (optional)'}
+              </span>
+            </div>
+          ))}
+        </div>
+        <div className="wf-ports-out">
+          {def?.outputs.map((p) => (
+            <div key={p.name} className="wf-port wf-port-out">
+              <span>{p.title}</span>
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={p.name}
+                style={{ background: portColor(p.types[0]) }}
+                aria-label={`Output ${p.title} of ${node.id} (${portTypesText(p)})`}
+                title={`${p.title}: gives ${portTypesText(p)}`}
+              />
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="wf-node-foot">
+        {!def && <span className="wf-badge wf-badge-error">Unknown type</span>}
+        {def && !def.executable && (
+          <span className="wf-badge wf-badge-warn" title={def.disabledReason}>
+            Cannot run
+          </span>
+        )}
+        {node.disabled && <span className="wf-badge">Disabled</span>}
+        {node.onError === 'continue' && <span className="wf-badge">On error: continue</span>}
+        {marks && marks.errors > 0 && (
+          <span className="wf-badge wf-badge-error" title={marks.firstProblem}>
+            {marks.errors} {marks.errors === 1 ? 'problem' : 'problems'}
+          </span>
+        )}
+        {marks && marks.errors === 0 && marks.warnings > 0 && (
+          <span className="wf-badge wf-badge-warn" title={marks.firstProblem}>
+            {marks.warnings} {marks.warnings === 1 ? 'warning' : 'warnings'}
+          </span>
+        )}
+        {plan?.willReuse && <span className="wf-badge wf-badge-ok">Reused</span>}
+        {plan && plan.renders > 0 && (
+          <span className="wf-badge wf-badge-render">
+            {plan.renders} {plan.renders === 1 ? 'render' : 'renders'}
+          </span>
+        )}
+        {plan?.problem && (
+          <span className="wf-badge wf-badge-error" title={plan.problem}>
+            Plan problem
+          </span>
+        )}
+      </div>
+    </div>
+  );
+});
+
+const nodeTypes = { wf: WorkflowNodeView };
+
+export interface CanvasProps {
+  model: EditorModel;
+  byType: Map<string, NodeDefinition>;
+  marksByNode: Map<string, NodeMarks>;
+  edgesWithProblems: Set<string>;
+  plan: Map<string, PlanBadge> | null;
+}
+
+/** The graph, drawn by React Flow from the document in the editor store. */
+export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: CanvasProps) {
+  const doc = useStore(model.store, (s) => s.doc);
+  const selectedNodes = useStore(model.store, (s) => s.selectedNodes);
+  const selectedEdges = useStore(model.store, (s) => s.selectedEdges);
+  const measured = useStore(model.store, (s) => s.measured);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const nodes: WfNode[] = useMemo(() => {
+    const sel = new Set(selectedNodes);
+    return doc.nodes.map((n) => {
+      const def = byType.get(n.type);
+      const size = measured[n.id];
+      return {
+        id: n.id,
+        type: 'wf' as const,
+        position: n.position,
+        data: { node: n, def, marks: marksByNode.get(n.id), plan: plan?.get(n.id) },
+        selected: sel.has(n.id),
+        ...(size ? { measured: size } : {}),
+        ariaLabel: `${n.label || def?.title || n.type} (${n.id})`,
+      };
+    });
+  }, [doc.nodes, byType, selectedNodes, measured, marksByNode, plan]);
+
+  const edges: Edge[] = useMemo(() => {
+    const sel = new Set(selectedEdges);
+    return doc.edges.map((e) => {
+      const out = byType.get(doc.nodes.find((n) => n.id === e.source)?.type ?? '')?.outputs.find((p) => p.name === e.sourcePort);
+      const bad = edgesWithProblems.has(e.id);
+      return {
+        id: e.id,
+        source: e.source,
+        sourceHandle: e.sourcePort,
+        target: e.target,
+        targetHandle: e.targetPort,
+        selected: sel.has(e.id),
+        className: bad ? 'wf-edge-problem' : undefined,
+        style: { stroke: bad ? '#b3261e' : portColor(out?.types[0]), strokeWidth: sel.has(e.id) ? 3 : 2, ...(bad ? { strokeDasharray: '6 4' } : {}) },
+        ariaLabel: `Edge from ${e.source} ${e.sourcePort} to ${e.target} ${e.targetPort}`,
+      };
+    });
+  }, [doc.edges, doc.nodes, byType, selectedEdges, edgesWithProblems]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<WfNode>[]) => {
+      const s = model.store.getState();
+      const positions: Record<string, { x: number; y: number }> = {};
+      let dragging = false;
+      let keyboardMove = false;
+      let selection: Set<string> | null = null;
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) {
+          positions[c.id] = c.position;
+          if (c.dragging) dragging = true;
+          else if (!s.dragging) keyboardMove = true;
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          model.setMeasured(c.id, c.dimensions);
+        } else if (c.type === 'select') {
+          selection ??= new Set(s.selectedNodes);
+          if (c.selected) selection.add(c.id);
+          else selection.delete(c.id);
+        }
+      }
+      if (Object.keys(positions).length) {
+        if (keyboardMove) {
+          model.edit((doc) => ({ ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] as { x: number; y: number } } : n)) }), 'keyboard-move');
+        } else {
+          if (dragging) model.beginDrag();
+          model.moveNodes(positions);
+        }
+      }
+      if (selection) model.select([...selection], s.selectedEdges);
+    },
+    [model],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const s = model.store.getState();
+      let selection: Set<string> | null = null;
+      for (const c of changes) {
+        if (c.type === 'select') {
+          selection ??= new Set(s.selectedEdges);
+          if (c.selected) selection.add(c.id);
+          else selection.delete(c.id);
+        }
+      }
+      if (selection) model.select(model.store.getState().selectedNodes, [...selection]);
+    },
+    [model],
+  );
+
+  const attempt = useCallback(
+    (c: ConnectionAttempt) => {
+      const problem = connectionProblem(model.store.getState().doc, byType, c);
+      if (problem) {
+        model.notify('refused', `Connection refused: ${problem}`);
+        return;
+      }
+      model.connect(c);
+      model.notify('info', `Connected ${c.source} ${c.sourcePort} to ${c.target} ${c.targetPort}.`);
+    },
+    [model, byType],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (!c.sourceHandle || !c.targetHandle) return;
+      attempt({ source: c.source, sourcePort: c.sourceHandle, target: c.target, targetPort: c.targetHandle });
+    },
+    [attempt],
+  );
+
+  // A connection React Flow refused (isValidConnection) ends here: say why, where the user looks.
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+      const from = state.fromHandle;
+      const to = state.toHandle;
+      if (from.type === to.type) {
+        model.notify('refused', `Connection refused: connect an output (right side) to an input (left side), not ${from.type === 'source' ? 'two outputs' : 'two inputs'}.`);
+        return;
+      }
+      const [src, tgt] = from.type === 'source' ? [from, to] : [to, from];
+      const problem = connectionProblem(model.store.getState().doc, byType, { source: src.nodeId, sourcePort: src.id ?? '', target: tgt.nodeId, targetPort: tgt.id ?? '' });
+      if (problem) model.notify('refused', `Connection refused: ${problem}`);
+    },
+    [model, byType],
+  );
+
+  const isValidConnection = useCallback(
+    (c: Connection | Edge) =>
+      !connectionProblem(model.store.getState().doc, byType, { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' }),
+    [model, byType],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(PALETTE_MIME);
+      const def = byType.get(type);
+      if (!def) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const id = model.addNode(def, { x: p.x - 90, y: p.y - 30 });
+      model.notify('info', `Added ${def.title} as ${id}.`);
+    },
+    [byType, model, screenToFlowPosition],
+  );
+
+  return (
+    <div className="wf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<WfNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStop={() => model.endDrag()}
+        onSelectionDragStop={() => model.endDrag()}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+        selectionKeyCode="Shift"
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.1}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Workflow graph"
+      >
+        <Background gap={16} />
+        <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={(n) => ((n.data as WfNodeData).marks?.errors ? '#e8a29d' : '#c3c9d1')} />
+        <Controls showInteractive={false} aria-label="Zoom and fit" />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,471 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useStore } from 'zustand';
+import { ContractError } from '../../../shared/contract';
+import type { NodeDefinition } from '../../../shared/nodes/definition';
+import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
+import type { Problem } from '../../../shared/workflow/problems';
+import { useClient, useConnection } from '../../app/services';
+import { errorText } from '../../transport/errors';
+import { autoLayout } from './auto-layout';
+import { Canvas, type NodeMarks, type PlanBadge } from './Canvas';
+import { downloadJson, settingsPathOf } from './doc-utils';
+import { createEditorModel, isDirty, type EditorModel } from './editor-store';
+import { Inspector } from './Inspector';
+import { LeaveWorkflowDialog, Modal, useLeaveGuard } from './LeaveGuard';
+import { useNodeDefs } from './node-defs';
+import { Palette } from './Palette';
+import { RunPanel, type WorkflowPlan } from './RunPanel';
+import { useValidation } from './use-validation';
+
+const MODES: { value: ExecutionMode; text: string }[] = [
+  { value: 'legacy', text: 'legacy: the preset pipeline renders (default)' },
+  { value: 'graph', text: 'graph: this workflow renders, legacy on failure' },
+  { value: 'shadow', text: 'shadow: legacy renders, this workflow observes' },
+];
+
+export const SHORTCUTS: { keys: string; what: string }[] = [
+  { keys: '/ or Ctrl+K', what: 'Search the node palette' },
+  { keys: 'Enter (in the palette)', what: 'Add the node type at the centre of the canvas' },
+  { keys: 'Tab, then Enter', what: 'Focus a node on the canvas, then select it' },
+  { keys: 'Arrow keys', what: 'Move the selected nodes' },
+  { keys: 'Shift+click or Ctrl+click', what: 'Add to the selection' },
+  { keys: 'Shift+drag', what: 'Select with a rectangle' },
+  { keys: 'Ctrl+A', what: 'Select every node' },
+  { keys: 'Escape', what: 'Clear the selection' },
+  { keys: 'Delete or Backspace', what: 'Delete the selection' },
+  { keys: 'Ctrl+C / Ctrl+V', what: 'Copy / paste the selected nodes' },
+  { keys: 'Ctrl+Z', what: 'Undo (a whole drag is one step)' },
+  { keys: 'Ctrl+Shift+Z or Ctrl+Y', what: 'Redo' },
+  { keys: 'Ctrl+S', what: 'Save a new revision' },
+  { keys: 'L', what: 'Auto-layout' },
+  { keys: 'F', what: 'Fit the graph in view' },
+  { keys: '?', what: 'Show these shortcuts' },
+];
+
+/** The workflow editor: /workflows/:id. */
+export function WorkflowEditorPage() {
+  const { id = '' } = useParams();
+  return (
+    <ReactFlowProvider key={id}>
+      <EditorLoader id={id} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorLoader({ id }: { id: string }) {
+  const client = useClient();
+  const epoch = useConnection((s) => s.epoch);
+  const defs = useNodeDefs();
+  const [model, setModel] = useState<EditorModel | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (epoch === 0 || model) return;
+    let live = true;
+    client.call('workflows.get', { id }).then(
+      (doc) => live && setModel(createEditorModel(doc)),
+      (e: unknown) => live && setError(`The workflow "${id}" could not be opened: ${errorText(e)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, id, epoch, model]);
+
+  if (error || defs.error) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Workflow</h1>
+        <p role="alert" className="banner banner-error">
+          {error ?? defs.error}
+        </p>
+        <Link to="/workflows">Back to the workflows</Link>
+      </>
+    );
+  }
+  if (!model || !defs.loaded) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Workflow</h1>
+        <p role="status">Opening the workflow…</p>
+      </>
+    );
+  }
+  return <Editor model={model} defs={defs.defs} byType={defs.byType} />;
+}
+
+const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
+
+function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinition[]; byType: Map<string, NodeDefinition> }) {
+  const client = useClient();
+  const flow = useReactFlow();
+  const doc = useStore(model.store, (s) => s.doc);
+  const dirty = useStore(model.store, isDirty);
+  const canUndo = useStore(model.store, (s) => s.past.length > 0);
+  const canRedo = useStore(model.store, (s) => s.future.length > 0);
+  const notice = useStore(model.store, (s) => s.notice);
+  const validation = useValidation(client, model);
+  const [saving, setSaving] = useState(false);
+  const [saveStatus, setSaveStatus] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<{ message: string; problems: Problem[] } | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [plan, setPlan] = useState<{ result: WorkflowPlan; doc: WorkflowDocument } | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const nameId = useId();
+  const modeId = useId();
+  const blocker = useLeaveGuard(dirty, client.transport === 'http');
+
+  const problems = validation.problems;
+  const errorCount = problems.filter((p) => p.severity === 'error').length;
+  const marksByNode = useMemo(() => {
+    const m = new Map<string, NodeMarks>();
+    for (const p of problems) {
+      if (!p.nodeId || p.severity === 'info') continue;
+      const mark = m.get(p.nodeId) ?? { errors: 0, warnings: 0 };
+      if (p.severity === 'error') mark.errors += 1;
+      else mark.warnings += 1;
+      mark.firstProblem ??= p.message;
+      m.set(p.nodeId, mark);
+    }
+    return m;
+  }, [problems]);
+  const edgesWithProblems = useMemo(() => new Set(problems.filter((p) => p.edgeId && p.severity === 'error').map((p) => p.edgeId as string)), [problems]);
+  const planBadges = useMemo(() => {
+    if (!plan || plan.doc !== doc) return null;
+    return new Map<string, PlanBadge>(plan.result.nodes.map((n, i) => [n.nodeId, { order: i + 1, willReuse: n.willReuse, renders: n.renders, problem: n.problem }]));
+  }, [plan, doc]);
+
+  const addAtCentre = useCallback(
+    (def: NodeDefinition) => {
+      const rect = canvasRef.current?.getBoundingClientRect();
+      const centre = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+      const at = { x: centre.x - 90, y: centre.y - 40 };
+      const nodes = model.store.getState().doc.nodes;
+      while (nodes.some((n) => Math.abs(n.position.x - at.x) < 30 && Math.abs(n.position.y - at.y) < 30)) {
+        at.x += 40;
+        at.y += 40;
+      }
+      const id = model.addNode(def, at);
+      model.notify('info', `Added ${def.title} as ${id}.`);
+    },
+    [flow, model],
+  );
+
+  const save = useCallback(async () => {
+    const sent = model.store.getState().doc;
+    setSaving(true);
+    setSaveStatus(null);
+    setSaveError(null);
+    try {
+      const r = await client.call('workflows.save', { document: sent });
+      model.markSaved(r.document, sent);
+      const warnings = r.problems.filter((p) => p.severity !== 'info').length;
+      setSaveStatus(`Saved revision ${r.document.revision}${warnings ? ` with ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''}.`);
+      setConflict(null);
+    } catch (e) {
+      if (e instanceof ContractError && e.code === 'revision_conflict') {
+        setConflict(e.message);
+      } else {
+        // The refusal names the first problem; every problem is asked for again, as a save sees them.
+        let list: Problem[] = [];
+        if (e instanceof ContractError && e.code === 'invalid_workflow') {
+          list = await client.call('workflows.validate', { document: sent, mode: 'save' }).then(
+            (r) => r.problems.filter((p) => p.severity === 'error'),
+            () => [],
+          );
+        }
+        setSaveError({ message: `Not saved: ${errorText(e)}`, problems: list });
+      }
+    } finally {
+      setSaving(false);
+    }
+  }, [client, model]);
+
+  const reloadSaved = async () => {
+    try {
+      const fresh = await client.call('workflows.get', { id: doc.id });
+      model.reset(fresh);
+      setConflict(null);
+      setSaveStatus(`Reloaded revision ${fresh.revision}.`);
+    } catch (e) {
+      setSaveError({ message: `Could not reload: ${errorText(e)}`, problems: [] });
+    }
+  };
+
+  const overwrite = async () => {
+    try {
+      const fresh = await client.call('workflows.get', { id: doc.id });
+      model.edit((d) => ({ ...d, revision: fresh.revision }));
+      setConflict(null);
+      await save();
+    } catch (e) {
+      setSaveError({ message: `Could not save over it: ${errorText(e)}`, problems: [] });
+    }
+  };
+
+  const layout = useCallback(() => {
+    const s = model.store.getState();
+    model.layout(autoLayout(s.doc, s.measured));
+    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }));
+  }, [model, flow]);
+
+  const fit = useCallback(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }), [flow]);
+
+  const focusProblem = (p: Problem) => {
+    if (p.edgeId) {
+      const edge = doc.edges.find((e) => e.id === p.edgeId);
+      model.select([], [p.edgeId]);
+      if (edge) void flow.fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 200, maxZoom: 1, padding: 0.4 });
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`.react-flow__edge[data-id="${CSS.escape(p.edgeId as string)}"]`)?.focus());
+      return;
+    }
+    if (!p.nodeId) return;
+    const nodeId = p.nodeId;
+    model.select([nodeId], []);
+    void flow.fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1, padding: 0.6 });
+    const at = settingsPathOf(p.path);
+    // After the inspector shows the node: focus the setting the problem is about, else the node.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        const base = `wf-set-${nodeId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+        const segs = at?.setting.map(String) ?? [];
+        for (let n = segs.length; n > 0; n -= 1) {
+          const el = document.getElementById(`${base}-${segs.slice(0, n).join('.').replace(/[^A-Za-z0-9_-]/g, '_')}`);
+          if (el) {
+            el.focus();
+            return;
+          }
+        }
+        document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`)?.focus();
+      }),
+    );
+  };
+
+  // Keyboard shortcuts of the editor (listed in the help overlay).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('dialog[open]')) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const typing = isTyping(e.target);
+      const key = e.key.toLowerCase();
+      if (mod && key === 's') {
+        e.preventDefault();
+        void save();
+        return;
+      }
+      if (mod && key === 'k') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      }
+      if (typing) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (e.key === '?') {
+        e.preventDefault();
+        setHelpOpen(true);
+      } else if (mod && key === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) model.redo();
+        else model.undo();
+      } else if (mod && key === 'y') {
+        e.preventDefault();
+        model.redo();
+      } else if (mod && key === 'c') {
+        const n = model.copySelection();
+        if (n) model.notify('info', `Copied ${n} ${n === 1 ? 'node' : 'nodes'}.`);
+      } else if (mod && key === 'v') {
+        const n = model.paste();
+        if (n) model.notify('info', `Pasted ${n} ${n === 1 ? 'node' : 'nodes'}.`);
+      } else if (mod && key === 'a') {
+        e.preventDefault();
+        model.select(model.store.getState().doc.nodes.map((n) => n.id), []);
+      } else if (e.key === 'Delete' || e.key === 'Backspace') {
+        const n = model.deleteSelection();
+        if (n) {
+          e.preventDefault();
+          model.notify('info', `Deleted ${n} ${n === 1 ? 'item' : 'items'}.`);
+        }
+      } else if (e.key === 'Escape') {
+        model.select([], []);
+      } else if (!mod && !e.altKey && key === 'l') {
+        layout();
+      } else if (!mod && !e.altKey && key === 'f') {
+        fit();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [model, save, layout, fit]);
+
+  return (
+    <div className="wf-editor">
+      <header className="wf-editor-head">
+        <h1 tabIndex={-1}>
+          Workflow: {doc.name}
+        </h1>
+        <div className="wf-editor-meta">
+          <span className="tag">{doc.family}</span> <span className="muted">id</span> <code>{doc.id}</code> · <span className="muted">revision</span> {doc.revision}
+          {' · '}
+          <span role="status" className={dirty ? 'wf-dirty' : 'muted'}>
+            {dirty ? 'Unsaved changes' : 'All changes saved'}
+          </span>
+        </div>
+        <div className="wf-toolbar" role="toolbar" aria-label="Editor">
+          <label htmlFor={nameId}>Name</label>
+          <input id={nameId} type="text" value={doc.name} maxLength={200} onChange={(e) => model.setName(e.target.value)} />
+          <label htmlFor={modeId}>Execution mode</label>
+          <select id={modeId} value={doc.executionMode} onChange={(e) => model.setMode(e.target.value as ExecutionMode)}>
+            {MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.text}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="primary" onClick={() => void save()} disabled={saving} aria-keyshortcuts="Control+S">
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" onClick={() => model.undo()} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+            Undo
+          </button>
+          <button type="button" onClick={() => model.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+            Redo
+          </button>
+          <button type="button" onClick={layout} aria-keyshortcuts="L">
+            Auto-layout
+          </button>
+          <button type="button" onClick={fit} aria-keyshortcuts="F">
+            Fit view
+          </button>
+          <button type="button" onClick={() => downloadJson(`${doc.id}.workflow.json`, doc)}>
+            Export JSON
+          </button>
+          <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+            Keyboard shortcuts
+          </button>
+          <Link to="/workflows">All workflows</Link>
+        </div>
+        {saveStatus && (
+          <p role="status" className="save-status">
+            {saveStatus}
+          </p>
+        )}
+        {saveError && (
+          <div role="alert" className="banner banner-error">
+            <p>{saveError.message}</p>
+            {saveError.problems.length > 0 && (
+              <ul>
+                {saveError.problems.map((p, i) => (
+                  <li key={i}>
+                    <code>{p.path}</code>: {p.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        {conflict && (
+          <div role="alert" className="banner banner-error">
+            <p>Not saved: {conflict}</p>
+            <div className="actions">
+              <button type="button" onClick={() => void reloadSaved()}>
+                Reload the saved version (discard my changes)
+              </button>
+              <button type="button" className="danger" onClick={() => void overwrite()}>
+                Save mine over it
+              </button>
+            </div>
+          </div>
+        )}
+      </header>
+
+      <div className="wf-body">
+        <Palette ref={searchRef} defs={defs} family={doc.family} onAdd={addAtCentre} />
+        <section className="wf-canvas-area" aria-label="Canvas">
+          <div className="wf-notice-slot">
+            <div role="alert" className={notice?.kind === 'refused' ? 'wf-notice wf-notice-refused' : 'visually-hidden'}>
+              {notice?.kind === 'refused' ? notice.text : ''}
+            </div>
+            <div role="status" className={notice?.kind === 'info' ? 'wf-notice' : 'visually-hidden'}>
+              {notice?.kind === 'info' ? notice.text : ''}
+            </div>
+          </div>
+          <div ref={canvasRef} className="wf-canvas-wrap">
+            <Canvas model={model} byType={byType} marksByNode={marksByNode} edgesWithProblems={edgesWithProblems} plan={planBadges} />
+          </div>
+          <p className="hint wf-legend">
+            Drag from an output (right) to an input (left) to connect; ports are coloured by type. Press ? for shortcuts.
+          </p>
+        </section>
+        <div className="wf-side">
+          <Inspector model={model} byType={byType} problems={problems} />
+        </div>
+      </div>
+
+      <div className="wf-bottom">
+        <ProblemsPanel problems={problems} checking={!validation.current} error={validation.error} onFocus={focusProblem} />
+        <RunPanel doc={doc} dirty={dirty} valid={validation.current ? validation.valid : null} errorCount={errorCount} plan={plan} onPlan={setPlan} />
+      </div>
+
+      <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts" className="wf-help">
+        <table className="grid" aria-label="Keyboard shortcuts">
+          <thead>
+            <tr>
+              <th scope="col">Keys</th>
+              <th scope="col">What they do</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys}>
+                <th scope="row">
+                  <kbd>{s.keys}</kbd>
+                </th>
+                <td>{s.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="actions">
+          <button type="button" className="primary" autoFocus onClick={() => setHelpOpen(false)}>
+            Close
+          </button>
+        </div>
+      </Modal>
+      <LeaveWorkflowDialog blocker={blocker} />
+    </div>
+  );
+}
+
+function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Problem[]; checking: boolean; error: string | null; onFocus: (p: Problem) => void }) {
+  const headingId = useId();
+  const shown = problems.filter((p) => p.severity !== 'info');
+  const errors = shown.filter((p) => p.severity === 'error').length;
+  return (
+    <section className="wf-problems" aria-labelledby={headingId}>
+      <h2 id={headingId}>Problems</h2>
+      <p role="status" className="muted">
+        {checking ? 'Checking…' : shown.length === 0 ? 'No problems: the graph can be dispatched.' : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${shown.length - errors} ${shown.length - errors === 1 ? 'warning' : 'warnings'}.`}
+      </p>
+      {error && <p className="banner banner-error">{error}</p>}
+      {shown.length > 0 && (
+        <ul className="wf-problem-list" aria-label="Problems of the workflow">
+          {shown.map((p, i) => (
+            <li key={`${p.code}-${p.path}-${i}`} className={`wf-problem wf-problem-${p.severity}`}>
+              <button type="button" className="link-button" onClick={() => onFocus(p)} disabled={!p.nodeId && !p.edgeId}>
+                <span className="wf-sev">{p.severity}</span> {p.message}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
