@@ -152,10 +152,11 @@ test('save and reload give back the identical document, positions and settings i
   await selectNode(page, 'apply_materials_1');
   await inspector(page).getByRole('button', { name: 'Add entry to By part' }).click();
   await inspector(page).getByRole('textbox', { name: 'Part-name glob 1 of By part' }).fill('bolt*');
-  await inspector(page).getByRole('textbox', { name: 'Value 1 of By part' }).fill('brushed_steel');
+  // Material keys are an enum in the node's settings schema: the form offers them as choices.
+  await inspector(page).getByRole('combobox', { name: 'Value 1 of By part' }).selectOption('brushed_steel');
   await inspector(page).getByRole('button', { name: 'Add entry to By part' }).click();
   await inspector(page).getByRole('textbox', { name: 'Part-name glob 2 of By part' }).fill('nut*');
-  await inspector(page).getByRole('textbox', { name: 'Value 2 of By part' }).fill('chrome');
+  await inspector(page).getByRole('combobox', { name: 'Value 2 of By part' }).selectOption('chrome');
   // Order matters (first match wins): move the second entry up.
   await inspector(page).getByRole('button', { name: 'Move entry 2 of By part up' }).click();
 
