@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, type DragEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, type DragEvent } from 'react';
 import {
   Background,
   Controls,
@@ -159,27 +159,42 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
   const measured = useStore(model.store, (s) => s.measured);
   const { screenToFlowPosition } = useReactFlow();
 
+  // React Flow redraws a node whose object changed: keep the same object for every node whose
+  // inputs are unchanged, so an edit to one node of 500 redraws one node, not 500.
+  const nodeCache = useRef(new Map<string, { parts: unknown[]; value: WfNode }>());
   const nodes: WfNode[] = useMemo(() => {
     const sel = new Set(selectedNodes);
-    return doc.nodes.map((n) => {
+    const cache = nodeCache.current;
+    const next = doc.nodes.map((n) => {
       const def = byType.get(n.type);
       const size = measured[n.id];
-      return {
+      const marks = marksByNode.get(n.id);
+      const badge = plan?.get(n.id);
+      const selected = sel.has(n.id);
+      const parts = [n, def, size, marks, badge, selected];
+      const hit = cache.get(n.id);
+      if (hit && hit.parts.every((p, i) => p === parts[i])) return hit.value;
+      const value: WfNode = {
         id: n.id,
         type: 'wf' as const,
         position: n.position,
-        data: { node: n, def, marks: marksByNode.get(n.id), plan: plan?.get(n.id) },
-        selected: sel.has(n.id),
+        data: { node: n, def, marks, plan: badge },
+        selected,
         ...(size ? { measured: size } : {}),
         ariaLabel: `${n.label || def?.title || n.type} (${n.id})`,
       };
+      cache.set(n.id, { parts, value });
+      return value;
     });
+    if (cache.size > next.length * 2) for (const id of [...cache.keys()]) if (!doc.nodes.some((n) => n.id === id)) cache.delete(id);
+    return next;
   }, [doc.nodes, byType, selectedNodes, measured, marksByNode, plan]);
 
   const edges: Edge[] = useMemo(() => {
     const sel = new Set(selectedEdges);
+    const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
     return doc.edges.map((e) => {
-      const out = byType.get(doc.nodes.find((n) => n.id === e.source)?.type ?? '')?.outputs.find((p) => p.name === e.sourcePort);
+      const out = byType.get(typeOf.get(e.source) ?? '')?.outputs.find((p) => p.name === e.sourcePort);
       const bad = edgesWithProblems.has(e.id);
       return {
         id: e.id,
