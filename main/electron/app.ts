@@ -50,9 +50,10 @@ if (!app.requestSingleInstanceLock()) {
       // Desktop notifications from the outbox are shown by the OS as well as in the window.
       const unnotify = backend.events.subscribe((event, payload) => {
         if (event !== 'notifications.desktop' || !Notification.isSupported()) return;
-        const n = payload as { event: string; payload: { outputType?: string; orderLineId?: string } };
-        const failed = n.event === 'render.failed';
-        new Notification({ title: failed ? 'Render failed' : 'Render finished', body: `${n.payload.outputType ?? ''} · order line ${n.payload.orderLineId ?? ''}` }).show();
+        const n = payload as { event: string; payload: { outputType?: string; orderLineId?: string; verdict?: string } };
+        const title = n.event === 'comparison.review' ? 'A shadow comparison needs review' : n.event === 'render.failed' ? 'Render failed' : 'Render finished';
+        const body = n.event === 'comparison.review' ? `${n.payload.outputType ?? ''}: ${n.payload.verdict ?? ''}` : `${n.payload.outputType ?? ''} · order line ${n.payload.orderLineId ?? ''}`;
+        new Notification({ title, body }).show();
       });
       backend.startBackground();
       window.on('closed', () => {
