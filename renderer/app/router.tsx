@@ -9,6 +9,10 @@ import { RunPage } from '../areas/runs/RunPage';
 import { RunsListPage } from '../areas/runs/RunsListPage';
 import { WorkflowsPage } from '../areas/workflows/WorkflowsPage';
 import { WorkflowEditorPage } from '../areas/workflows/WorkflowEditorPage';
+import { OutputTypesPage } from '../areas/output-types/OutputTypesPage';
+import { RolloutPage } from '../areas/output-types/RolloutPage';
+import { ComparisonsPage } from '../areas/comparisons/ComparisonsPage';
+import { ComparisonViewerPage } from '../areas/comparisons/ComparisonViewerPage';
 import { WORK_AREAS } from '../shell/areas';
 import { Layout } from '../shell/Layout';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -33,6 +37,10 @@ export function createAppRouter() {
         { path: 'workflows/:id', element: <WorkflowEditorPage /> },
         { path: 'runs', element: <RunsListPage /> },
         { path: 'runs/:runId', element: <RunPage /> },
+        { path: 'output-types', element: <OutputTypesPage /> },
+        { path: 'output-types/:key/rollout', element: <RolloutPage /> },
+        { path: 'comparisons', element: <ComparisonsPage /> },
+        { path: 'comparisons/:id', element: <ComparisonViewerPage /> },
         ...WORK_AREAS.filter((area) => area.planned).map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -1,6 +1,7 @@
 import { NavLink } from 'react-router';
 import { SYSTEM_AREAS, WORK_AREAS, type Area } from './areas';
 import { ConnectionStatus } from './ConnectionStatus';
+import { ReviewBadge, ReviewNotices } from '../areas/comparisons/ReviewBadge';
 
 function AreaLinks({ areas }: { areas: readonly Area[] }) {
   return (
@@ -10,6 +11,7 @@ function AreaLinks({ areas }: { areas: readonly Area[] }) {
           <NavLink to={area.path} className="nav-link">
             {area.name}
           </NavLink>
+          {area.path === '/comparisons' && <ReviewBadge />}
         </li>
       ))}
     </ul>
@@ -25,6 +27,7 @@ export function Sidebar() {
         <hr className="nav-divider" />
         <AreaLinks areas={SYSTEM_AREAS} />
       </nav>
+      <ReviewNotices />
       <ConnectionStatus />
     </aside>
   );

@@ -10,8 +10,8 @@ export const WORK_AREAS: readonly Area[] = [
   { path: '/runs', name: 'Runs' },
   { path: '/orders', name: 'Orders' },
   { path: '/cad-library', name: 'CAD library' },
-  { path: '/output-types', name: 'Output types', planned: 'the kinds of output a workflow produces (stills, turntables, videos) with their formats and sizes' },
-  { path: '/comparisons', name: 'Comparisons', planned: 'side-by-side views of renders, to compare versions of a model or of a workflow' },
+  { path: '/output-types', name: 'Output types' },
+  { path: '/comparisons', name: 'Comparisons' },
   { path: '/farm', name: 'Farm' },
 ];
 

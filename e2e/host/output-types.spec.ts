@@ -1,0 +1,113 @@
+import { expect, test } from '../fixtures';
+import { callApi, importLegacyExamples } from '../production-fixtures';
+import { migrateLegacyExamples, prepareRuns } from '../run-fixtures';
+import { createLine, dispatchAndWait } from '../review-fixtures';
+
+const RENDER_TIMEOUT = 150_000;
+
+test('an output type is created from a workflow with the backend defaults only, previewed, and renders an order line', async ({ page, host, request }) => {
+  test.setTimeout(360_000);
+  const { cadFileId } = await prepareRuns(request, host);
+  await page.goto(`${host.url}#/output-types`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Output types' })).toBeVisible();
+  // Legacy presets are listed beside profiles, with form and mode.
+  const table = page.getByRole('table', { name: 'Output types' });
+  const white = table.getByRole('row').filter({ has: page.getByText('still_white_2k', { exact: true }) });
+  await expect(white).toContainText(/Legacy preset and profile|Legacy preset/);
+  await expect(white).toContainText('legacy');
+
+  await page.getByRole('button', { name: 'New output type' }).click();
+  const form = page.getByRole('form', { name: 'New output type' });
+  await expect(form.getByRole('heading', { name: 'New output type' })).toBeFocused();
+  await form.getByLabel('Workflow').selectOption('legacy.still_default');
+  const params = form.getByRole('group', { name: /^Parameters of / });
+  // The backend's defaults are shown beside each exposed parameter.
+  await expect(params.getByText(/Backend default:/).first()).toBeVisible();
+  await form.getByLabel('Name', { exact: true }).fill('E2E still');
+  await form.getByLabel('Key (optional)').fill('e2e_still');
+  await expect(form.getByRole('status', { name: 'Validation' })).toHaveText('Valid', { timeout: 15_000 });
+  await expect(form.getByRole('region', { name: 'Artifact contract' })).toContainText('still');
+
+  // A small preview render with the current values on the chosen CAD file.
+  await form.getByRole('button', { name: 'Render preview' }).click();
+  await expect(form.getByRole('img', { name: /^Preview render / })).toBeVisible({ timeout: RENDER_TIMEOUT });
+  await expect(form.getByText(/Draft preview rendered/)).toBeVisible();
+
+  await form.getByRole('button', { name: 'Create output type' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Created E2E still (e2e_still).' })).toBeVisible();
+  const row = table.getByRole('row').filter({ has: page.getByText('e2e_still', { exact: true }) });
+  await expect(row).toContainText('Invocation profile');
+
+  // Defaults only: nothing but the name, key and workflow was sent, and the backend filled the profile.
+  const got = await callApi<{ profile: { profile: { workflowId: string; parameterValues: Record<string, unknown>; artifact: { kind: string } } } | null }>(request, host, 'outputTypes.get', { key: 'e2e_still' });
+  expect(got.profile?.profile.workflowId).toBe('legacy.still_default');
+  expect(got.profile?.profile.artifact.kind).toBe('still');
+
+  // It renders: an order line of it, dispatched with a draft.
+  const lineId = await createLine(request, host, cadFileId, 'e2e_still');
+  const detail = await dispatchAndWait(request, host, lineId);
+  expect(detail.line.error).toBeNull();
+  expect(detail.line.status).toBe('succeeded');
+
+  // Edit the same way.
+  await row.getByRole('button', { name: 'Edit e2e_still' }).click();
+  const edit = page.getByRole('form', { name: 'Edit E2E still' });
+  await edit.getByLabel('Name', { exact: true }).fill('E2E still, renamed');
+  await expect(edit.getByRole('status', { name: 'Validation' })).toHaveText('Valid', { timeout: 15_000 });
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(table.getByRole('rowheader', { name: 'E2E still, renamed' })).toBeVisible();
+});
+
+test('a family-mismatched binding (a cad_file workflow) is refused with its reason', async ({ page, host, request }) => {
+  await migrateLegacyExamples(request, host);
+  const before = await callApi<{ outputTypes: unknown[] }>(request, host, 'outputTypes.list', {});
+  await page.goto(`${host.url}#/output-types`);
+  await page.getByRole('button', { name: 'New output type' }).click();
+  const form = page.getByRole('form', { name: 'New output type' });
+  await form.getByLabel('Workflow').selectOption('legacy.cad_ingest_default');
+  await form.getByLabel('Name', { exact: true }).fill('Wrong family');
+  // Live validation says why, beside the workflow.
+  await expect(form.getByLabel('Workflow')).toHaveAttribute('aria-invalid', 'true', { timeout: 15_000 });
+  await expect(form.getByText(/cad_file workflow.*can bind only an order_line workflow/).first()).toBeVisible();
+  // Saving anyway is refused by the backend, with the reason.
+  await form.getByRole('button', { name: 'Create output type' }).click();
+  const alert = form.getByRole('alert');
+  await expect(alert).toContainText('refused');
+  await expect(alert).toContainText(/cad_file workflow/);
+  await expect(alert).toBeFocused();
+  const after = await callApi<{ outputTypes: unknown[] }>(request, host, 'outputTypes.list', {});
+  expect(after.outputTypes).toHaveLength(before.outputTypes.length);
+});
+
+test('rollout by workflow: shadow is set, graph is refused with the backend reason, roll back is one click', async ({ page, host, request }) => {
+  await migrateLegacyExamples(request, host);
+  await page.goto(`${host.url}#/output-types`);
+  const table = page.getByRole('table', { name: 'Workflow modes' });
+  const row = table.getByRole('row').filter({ hasText: 'legacy.still_default' });
+  await expect(row.getByRole('cell').nth(1)).toHaveText('legacy');
+  await row.getByRole('button', { name: 'Set legacy.still_default to shadow' }).click();
+  await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
+  await row.getByRole('button', { name: 'Set legacy.still_default to graph' }).click();
+  await expect(page.getByRole('alert')).toContainText(/graph cannot be enabled on workflow legacy\.still_default/);
+  await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
+  await row.getByRole('button', { name: 'Set legacy.still_default to legacy' }).click();
+  await expect(row.getByRole('cell').nth(1)).toHaveText('legacy');
+  await expect(page.getByRole('table', { name: 'Workflow mode changes' }).getByRole('row')).toHaveCount(3);
+});
+
+test('"Migrate" converts a legacy output type and shows it before and after', async ({ page, host, request }) => {
+  await importLegacyExamples(request, host, ['preset.still_quick_preview.json', 'pipeline.still_selfpublish.json']);
+  await page.goto(`${host.url}#/output-types`);
+  const table = page.getByRole('table', { name: 'Output types' });
+  const row = table.getByRole('row').filter({ has: page.getByText('still_quick_preview', { exact: true }) });
+  await expect(row).toContainText('Legacy preset');
+  await row.getByRole('button', { name: 'Migrate still_quick_preview' }).click();
+  const panel = page.getByRole('region', { name: 'Migrate still_quick_preview' });
+  await expect(panel.getByRole('definition').first()).toBeVisible();
+  await expect(panel.getByRole('region', { name: 'After' })).toContainText('Not migrated yet.');
+  await panel.getByRole('button', { name: 'Migrate still_quick_preview now' }).click();
+  await expect(panel.getByRole('status').filter({ hasText: /Migrated still_quick_preview: verified/ })).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByRole('region', { name: 'After' })).toContainText('workflowId');
+  await expect(panel.getByRole('region', { name: 'Before' })).toContainText('still_quick_preview');
+  await expect(row).toContainText('Legacy preset and profile');
+});

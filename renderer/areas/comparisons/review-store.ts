@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { createStore, useStore, type StoreApi } from 'zustand';
+import type { ContractClient } from '../../../shared/contract';
+import type { Notification } from '../../../shared/notifications/api';
+import { useClient } from '../../app/services';
+
+/** How many comparisons wait for review (the badge), and the review notifications received while the app is open. */
+export interface ReviewState {
+  pendingReview: number | null;
+  notices: Notification[];
+  refresh: () => Promise<void>;
+  dismiss: (id: string) => void;
+}
+
+const stores = new WeakMap<ContractClient, StoreApi<ReviewState>>();
+
+/** One store per client: the count comes from comparisons.list, refreshed on a `comparison.review` notification and after a review. */
+export function reviewStore(client: ContractClient): StoreApi<ReviewState> {
+  let store = stores.get(client);
+  if (store) return store;
+  const created = createStore<ReviewState>()((set) => ({
+    pendingReview: null,
+    notices: [],
+    refresh: async () => {
+      try {
+        const { pendingReview } = await client.call('comparisons.list', { review: 'pending' });
+        set({ pendingReview });
+      } catch {
+        // The badge keeps its last count; the comparisons page shows errors.
+      }
+    },
+    dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  }));
+  client.on('notifications.desktop', (notification) => {
+    if (notification.event !== 'comparison.review') return;
+    created.setState((s) => ({ notices: [notification, ...s.notices.filter((n) => n.id !== notification.id)].slice(0, 5) }));
+    void created.getState().refresh();
+  });
+  stores.set(client, created);
+  store = created;
+  void store.getState().refresh();
+  return store;
+}
+
+export function useReview<T>(select: (state: ReviewState) => T): T {
+  const client = useClient();
+  return useStore(reviewStore(client), select);
+}
+
+/** Refreshes the badge count when a page that shows comparisons opens. */
+export function useRefreshPendingOnMount(): void {
+  const client = useClient();
+  useEffect(() => {
+    void reviewStore(client).getState().refresh();
+  }, [client]);
+}

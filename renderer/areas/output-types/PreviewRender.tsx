@@ -1,0 +1,108 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useClient } from '../../app/services';
+import { errorText } from '../../transport/errors';
+import { dataUrlToObjectUrl } from '../cad-library/base64';
+
+type Shown = { kind: 'image'; src: string; name: string } | { kind: 'video'; src: string; name: string } | { kind: 'none'; reason: string };
+
+const DRAFT = { maxSize: 256, samples: 8 } as const;
+
+/** A small draft render of the workflow with the form's current values on a chosen CAD file (workflows.run: publishes nothing). */
+export function PreviewRender({ workflowId, revision, parameterValues }: { workflowId: string; revision: number | undefined; parameterValues: Record<string, unknown> }) {
+  const client = useClient();
+  const id = useId();
+  const [cadFiles, setCadFiles] = useState<{ id: string; name: string }[] | null>(null);
+  const [cadFileId, setCadFileId] = useState('');
+  const [state, setState] = useState<{ status: 'idle' | 'running' | 'done' | 'failed'; message?: string; runId?: string }>({ status: 'idle' });
+  const [shown, setShown] = useState<Shown | null>(null);
+  const objectUrl = useRef<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client.call('cad.list', {}).then(
+      ({ cadFiles }) => {
+        if (!live) return;
+        const ready = cadFiles.filter((c) => c.status === 'ready').map((c) => ({ id: c.id, name: c.name }));
+        setCadFiles(ready);
+        setCadFileId((current) => current || ready[0]?.id || '');
+      },
+      (e: unknown) => live && setState({ status: 'failed', message: `The CAD library could not be loaded: ${errorText(e)}` }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  useEffect(
+    () => () => {
+      if (objectUrl.current) URL.revokeObjectURL(objectUrl.current);
+    },
+    [],
+  );
+
+  async function render() {
+    setShown(null);
+    setState({ status: 'running', message: 'Rendering a draft preview…' });
+    try {
+      const { runId } = await client.call('workflows.run', { workflowId, ...(revision ? { revision } : {}), cadFileId, parameterValues, draft: DRAFT });
+      setState({ status: 'running', message: 'Rendering a draft preview…', runId });
+      let run = await client.call('runs.get', { runId });
+      while (run.status === 'running') {
+        await new Promise((r) => setTimeout(r, 400));
+        run = await client.call('runs.get', { runId });
+      }
+      if (run.status !== 'succeeded') {
+        setState({ status: 'failed', runId, message: `The preview run ${run.status}${run.error ? `: ${run.error}` : ''}.` });
+        return;
+      }
+      const order = ['output_save', 'postprocess', 'encode_video', 'render_still', 'render_turntable'];
+      const candidates = run.nodes.filter((n) => n.outputs && order.includes(n.nodeType)).sort((a, b) => order.indexOf(a.nodeType) - order.indexOf(b.nodeType));
+      let found: Shown = { kind: 'none', reason: 'The run produced no picture to show.' };
+      for (const node of candidates) {
+        try {
+          const file = await client.call('runs.file', { runId, nodeId: node.nodeId });
+          if (!file.dataUrl) {
+            found = { kind: 'none', reason: file.reason ?? `No preview for ${file.mime}.` };
+            continue;
+          }
+          if (file.mime.startsWith('video/')) {
+            if (objectUrl.current) URL.revokeObjectURL(objectUrl.current);
+            objectUrl.current = dataUrlToObjectUrl(file.dataUrl);
+            if (objectUrl.current) found = { kind: 'video', src: objectUrl.current, name: file.name };
+          } else if (file.mime.startsWith('image/')) found = { kind: 'image', src: file.dataUrl, name: file.name };
+          if (found.kind !== 'none') break;
+        } catch {
+          // Try the next node.
+        }
+      }
+      setShown(found);
+      setState({ status: 'done', runId, message: 'Draft preview rendered (256 px, 8 samples); nothing was published.' });
+    } catch (e) {
+      setState({ status: 'failed', message: `The preview could not be rendered: ${errorText(e)}` });
+    }
+  }
+
+  return (
+    <section className="section ot-preview" aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>Preview render</h3>
+      {cadFiles && cadFiles.length === 0 && <p className="muted">No ready CAD file in the library: import one to render a preview.</p>}
+      <div className="toolbar">
+        <label htmlFor={`${id}-cad`}>CAD file for the preview</label>
+        <select id={`${id}-cad`} value={cadFileId} onChange={(e) => setCadFileId(e.target.value)} disabled={!cadFiles?.length}>
+          {cadFiles?.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => void render()} disabled={!cadFileId || !workflowId || state.status === 'running'}>
+          Render preview
+        </button>
+      </div>
+      <p role="status" className={state.status === 'failed' ? 'field-error' : 'muted'}>
+        {state.status === 'running' && <span className="spinner" aria-hidden="true" />} {state.message}
+      </p>
+      {shown?.kind === 'image' && <img src={shown.src} alt={`Preview render ${shown.name}`} className="ot-preview-image" />}
+      {shown?.kind === 'video' && <video src={shown.src} controls aria-label={`Preview render ${shown.name}`} className="ot-preview-image" />}
+      {shown?.kind === 'none' && <p className="muted">{shown.reason}</p>}
+    </section>
+  );
+}

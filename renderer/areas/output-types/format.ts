@@ -1,0 +1,21 @@
+export const FORM_LABEL: Record<'legacy_preset' | 'invocation_profile' | 'both', string> = {
+  legacy_preset: 'Legacy preset',
+  invocation_profile: 'Invocation profile',
+  both: 'Legacy preset and profile',
+};
+
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+export function formatRate(rate: { runs: number; failed: number; rate: number | null }): string {
+  if (!rate.runs) return 'no runs yet';
+  return `${rate.failed} of ${rate.runs} failed (${((rate.rate ?? rate.failed / rate.runs) * 100).toFixed(1)}%)`;
+}
