@@ -85,8 +85,8 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   const heat = page.getByRole('region', { name: 'Heatmap view' });
   const report = await callApi<{ report: { artifacts: { name: string; pixels: unknown; heatmap: string | null; sameHash: boolean }[] } }>(request, host, 'comparisons.get', { id: made.id });
   const first = report.report.artifacts[0]!;
-  // The heatmap file is not served by any method yet: the view says so and shows the pixel statistics instead.
-  if (first.heatmap) await expect(heat).toContainText('The diff heatmap is not served yet');
+  // A heatmap the comparison wrote is served (comparisons.heatmap); identical files have none.
+  if (first.heatmap) await expect(heat.getByRole('img', { name: new RegExp(`^Diff heatmap of ${first.name}`) })).toBeVisible();
   else await expect(heat).toContainText(`No diff heatmap for ${first.name}`);
   if (first.pixels) await expect(heat.getByRole('table', { name: `Pixel statistics of ${first.name}` })).toBeVisible();
   else if (first.sameHash) await expect(heat).toContainText('byte-identical');
@@ -165,4 +165,7 @@ test('a turntable comparison has a frame scrubber with per-frame results', async
   await expect(result.getByRole('img', { name: /^Shadow frame 2 / })).toBeVisible();
   // Every per-frame reason is listed with the verdict's reasons.
   for (const reason of full.report.reasons) await expect(page.getByRole('list', { name: 'Reasons behind the verdict' })).toContainText(reason);
+  // The frames differ: the worst frame's diff heatmap is served and shown.
+  await page.getByRole('group', { name: 'View' }).getByRole('radio', { name: 'Heatmap' }).check();
+  await expect(page.getByRole('region', { name: 'Heatmap view' }).getByRole('img', { name: /^Diff heatmap of / })).toBeVisible();
 });

@@ -127,7 +127,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...workflowHandlers(workflows),
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
-    ...productionHandlers(production, legacy),
+    ...productionHandlers(production, legacy, dataDir),
   };
 
   return {

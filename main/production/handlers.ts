@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { confineToDataDir } from '../data-dir/confine';
 import type { HandlerGroup } from '../api/dispatch';
 import { ApiFailure } from '../../shared/contract/errors';
 import type { LegacyService } from '../legacy/legacy-service';
@@ -42,9 +44,10 @@ type ProductionMethods =
   | 'outputTypes.get'
   | 'comparisons.list'
   | 'comparisons.get'
+  | 'comparisons.heatmap'
   | 'comparisons.review';
 
-export function productionHandlers(production: Production, legacy: LegacyService): HandlerGroup<ProductionMethods> {
+export function productionHandlers(production: Production, legacy: LegacyService, backendDataDir: string): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
   return {
     'cad.uploadBegin': ({ fileName, bytes }) => uploads.begin(fileName, bytes),
@@ -129,6 +132,17 @@ export function productionHandlers(production: Production, legacy: LegacyService
       const found = production.comparisons.get(id);
       if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
       return found;
+    },
+    'comparisons.heatmap': ({ id, artifact }) => {
+      const found = production.comparisons.get(id);
+      if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
+      const entry = found.report.artifacts[artifact];
+      if (!entry) throw new ApiFailure('not_found', `comparison ${id} has no artifact ${artifact}`, 'artifact');
+      if (!entry.heatmap) return { dataUrl: null, reason: entry.sameHash ? 'identical files: nothing to map' : 'no heatmap for this artifact (not an image)' };
+      // Only files the comparison wrote, inside its own folder of the data directory.
+      const file = confineToDataDir(path.join(backendDataDir, 'comparisons', id), entry.heatmap);
+      if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the heatmap file is gone' };
+      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
     },
     'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
   };

@@ -300,6 +300,11 @@ export const methods = {
     input: z.object({ id: z.string().min(1).max(100) }).strict(),
     output: ComparisonSchema,
   }),
+  'comparisons.heatmap': defineMethod({
+    summary: "The diff heatmap of one artifact of a comparison (frames: the worst frame's), as a data: URL.",
+    input: z.object({ id: z.string().min(1).max(100), artifact: z.number().int().min(0).max(10_000) }).strict(),
+    output: z.object({ dataUrl: z.string().nullable(), reason: z.string().optional() }),
+  }),
   'comparisons.review': defineMethod({
     summary: 'Approve or reject a comparison with a note; who and when are stored, and the rollout rule checks the approval.',
     input: ReviewInput,

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import type { ArtifactComparison, Comparison } from '../../../shared/comparison/api';
+import { HeatmapImage } from './HeatmapImage';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { formatValue, formatWhen } from '../output-types/format';
@@ -369,10 +370,8 @@ export function ComparisonViewerPage() {
           )}
           {view === 'heatmap' && (
             <div className="cmp-heatmap">
-              {artifact?.heatmap ? (
-                <p>
-                  The diff heatmap is not served yet: the backend writes it to <code>{artifact.heatmap}</code>, but no contract method returns a comparison&apos;s files. The pixel statistics below say how far the pictures differ.
-                </p>
+              {artifact?.heatmap && comparison ? (
+                <HeatmapImage comparisonId={comparison.id} artifactIndex={artifactIndex} name={artifact.name} />
               ) : (
                 <p>No diff heatmap for {artifact?.name ?? 'this artifact'}: the backend made none (identical files, or not an image).</p>
               )}
