@@ -153,6 +153,22 @@ export function createOrderDispatcher(deps: DispatchDeps) {
 
   const resolveCad = (cadFileId: string): MeshArtifact => resolveCadMesh(db, cadFileId);
 
+  /**
+   * The revision a profile runs: the pinned one, or with `latest_approved` the newest revision
+   * whose shadow comparison for this output type passed and was approved (else the pinned one).
+   */
+  function revisionFor(outputTypeKey: string, profile: { workflowId: string; workflowRevision: number; revisionPolicy?: 'pinned' | 'latest_approved' }): number {
+    if (profile.revisionPolicy !== 'latest_approved') return profile.workflowRevision;
+    const row = db
+      .prepare<[string, string], { revision: number | null }>(
+        `SELECT max(c.workflow_revision) AS revision FROM comparisons c
+         WHERE c.output_type_key = ? AND c.workflow_id = ? AND c.verdict = 'pass'
+           AND (SELECT r.decision FROM comparison_reviews r WHERE r.comparison_id = c.id ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = 'approve'`,
+      )
+      .get(outputTypeKey, profile.workflowId);
+    return row?.revision ?? profile.workflowRevision;
+  }
+
   /** What a dispatch of this line would run: mode, the legacy preset and pipeline, the bound workflow. */
   function resolveTarget(line: OrderLine, override?: ExecutionMode) {
     const outputType = deps.legacy.outputType(line.outputTypeKey);
@@ -161,7 +177,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     let workflow: WorkflowDocument | null = null;
     if (profile && deps.workflows) {
       try {
-        workflow = deps.workflows.get(profile.workflowId, profile.workflowRevision);
+        workflow = deps.workflows.get(profile.workflowId, revisionFor(outputType.key, profile));
       } catch {
         workflow = null;
       }
