@@ -190,23 +190,31 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
     return next;
   }, [doc.nodes, byType, selectedNodes, measured, marksByNode, plan]);
 
+  const edgeCache = useRef(new Map<string, { parts: unknown[]; value: Edge }>());
   const edges: Edge[] = useMemo(() => {
     const sel = new Set(selectedEdges);
     const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
+    const cache = edgeCache.current;
     return doc.edges.map((e) => {
       const out = byType.get(typeOf.get(e.source) ?? '')?.outputs.find((p) => p.name === e.sourcePort);
       const bad = edgesWithProblems.has(e.id);
-      return {
+      const selected = sel.has(e.id);
+      const parts = [e, out, bad, selected];
+      const hit = cache.get(e.id);
+      if (hit && hit.parts.every((p, i) => p === parts[i])) return hit.value;
+      const value: Edge = {
         id: e.id,
         source: e.source,
         sourceHandle: e.sourcePort,
         target: e.target,
         targetHandle: e.targetPort,
-        selected: sel.has(e.id),
+        selected,
         className: bad ? 'wf-edge-problem' : undefined,
-        style: { stroke: bad ? '#b3261e' : portColor(out?.types[0]), strokeWidth: sel.has(e.id) ? 3 : 2, ...(bad ? { strokeDasharray: '6 4' } : {}) },
+        style: { stroke: bad ? '#b3261e' : portColor(out?.types[0]), strokeWidth: selected ? 3 : 2, ...(bad ? { strokeDasharray: '6 4' } : {}) },
         ariaLabel: `Edge from ${e.source} ${e.sourcePort} to ${e.target} ${e.targetPort}`,
       };
+      cache.set(e.id, { parts, value });
+      return value;
     });
   }, [doc.edges, doc.nodes, byType, selectedEdges, edgesWithProblems]);
 

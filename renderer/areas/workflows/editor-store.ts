@@ -274,6 +274,14 @@ export function createEditorModel(initial: WorkflowDocument): EditorModel {
   };
 }
 
+// zustand runs this selector on every store change (selection, sizes): compare a document pair once.
+const dirtyCache = new WeakMap<object, { saved: object; dirty: boolean }>();
+
 export function isDirty(s: Pick<EditorState, 'doc' | 'saved'>): boolean {
-  return s.doc !== s.saved && !sameJson(s.doc, s.saved);
+  if (s.doc === s.saved) return false;
+  const hit = dirtyCache.get(s.doc);
+  if (hit && hit.saved === s.saved) return hit.dirty;
+  const dirty = !sameJson(s.doc, s.saved);
+  dirtyCache.set(s.doc, { saved: s.saved, dirty });
+  return dirty;
 }
