@@ -43,6 +43,21 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     }
   };
 
+  /** Why graph cannot be enabled on an output type now (null: it can). The one wording of the rule. */
+  function blockedBy(
+    profile: { workflowId: string; workflowRevision: number } | null,
+    latest: { verdict: string; workflowId: string | null; workflowRevision: number | null; review: { decision: string } | null } | null,
+  ): string | null {
+    if (!profile) return 'it binds no workflow yet: migrate it first';
+    if (!latest) return 'it has no shadow comparison yet';
+    if (latest.verdict !== 'pass') return `its latest shadow comparison is "${latest.verdict}"`;
+    if (latest.workflowId !== profile.workflowId) return `its latest pass was for workflow ${latest.workflowId}, not the bound ${profile.workflowId}`;
+    if (latest.workflowRevision !== profile.workflowRevision) return `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${profile.workflowRevision}`;
+    if (latest.review?.decision === 'reject') return 'its latest shadow pass was rejected by a reviewer';
+    if (latest.review?.decision !== 'approve') return 'its latest shadow pass is not approved yet';
+    return null;
+  }
+
   function outputTypeStatus(key: string): OutputTypeRollout | null {
     const row = legacy.outputType(key);
     if (!row) return null;
@@ -66,9 +81,10 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       workflowMode: current?.executionMode ?? null,
       latestComparison: latest ? { id: latest.id, verdict: latest.verdict, workflowRevision: latest.workflowRevision, createdAt: latest.createdAt, review: latest.review?.decision ?? null } : null,
       // What enabling graph needs: the latest comparison passed, for the bound revision, and a studio lead approved it.
-      cleanPass: Boolean(latest && latest.verdict === 'pass' && latest.review?.decision === 'approve' && profile && latest.workflowId === profile.workflowId && latest.workflowRevision === profile.workflowRevision),
+      cleanPass: blockedBy(profile, latest) === null,
       // Graph runs here are the authoritative graph runs and the shadow observers of the bound workflow.
       errorRates: { legacy: rate(['legacy']), graph: rate(['graph', 'shadow']) },
+      graphBlockedBy: blockedBy(profile, latest),
     };
   }
 
@@ -115,18 +131,8 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
         const row = legacy.outputType(input.target);
         const profileType = row?.outputType;
         if (!profileType) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
-        if (input.mode === 'graph' && !ot.cleanPass && !input.override) {
-          const latest = ot.latestComparison;
-          const why = !latest
-            ? 'it has no shadow comparison yet'
-            : latest.verdict !== 'pass'
-              ? `its latest shadow comparison is "${latest.verdict}"`
-              : latest.workflowRevision !== ot.workflowRevision
-                ? `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${ot.workflowRevision}`
-                : latest.review === 'reject'
-                  ? 'its latest shadow pass was rejected by a reviewer'
-                  : 'its latest shadow pass is not approved yet';
-          throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${why}. Run it in shadow until a comparison passes, or override with a reason.`, 'mode');
+        if (input.mode === 'graph' && ot.graphBlockedBy && !input.override) {
+          throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${ot.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.`, 'mode');
         }
         const next = OutputTypeSchema.parse({ ...profileType, profile: { ...profileType.profile, executionMode: input.mode } });
         return db.transaction(() => {

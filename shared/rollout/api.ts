@@ -18,6 +18,8 @@ export const OutputTypeRolloutSchema = z.object({
   /** An approved pass of the bound revision: what enabling graph needs. */
   cleanPass: z.boolean(),
   errorRates: z.object({ legacy: Rate, graph: Rate }),
+  /** Why enabling graph is refused now (the backend's words), or null when it is allowed. */
+  graphBlockedBy: z.string().nullable(),
 });
 
 export const WorkflowRolloutSchema = z.object({ id: z.string(), name: z.string(), revision: z.number().int(), mode: ExecutionModeSchema, outputTypes: z.array(z.string()) });

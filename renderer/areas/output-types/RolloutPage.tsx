@@ -39,23 +39,9 @@ export function RolloutPage() {
     }
   }
 
-  const graphBlocked = rollout ? !rollout.cleanPass && !override : true;
-  // rollout.status does not carry the refusal text; this mirrors the backend's rule and wording (main/rollout), and a refused attempt shows the backend's own reason.
-  const blockReason = (() => {
-    if (!rollout || rollout.cleanPass) return null;
-    if (!rollout.workflowId) return `${key} binds no workflow yet: migrate it before choosing graph mode.`;
-    const latest = rollout.latestComparison;
-    const why = !latest
-      ? 'it has no shadow comparison yet'
-      : latest.verdict !== 'pass'
-        ? `its latest shadow comparison is "${latest.verdict}"`
-        : latest.workflowRevision !== rollout.workflowRevision
-          ? `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${rollout.workflowRevision}`
-          : latest.review === 'reject'
-            ? 'its latest shadow pass was rejected by a reviewer'
-            : 'its latest shadow pass is not approved yet';
-    return `Graph cannot be enabled: ${why}. Run it in shadow until a comparison passes and is approved, or override with a reason.`;
-  })();
+  const graphBlocked = rollout ? rollout.graphBlockedBy !== null && !override : true;
+  // The backend says why graph is refused (rollout.status), in the same words as its refusal.
+  const blockReason = rollout?.graphBlockedBy ? `Graph cannot be enabled: ${rollout.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.` : null;
 
   return (
     <>
