@@ -6,10 +6,8 @@ import type { HandlerGroup } from '../api/dispatch';
 import { ApiFailure } from '../../shared/contract/errors';
 import type { LegacyService } from '../legacy/legacy-service';
 import type { Production } from './production';
+import { previewOf } from './preview';
 
-const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm' };
-/** Previews travel as data: URLs inside one message: bigger files are opened from the library instead. */
-const PREVIEW_MAX_BYTES = 24 * 1024 * 1024;
 
 type ProductionMethods =
   | 'cad.uploadBegin'
@@ -97,10 +95,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'assets.preview': ({ id }) => {
       const asset = media.get(id);
       if (!asset) throw new ApiFailure('not_found', `no media asset "${id}"`, 'id');
-      const mime = MIME[asset.format];
-      if (!mime) return { dataUrl: null, mime: 'application/octet-stream', reason: `${asset.format} files cannot be shown here; open ${asset.file} from the media library` };
-      if (asset.bytes > PREVIEW_MAX_BYTES) return { dataUrl: null, mime, reason: `${asset.file} is too big to preview (${asset.bytes} bytes)` };
-      return { dataUrl: `data:${mime};base64,${fs.readFileSync(media.absolute(asset)).toString('base64')}`, mime };
+      return previewOf(media.absolute(asset), asset.format, asset.bytes, `${asset.file} from the media library`);
     },
     'notifications.list': (filter) => ({ notifications: outbox.list(filter) }),
     'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,

@@ -21,6 +21,7 @@ import type { NodeRegistry } from '../nodes/registry';
 import type { OrderStore } from '../orders/order-store';
 import type { RunStore } from '../runs/run-store';
 import type { WorkflowStore } from '../workflows/types';
+import { previewOf } from '../production/preview';
 
 /** What an editor run ran on, kept with the run so it can be run again from a node. */
 interface RunTarget {
@@ -47,8 +48,6 @@ export interface WorkflowRunnerDeps {
   onLog?: (event: { runId: string; nodeId: string; line: string }) => void;
 }
 
-const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm' };
-const PREVIEW_MAX_BYTES = 24 * 1024 * 1024;
 
 /**
  * Workflows run from the editor: a saved revision on a CAD file (or an order line's CAD file and
@@ -279,11 +278,7 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       const { file, format } = located;
       if (!file || !fs.existsSync(file)) throw new ApiFailure('not_found', `the file of ${nodeId} is gone (run folders can be cleaned)`, 'nodeId');
       const bytes = fs.statSync(file).size;
-      const mime = MIME[format ?? ''] ?? 'application/octet-stream';
-      const name = path.basename(file);
-      if (!MIME[format ?? '']) return { name, mime, bytes, dataUrl: null, reason: `${format} files are not previewed; it is at ${file}` };
-      if (bytes > PREVIEW_MAX_BYTES) return { name, mime, bytes, dataUrl: null, reason: `too big to preview (${bytes} bytes); it is at ${file}` };
-      return { name, mime, bytes, dataUrl: `data:${mime};base64,${fs.readFileSync(file).toString('base64')}` };
+      return { name: path.basename(file), bytes, ...previewOf(file, format ?? '', bytes, file) };
     },
   };
 }

@@ -4,6 +4,7 @@ import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { VerdictTag } from '../comparisons/VerdictTag';
 import { formatRate, formatWhen } from './format';
+import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 
 /** The rollout of one output type: mode, shadow history, error rates, enable graph (gated), roll back, the log of mode changes. */
@@ -178,34 +179,7 @@ export function RolloutPage() {
         {changes.length === 0 ? (
           <p className="muted">No mode change yet.</p>
         ) : (
-          <table aria-label="Mode changes">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Target</th>
-                <th scope="col">Change</th>
-                <th scope="col">Who</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{formatWhen(c.createdAt)}</th>
-                  <td>
-                    {c.targetKind === 'workflow' ? 'workflow ' : ''}
-                    {c.target}
-                  </td>
-                  <td>
-                    {c.fromMode ?? 'unset'} → {c.toMode}
-                    {c.override ? ' (override)' : ''}
-                  </td>
-                  <td>{c.who}</td>
-                  <td>{c.reason ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ModeChangeTable changes={changes} label="Mode changes" targetHeader="Target" />
         )}
       </section>
     </>

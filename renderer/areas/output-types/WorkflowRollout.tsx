@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
-import { formatWhen } from './format';
+import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 
 type Mode = 'legacy' | 'graph' | 'shadow';
@@ -76,31 +76,7 @@ export function WorkflowRollout() {
         </p>
       )}
       {changes.length > 0 && (
-        <table aria-label="Workflow mode changes">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">Change</th>
-              <th scope="col">Who</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">{formatWhen(c.createdAt)}</th>
-                <td>{c.target}</td>
-                <td>
-                  {c.fromMode ?? 'unset'} → {c.toMode}
-                  {c.override ? ' (override)' : ''}
-                </td>
-                <td>{c.who}</td>
-                <td>{c.reason ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ModeChangeTable changes={changes} label="Workflow mode changes" targetHeader="Workflow" />
       )}
     </section>
   );

@@ -4,7 +4,7 @@ import { ProgressList } from '../preflight/CheckTable';
 import { PreflightReportView } from '../preflight/PreflightReportView';
 import { DataDirSection } from './DataDirSection';
 import { SettingsForm } from './SettingsForm';
-import { LeaveDialog, useUnsavedChangesGuard } from './unsaved-guard';
+import { LeaveDialog, useUnsavedChangesGuard } from '../../ui/unsaved-guard';
 import { useSettingsForm } from './use-settings-form';
 
 export function SettingsPage() {

@@ -14,7 +14,8 @@ import { Canvas, type NodeMarks, type PlanBadge } from './Canvas';
 import { downloadJson, settingsPathOf } from './doc-utils';
 import { createEditorModel, isDirty, type EditorModel } from './editor-store';
 import { Inspector } from './Inspector';
-import { LeaveWorkflowDialog, Modal, useLeaveGuard } from './LeaveGuard';
+import { Modal } from '../../ui/Modal';
+import { LeaveDialog, useUnsavedChangesGuard } from '../../ui/unsaved-guard';
 import { useNodeDefs } from './node-defs';
 import { Palette } from './Palette';
 import { RunPanel, type WorkflowPlan } from './RunPanel';
@@ -117,7 +118,7 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   const canvasRef = useRef<HTMLDivElement>(null);
   const nameId = useId();
   const modeId = useId();
-  const blocker = useLeaveGuard(dirty, client.transport === 'http');
+  const blocker = useUnsavedChangesGuard(dirty, client.transport === 'http');
 
   const problems = validation.problems;
   const errorCount = problems.filter((p) => p.severity === 'error').length;
@@ -439,7 +440,7 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
           </button>
         </div>
       </Modal>
-      <LeaveWorkflowDialog blocker={blocker} />
+      <LeaveDialog blocker={blocker} text="This workflow has changes that are not saved. If you leave now, they are lost." stayLabel="Stay in the editor" />
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { useClient, useConnection } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { downloadJson, idFromName } from './doc-utils';
 import { formatWhen } from './format';
-import { Modal } from './LeaveGuard';
+import { Modal } from '../../ui/Modal';
 import { familyInputNode, useNodeDefs } from './node-defs';
 import { RevisionsPanel } from './RevisionsDialog';
 import { showValue } from './doc-diff';

@@ -1,12 +1,11 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useBlocker, type Blocker } from 'react-router';
 
 /**
- * Holds in-app navigation away from an editor with unsaved changes, and asks the browser to
- * confirm closing the tab (headless host only: in Electron a beforeunload veto silently keeps
- * the window open).
+ * Holds in-app navigation while there are unsaved changes, and asks the browser to confirm closing
+ * the tab. Not in Electron: there a beforeunload veto silently keeps the window from closing.
  */
-export function useLeaveGuard(dirty: boolean, guardUnload: boolean): Blocker {
+export function useUnsavedChangesGuard(dirty: boolean, guardUnload: boolean): Blocker {
   const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
     if (!dirty || !guardUnload) return;
@@ -17,22 +16,36 @@ export function useLeaveGuard(dirty: boolean, guardUnload: boolean): Blocker {
   return blocker;
 }
 
-export function LeaveWorkflowDialog({ blocker }: { blocker: Blocker }) {
+/** Modal question shown while a navigation is held; Escape means stay. The wording is the page's. */
+export function LeaveDialog({
+  blocker,
+  text = 'Some settings on this page are changed but not saved. If you leave now, those changes are lost.',
+  stayLabel = 'Stay on this page',
+}: {
+  blocker: Blocker;
+  text?: string;
+  stayLabel?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const textId = useId();
   const blocked = blocker.state === 'blocked';
+
+  // Close right away rather than after the next render: until then the modal keeps the page inert,
+  // and a keystroke meant for the form would be lost.
   const answer = (choice: 'stay' | 'leave') => {
     ref.current?.close();
     if (choice === 'stay') blocker.reset?.();
     else blocker.proceed?.();
   };
+
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (blocked && !dialog.open) dialog.showModal();
     if (!blocked && dialog.open) dialog.close();
   }, [blocked]);
+
   return (
     <dialog
       ref={ref}
@@ -45,41 +58,15 @@ export function LeaveWorkflowDialog({ blocker }: { blocker: Blocker }) {
       }}
     >
       <h2 id={titleId}>Leave without saving?</h2>
-      <p id={textId}>This workflow has changes that are not saved. If you leave now, they are lost.</p>
+      <p id={textId}>{text}</p>
       <div className="actions">
         <button type="button" className="primary" autoFocus onClick={() => answer('stay')}>
-          Stay in the editor
+          {stayLabel}
         </button>
         <button type="button" className="danger" onClick={() => answer('leave')}>
           Leave without saving
         </button>
       </div>
-    </dialog>
-  );
-}
-
-/** A modal dialog driven by `open`; Escape or the close button calls onClose. */
-export function Modal({ open, onClose, title, children, className }: { open: boolean; onClose: () => void; title: string; children: ReactNode; className?: string }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-  return (
-    <dialog
-      ref={ref}
-      className={`dialog ${className ?? ''}`}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <h2 id={titleId}>{title}</h2>
-      {open && children}
     </dialog>
   );
 }
