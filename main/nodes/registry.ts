@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NODE_SPECS, type NodeSpec } from '../../shared/nodes/specs';
 import type { NodeDefinition } from '../../shared/nodes/definition';
-import type { NodeCatalog, NodeStatus } from '../../shared/workflow/catalog';
+import { specLookup, type NodeCatalog, type NodeStatus } from '../../shared/workflow/catalog';
 import { EXECUTORS, type Executor } from '../executors';
 
 /** How a node type runs: an executor, or the reason it cannot yet. */
@@ -63,14 +63,7 @@ export function createNodeRegistry(
 
   return {
     definitions: () => structuredClone(definitions),
-    spec: (type, version) => {
-      const spec = byType.get(type);
-      return spec && spec.version === version ? spec : undefined;
-    },
-    versions: (type) => {
-      const spec = byType.get(type);
-      return spec ? [...spec.upgrades.map((u) => u.from), spec.version].sort((a, b) => a - b) : [];
-    },
+    ...specLookup(byType),
     status,
     runtime: (type, version) => {
       const spec = byType.get(type);

@@ -36,8 +36,11 @@ export interface NodeMarks {
   firstProblem?: string | undefined;
 }
 
+/** What a node on the canvas shows of its document node: its settings are not drawn, so editing them redraws nothing. */
+type NodeView = Pick<WorkflowNode, 'id' | 'type' | 'label' | 'disabled' | 'onError'>;
+
 interface WfNodeData extends Record<string, unknown> {
-  node: WorkflowNode;
+  node: NodeView;
   def: NodeDefinition | undefined;
   marks: NodeMarks | undefined;
   plan: PlanBadge | undefined;
@@ -143,6 +146,15 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
 
 const nodeTypes = { wf: WorkflowNodeView };
 
+// React Flow copies every prop that changed identity into its store, and each store update re-runs
+// a selector per node, edge and handle: props are constants or memoized, never fresh literals.
+const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const MULTI_SELECT_KEYS = ['Control', 'Meta', 'Shift'];
+const minimapColor = (n: Node) => ((n.data as WfNodeData).marks?.errors ? '#e8a29d' : '#c3c9d1');
+
+const sameItems = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export interface CanvasProps {
   model: EditorModel;
   byType: Map<string, NodeDefinition>;
@@ -162,6 +174,8 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
   // React Flow redraws a node whose object changed: keep the same object for every node whose
   // inputs are unchanged, so an edit to one node of 500 redraws one node, not 500.
   const nodeCache = useRef(new Map<string, { parts: unknown[]; value: WfNode }>());
+  const lastNodes = useRef<WfNode[]>([]);
+  const lastEdges = useRef<Edge[]>([]);
   const nodes: WfNode[] = useMemo(() => {
     const sel = new Set(selectedNodes);
     const cache = nodeCache.current;
@@ -171,14 +185,15 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
       const marks = marksByNode.get(n.id);
       const badge = plan?.get(n.id);
       const selected = sel.has(n.id);
-      const parts = [n, def, size, marks, badge, selected];
+      // Compared by value where a fresh object can carry the same content (marks come with every validation answer).
+      const parts = [n.position, n.type, n.label, n.disabled, n.onError, def, size, marks?.errors, marks?.warnings, marks?.firstProblem, badge, selected];
       const hit = cache.get(n.id);
       if (hit && hit.parts.every((p, i) => p === parts[i])) return hit.value;
       const value: WfNode = {
         id: n.id,
         type: 'wf' as const,
         position: n.position,
-        data: { node: n, def, marks, plan: badge },
+        data: { node: { id: n.id, type: n.type, label: n.label, disabled: n.disabled, onError: n.onError }, def, marks, plan: badge },
         selected,
         ...(size ? { measured: size } : {}),
         ariaLabel: `${n.label || def?.title || n.type} (${n.id})`,
@@ -187,7 +202,8 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
       return value;
     });
     if (cache.size > next.length * 2) for (const id of [...cache.keys()]) if (!doc.nodes.some((n) => n.id === id)) cache.delete(id);
-    return next;
+    // Every React Flow store update re-runs a selector per node, edge and handle: hand it a new array only when something drawn changed.
+    return (lastNodes.current = sameItems(lastNodes.current, next) ? lastNodes.current : next);
   }, [doc.nodes, byType, selectedNodes, measured, marksByNode, plan]);
 
   const edgeCache = useRef(new Map<string, { parts: unknown[]; value: Edge }>());
@@ -195,7 +211,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
     const sel = new Set(selectedEdges);
     const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
     const cache = edgeCache.current;
-    return doc.edges.map((e) => {
+    const next = doc.edges.map((e) => {
       const out = byType.get(typeOf.get(e.source) ?? '')?.outputs.find((p) => p.name === e.sourcePort);
       const bad = edgesWithProblems.has(e.id);
       const selected = sel.has(e.id);
@@ -216,6 +232,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
       cache.set(e.id, { parts, value });
       return value;
     });
+    return (lastEdges.current = sameItems(lastEdges.current, next) ? lastEdges.current : next);
   }, [doc.edges, doc.nodes, byType, selectedEdges, edgesWithProblems]);
 
   const onNodesChange = useCallback(
@@ -225,19 +242,21 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
       let dragging = false;
       let keyboardMove = false;
       let selection: Set<string> | null = null;
+      const sizes: Record<string, { width: number; height: number }> = {};
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
           positions[c.id] = c.position;
           if (c.dragging) dragging = true;
           else if (!s.dragging) keyboardMove = true;
         } else if (c.type === 'dimensions' && c.dimensions) {
-          model.setMeasured(c.id, c.dimensions);
+          sizes[c.id] = c.dimensions;
         } else if (c.type === 'select') {
           selection ??= new Set(s.selectedNodes);
           if (c.selected) selection.add(c.id);
           else selection.delete(c.id);
         }
       }
+      model.setMeasured(sizes);
       if (Object.keys(positions).length) {
         if (keyboardMove) {
           model.edit((doc) => ({ ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] as { x: number; y: number } } : n)) }), 'keyboard-move');
@@ -311,6 +330,8 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
     [model, byType],
   );
 
+  const endDrag = useCallback(() => model.endDrag(), [model]);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_MIME)) {
       e.preventDefault();
@@ -342,20 +363,20 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onNodeDragStop={() => model.endDrag()}
-        onSelectionDragStop={() => model.endDrag()}
+        onNodeDragStop={endDrag}
+        onSelectionDragStop={endDrag}
         deleteKeyCode={null}
-        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.1}
         maxZoom={2}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
         aria-label="Workflow graph"
       >
         <Background gap={16} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={(n) => ((n.data as WfNodeData).marks?.errors ? '#e8a29d' : '#c3c9d1')} />
+        <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={minimapColor} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />
       </ReactFlow>
     </div>

@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { Problem } from '../../../shared/workflow/problems';
@@ -100,29 +100,13 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
     for (const p of doc.parameters ?? []) for (const t of p.targets) if (t.nodeId === nodeId) m.set(t.setting, p.name);
     return m;
   }, [doc.parameters, nodeId]);
+  // The nodes that could feed an input change with ids and types only, not with every settings edit.
+  const shape = doc.nodes.map((n) => `${n.id}\u0000${n.type}`).join('\u0001');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const sources = useMemo(() => doc.nodes.map((n) => ({ id: n.id, type: n.type })), [shape]);
   if (!node) return null;
   const title = def?.title ?? node.type;
   const idBase = `wf-set-${node.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-
-  const connectInput = (port: string, value: string) => {
-    const current = doc.edges.find((e) => e.target === node.id && e.targetPort === port);
-    if (value === '') {
-      if (current) model.edit((d) => ({ ...d, edges: d.edges.filter((e) => e.id !== current.id) }));
-      return;
-    }
-    const [source, sourcePort] = JSON.parse(value) as [string, string];
-    const without = current ? { ...doc, edges: doc.edges.filter((e) => e.id !== current.id) } : doc;
-    const problem = connectionProblem(without, byType, { source, sourcePort, target: node.id, targetPort: port });
-    if (problem) {
-      model.notify('refused', `Connection refused: ${problem}`);
-      return;
-    }
-    model.edit((d) => {
-      const rest = { ...d, edges: d.edges.filter((e) => e.id !== current?.id) };
-      const id = freshEdgeId(rest, source, sourcePort, node.id, port);
-      return { ...rest, edges: [...rest.edges, { id, source, sourcePort, target: node.id, targetPort: port }] };
-    });
-  };
 
   return (
     <section className="wf-inspector" aria-labelledby={headingId}>
@@ -150,39 +134,7 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
         <label htmlFor={`${idBase}--disabled`}>Disabled (never runs)</label>
       </div>
 
-      {def && def.inputs.length > 0 && (
-        <fieldset className="wf-fieldset">
-          <legend>Inputs</legend>
-          {def.inputs.map((port) => {
-            const current = doc.edges.find((e) => e.target === node.id && e.targetPort === port.name);
-            const options = doc.nodes
-              .filter((n) => n.id !== node.id)
-              .flatMap((n) => (byType.get(n.type)?.outputs ?? []).map((o) => ({ node: n, port: o })))
-              .filter(({ port: o }) => port.types.includes(o.types[0] as never));
-            const id = `${idBase}--in-${port.name}`;
-            return (
-              <div key={port.name} className="wf-row">
-                <label htmlFor={id}>
-                  Input {port.title} <span className="muted">({portTypesText(port)}{port.required ? ', required' : ''})</span>
-                </label>
-                <select id={id} value={current ? JSON.stringify([current.source, current.sourcePort]) : ''} onChange={(e) => connectInput(port.name, e.target.value)}>
-                  <option value="">— not connected —</option>
-                  {current && !options.some((o) => o.node.id === current.source && o.port.name === current.sourcePort) && (
-                    <option value={JSON.stringify([current.source, current.sourcePort])}>
-                      {current.source} · {current.sourcePort} (does not fit)
-                    </option>
-                  )}
-                  {options.map(({ node: n, port: o }) => (
-                    <option key={`${n.id}.${o.name}`} value={JSON.stringify([n.id, o.name])}>
-                      {n.id} · {o.title}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            );
-          })}
-        </fieldset>
-      )}
+      {def && def.inputs.length > 0 && <InputConnections model={model} nodeId={node.id} idBase={idBase} def={def} sources={sources} edges={doc.edges} byType={byType} />}
       {def && def.outputs.length > 0 && (
         <fieldset className="wf-fieldset">
           <legend>Outputs</legend>
@@ -216,3 +168,70 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
     </section>
   );
 }
+
+interface InputConnectionsProps {
+  model: EditorModel;
+  nodeId: string;
+  idBase: string;
+  def: NodeDefinition;
+  sources: { id: string; type: string }[];
+  edges: WorkflowDocument['edges'];
+  byType: Map<string, NodeDefinition>;
+}
+
+/** One select per input port listing every output that fits: hundreds of options, so drawn again only when the graph's shape changes. */
+const InputConnections = memo(function InputConnections({ model, nodeId, idBase, def, sources, edges, byType }: InputConnectionsProps) {
+  const connectInput = (port: string, value: string) => {
+    const doc = model.store.getState().doc;
+    const current = doc.edges.find((e) => e.target === nodeId && e.targetPort === port);
+    if (value === '') {
+      if (current) model.edit((d) => ({ ...d, edges: d.edges.filter((e) => e.id !== current.id) }));
+      return;
+    }
+    const [source, sourcePort] = JSON.parse(value) as [string, string];
+    const without = current ? { ...doc, edges: doc.edges.filter((e) => e.id !== current.id) } : doc;
+    const problem = connectionProblem(without, byType, { source, sourcePort, target: nodeId, targetPort: port });
+    if (problem) {
+      model.notify('refused', `Connection refused: ${problem}`);
+      return;
+    }
+    model.edit((d) => {
+      const rest = { ...d, edges: d.edges.filter((e) => e.id !== current?.id) };
+      const id = freshEdgeId(rest, source, sourcePort, nodeId, port);
+      return { ...rest, edges: [...rest.edges, { id, source, sourcePort, target: nodeId, targetPort: port }] };
+    });
+  };
+  return (
+    <fieldset className="wf-fieldset">
+      <legend>Inputs</legend>
+      {def.inputs.map((port) => {
+        const current = edges.find((e) => e.target === nodeId && e.targetPort === port.name);
+        const options = sources
+          .filter((n) => n.id !== nodeId)
+          .flatMap((n) => (byType.get(n.type)?.outputs ?? []).map((o) => ({ node: n, port: o })))
+          .filter(({ port: o }) => port.types.includes(o.types[0] as never));
+        const id = `${idBase}--in-${port.name}`;
+        return (
+          <div key={port.name} className="wf-row">
+            <label htmlFor={id}>
+              Input {port.title} <span className="muted">({portTypesText(port)}{port.required ? ', required' : ''})</span>
+            </label>
+            <select id={id} value={current ? JSON.stringify([current.source, current.sourcePort]) : ''} onChange={(e) => connectInput(port.name, e.target.value)}>
+              <option value="">— not connected —</option>
+              {current && !options.some((o) => o.node.id === current.source && o.port.name === current.sourcePort) && (
+                <option value={JSON.stringify([current.source, current.sourcePort])}>
+                  {current.source} · {current.sourcePort} (does not fit)
+                </option>
+              )}
+              {options.map(({ node: n, port: o }) => (
+                <option key={`${n.id}.${o.name}`} value={JSON.stringify([n.id, o.name])}>
+                  {n.id} · {o.title}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+});

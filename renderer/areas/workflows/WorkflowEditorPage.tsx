@@ -5,6 +5,8 @@ import '@xyflow/react/dist/style.css';
 import { useStore } from 'zustand';
 import { ContractError } from '../../../shared/contract';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
+import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { catalogFromDefinitions } from '../../../shared/workflow/catalog';
 import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
 import type { Problem } from '../../../shared/workflow/problems';
 import { useClient, useConnection } from '../../app/services';
@@ -107,7 +109,8 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   const canUndo = useStore(model.store, (s) => s.past.length > 0);
   const canRedo = useStore(model.store, (s) => s.future.length > 0);
   const notice = useStore(model.store, (s) => s.notice);
-  const validation = useValidation(client, model);
+  const catalog = useMemo(() => catalogFromDefinitions(defs, NODE_SPECS), [defs]);
+  const validation = useValidation(client, model, catalog);
   const [saving, setSaving] = useState(false);
   const [saveStatus, setSaveStatus] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<{ message: string; problems: Problem[] } | null>(null);

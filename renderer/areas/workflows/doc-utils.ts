@@ -19,6 +19,17 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * sameJson for two documents, cheaper: edits keep every untouched node and edge object, so
+ * items are compared by identity first and serialized only where they differ.
+ */
+export function sameDocument(a: WorkflowDocument, b: WorkflowDocument): boolean {
+  if (a === b) return true;
+  const sameList = (x: readonly unknown[], y: readonly unknown[]) => x.length === y.length && x.every((item, i) => item === y[i] || sameJson(item, y[i]));
+  if (!sameList(a.nodes, b.nodes) || !sameList(a.edges, b.edges)) return false;
+  return sameJson({ ...a, nodes: [], edges: [] }, { ...b, nodes: [], edges: [] });
+}
+
+/**
  * A validation path (`nodes[3].settings.by_part["bolt*"]`, as shared/workflow/validate.ts
  * formats it) back to its segments: `['nodes', 3, 'settings', 'by_part', 'bolt*']`.
  */

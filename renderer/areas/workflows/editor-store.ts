@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { ExecutionMode, WorkflowDocument, WorkflowEdge, WorkflowNode } from '../../../shared/workflow/document';
-import { freshEdgeId, freshNodeId, sameJson, withSetting } from './doc-utils';
+import { freshEdgeId, freshNodeId, sameDocument, sameJson, withSetting } from './doc-utils';
 import type { ConnectionAttempt } from './node-defs';
 
 /**
@@ -55,7 +55,8 @@ export interface EditorModel {
   /** Replaces everything (load, reload after a conflict). */
   reset(doc: WorkflowDocument): void;
   notify(kind: Notice['kind'], text: string): void;
-  setMeasured(id: string, size: { width: number; height: number }): void;
+  /** Sizes React Flow reports, all of one change batch at once (500 nodes are measured together on open). */
+  setMeasured(sizes: Record<string, { width: number; height: number }>): void;
 }
 
 const HISTORY_LIMIT = 200;
@@ -259,17 +260,20 @@ export function createEditorModel(initial: WorkflowDocument): EditorModel {
     },
     markSaved(stored, sent) {
       const s = get();
-      const unchanged = sameJson(s.doc, sent);
+      const unchanged = sameDocument(s.doc, sent);
       set({ saved: stored, doc: unchanged ? stored : { ...s.doc, revision: stored.revision }, coalesce: null });
     },
     reset(doc) {
       set({ doc, saved: doc, past: [], future: [], coalesce: null, dragging: false, selectedNodes: [], selectedEdges: [], notice: null });
     },
-    setMeasured(id, size) {
+    setMeasured(sizes) {
       const s = get();
-      const m = s.measured[id];
-      if (m && m.width === size.width && m.height === size.height) return;
-      set({ measured: { ...s.measured, [id]: size } });
+      const changed = Object.entries(sizes).filter(([id, size]) => {
+        const m = s.measured[id];
+        return !m || m.width !== size.width || m.height !== size.height;
+      });
+      if (changed.length === 0) return;
+      set({ measured: { ...s.measured, ...Object.fromEntries(changed) } });
     },
   };
 }
@@ -281,7 +285,7 @@ export function isDirty(s: Pick<EditorState, 'doc' | 'saved'>): boolean {
   if (s.doc === s.saved) return false;
   const hit = dirtyCache.get(s.doc);
   if (hit && hit.saved === s.saved) return hit.dirty;
-  const dirty = !sameJson(s.doc, s.saved);
+  const dirty = !sameDocument(s.doc, s.saved);
   dirtyCache.set(s.doc, { saved: s.saved, dirty });
   return dirty;
 }
