@@ -1,5 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { callApi } from '../production-fixtures';
+import { CHEAP_STILL, nodePanel, nodeRow, nodeStatus, prepareRuns, saveWithNodeSettings } from '../run-fixtures';
 import { STILL_CHAIN, canvas, canvasNode, downloadJsonFrom, dragConnect, getWorkflow, port, saveWorkflow, stillWorkflow, type WorkflowDoc } from '../workflow-fixtures';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -118,11 +120,14 @@ test('an invalid graph cannot be dispatched: the button is disabled with the rea
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toContainText('required input "scene" (scene) is not connected');
 
-  // An invalid setting is explained inline, by the backend, as it is typed.
+  // An invalid setting is explained inline as it is typed (the shared validator in the editor),
+  // and the backend's answer, the one dispatch waits for, agrees.
   const samples = inspector(page).getByRole('spinbutton', { name: 'Samples' });
   await samples.fill('0');
   await expect(samples).toHaveAttribute('aria-invalid', 'true');
   await expect(samples).toHaveAccessibleDescription(/renderer\.samples = 0 is too small; allowed: an integer from 1 to 4096/);
+  await expect(problemsStatus(page)).toHaveText(/^2 errors/);
+  await expect(canvasNode(page, 'render_still_1')).toContainText('2 problems');
   await samples.fill('16');
   await expect(samples).toHaveAttribute('aria-invalid', 'false');
 
@@ -271,4 +276,47 @@ test('undo and redo an edit; a whole drag is one step', async ({ page, host, req
   await expect(leave).toBeVisible();
   await leave.getByRole('button', { name: 'Stay in the editor' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Workflow: Undo redo' })).toBeVisible();
+});
+
+test('a dry run shows the plan over the graph; Dispatch on an order line jumps to the run, and a second dry run shows the reuse', async ({ page, host, request }) => {
+  test.setTimeout(300_000);
+  const { cadFileId } = await prepareRuns(request, host);
+  await saveWithNodeSettings(request, host, 'legacy.still_default', 'render_still', CHEAP_STILL);
+  const order = await callApi<{ lines: { id: string }[] }>(request, host, 'orders.create', { name: 'Editor dispatch', cadFileIds: [cadFileId], outputTypeKeys: ['still_quick_preview'] });
+  const lineId = order.lines[0]?.id as string;
+
+  await page.goto(`${host.url}#/workflows/legacy.still_default`);
+  await expect(problemsStatus(page)).toHaveText('No problems: the graph can be dispatched.');
+  const runPanel = page.getByRole('region', { name: 'Dry run and dispatch' });
+  await runPanel.getByRole('combobox', { name: 'Order line' }).selectOption(lineId);
+
+  // The backend's plan, in a table and over the graph: order, reuse, renders to queue.
+  await runPanel.getByRole('button', { name: 'Dry run' }).click();
+  const plan = page.getByRole('region', { name: 'Dry run plan' });
+  await expect(plan.getByRole('status')).toHaveText('Plan is valid: 7 nodes in order, 0 reused from earlier runs, 1 render to queue.');
+  const planRow = (id: string) => plan.getByRole('row').filter({ has: page.getByRole('rowheader', { name: id, exact: true }) });
+  // The scene's inputs are known before the run (the CAD file is resolved), so the plan can tell it
+  // runs; the render's wait on the scene's output, so it cannot be told yet.
+  await expect(planRow('step2_prepare_scene')).toContainText('runs');
+  await expect(planRow('step4_render_still')).toContainText('unknown');
+  await expect(canvasNode(page, 'step4_render_still')).toContainText('#5');
+  await expect(canvasNode(page, 'step4_render_still')).toContainText('1 render');
+
+  // Dispatch runs the saved revision on the line and opens the run, which ends with the image.
+  const dispatch = runPanel.getByRole('button', { name: 'Dispatch', exact: true });
+  await expect(dispatch).toBeEnabled();
+  await dispatch.click();
+  await expect(page).toHaveURL(/#\/runs\/[0-9a-f-]+$/);
+  await expect(nodeStatus(page, 'step6_notify')).toHaveText(/^succeeded/, { timeout: 120_000 });
+  await nodeRow(page, 'step4_render_still').getByRole('button', { name: 'step4_render_still', exact: true }).click();
+  await expect(nodePanel(page, 'step4_render_still').getByRole('img', { name: 'Output image of step4_render_still' })).toBeVisible();
+
+  // Planned again on the same line: what that run produced is reused, nothing is left to render.
+  await page.goto(`${host.url}#/workflows/legacy.still_default`);
+  await runPanel.getByRole('combobox', { name: 'Order line' }).selectOption(lineId);
+  await runPanel.getByRole('button', { name: 'Dry run' }).click();
+  await expect(plan.getByRole('status')).toHaveText('Plan is valid: 7 nodes in order, 3 reused from earlier runs, 0 renders to queue.');
+  await expect(planRow('step4_render_still')).toContainText('reused');
+  await expect(canvasNode(page, 'step4_render_still')).toContainText('Reused');
+  await expect(canvasNode(page, 'step4_render_still')).not.toContainText('1 render');
 });

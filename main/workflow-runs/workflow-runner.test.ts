@@ -77,6 +77,17 @@ describe('workflow runs from the editor', () => {
     expect(logOf('render_still')).not.toContain('reused');
   }, T);
 
+  it('names files by the target, not the run: a dry run after a run, and the next run, on the same CAD file reuse its render', async () => {
+    const first = await finished((await call<{ runId: string }>('workflows.run', { workflowId: 'legacy.still_default', cadFileId: cadId })).runId);
+    expect(first.status).toBe('succeeded');
+    const document = backend.workflows.get('legacy.still_default');
+    const plan = await call<{ nodes: { type: string; willReuse: boolean | null }[]; renders: number }>('workflows.plan', { document, cadFileId: cadId });
+    expect(plan.nodes.filter((n) => n.willReuse).map((n) => n.type)).toEqual(['prepare_scene', 'apply_materials', 'render_still']);
+    expect(plan.renders).toBe(0);
+    const second = await finished((await call<{ runId: string }>('workflows.run', { workflowId: 'legacy.still_default', cadFileId: cadId })).runId);
+    expect(second.nodes.find((n) => n.nodeType === 'render_still')?.log).toContain('reused the stored output');
+  }, T);
+
   it('refuses an invalid workflow with its problems, an unknown node to re-run from, and cancels a running run', async () => {
     const doc = backend.workflows.get('legacy.still_default');
     // Saveable (a missing output is only a warning while editing) but not runnable.

@@ -69,6 +69,14 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     return { cadFileId: input.cadFileId, orderLineId: null, overrides: {}, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
   }
 
+  /** An order line's names are the ones its dispatch would use; a bare CAD file has the workflow's. */
+  function namesFor(document: WorkflowDocument, target: RunTarget, cadName: string): RunContext['names'] {
+    const cad = path.basename(cadName, path.extname(cadName));
+    const line = target.orderLineId ? deps.orders.line(target.orderLineId) : undefined;
+    if (line) return { order: line.orderId, line: String(line.lineNo), cad, preset: line.outputTypeKey };
+    return { order: 'test', line: '1', cad, preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') };
+  }
+
   function contextFor(runId: string, document: WorkflowDocument, target: RunTarget, farm: RenderFarm, tools: Tools, signal: AbortSignal): RunContext {
     const cadRow = db.prepare<[string], { name: string; source_path: string }>('SELECT name, source_path FROM cad_files WHERE id = ?').get(target.cadFileId);
     if (!cadRow) throw new ApiFailure('not_found', `no CAD file "${target.cadFileId}" in the library`, 'cadFileId');
@@ -81,7 +89,9 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       role: 'shadow',
       farm: abortableFarm(farm, signal, runId),
       tools,
-      names: { order: 'test', line: runId.slice(0, 8), cad: path.basename(cadRow.name, path.extname(cadRow.name)), preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') },
+      // File names follow the target, not the run: renders are cached under their names, so two runs
+      // (or a dry run and its run) on the same line or file find each other's outputs.
+      names: namesFor(document, target, cadRow.name),
       draft: target.draft,
       timeoutMs: 30 * 60_000,
       signal,

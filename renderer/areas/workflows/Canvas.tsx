@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { createContext, memo, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   Controls,
@@ -16,6 +16,8 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { WorkflowNode } from '../../../shared/workflow/document';
 import type { EditorModel } from './editor-store';
@@ -42,14 +44,38 @@ type NodeView = Pick<WorkflowNode, 'id' | 'type' | 'label' | 'disabled' | 'onErr
 interface WfNodeData extends Record<string, unknown> {
   node: NodeView;
   def: NodeDefinition | undefined;
-  marks: NodeMarks | undefined;
-  plan: PlanBadge | undefined;
+}
+
+/**
+ * What validation and the dry run say of each node. Kept beside React Flow, not in its node data:
+ * a validation answer then redraws the nodes it concerns, and React Flow's store (a selector per
+ * node, edge and handle) is not touched.
+ */
+interface Decorations {
+  marks: Map<string, NodeMarks>;
+  plan: Map<string, PlanBadge> | null;
+}
+
+const DecorationsContext = createContext<StoreApi<Decorations> | null>(null);
+
+function useDecoration(id: string) {
+  const store = useContext(DecorationsContext);
+  if (!store) throw new Error('a workflow node is drawn outside its canvas');
+  return useStore(
+    store,
+    useShallow((s) => {
+      const m = s.marks.get(id);
+      const b = s.plan?.get(id);
+      return { errors: m?.errors ?? 0, warnings: m?.warnings ?? 0, firstProblem: m?.firstProblem, plan: b };
+    }),
+  );
 }
 
 type WfNode = Node<WfNodeData, 'wf'>;
 
 const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: NodeProps<WfNode>) {
-  const { node, def, marks, plan } = data;
+  const { node, def } = data;
+  const { plan, ...marks } = useDecoration(node.id);
   const title = def?.title ?? node.type;
   const rows = Math.max(def?.inputs.length ?? 0, def?.outputs.length ?? 0, 1);
   return (
@@ -58,7 +84,7 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
         'wf-node',
         selected ? 'wf-node-selected' : '',
         node.disabled ? 'wf-node-disabled' : '',
-        marks?.errors ? 'wf-node-error' : marks?.warnings ? 'wf-node-warning' : '',
+        marks.errors ? 'wf-node-error' : marks.warnings ? 'wf-node-warning' : '',
         plan?.willReuse ? 'wf-node-reused' : '',
       ].join(' ')}
     >
@@ -118,12 +144,12 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
         )}
         {node.disabled && <span className="wf-badge">Disabled</span>}
         {node.onError === 'continue' && <span className="wf-badge">On error: continue</span>}
-        {marks && marks.errors > 0 && (
+        {marks.errors > 0 && (
           <span className="wf-badge wf-badge-error" title={marks.firstProblem}>
             {marks.errors} {marks.errors === 1 ? 'problem' : 'problems'}
           </span>
         )}
-        {marks && marks.errors === 0 && marks.warnings > 0 && (
+        {marks.errors === 0 && marks.warnings > 0 && (
           <span className="wf-badge wf-badge-warn" title={marks.firstProblem}>
             {marks.warnings} {marks.warnings === 1 ? 'warning' : 'warnings'}
           </span>
@@ -151,7 +177,6 @@ const nodeTypes = { wf: WorkflowNodeView };
 const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ['Control', 'Meta', 'Shift'];
-const minimapColor = (n: Node) => ((n.data as WfNodeData).marks?.errors ? '#e8a29d' : '#c3c9d1');
 
 const sameItems = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -182,18 +207,15 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
     const next = doc.nodes.map((n) => {
       const def = byType.get(n.type);
       const size = measured[n.id];
-      const marks = marksByNode.get(n.id);
-      const badge = plan?.get(n.id);
       const selected = sel.has(n.id);
-      // Compared by value where a fresh object can carry the same content (marks come with every validation answer).
-      const parts = [n.position, n.type, n.label, n.disabled, n.onError, def, size, marks?.errors, marks?.warnings, marks?.firstProblem, badge, selected];
+      const parts = [n.position, n.type, n.label, n.disabled, n.onError, def, size, selected];
       const hit = cache.get(n.id);
       if (hit && hit.parts.every((p, i) => p === parts[i])) return hit.value;
       const value: WfNode = {
         id: n.id,
         type: 'wf' as const,
         position: n.position,
-        data: { node: { id: n.id, type: n.type, label: n.label, disabled: n.disabled, onError: n.onError }, def, marks, plan: badge },
+        data: { node: { id: n.id, type: n.type, label: n.label, disabled: n.disabled, onError: n.onError }, def },
         selected,
         ...(size ? { measured: size } : {}),
         ariaLabel: `${n.label || def?.title || n.type} (${n.id})`,
@@ -204,7 +226,17 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
     if (cache.size > next.length * 2) for (const id of [...cache.keys()]) if (!doc.nodes.some((n) => n.id === id)) cache.delete(id);
     // Every React Flow store update re-runs a selector per node, edge and handle: hand it a new array only when something drawn changed.
     return (lastNodes.current = sameItems(lastNodes.current, next) ? lastNodes.current : next);
-  }, [doc.nodes, byType, selectedNodes, measured, marksByNode, plan]);
+  }, [doc.nodes, byType, selectedNodes, measured]);
+
+  const decorations = useState(() => createStore<Decorations>(() => ({ marks: marksByNode, plan })))[0];
+  // In the commit of the render that brought them, so the marks are drawn before the next paint.
+  useLayoutEffect(() => decorations.setState({ marks: marksByNode, plan }), [decorations, marksByNode, plan]);
+  // The minimap colours nodes with errors: its colour function changes only when that set does.
+  const errorKey = [...marksByNode].filter(([, m]) => m.errors > 0).map(([id]) => id).join('\u0000');
+  const minimapColor = useMemo(() => {
+    const withErrors = new Set(errorKey.split('\u0000'));
+    return (n: Node) => (withErrors.has(n.id) ? '#e8a29d' : '#c3c9d1');
+  }, [errorKey]);
 
   const edgeCache = useRef(new Map<string, { parts: unknown[]; value: Edge }>());
   const edges: Edge[] = useMemo(() => {
@@ -353,32 +385,34 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
   );
 
   return (
-    <div className="wf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<WfNode, Edge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onNodeDragStop={endDrag}
-        onSelectionDragStop={endDrag}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionKeyCode="Shift"
-        fitView
-        fitViewOptions={FIT_VIEW}
-        minZoom={0.1}
-        maxZoom={2}
-        proOptions={PRO_OPTIONS}
-        aria-label="Workflow graph"
-      >
-        <Background gap={16} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={minimapColor} />
-        <Controls showInteractive={false} aria-label="Zoom and fit" />
-      </ReactFlow>
-    </div>
+    <DecorationsContext.Provider value={decorations}>
+      <div className="wf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+        <ReactFlow<WfNode, Edge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onNodeDragStop={endDrag}
+          onSelectionDragStop={endDrag}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionKeyCode="Shift"
+          fitView
+          fitViewOptions={FIT_VIEW}
+          minZoom={0.1}
+          maxZoom={2}
+          proOptions={PRO_OPTIONS}
+          aria-label="Workflow graph"
+        >
+          <Background gap={16} />
+          <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={minimapColor} />
+          <Controls showInteractive={false} aria-label="Zoom and fit" />
+        </ReactFlow>
+      </div>
+    </DecorationsContext.Provider>
   );
 }
