@@ -320,3 +320,54 @@ test('a dry run shows the plan over the graph; Dispatch on an order line jumps t
   await expect(canvasNode(page, 'step4_render_still')).toContainText('Reused');
   await expect(canvasNode(page, 'step4_render_still')).not.toContainText('1 render');
 });
+
+test('workflow parameters: added, aimed at a setting, a default that does not fit explained and focused from the problems, kept by save, undone', async ({ page, host, request }) => {
+  await saveWorkflow(request, host, stillWorkflow('still-params', 'Parameters'));
+  await page.goto(`${host.url}#/workflows/still-params`);
+  await expect(problemsStatus(page)).toHaveText('No problems: the graph can be dispatched.');
+
+  await page.getByRole('button', { name: 'Parameters', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Parameters' });
+  await expect(panel.getByRole('heading', { name: 'Parameters' })).toBeFocused();
+  await expect(panel).toContainText('No parameters.');
+  await panel.getByRole('button', { name: 'Add parameter' }).click();
+  const param = panel.getByRole('group', { name: 'Parameter param_1' });
+  await param.getByRole('textbox', { name: 'Name' }).fill('render.samples');
+  const fields = panel.getByRole('group', { name: 'Parameter render.samples' });
+  await fields.getByRole('button', { name: 'Add target to render.samples' }).click();
+  await fields.getByRole('combobox', { name: 'Node of target 1 of render.samples' }).selectOption('render_still_1');
+  await fields.getByRole('combobox', { name: 'Setting of target 1 of render.samples' }).selectOption('renderer.samples');
+
+  // A default the setting refuses is explained on the field; the problem in the list focuses it.
+  const value = fields.getByRole('textbox', { name: 'Default (JSON)' });
+  await value.fill('0');
+  await expect(value).toHaveAttribute('aria-invalid', 'true');
+  await expect(value).toHaveAccessibleDescription(/parameter "render\.samples" default 0 does not fit setting renderer\.samples of node "render_still_1"/);
+  await expect(problemsStatus(page)).toHaveText(/^1 error/);
+  await page.getByRole('list', { name: 'Problems of the workflow' }).getByRole('button', { name: /default 0 does not fit/ }).click();
+  await expect(value).toBeFocused();
+  await value.fill('not json');
+  await expect(value).toHaveAccessibleDescription(/not valid JSON/);
+  await value.fill('8');
+  await expect(value).toHaveAttribute('aria-invalid', 'false');
+  await expect(problemsStatus(page)).toHaveText('No problems: the graph can be dispatched.');
+
+  // The node's own field says the parameter fills it.
+  await selectNode(page, 'render_still_1');
+  await expect(inspector(page).getByRole('spinbutton', { name: 'Samples' })).toHaveAccessibleDescription(/Parameter "render\.samples" fills it unless set here/);
+
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Saved revision 2/ })).toBeVisible();
+  const stored = await getWorkflow(request, host, 'still-params');
+  expect(stored.parameters).toEqual([{ name: 'render.samples', default: 8, targets: [{ nodeId: 'render_still_1', setting: 'renderer.samples' }] }]);
+  await page.reload();
+  await page.getByRole('button', { name: 'Parameters', exact: true }).click();
+  await expect(panel.getByRole('group', { name: 'Parameter render.samples' }).getByRole('textbox', { name: 'Default (JSON)' })).toHaveValue('8');
+
+  // Removing it is one step to undo.
+  await panel.getByRole('button', { name: 'Remove render.samples' }).click();
+  await expect(panel).toContainText('No parameters.');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(panel.getByRole('group', { name: 'Parameter render.samples' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+});

@@ -2,6 +2,7 @@ import type { CadFile } from '../../../shared/cad/api';
 import { CadStatusTag } from './CadStatusTag';
 import { CadThumbnail } from './CadThumbnail';
 import { formatBoundingBox, formatBytes, formatCount, formatLabel, partCount, triangleCount } from './format';
+import { ActionsHeader } from '../../ui/ActionsHeader';
 
 /** The library: one row per CAD file, newest first. */
 export function CadTable({ files, selected, onSelect }: { files: CadFile[]; selected: string | null; onSelect: (id: string) => void }) {
@@ -24,9 +25,7 @@ export function CadTable({ files, selected, onSelect }: { files: CadFile[]; sele
           </th>
           <th scope="col">Bounding box</th>
           <th scope="col">Units</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>

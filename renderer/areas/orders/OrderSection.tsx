@@ -3,6 +3,7 @@ import { formatTime } from '../cad-library/format';
 import { LineDetail } from './LineDetail';
 import { StatusTag } from './LineStatusTag';
 import { useOrders, useOrdersModel, type LineProgress } from './orders-store';
+import { ActionsHeader } from '../../ui/ActionsHeader';
 
 export function lineLabel(order: Order, line: OrderLine): string {
   return `line ${line.lineNo} of ${order.name}`;
@@ -131,9 +132,7 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
                 Attempts
               </th>
               <th scope="col">Progress</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

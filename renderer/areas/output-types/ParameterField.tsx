@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { formatValue } from './format';
+import { onJsonText } from '../../ui/json-text';
 
 export interface ParameterView {
   name: string;
@@ -88,17 +89,7 @@ export function ParameterField({ param, value, problems, onChange }: { param: Pa
         value={jsonText}
         onChange={(e) => {
           setJsonText(e.target.value);
-          if (e.target.value.trim() === '') {
-            setJsonError(null);
-            onChange(undefined);
-            return;
-          }
-          try {
-            onChange(JSON.parse(e.target.value));
-            setJsonError(null);
-          } catch {
-            setJsonError('not valid JSON yet');
-          }
+          onJsonText(e.target.value, onChange, (bad) => setJsonError(bad ? 'not valid JSON yet' : null));
         }}
       />
     );

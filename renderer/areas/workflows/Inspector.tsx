@@ -7,6 +7,7 @@ import { edgeText } from './doc-diff';
 import { freshEdgeId, settingsPathOf } from './doc-utils';
 import type { EditorModel } from './editor-store';
 import { connectionProblem, portTypesText } from './node-defs';
+import { ParametersPanel } from './ParametersPanel';
 import { SchemaForm, type FieldProblem, type JsonSchema } from './schema-form';
 
 interface InspectorProps {
@@ -59,10 +60,13 @@ export function Inspector({ model, byType, problems }: InspectorProps) {
     );
   }
   return (
-    <section className="wf-inspector" aria-labelledby={headingId}>
-      <h2 id={headingId}>Settings</h2>
-      <p className="muted">Select a node to edit its settings. Press ? for the keyboard shortcuts.</p>
-    </section>
+    <>
+      <section className="wf-inspector" aria-labelledby={headingId}>
+        <h2 id={headingId}>Settings</h2>
+        <p className="muted">Select a node to edit its settings. Press ? for the keyboard shortcuts.</p>
+      </section>
+      <ParametersPanel model={model} byType={byType} problems={problems} />
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { diffDocuments, showValue, type DocumentDiff } from './doc-diff';
 import { formatWhen } from './format';
+import { ActionsHeader } from '../../ui/ActionsHeader';
 
 type Revision = z.infer<typeof WorkflowRevisionSchema>;
 
@@ -104,9 +105,7 @@ export function RevisionsPanel({ workflow, onRestored }: { workflow: WorkflowSum
               <th scope="col" className="num">
                 Edges
               </th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -20,6 +20,7 @@ import { Modal } from '../../ui/Modal';
 import { LeaveDialog, useUnsavedChangesGuard } from '../../ui/unsaved-guard';
 import { useNodeDefs } from './node-defs';
 import { Palette } from './Palette';
+import { PARAMETERS_HEADING_ID, parameterFieldId } from './ParametersPanel';
 import { RunPanel, type WorkflowPlan } from './RunPanel';
 import { useValidation } from './use-validation';
 
@@ -219,7 +220,18 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
 
   const fit = useCallback(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }), [flow]);
 
+  const showParameters = useCallback((focusId: string = PARAMETERS_HEADING_ID) => {
+    model.select([], []);
+    // After the side panel shows the parameters.
+    requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(focusId)?.focus()));
+  }, [model]);
+
   const focusProblem = (p: Problem) => {
+    const parameterField = parameterFieldId(p.path);
+    if (parameterField) {
+      showParameters(parameterField);
+      return;
+    }
     if (p.edgeId) {
       const edge = doc.edges.find((e) => e.id === p.edgeId);
       model.select([], [p.edgeId]);
@@ -348,6 +360,9 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
           <button type="button" onClick={fit} aria-keyshortcuts="F">
             Fit view
           </button>
+          <button type="button" onClick={() => showParameters()}>
+            Parameters
+          </button>
           <button type="button" onClick={() => downloadJson(`${doc.id}.workflow.json`, doc)}>
             Export JSON
           </button>
@@ -463,7 +478,7 @@ function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Probl
         <ul className="wf-problem-list" aria-label="Problems of the workflow">
           {shown.map((p, i) => (
             <li key={`${p.code}-${p.path}-${i}`} className={`wf-problem wf-problem-${p.severity}`}>
-              <button type="button" className="link-button" onClick={() => onFocus(p)} disabled={!p.nodeId && !p.edgeId}>
+              <button type="button" className="link-button" onClick={() => onFocus(p)} disabled={!p.nodeId && !p.edgeId && !parameterFieldId(p.path)}>
                 <span className="wf-sev">{p.severity}</span> {p.message}
               </button>
             </li>

@@ -14,6 +14,7 @@ import { Modal } from '../../ui/Modal';
 import { familyInputNode, useNodeDefs } from './node-defs';
 import { RevisionsPanel } from './RevisionsDialog';
 import { showValue } from './doc-diff';
+import { ActionsHeader } from '../../ui/ActionsHeader';
 
 type Migrated = z.infer<typeof LegacyMigrateOutput>;
 
@@ -284,9 +285,7 @@ export function WorkflowsPage() {
                   Nodes
                 </th>
                 <th scope="col">Updated</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

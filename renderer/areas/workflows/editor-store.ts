@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
-import type { ExecutionMode, WorkflowDocument, WorkflowEdge, WorkflowNode } from '../../../shared/workflow/document';
+import type { ExecutionMode, WorkflowDocument, WorkflowEdge, WorkflowNode, WorkflowParameter } from '../../../shared/workflow/document';
 import { freshEdgeId, freshNodeId, sameDocument, sameJson, withSetting } from './doc-utils';
 import type { ConnectionAttempt } from './node-defs';
 
@@ -48,6 +48,8 @@ export interface EditorModel {
   setSetting(nodeId: string, path: readonly string[], value: unknown): void;
   setNode(nodeId: string, patch: Partial<Pick<WorkflowNode, 'label' | 'disabled' | 'onError'>>): void;
   setMode(mode: ExecutionMode): void;
+  /** Edits the workflow's parameters; none left removes the list from the document. */
+  editParameters(change: (parameters: WorkflowParameter[]) => WorkflowParameter[], coalesceKey?: string): void;
   setName(name: string): void;
   layout(positions: Record<string, { x: number; y: number }>): void;
   /** After a save: the stored document becomes the base; history stays, at the new revision. */
@@ -251,6 +253,15 @@ export function createEditorModel(initial: WorkflowDocument): EditorModel {
     },
     setMode(mode) {
       edit((doc) => (doc.executionMode === mode ? doc : { ...doc, executionMode: mode }));
+    },
+    editParameters(change, coalesceKey) {
+      edit((doc) => {
+        const next = change(doc.parameters ?? []);
+        if (next.length > 0) return { ...doc, parameters: next };
+        if (doc.parameters === undefined) return doc;
+        const { parameters: _gone, ...rest } = doc;
+        return rest;
+      }, coalesceKey);
     },
     setName(name) {
       edit((doc) => (doc.name === name ? doc : { ...doc, name }), 'name');

@@ -1,5 +1,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { onJsonText } from '../../ui/json-text';
 import { sameJson, valueAt } from './doc-utils';
+import { ActionsHeader } from '../../ui/ActionsHeader';
 
 /**
  * A form generated from a node type's settings JSON Schema (nodes.list: zod → JSON Schema,
@@ -354,9 +356,7 @@ function MapField(props: FieldProps) {
               <th scope="col">#</th>
               <th scope="col">{keyName}</th>
               <th scope="col">Value</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -438,17 +438,7 @@ function JsonField(props: FieldProps) {
           value={text}
           onChange={(e) => {
             setText(e.target.value);
-            if (e.target.value.trim() === '') {
-              setLocal(null);
-              f.set(undefined);
-              return;
-            }
-            try {
-              f.set(JSON.parse(e.target.value));
-              setLocal(null);
-            } catch {
-              setLocal(`${f.label}: not valid JSON.`);
-            }
+            onJsonText(e.target.value, f.set, (bad) => setLocal(bad ? `${f.label}: not valid JSON.` : null));
           }}
         />
       )}

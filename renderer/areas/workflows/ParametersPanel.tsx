@@ -1,0 +1,263 @@
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import type { NodeDefinition } from '../../../shared/nodes/definition';
+import type { WorkflowNode, WorkflowParameter } from '../../../shared/workflow/document';
+import type { Problem } from '../../../shared/workflow/problems';
+import { onJsonText, readJsonText } from '../../ui/json-text';
+import { sameJson } from './doc-utils';
+import type { EditorModel } from './editor-store';
+import type { JsonSchema } from './schema-form';
+import { ActionsHeader } from '../../ui/ActionsHeader';
+
+/**
+ * The workflow's parameters: values an output type (its invocation profile) gives the workflow,
+ * each filling settings of some nodes unless a node sets them itself. Problems come from the
+ * validator by path (`parameters[i]…`), like every other problem.
+ */
+
+interface Props {
+  model: EditorModel;
+  byType: Map<string, NodeDefinition>;
+  problems: Problem[];
+}
+
+const NONE: WorkflowParameter[] = [];
+
+export const PARAMETERS_HEADING_ID = 'wf-parameters-heading';
+
+/** Every setting a parameter can fill on a node type: groups and the values inside them, dotted. */
+export function settingPaths(schema: JsonSchema | undefined, prefix: string[] = []): string[] {
+  if (!schema || schema.type !== 'object' || !schema.properties) return [];
+  return Object.entries(schema.properties).flatMap(([key, s]) => {
+    const path = [...prefix, key];
+    return [path.join('.'), ...settingPaths(s, path)];
+  });
+}
+
+/** The control a problem at `parameters[i]…` is about: the name, the default, a target's setting, else the panel heading. */
+export function parameterFieldId(path: string): string | null {
+  const m = /^parameters\[(\d+)\](?:\.(name|default)|\.targets\[(\d+)\])?/.exec(path);
+  if (!m) return null;
+  if (m[2]) return `wf-param-${m[1]}-${m[2]}`;
+  if (m[3] !== undefined) return `wf-param-${m[1]}-target-${m[3]}`;
+  return PARAMETERS_HEADING_ID;
+}
+
+const freshName = (taken: readonly WorkflowParameter[]) => {
+  let n = taken.length + 1;
+  while (taken.some((p) => p.name === `param_${n}`)) n += 1;
+  return `param_${n}`;
+};
+
+const messagesAt = (problems: Problem[], path: string) => problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`)).map((p) => p.message);
+
+export function ParametersPanel({ model, byType, problems }: Props) {
+  const parameters = useStore(model.store, (s) => s.doc.parameters ?? NONE);
+  const nodes = useStore(model.store, (s) => s.doc.nodes);
+  const add = () => {
+    const name = freshName(parameters);
+    model.editParameters((ps) => [...ps, { name, targets: [] }]);
+    model.notify('info', `Added parameter ${name}.`);
+  };
+  return (
+    <section className="wf-inspector wf-parameters" aria-labelledby={PARAMETERS_HEADING_ID}>
+      <h2 id={PARAMETERS_HEADING_ID} tabIndex={-1}>
+        Parameters
+      </h2>
+      <p className="muted">
+        Values an output type gives this workflow. Each fills the settings it targets, unless a node sets them itself.
+      </p>
+      {parameters.length === 0 && <p className="muted">No parameters.</p>}
+      {parameters.map((p, i) => (
+        // Keyed by position: a rename must keep the fields (and the focus) where they are.
+        <ParameterFields key={i} index={i} param={p} nodes={nodes} byType={byType} problems={problems} model={model} />
+      ))}
+      <button type="button" onClick={add}>
+        Add parameter
+      </button>
+    </section>
+  );
+}
+
+interface FieldsProps {
+  index: number;
+  param: WorkflowParameter;
+  nodes: WorkflowNode[];
+  byType: Map<string, NodeDefinition>;
+  problems: Problem[];
+  model: EditorModel;
+}
+
+function ParameterFields({ index, param, nodes, byType, problems, model }: FieldsProps) {
+  const base = `parameters[${index}]`;
+  // Ids by position, so a problem in the list can focus its field (parameterFieldId).
+  const id = `wf-param-${index}`;
+  const set = (patch: Partial<WorkflowParameter>, field: string) =>
+    model.editParameters(
+      (ps) =>
+        ps.map((p, i) => {
+          if (i !== index) return p;
+          const next: WorkflowParameter = { ...p, ...patch };
+          // Empty optional fields are left out, so the document keeps only what was set.
+          for (const k of ['title', 'description', 'default', 'required'] as const) if (next[k] === undefined || next[k] === '' || next[k] === false) delete next[k];
+          return next;
+        }),
+      `param:${index}:${field}`,
+    );
+  const setTargets = (targets: WorkflowParameter['targets']) => set({ targets }, 'targets');
+  const settable = nodes.filter((n) => settingPaths(byType.get(n.type)?.settingsSchema as JsonSchema | undefined).length > 0);
+  const nameErrors = messagesAt(problems, `${base}.name`);
+  const defaultErrors = messagesAt(problems, `${base}.default`);
+  const label = param.name || `parameter ${index + 1}`;
+
+  const addTarget = () => {
+    const node = settable[0];
+    if (!node) {
+      model.notify('refused', 'No node of this workflow has settings a parameter could fill.');
+      return;
+    }
+    const setting = settingPaths(byType.get(node.type)?.settingsSchema as JsonSchema)[0] as string;
+    setTargets([...param.targets, { nodeId: node.id, setting }]);
+  };
+  const remove = () => {
+    model.editParameters((ps) => ps.filter((_, i) => i !== index));
+    model.notify('info', `Removed parameter ${param.name}.`);
+  };
+
+  return (
+    <fieldset className="wf-fieldset wf-parameter">
+      <legend>Parameter {param.name}</legend>
+      <div className={`wf-row${nameErrors.length ? ' wf-row-invalid' : ''}`}>
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input
+          id={`${id}-name`}
+          type="text"
+          value={param.name}
+          maxLength={128}
+          aria-invalid={nameErrors.length > 0}
+          aria-describedby={nameErrors.length ? `${id}-name-error` : undefined}
+          onChange={(e) => set({ name: e.target.value }, 'name')}
+        />
+        {nameErrors.length > 0 && (
+          <p id={`${id}-name-error`} className="field-error wf-field-error">
+            {nameErrors.join(' ')}
+          </p>
+        )}
+      </div>
+      <div className="wf-row">
+        <label htmlFor={`${id}-title`}>Title</label>
+        <input id={`${id}-title`} type="text" value={param.title ?? ''} maxLength={200} onChange={(e) => set({ title: e.target.value }, 'title')} />
+      </div>
+      <div className="wf-row">
+        <label htmlFor={`${id}-description`}>Description</label>
+        <input id={`${id}-description`} type="text" value={param.description ?? ''} maxLength={2000} onChange={(e) => set({ description: e.target.value }, 'description')} />
+      </div>
+      <div className="wf-row wf-row-check">
+        <input id={`${id}-required`} type="checkbox" checked={param.required === true} onChange={(e) => set({ required: e.target.checked }, 'required')} />
+        <label htmlFor={`${id}-required`}>Required (an output type must give it)</label>
+      </div>
+      <DefaultField id={`${id}-default`} value={param.default} errors={defaultErrors} onChange={(v) => set({ default: v }, 'default')} />
+
+      <table className="grid wf-targets" aria-label={`Targets of ${label}`}>
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Setting</th>
+            <ActionsHeader />
+          </tr>
+        </thead>
+        <tbody>
+          {param.targets.map((t, j) => {
+            const paths = settingPaths(byType.get(nodes.find((n) => n.id === t.nodeId)?.type ?? '')?.settingsSchema as JsonSchema | undefined);
+            const errors = messagesAt(problems, `${base}.targets[${j}]`);
+            const which = `target ${j + 1} of ${label}`;
+            return (
+              <tr key={j} className={errors.length ? 'wf-row-invalid' : undefined}>
+                <td>
+                  <select
+                    aria-label={`Node of ${which}`}
+                    value={t.nodeId}
+                    onChange={(e) => {
+                      const type = nodes.find((n) => n.id === e.target.value)?.type ?? '';
+                      const options = settingPaths(byType.get(type)?.settingsSchema as JsonSchema | undefined);
+                      // Keep the setting when the new node has it too.
+                      setTargets(param.targets.map((x, k) => (k === j ? { nodeId: e.target.value, setting: options.includes(x.setting) ? x.setting : (options[0] ?? x.setting) } : x)));
+                    }}
+                  >
+                    {!nodes.some((n) => n.id === t.nodeId) && <option value={t.nodeId}>{t.nodeId} (not in the workflow)</option>}
+                    {settable.map((n) => (
+                      <option key={n.id} value={n.id}>
+                        {n.id}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <select id={`${id}-target-${j}`} aria-label={`Setting of ${which}`} aria-invalid={errors.length > 0} value={t.setting} onChange={(e) => setTargets(param.targets.map((x, k) => (k === j ? { ...x, setting: e.target.value } : x)))}>
+                    {!paths.includes(t.setting) && <option value={t.setting}>{t.setting} (unknown)</option>}
+                    {paths.map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
+                  </select>
+                  {errors.length > 0 && <p className="field-error wf-field-error">{errors.join(' ')}</p>}
+                </td>
+                <td>
+                  <button type="button" aria-label={`Remove ${which}`} onClick={() => setTargets(param.targets.filter((_, k) => k !== j))}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="button" onClick={addTarget}>
+          Add target to {label}
+        </button>
+        <button type="button" className="danger" onClick={remove}>
+          Remove {label}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** The default as JSON (its type is that of the settings it fills); text that does not parse stays here, explained. */
+function DefaultField({ id, value, errors, onChange }: { id: string; value: unknown; errors: string[]; onChange: (v: unknown) => void }) {
+  const shown = value === undefined ? '' : JSON.stringify(value);
+  const [text, setText] = useState(shown);
+  // Undo and redo change the default under the field: show theirs unless it is what is typed.
+  useEffect(() => {
+    setText((t) => {
+      const read = readJsonText(t);
+      return (read.kind === 'empty' ? value === undefined : read.kind === 'value' && sameJson(read.value, value)) ? t : shown;
+    });
+  }, [shown, value]);
+  const bad = readJsonText(text).kind === 'invalid';
+  const all = bad ? ['Default: not valid JSON (a number, "text", true, [..] or {..}).', ...errors] : errors;
+  return (
+    <div className={`wf-row${all.length ? ' wf-row-invalid' : ''}`}>
+      <label htmlFor={id}>Default (JSON)</label>
+      <input
+        id={id}
+        type="text"
+        value={text}
+        placeholder="no default"
+        aria-invalid={all.length > 0}
+        aria-describedby={all.length ? `${id}-error` : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          onJsonText(e.target.value, onChange);
+        }}
+      />
+      {all.length > 0 && (
+        <p id={`${id}-error`} className="field-error wf-field-error">
+          {all.join(' ')}
+        </p>
+      )}
+    </div>
+  );
+}
