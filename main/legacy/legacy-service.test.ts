@@ -71,6 +71,43 @@ describe('legacy service', () => {
     expect(again.workflows.every((w) => w.revision === 1)).toBe(true);
   });
 
+  it('a re-migration keeps the rollout mode and revision policy; a newly bound revision turns pinned graph into shadow, logged', () => {
+    backend.legacy.migrate({ documents: exampleDocuments(), verify: true });
+    const { rollout, outputTypes } = backend.production;
+    const profileOf = (key: string) => backend.legacy.outputType(key)?.outputType?.profile;
+    rollout.set({ target: 'still_quick_preview', mode: 'graph', override: true, reason: 'approved by hand', who: 'lead' });
+    rollout.set({ target: 'still_transparent_web', mode: 'graph', override: true, reason: 'approved by hand', who: 'lead' });
+    const web = backend.legacy.outputType('still_transparent_web')?.outputType;
+    if (!web) throw new Error('still_transparent_web was not migrated');
+    outputTypes.update('still_transparent_web', { name: web.name, workflowId: web.profile.workflowId, workflowRevision: web.profile.workflowRevision, parameterValues: web.profile.parameterValues, executionMode: 'graph', revisionPolicy: 'latest_approved' });
+    const quickBound = profileOf('still_quick_preview');
+
+    // The same presets again: same bindings, so every choice stays.
+    expect(backend.legacy.migrate({}).verified).toBe(true);
+    expect(profileOf('still_quick_preview')).toMatchObject({ executionMode: 'graph', workflowRevision: quickBound?.workflowRevision });
+    expect(profileOf('still_transparent_web')).toMatchObject({ executionMode: 'graph', revisionPolicy: 'latest_approved' });
+
+    // Their workflows edited in the editor: migrating again stores the presets' content as new revisions.
+    for (const id of new Set([quickBound?.workflowId, web.profile.workflowId])) {
+      const doc = backend.workflows.get(id as string);
+      backend.workflows.save({ ...doc, name: `${doc.name} (edited)` });
+    }
+    expect(backend.legacy.migrate({}).verified).toBe(true);
+    const quick = profileOf('still_quick_preview');
+    expect(quick?.workflowRevision).toBe((quickBound?.workflowRevision ?? 0) + 2);
+    // Pinned graph would run a revision nobody approved: it observes in shadow instead, and the log says why.
+    expect(quick?.executionMode).toBe('shadow');
+    expect(backend.legacy.outputType('still_quick_preview')?.executionMode).toBe('shadow');
+    expect(rollout.status().changes.find((c) => c.target === 'still_quick_preview')).toMatchObject({
+      fromMode: 'graph',
+      toMode: 'shadow',
+      who: 'legacy migration',
+      reason: `re-migration bound ${quickBound?.workflowId} revision ${quick?.workflowRevision}, which has no approved shadow pass yet`,
+    });
+    // latest_approved dispatches only approved revisions anyway: graph stays.
+    expect(profileOf('still_transparent_web')).toMatchObject({ executionMode: 'graph', revisionPolicy: 'latest_approved' });
+  });
+
   it('uses a shipped preset workflow when the preset names one that was not imported', () => {
     const docs = exampleDocuments().filter((d) => d.fileName === 'preset.still_white_2k.json');
     backend.legacy.import(docs);

@@ -14,6 +14,8 @@ import type { PresetWorkflow } from './pipeline-schema';
 import type { RenderPreset } from './preset-schema';
 import { verifyPipeline, verifyPreset, type LegacyDifference } from './project';
 import { shippedPipelines, type ShippedPipeline } from './shipped';
+import { carryRollout } from '../rollout/carry-rollout';
+import { modeLog } from '../rollout/mode-log';
 
 export type LegacyDocumentText = { fileName: string; text: string };
 export type LegacyImportResult = z.infer<typeof LegacyImportOutput>;
@@ -100,6 +102,7 @@ export function createLegacyService(
     return version === undefined ? undefined : registry.spec(type, version);
   };
 
+  const logModeChange = modeLog(db);
   const q = {
     pipeline: db.prepare<[string], { document_json: string; family: string }>('SELECT document_json, family FROM legacy_pipelines WHERE key = ?'),
     pipelines: db.prepare<[], { key: string; family: string; document_json: string; source_file: string | null; migrated_workflow_id: string | null }>(
@@ -123,7 +126,8 @@ export function createLegacyService(
     updateOutputType: db.prepare(
       'UPDATE output_types SET name = @name, artifact = @artifact, legacy_json = @text, profile_json = NULL, source_file = @file, updated_at = @now WHERE key = @key',
     ),
-    setProfile: db.prepare('UPDATE output_types SET profile_json = ?, updated_at = ? WHERE key = ?'),
+    profile: db.prepare<[string], { profile_json: string | null }>('SELECT profile_json FROM output_types WHERE key = ?'),
+    setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = coalesce(?, execution_mode), updated_at = ? WHERE key = ?'),
   };
 
   /** Parses and cross-checks a batch; throws LegacyImportFailure with every error, touches nothing. */
@@ -298,7 +302,24 @@ export function createLegacyService(
       const workflow = byPipeline.get(pipelineKey) as WorkflowDocument;
       const outputType = OutputTypeSchema.parse(migratePreset(preset, workflow));
       differences.push(...verifyPreset(preset, outputType, workflow));
-      if (!dryRun) q.setProfile.run(JSON.stringify(outputType), now(), preset.key);
+      if (!dryRun) {
+        const before = q.profile.get(preset.key)?.profile_json;
+        const previous = before ? OutputTypeSchema.parse(JSON.parse(before)).profile : undefined;
+        const { profile, demoted } = carryRollout(previous, outputType.profile);
+        q.setProfile.run(JSON.stringify({ ...outputType, profile }), profile.executionMode ?? null, now(), preset.key);
+        if (demoted) {
+          logModeChange({
+            targetKind: 'output_type',
+            target: preset.key,
+            fromMode: 'graph',
+            toMode: 'shadow',
+            reason: `re-migration bound ${workflow.id} revision ${workflow.revision}, which has no approved shadow pass yet`,
+            override: false,
+            comparisonId: null,
+            who: 'legacy migration',
+          });
+        }
+      }
       outputTypesOut.push({ key: preset.key, pipelineKey, workflowId: workflow.id, workflowRevision: workflow.revision });
     }
     const result = { workflows: workflowsOut, outputTypes: outputTypesOut, verified: differences.length === 0, differences };

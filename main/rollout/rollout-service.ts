@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
@@ -9,6 +8,7 @@ import { OutputTypeSchema } from '../../shared/output-types/profile';
 import type { ComparisonStore } from '../comparison/comparison-store';
 import type { LegacyService } from '../legacy/legacy-service';
 import type { WorkflowStore } from '../workflows/types';
+import { modeLog } from './mode-log';
 
 type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
 type ModeChange = z.infer<typeof ModeChangeSchema>;
@@ -22,10 +22,6 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
   const { db, legacy, workflows, comparisons } = deps;
   const q = {
     setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = ?, updated_at = ? WHERE key = ?'),
-    log: db.prepare(
-      `INSERT INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
-       VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
-    ),
     changes: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC'),
     rates: db.prepare<[string, string | null], { mode: string; runs: number; failed: number }>(
       `SELECT r.mode AS mode, count(*) AS runs, sum(CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END) AS failed
@@ -88,11 +84,7 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     };
   }
 
-  function record(change: Omit<ModeChange, 'id' | 'createdAt'>): ModeChange {
-    const full = { ...change, id: crypto.randomUUID(), createdAt: new Date().toISOString() };
-    q.log.run({ ...full, override: full.override ? 1 : 0 });
-    return full;
-  }
+  const record = modeLog(db);
 
   return {
     status(): RolloutStatus {
