@@ -171,9 +171,12 @@ describe('legacy service', () => {
   it('a changed preset is "updated" and its stale profile is cleared until migrated again', () => {
     backend.legacy.migrate({ documents: [{ fileName: 'a.json', text: preset('a') }] });
     expect(backend.legacy.outputType('a')?.outputType).not.toBeNull();
+    backend.production.rollout.set({ target: 'a', mode: 'shadow', who: 'lead' });
     const r = backend.legacy.import([{ fileName: 'a.json', text: preset('a', { renderer: { samples: 9 } }) }]);
     expect(r.imported[0]?.status).toBe('updated');
-    expect(backend.legacy.outputType('a')?.outputType).toBeNull();
+    expect(backend.legacy.outputType('a')).toMatchObject({ outputType: null, executionMode: 'legacy' });
+    // The mode the lead chose went with the stale profile: the rollout log says so.
+    expect(backend.production.rollout.status().changes[0]).toMatchObject({ target: 'a', fromMode: 'shadow', toMode: 'legacy', who: 'legacy import' });
     backend.legacy.migrate({ keys: ['a'] });
     expect(backend.legacy.outputType('a')?.outputType?.profile.parameterValues['renderer.samples']).toBe(9);
   });

@@ -124,7 +124,7 @@ export function createLegacyService(
     ),
     // A changed preset makes its profile stale: it is cleared until the next migration.
     updateOutputType: db.prepare(
-      'UPDATE output_types SET name = @name, artifact = @artifact, legacy_json = @text, profile_json = NULL, source_file = @file, updated_at = @now WHERE key = @key',
+      "UPDATE output_types SET name = @name, artifact = @artifact, legacy_json = @text, profile_json = NULL, execution_mode = 'legacy', source_file = @file, updated_at = @now WHERE key = @key",
     ),
     profile: db.prepare<[string], { profile_json: string | null }>('SELECT profile_json FROM output_types WHERE key = ?'),
     setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = coalesce(?, execution_mode), updated_at = ? WHERE key = ?'),
@@ -200,7 +200,13 @@ export function createLegacyService(
           status = 'created';
         } else if (row.legacy_json === p.text) status = 'unchanged';
         else {
+          const stale = q.profile.get(p.key)?.profile_json;
+          const mode = stale ? OutputTypeSchema.parse(JSON.parse(stale)).profile.executionMode : undefined;
           q.updateOutputType.run(params);
+          // The stale profile goes, and with it a mode the studio chose: the log says so.
+          if (mode && mode !== 'legacy') {
+            logModeChange({ targetKind: 'output_type', target: p.key, fromMode: mode, toMode: 'legacy', reason: 'the preset changed on import: its profile is stale until migrated again', override: false, comparisonId: null, who: 'legacy import' });
+          }
           status = 'updated';
         }
       }

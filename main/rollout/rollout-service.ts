@@ -22,7 +22,7 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
   const { db, legacy, workflows, comparisons } = deps;
   const q = {
     setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = ?, updated_at = ? WHERE key = ?'),
-    changes: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC'),
+    changes: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
     rates: db.prepare<[string, string | null], { mode: string; runs: number; failed: number }>(
       `SELECT r.mode AS mode, count(*) AS runs, sum(CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END) AS failed
        FROM workflow_runs r JOIN order_lines l ON l.id = r.order_line_id
