@@ -289,6 +289,17 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'node runs say whether they reused a stored output',
+    up(db) {
+      db.exec(`
+        ALTER TABLE node_runs ADD COLUMN reused INTEGER NOT NULL DEFAULT 0 CHECK (reused IN (0, 1));
+        -- Until now only the log said so, in these words (main/graph-runtime/run-graph.ts).
+        UPDATE node_runs SET reused = 1 WHERE status = 'succeeded' AND log LIKE '%reused the stored output%';
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase, SchemaTooNewError, schemaVersion } from './open-database';
-import { LATEST_SCHEMA_VERSION, type Migration } from './migrations';
+import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations';
 import { makeTempDir } from '../testing/temp-dir';
 
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -24,6 +24,23 @@ describe('openDatabase', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toContain('preflight_reports');
+    db.close();
+  });
+
+  it('v7 marks node runs whose log says they reused a stored output, and only those', () => {
+    const v6 = openDatabase(file, migrations.filter((m) => m.version <= 6));
+    v6.prepare("INSERT INTO workflow_runs (id, family, attempt, mode, role, status, started_at) VALUES ('r', 'cad_file', 1, 'graph', 'shadow', 'succeeded', 'now')").run();
+    const node = v6.prepare("INSERT INTO node_runs (run_id, node_id, node_type, step_index, status, log) VALUES ('r', ?, 'prepare_scene', ?, ?, ?)");
+    node.run('a', 0, 'succeeded', 'reused the stored output (cache key matched)\n');
+    node.run('b', 1, 'succeeded', 'rendered\n');
+    node.run('c', 2, 'failed', 'reused the stored output (cache key matched)\n');
+    v6.close();
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT node_id, reused FROM node_runs ORDER BY node_id').all()).toEqual([
+      { node_id: 'a', reused: 1 },
+      { node_id: 'b', reused: 0 },
+      { node_id: 'c', reused: 0 },
+    ]);
     db.close();
   });
 

@@ -80,9 +80,11 @@ describe('graph runtime', () => {
     expect(second.test.published[0]?.main.sha256).toBe(first.test.published[0]?.main.sha256);
     // A reused render still has its render log, with the stored output's facts and no Blender time.
     expect(second.test.renders).toEqual([expect.objectContaining({ nodeId: 'step4_render_still', samples: 2, width: 48, height: 32, status: 'succeeded', exitCode: 0, durationMs: 0, outputSha256: first.test.renders[0]?.outputSha256 })]);
-    // Each node run is recorded, the reused ones say so in their log.
+    // Each node run is recorded; the reused ones are marked so and say so in their log.
     const nodes = runs.get(second.runId)?.nodes ?? [];
+    expect(nodes.filter((n) => n.reused).map((n) => n.nodeId)).toEqual(r2.reused);
     expect(nodes.find((n) => n.nodeType === 'render_still')?.log).toContain('reused the stored output');
+    expect((runs.get(first.runId)?.nodes ?? []).some((n) => n.reused)).toBe(false);
   }, T);
 
   it('a changed setting misses the cache for that node and everything after it', async () => {

@@ -272,7 +272,7 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
       }
       outputs.set(node.nodeId, produced);
       state.set(node.nodeId, 'done');
-      runs.finishNode(run.runId, node.nodeId, { status: 'succeeded', outputs: produced, durationMs: Date.now() - started });
+      runs.finishNode(run.runId, node.nodeId, { status: 'succeeded', reused: Boolean(hit), outputs: produced, durationMs: Date.now() - started });
       input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: hit ? 'reused' : 'succeeded' });
     } catch (error) {
       const message = stop.signal.aborted && !failure ? 'cancelled' : (error as Error).message || String(error);

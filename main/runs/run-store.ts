@@ -47,6 +47,7 @@ type NodeRow = {
   node_type: string;
   step_index: number;
   status: NodeRun['status'];
+  reused: 0 | 1;
   on_error: 'fail' | 'continue';
   settings_json: string | null;
   outputs_json: string | null;
@@ -93,10 +94,10 @@ export function createRunStore(db: Database.Database) {
     startNode: db.prepare(
       `INSERT INTO node_runs (run_id, node_id, node_type, step_index, status, on_error, settings_json, started_at)
        VALUES (@runId, @nodeId, @nodeType, @stepIndex, 'running', @onError, @settings, @now)
-       ON CONFLICT (run_id, node_id) DO UPDATE SET status = 'running', settings_json = excluded.settings_json, started_at = excluded.started_at, error = NULL, finished_at = NULL`,
+       ON CONFLICT (run_id, node_id) DO UPDATE SET status = 'running', reused = 0, settings_json = excluded.settings_json, started_at = excluded.started_at, error = NULL, finished_at = NULL`,
     ),
     finishNode: db.prepare(
-      `UPDATE node_runs SET status = @status, outputs_json = @outputs, error = @error, finished_at = @now, duration_ms = @durationMs WHERE run_id = @runId AND node_id = @nodeId`,
+      `UPDATE node_runs SET status = @status, reused = @reused, outputs_json = @outputs, error = @error, finished_at = @now, duration_ms = @durationMs WHERE run_id = @runId AND node_id = @nodeId`,
     ),
     appendLog: db.prepare(`UPDATE node_runs SET log = substr(log || @line || char(10), -200000) WHERE run_id = @runId AND node_id = @nodeId`),
     interruptNodes: db.prepare(`UPDATE node_runs SET status = 'interrupted', finished_at = @now WHERE run_id = @runId AND status = 'running'`),
@@ -113,6 +114,7 @@ export function createRunStore(db: Database.Database) {
     nodeType: r.node_type,
     stepIndex: r.step_index,
     status: r.status,
+    reused: r.reused === 1,
     onError: r.on_error,
     settings: r.settings_json ? (JSON.parse(r.settings_json) as Record<string, unknown>) : null,
     outputs: r.outputs_json ? (JSON.parse(r.outputs_json) as Record<string, unknown>) : null,
@@ -206,8 +208,8 @@ export function createRunStore(db: Database.Database) {
     startNode(runId: string, node: { nodeId: string; nodeType: string; stepIndex: number; onError: 'fail' | 'continue'; settings: unknown }): void {
       q.startNode.run({ runId, ...node, settings: json(node.settings), now: now() });
     },
-    finishNode(runId: string, nodeId: string, result: { status: NodeRun['status']; outputs?: unknown; error?: string | null; durationMs: number | null }): void {
-      q.finishNode.run({ runId, nodeId, status: result.status, outputs: json(result.outputs), error: result.error ?? null, durationMs: result.durationMs, now: now() });
+    finishNode(runId: string, nodeId: string, result: { status: NodeRun['status']; reused?: boolean; outputs?: unknown; error?: string | null; durationMs: number | null }): void {
+      q.finishNode.run({ runId, nodeId, status: result.status, reused: result.reused ? 1 : 0, outputs: json(result.outputs), error: result.error ?? null, durationMs: result.durationMs, now: now() });
     },
     appendLog(runId: string, nodeId: string, line: string): void {
       q.appendLog.run({ runId, nodeId, line });

@@ -73,6 +73,7 @@ describe('workflow runs from the editor', () => {
     expect(rerun.status).toBe('succeeded');
     const logOf = (type: string) => rerun.nodes.find((n) => n.nodeType === type)?.log ?? '';
     expect(logOf('prepare_scene')).toContain('reused the stored output');
+    expect(rerun.nodes.filter((n) => n.reused).map((n) => n.nodeType)).toEqual(['prepare_scene']);
     expect(logOf('apply_materials')).not.toContain('reused');
     expect(logOf('render_still')).not.toContain('reused');
   }, T);

@@ -12,6 +12,8 @@ export const NodeRunSchema = z.object({
   nodeType: z.string(),
   stepIndex: z.number().int(),
   status: NodeRunStatusSchema,
+  /** Succeeded by serving a stored output (same cache key) instead of running. */
+  reused: z.boolean(),
   onError: z.enum(['fail', 'continue']),
   settings: z.record(z.string(), z.unknown()).nullable(),
   outputs: z.record(z.string(), z.unknown()).nullable(),

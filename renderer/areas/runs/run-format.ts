@@ -4,9 +4,6 @@ import type { NodeRun, RunSummary, WorkflowRun } from '../../../shared/runs/api'
 export type NodeShownStatus = NodeRun['status'] | 'reused' | 'waiting';
 export type RunShownStatus = WorkflowRun['status'];
 
-/** The graph runtime writes this line when a node took its stored output instead of running. */
-export const REUSED_MARK = 'reused the stored output';
-
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${ms} ms`;
@@ -26,9 +23,9 @@ export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
-/** A stored node run as it is shown: a succeeded node whose log says so was reused. */
-export function storedNodeStatus(node: Pick<NodeRun, 'status' | 'log'>): NodeShownStatus {
-  return node.status === 'succeeded' && node.log.includes(REUSED_MARK) ? 'reused' : node.status;
+/** A stored node run as it is shown: a succeeded node that served a stored output shows as reused. */
+export function storedNodeStatus(node: Pick<NodeRun, 'status' | 'reused'>): NodeShownStatus {
+  return node.status === 'succeeded' && node.reused ? 'reused' : node.status;
 }
 
 /** "workflow@revision", else the output type, else the legacy pipeline. */
