@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../app/backend';
 import { exampleDocuments } from '../legacy/legacy-testing';
 import { testBackend } from '../testing/node-backend';
+import { waitFor } from '../testing/processes';
 import { makeTempDir } from '../testing/temp-dir';
 import { TEST_STEP } from '../testing/warm-farm';
 
@@ -93,6 +94,28 @@ describe('graph mode', () => {
     },
     T,
   );
+});
+
+describe('a dispatch run again from a node', () => {
+  it('a failed graph run is re-run from its failing node as an observer: upstream reused, the dispatch draft kept, nothing published', async () => {
+    const faulty = open([{ node: 'step4_render_still', fault: 'fail', mode: 'graph' }]);
+    const lineId = lineOf(faulty, 'still_white_2k');
+    await faulty.production.dispatcher.start(lineId, { mode: 'graph', draft: DRAFT }).done;
+    const graphRun = faulty.production.runs.ofOrderLine(lineId).find((r) => r.mode === 'graph');
+    expect(graphRun?.status).toBe('failed');
+
+    const b = backends[0] as Backend;
+    const assets = b.production.media.list(lineId).length;
+    const notifications = b.production.outbox.list({ orderLineId: lineId }).length;
+    const { runId } = b.production.runner.rerun(graphRun?.id as string, 'step4_render_still');
+    expect(await waitFor(() => b.production.runs.get(runId)?.status !== 'running', 60_000)).toBe(true);
+    const rerun = b.production.runs.get(runId);
+    expect(rerun).toMatchObject({ status: 'succeeded', mode: 'graph', role: 'shadow', workflowId: graphRun?.workflowId, workflowRevision: graphRun?.workflowRevision, draft: DRAFT });
+    expect(rerun?.nodes.filter((n) => n.reused).map((n) => n.nodeType)).toEqual(['prepare_scene', 'apply_materials']);
+    expect(b.production.runs.renderLogsOfRun(runId)[0]).toMatchObject({ samples: DRAFT.samples, status: 'succeeded' });
+    expect(b.production.media.list(lineId)).toHaveLength(assets);
+    expect(b.production.outbox.list({ orderLineId: lineId })).toHaveLength(notifications);
+  }, T);
 });
 
 describe('shadow mode and rollout', () => {

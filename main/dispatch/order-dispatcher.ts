@@ -25,7 +25,7 @@ import { createShadowEffects, type ShadowEffects } from './shadow-effects';
 import type { MediaLibrary } from '../media/media-library';
 import type { NotificationOutbox } from '../notifications';
 import type { OrderStore } from '../orders/order-store';
-import type { RunStore } from '../runs/run-store';
+import type { RunStore, RunTarget } from '../runs/run-store';
 import { runChain, type ChainStep } from './run-chain';
 import { resolveCadMesh } from './resolve-cad';
 import { createRunEffects } from './run-effects';
@@ -223,7 +223,9 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     const target = resolveTarget(line, options.mode);
     const { mode, preset, pipelineKey, pipeline } = target;
     const draft = options.draft ?? {};
-    const firstRun = mode === 'graph' ? { mode: 'graph' as const, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null } : { mode, pipelineKey };
+    // What the bound workflow runs on, kept with its runs so one can be run again from a node.
+    const runTarget: RunTarget = { cadFileId: line.cadFileId, orderLineId, overrides: line.overrides, parameterValues: target.profile?.parameterValues ?? {}, draft };
+    const firstRun = mode === 'graph' ? { mode: 'graph' as const, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, target: runTarget } : { mode, pipelineKey };
     const claimed = db.transaction(() => {
       const now = new Date().toISOString();
       if (q.claim.run({ id: orderLineId, mode, now }).changes !== 1) return null;
@@ -319,8 +321,8 @@ export function createOrderDispatcher(deps: DispatchDeps) {
       return runGraph({
         document: workflow,
         registry: graph.registry,
-        parameterValues: target.profile?.parameterValues ?? {},
-        overrides: line.overrides,
+        parameterValues: runTarget.parameterValues,
+        overrides: runTarget.overrides,
         run: context,
         runs,
         cache: graph.cache,
@@ -398,7 +400,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
         const legacyResult = await runLegacy(claimed.runId, sharedFarm, tools);
         if (mode === 'shadow' && legacyResult.status !== 'cancelled') {
           // The observer: same inputs, its own area, never touching the line.
-          const shadowId = runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft });
+          const shadowId = runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft, target: runTarget });
           const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), shadowId);
           const result = await runWorkflow(shadowId, 'shadow', sharedFarm, tools, shadow);
           runs.finish(shadowId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedNode, message: result.error ?? result.status });

@@ -1,8 +1,18 @@
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { OrderLineOverrides } from '../../shared/orders/api';
 import type { Draft, NodeRun, RenderLog, WorkflowRun } from '../../shared/runs/api';
 import type { ExecutionMode, Family } from '../../shared/workflow/document';
 import type { RenderLogEntry, RunRole } from '../executors/context';
+
+/** What a workflow run ran on, kept with it (context_json) so it can be run again from a node. */
+export interface RunTarget {
+  cadFileId: string;
+  orderLineId: string | null;
+  overrides: OrderLineOverrides;
+  parameterValues: Record<string, unknown>;
+  draft: Draft;
+}
 
 export interface NewRun {
   family: Family;
@@ -17,6 +27,8 @@ export interface NewRun {
   draft?: Draft | null;
   /** The graph run this legacy run stands in for. */
   fallbackOf?: string | null;
+  /** Workflow runs: their inputs, for a re-run from a node. */
+  target?: RunTarget;
 }
 
 type RunRow = {
@@ -81,8 +93,8 @@ const json = (v: unknown) => (v === undefined || v === null ? null : JSON.string
 export function createRunStore(db: Database.Database) {
   const q = {
     insertRun: db.prepare(
-      `INSERT INTO workflow_runs (id, family, order_line_id, cad_file_id, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, draft_json, owner_pid, owner_token, started_at, fallback_of)
-       VALUES (@id, @family, @orderLineId, @cadFileId, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, 'running', @draft, @pid, @token, @now, @fallbackOf)`,
+      `INSERT INTO workflow_runs (id, family, order_line_id, cad_file_id, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, draft_json, owner_pid, owner_token, started_at, fallback_of, context_json)
+       VALUES (@id, @family, @orderLineId, @cadFileId, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, 'running', @draft, @pid, @token, @now, @fallbackOf, @context)`,
     ),
     finishRun: db.prepare(`UPDATE workflow_runs SET status = @status, failed_step = @failedStep, error = @error, finished_at = @now WHERE id = @id AND status = 'running'`),
     run: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?'),
@@ -188,6 +200,7 @@ export function createRunStore(db: Database.Database) {
         token: OWNER_TOKEN,
         now: now(),
         fallbackOf: run.fallbackOf ?? null,
+        context: run.target ? JSON.stringify(run.target) : null,
       });
       return id;
     },

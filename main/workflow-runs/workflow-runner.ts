@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import { ApiFailure } from '../../shared/contract/errors';
 import type { Draft, RunSummary, RunsListInput, WorkflowRun } from '../../shared/runs/api';
 import { WorkflowDocumentSchema, type WorkflowDocument } from '../../shared/workflow/document';
-import type { OrderLineOverrides } from '../../shared/orders/api';
 import type { CadSourceArtifact, NodeOutputs, OrderLineArtifact } from '../executors/artifacts';
 import type { RunContext } from '../executors/context';
 import { abortableFarm } from '../farm/abortable-farm';
@@ -19,18 +18,11 @@ import type { NodeCache } from '../graph-runtime/node-cache';
 import { planGraph, runGraph } from '../graph-runtime/run-graph';
 import type { NodeRegistry } from '../nodes/registry';
 import type { OrderStore } from '../orders/order-store';
-import type { RunStore } from '../runs/run-store';
+import type { RunStore, RunTarget } from '../runs/run-store';
 import type { WorkflowStore } from '../workflows/types';
 import { previewOf } from '../production/preview';
 
 /** What an editor run ran on, kept with the run so it can be run again from a node. */
-interface RunTarget {
-  cadFileId: string;
-  orderLineId: string | null;
-  overrides: OrderLineOverrides;
-  parameterValues: Record<string, unknown>;
-  draft: Draft;
-}
 
 export interface WorkflowRunnerDeps {
   db: Database.Database;
@@ -117,8 +109,8 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       workflowId: document.id,
       workflowRevision: document.revision,
       draft: target.draft,
+      target,
     });
-    db.prepare('UPDATE workflow_runs SET context_json = ? WHERE id = ?').run(JSON.stringify(target), runId);
     const controller = new AbortController();
     active.set(runId, controller);
     void (async () => {
@@ -228,7 +220,7 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     rerun(runId: string, fromNode: string): { runId: string } {
       const row = db.prepare<[string], { workflow_id: string | null; workflow_revision: number | null; context_json: string | null }>('SELECT workflow_id, workflow_revision, context_json FROM workflow_runs WHERE id = ?').get(runId);
       if (!row) throw new ApiFailure('not_found', `no run "${runId}"`, 'runId');
-      if (!row.workflow_id || !row.context_json) throw new ApiFailure('not_rerunnable', `run ${runId} was not started from a workflow; dispatch its order line again instead`, 'runId');
+      if (!row.workflow_id || !row.context_json) throw new ApiFailure('not_rerunnable', `run ${runId} did not run a workflow (or predates the record of its inputs); dispatch its order line again instead`, 'runId');
       const document = documentOf(row.workflow_id, row.workflow_revision ?? undefined);
       if (!document.nodes.some((n) => n.id === fromNode)) throw new ApiFailure('not_found', `workflow ${document.id}@${document.revision} has no node "${fromNode}"`, 'fromNode');
       return { runId: start(document, JSON.parse(row.context_json) as RunTarget, fromNode) };

@@ -115,7 +115,7 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
           <span className="visually-hidden"> ({node.id})</span>
         </button>
         <span id={`${headingId}-rerun`} className="muted">
-          {rerunDisabledReason ?? 'This node and everything after it run again; the nodes before it reuse their stored outputs.'}
+          {rerunDisabledReason ?? 'This node and everything after it run again, as an observer that publishes nothing; the nodes before it reuse their stored outputs.'}
         </span>
       </div>
       {rerunError && (
