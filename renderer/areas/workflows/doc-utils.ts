@@ -29,6 +29,21 @@ export function sameDocument(a: WorkflowDocument, b: WorkflowDocument): boolean 
   return sameJson({ ...a, nodes: [], edges: [] }, { ...b, nodes: [], edges: [] });
 }
 
+/** True when `b` is `a` with only node positions changed (a drag): nothing validation looks at. */
+export function onlyMoved(a: WorkflowDocument, b: WorkflowDocument): boolean {
+  if (a === b) return true;
+  if (a.edges !== b.edges || a.parameters !== b.parameters || a.nodes.length !== b.nodes.length) return false;
+  const rest = (d: WorkflowDocument) => [d.schemaVersion, d.id, d.name, d.family, d.executionMode, d.revision, d.metadata];
+  if (!rest(a).every((v, i) => v === rest(b)[i])) return false;
+  return a.nodes.every((x, i) => {
+    const y = b.nodes[i] as WorkflowNode;
+    if (x === y) return true;
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+    keys.delete('position');
+    return [...keys].every((k) => x[k as keyof WorkflowNode] === y[k as keyof WorkflowNode]);
+  });
+}
+
 /**
  * A validation path (`nodes[3].settings.by_part["bolt*"]`, as shared/workflow/validate.ts
  * formats it) back to its segments: `['nodes', 3, 'settings', 'by_part', 'bolt*']`.
