@@ -1,7 +1,8 @@
 import type { CadFile } from '../../../shared/cad/api';
 import { CadStatusTag } from './CadStatusTag';
 import { CadThumbnail } from './CadThumbnail';
-import { boundingBox, formatBoundingBox, formatBytes, formatCount, formatLabel, formatPoint, formatTime, ingestNotes, partCount, triangleCount } from './format';
+import { boundingBox, formatBoundingBox, formatBytes, formatCount, formatLabel, formatPoint, ingestNotes, partCount, triangleCount } from './format';
+import { formatTime } from '../../ui/format-time';
 
 const MAX_PARTS_SHOWN = 1000;
 

@@ -81,9 +81,3 @@ export function formatLabel(cad: CadFile): string {
   if (typeof label === 'string' && label) return label;
   return cad.format ?? cad.metadata?.format ?? '—';
 }
-
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}

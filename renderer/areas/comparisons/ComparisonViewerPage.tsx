@@ -4,7 +4,8 @@ import type { ArtifactComparison, Comparison } from '../../../shared/comparison/
 import { HeatmapImage } from './HeatmapImage';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
-import { formatValue, formatWhen } from '../output-types/format';
+import { formatValue } from '../output-types/format';
+import { formatTime } from '../../ui/format-time';
 import { reviewStore } from './review-store';
 import { useSides, type Picture } from './use-sides';
 import { VerdictTag } from './VerdictTag';
@@ -142,7 +143,7 @@ function ReviewPanel({ comparison, onReviewed }: { comparison: Comparison; onRev
     <section className="section cmp-review" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Review</h2>
       <p role="status" aria-label="Review state">
-        {review ? `${review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${review.who} on ${formatWhen(review.createdAt)}${review.note ? `: ${review.note}` : ''}` : 'Not reviewed yet.'}
+        {review ? `${review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${review.who} on ${formatTime(review.createdAt)}${review.note ? `: ${review.note}` : ''}` : 'Not reviewed yet.'}
       </p>
       <div className="field">
         <label htmlFor={`${id}-note`}>Note</label>
@@ -236,7 +237,7 @@ export function ComparisonViewerPage() {
       </h1>
       <dl className="facts" aria-label="About this comparison">
         <dt>Date</dt>
-        <dd>{formatWhen(comparison.createdAt)}</dd>
+        <dd>{formatTime(comparison.createdAt)}</dd>
         <dt>Workflow</dt>
         <dd>{comparison.workflowId ? `${comparison.workflowId} revision ${comparison.workflowRevision ?? '?'}` : '—'}</dd>
         <dt>Legacy run</dt>

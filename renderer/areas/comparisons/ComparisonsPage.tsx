@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import type { MethodInput } from '../../../shared/contract';
 import { useClient } from '../../app/services';
-import { formatWhen } from '../output-types/format';
+import { formatTime } from '../../ui/format-time';
 import { useLoad } from '../output-types/use-load';
 import { reviewStore } from './review-store';
 import { VerdictTag } from './VerdictTag';
@@ -125,8 +125,8 @@ export function ComparisonsPage() {
               {data.comparisons.map((c) => (
                 <tr key={c.id}>
                   <th scope="row">
-                    <Link to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatWhen(c.createdAt)}`}>
-                      {formatWhen(c.createdAt)}
+                    <Link to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatTime(c.createdAt)}`}>
+                      {formatTime(c.createdAt)}
                     </Link>
                   </th>
                   <td>{c.outputTypeKey}</td>

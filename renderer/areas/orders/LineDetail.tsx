@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Notification } from '../../../shared/notifications/api';
 import type { OrderLine } from '../../../shared/orders/api';
 import type { Draft, RenderLog, WorkflowRun } from '../../../shared/runs/api';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { StatusTag } from './LineStatusTag';
 import { MediaPreview } from './MediaPreview';
 import { useLineDetail } from './use-line-detail';

@@ -3,7 +3,8 @@ import type { MediaAsset } from '../../../shared/media/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { dataUrlToObjectUrl } from '../cad-library/base64';
-import { formatBytes, formatTime } from '../cad-library/format';
+import { formatBytes } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 
 type Preview = { kind: 'image'; src: string } | { kind: 'video'; src: string } | { kind: 'none'; reason: string };
 

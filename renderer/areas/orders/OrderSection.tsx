@@ -1,5 +1,5 @@
 import type { Order, OrderLine } from '../../../shared/orders/api';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { LineDetail } from './LineDetail';
 import { StatusTag } from './LineStatusTag';
 import { useOrders, useOrdersModel, type LineProgress } from './orders-store';

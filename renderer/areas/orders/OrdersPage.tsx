@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useConnection } from '../../app/services';
 import { useCadLibraryModel } from '../cad-library/cad-store';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { NewOrderForm } from './NewOrderForm';
 import { OrderSection } from './OrderSection';
 import { useOrders, useOrdersModel } from './orders-store';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ModeChangeSchema } from '../../../shared/rollout/api';
-import { formatWhen } from './format';
+import { formatTime } from '../../ui/format-time';
 
 type ModeChange = z.infer<typeof ModeChangeSchema>;
 
@@ -20,7 +20,7 @@ export function ModeChangeTable({ changes, label, targetHeader }: { changes: Mod
       <tbody>
         {changes.map((c) => (
           <tr key={c.id}>
-            <th scope="row">{formatWhen(c.createdAt)}</th>
+            <th scope="row">{formatTime(c.createdAt)}</th>
             <td>
               {c.targetKind === 'workflow' && targetHeader !== 'Workflow' ? 'workflow ' : ''}
               {c.target}

@@ -3,7 +3,8 @@ import { Link, useParams } from 'react-router';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { VerdictTag } from '../comparisons/VerdictTag';
-import { formatRate, formatWhen } from './format';
+import { formatRate } from './format';
+import { formatTime } from '../../ui/format-time';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 
@@ -71,7 +72,7 @@ export function RolloutPage() {
               <dd>
                 {rollout.latestComparison ? (
                   <>
-                    <VerdictTag verdict={rollout.latestComparison.verdict} /> <Link to={`/comparisons/${rollout.latestComparison.id}`}>{formatWhen(rollout.latestComparison.createdAt)}</Link>,{' '}
+                    <VerdictTag verdict={rollout.latestComparison.verdict} /> <Link to={`/comparisons/${rollout.latestComparison.id}`}>{formatTime(rollout.latestComparison.createdAt)}</Link>,{' '}
                     {rollout.latestComparison.review ? (rollout.latestComparison.review === 'approve' ? 'approved' : 'rejected') : 'not reviewed'}
                   </>
                 ) : (
@@ -161,7 +162,7 @@ export function RolloutPage() {
               {history.data.comparisons.map((c) => (
                 <tr key={c.id}>
                   <th scope="row">
-                    <Link to={`/comparisons/${c.id}`}>{formatWhen(c.createdAt)}</Link>
+                    <Link to={`/comparisons/${c.id}`}>{formatTime(c.createdAt)}</Link>
                   </th>
                   <td>
                     <VerdictTag verdict={c.verdict} />

@@ -4,11 +4,6 @@ export const FORM_LABEL: Record<'legacy_preset' | 'invocation_profile' | 'both',
   both: 'Legacy preset and profile',
 };
 
-export function formatWhen(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
-
 export function formatValue(value: unknown): string {
   if (value === undefined) return '—';
   if (typeof value === 'string') return value;

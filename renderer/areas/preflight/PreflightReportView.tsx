@@ -4,7 +4,8 @@ import { Heading, deeper, type HeadingLevel } from '../../ui/Heading';
 import { CheckTable } from './CheckTable';
 import { YesNo } from './CheckStatusTag';
 import { EngineTable } from './EngineTable';
-import { formatBytes, formatDuration, formatTime, sourceText } from './format';
+import { formatBytes, formatDuration, sourceText } from './format';
+import { formatTime } from '../../ui/format-time';
 
 /** The full preflight report; reused on the Settings page after a re-check. */
 export function PreflightReportView({ report, level = 2 }: { report: PreflightReport; level?: HeadingLevel }) {

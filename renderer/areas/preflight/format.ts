@@ -16,11 +16,6 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}
-
 const ENGINE_NAMES: Record<BlenderEngine, string> = {
   CYCLES: 'Cycles',
   BLENDER_EEVEE: 'Eevee',

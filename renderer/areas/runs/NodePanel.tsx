@@ -1,5 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef } from 'react';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { NodeOutputs } from './NodeOutputs';
 import { RunStatusTag } from './RunStatusTag';
 import { formatDuration } from './run-format';

@@ -4,7 +4,7 @@ import type { Comparison } from '../../../shared/comparison/api';
 import type { WorkflowRun } from '../../../shared/runs/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { NodePanel } from './NodePanel';
 import { RunGraph } from './RunGraph';
 import { RunStatusTag } from './RunStatusTag';

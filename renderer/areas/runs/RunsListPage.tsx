@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import type { RunSummary } from '../../../shared/runs/api';
 import type { WorkflowSummary } from '../../../shared/workflow/api';
 import { useClient, useConnection } from '../../app/services';
-import { formatTime } from '../cad-library/format';
+import { formatTime } from '../../ui/format-time';
 import { RunStatusTag } from './RunStatusTag';
 import { formatDuration, runDurationMs, runSubject, shortId } from './run-format';
 import { useRunsList, type RunsFilter } from './use-runs-list';

@@ -5,7 +5,7 @@ import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { diffDocuments, showValue, type DocumentDiff } from './doc-diff';
-import { formatWhen } from './format';
+import { formatTime } from '../../ui/format-time';
 import { ActionsHeader } from '../../ui/ActionsHeader';
 
 type Revision = z.infer<typeof WorkflowRevisionSchema>;
@@ -114,7 +114,7 @@ export function RevisionsPanel({ workflow, onRestored }: { workflow: WorkflowSum
                 <th scope="row" className="num">
                   {r.revision}
                 </th>
-                <td className="nowrap">{formatWhen(r.savedAt)}</td>
+                <td className="nowrap">{formatTime(r.savedAt)}</td>
                 <td>{r.note ?? ''}</td>
                 <td className="num">{r.nodeCount}</td>
                 <td className="num">{r.edgeCount}</td>

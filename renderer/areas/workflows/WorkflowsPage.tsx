@@ -9,7 +9,7 @@ import type { Problem } from '../../../shared/workflow/problems';
 import { useClient, useConnection } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { downloadJson, idFromName } from './doc-utils';
-import { formatWhen } from './format';
+import { formatTime } from '../../ui/format-time';
 import { Modal } from '../../ui/Modal';
 import { familyInputNode, useNodeDefs } from './node-defs';
 import { RevisionsPanel } from './RevisionsDialog';
@@ -301,7 +301,7 @@ export function WorkflowsPage() {
                   <td>{w.executionMode}</td>
                   <td className="num">{w.revision}</td>
                   <td className="num">{w.nodeCount}</td>
-                  <td className="nowrap">{formatWhen(w.updatedAt)}</td>
+                  <td className="nowrap">{formatTime(w.updatedAt)}</td>
                   <td className="row-actions nowrap">
                     <button type="button" aria-label={`Rename ${w.name}`} onClick={() => setDialog({ kind: 'rename', workflow: w })}>
                       Rename
