@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ApiFailure } from '../../shared/contract/errors';
 import type { Draft, RunSummary, RunsListInput, WorkflowRun } from '../../shared/runs/api';
 import { WorkflowDocumentSchema, type WorkflowDocument } from '../../shared/workflow/document';
-import type { CadSourceArtifact, NodeOutputs, OrderLineArtifact } from '../executors/artifacts';
+import type { CadSourceArtifact, NodeOutputs } from '../executors/artifacts';
 import type { RunContext } from '../executors/context';
 import { abortableFarm } from '../farm/abortable-farm';
 import type { RenderFarm } from '../farm/types';
@@ -61,18 +61,31 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     return { cadFileId: input.cadFileId, orderLineId: null, overrides: {}, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
   }
 
-  /** An order line's names are the ones its dispatch would use; a bare CAD file has the workflow's. */
-  function namesFor(document: WorkflowDocument, target: RunTarget, cadName: string): RunContext['names'] {
+  /**
+   * What the run is about: on an order line, the line itself and the file names its dispatch would
+   * use; on a bare CAD file, a test line and the workflow's names. Names follow the target, not the
+   * run: renders are cached under their names, so two runs (or a dry run and its run) on the same
+   * line or file find each other's outputs.
+   */
+  function subjectOf(runId: string, document: WorkflowDocument, target: RunTarget, cadName: string): Pick<RunContext, 'names' | 'orderLine'> {
     const cad = path.basename(cadName, path.extname(cadName));
     const line = target.orderLineId ? deps.orders.line(target.orderLineId) : undefined;
-    if (line) return { order: line.orderId, line: String(line.lineNo), cad, preset: line.outputTypeKey };
-    return { order: 'test', line: '1', cad, preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') };
+    const base = { type: 'order_line' as const, cadFileId: target.cadFileId, overrides: target.overrides };
+    if (line) {
+      return {
+        names: { order: line.orderId, line: String(line.lineNo), cad, preset: line.outputTypeKey },
+        orderLine: { ...base, orderLineId: line.id, orderId: line.orderId, lineNo: line.lineNo, outputTypeKey: line.outputTypeKey },
+      };
+    }
+    return {
+      names: { order: 'test', line: '1', cad, preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') },
+      orderLine: { ...base, orderLineId: target.orderLineId ?? `test-${runId}`, orderId: 'test', lineNo: 1, outputTypeKey: document.id },
+    };
   }
 
   function contextFor(runId: string, document: WorkflowDocument, target: RunTarget, farm: RenderFarm, tools: Tools, signal: AbortSignal): RunContext {
     const cadRow = db.prepare<[string], { name: string; source_path: string }>('SELECT name, source_path FROM cad_files WHERE id = ?').get(target.cadFileId);
     if (!cadRow) throw new ApiFailure('not_found', `no CAD file "${target.cadFileId}" in the library`, 'cadFileId');
-    const orderLine: OrderLineArtifact = { type: 'order_line', orderLineId: target.orderLineId ?? `test-${runId}`, orderId: 'test', lineNo: 1, cadFileId: target.cadFileId, outputTypeKey: document.id, overrides: target.overrides };
     const cadSource: CadSourceArtifact = { type: 'cad_source', cadFileId: target.cadFileId, file: cadRow.source_path, name: cadRow.name };
     const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), runId);
     return {
@@ -81,14 +94,11 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       role: 'shadow',
       farm: abortableFarm(farm, signal, runId),
       tools,
-      // File names follow the target, not the run: renders are cached under their names, so two runs
-      // (or a dry run and its run) on the same line or file find each other's outputs.
-      names: namesFor(document, target, cadRow.name),
+      ...subjectOf(runId, document, target, cadRow.name),
       draft: target.draft,
       timeoutMs: 30 * 60_000,
       signal,
       selfPublish: true,
-      orderLine,
       cadSource,
       parameters: target.parameterValues,
       resolveCad: () => resolveCadMesh(db, target.cadFileId),
