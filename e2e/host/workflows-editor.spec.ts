@@ -371,3 +371,32 @@ test('workflow parameters: added, aimed at a setting, a default that does not fi
   await expect(panel.getByRole('group', { name: 'Parameter render.samples' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
 });
+
+test('a setting is exposed as a workflow parameter from the inspector, in one undoable step', async ({ page, host, request }) => {
+  await saveWorkflow(request, host, stillWorkflow('still-expose', 'Expose'));
+  await page.goto(`${host.url}#/workflows/still-expose`);
+  await selectNode(page, 'render_still_1');
+  const samples = inspector(page).getByRole('spinbutton', { name: 'Samples' });
+  await samples.fill('32');
+  await expect(samples).toHaveAccessibleDescription(/Set on this node/);
+
+  await inspector(page).getByRole('button', { name: 'Expose Samples as a workflow parameter' }).click();
+  // The parameter now fills it: its default is the value the node had, and the node no longer sets it.
+  await expect(samples).toHaveAccessibleDescription(/Default: 32 · .*Parameter "render_still_1\.renderer\.samples" fills it unless set here/);
+  await expect(samples).not.toHaveAccessibleDescription(/Set on this node/);
+  await expect(samples).toHaveValue('32');
+  await expect(inspector(page).getByRole('button', { name: 'Expose Samples as a workflow parameter' })).toHaveCount(0);
+  await expect(problemsStatus(page)).toHaveText('No problems: the graph can be dispatched.');
+
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Saved revision 2/ })).toBeVisible();
+  const stored = await getWorkflow(request, host, 'still-expose');
+  expect(stored.parameters).toEqual([{ name: 'render_still_1.renderer.samples', default: 32, targets: [{ nodeId: 'render_still_1', setting: 'renderer.samples' }] }]);
+  expect(stored.nodes.find((n) => n.id === 'render_still_1')?.settings).toEqual({});
+
+  // One step back: the node sets 32 itself again, and there is no parameter.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await selectNode(page, 'render_still_1');
+  await expect(samples).toHaveAccessibleDescription(/Set on this node/);
+  await expect(inspector(page).getByRole('button', { name: 'Expose Samples as a workflow parameter' })).toBeVisible();
+});

@@ -100,8 +100,8 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
     return { fieldProblems, general };
   }, [own, def]);
   const parameterTargets = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const p of doc.parameters ?? []) for (const t of p.targets) if (t.nodeId === nodeId) m.set(t.setting, p.name);
+    const m = new Map<string, { name: string; default: unknown }>();
+    for (const p of doc.parameters ?? []) for (const t of p.targets) if (t.nodeId === nodeId) m.set(t.setting, { name: p.name, default: p.default });
     return m;
   }, [doc.parameters, nodeId]);
   // The nodes that could feed an input change with ids and types only, not with every settings edit.
@@ -166,6 +166,10 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
             problems={fieldProblems}
             parameterTargets={parameterTargets}
             onChange={(path, value) => model.setSetting(node.id, path, value)}
+            onExpose={(path, value) => {
+              const name = model.exposeSetting(node.id, path, value);
+              model.notify('info', `${path.join('.')} of ${node.id} is now filled by parameter ${name} (see Parameters).`);
+            }}
           />
         </section>
       )}

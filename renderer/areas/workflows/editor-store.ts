@@ -48,6 +48,11 @@ export interface EditorModel {
   setSetting(nodeId: string, path: readonly string[], value: unknown): void;
   setNode(nodeId: string, patch: Partial<Pick<WorkflowNode, 'label' | 'disabled' | 'onError'>>): void;
   setMode(mode: ExecutionMode): void;
+  /**
+   * Makes a node's setting a workflow parameter in one step: the parameter's default is the value
+   * it had, and the node's own value is cleared (it would win over the parameter). Answers the name.
+   */
+  exposeSetting(nodeId: string, path: readonly string[], value: unknown): string;
   /** Edits the workflow's parameters; none left removes the list from the document. */
   editParameters(change: (parameters: WorkflowParameter[]) => WorkflowParameter[], coalesceKey?: string): void;
   setName(name: string): void;
@@ -62,6 +67,19 @@ export interface EditorModel {
 }
 
 const HISTORY_LIMIT = 200;
+
+/** `render_still_1` + `renderer.samples` → `render_still_1.renderer.samples`, in the parameter name form, unused. */
+function parameterNameFor(doc: WorkflowDocument, nodeId: string, path: readonly string[]): string {
+  const word = (s: string) => {
+    const w = s.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+    return /^[a-z]/.test(w) ? w : `p_${w}`;
+  };
+  const base = [nodeId, ...path].map(word).join('.');
+  const taken = new Set((doc.parameters ?? []).map((p) => p.name));
+  let name = base;
+  for (let n = 2; taken.has(name); n += 1) name = `${base}_${n}`;
+  return name;
+}
 const COALESCE_MS = 1500;
 
 interface Clip {
@@ -253,6 +271,15 @@ export function createEditorModel(initial: WorkflowDocument): EditorModel {
     },
     setMode(mode) {
       edit((doc) => (doc.executionMode === mode ? doc : { ...doc, executionMode: mode }));
+    },
+    exposeSetting(nodeId, path, value) {
+      const doc = get().doc;
+      const name = parameterNameFor(doc, nodeId, path);
+      edit((d) => ({
+        ...mapNodes(d, nodeId, (n) => ({ ...n, settings: withSetting(n.settings, path, undefined) })),
+        parameters: [...(d.parameters ?? []), { name, ...(value !== undefined ? { default: value } : {}), targets: [{ nodeId, setting: path.join('.') }] }],
+      }));
+      return name;
     },
     editParameters(change, coalesceKey) {
       edit((doc) => {

@@ -48,9 +48,11 @@ export interface SchemaFormProps {
   /** The node type's full defaults (nodes.list). */
   defaults: Record<string, unknown>;
   problems: FieldProblem[];
-  /** Settings a workflow parameter fills: their defaults are stored when set, since a node's own value wins. */
-  parameterTargets: Map<string, string>;
+  /** Settings a workflow parameter fills (by dotted path): its default stands in for the node type's, and a value set here still wins. */
+  parameterTargets: Map<string, { name: string; default: unknown }>;
   onChange: (path: string[], value: unknown) => void;
+  /** Turns a setting into a workflow parameter (the editor's inspector offers it; others need not). */
+  onExpose?: (path: string[], effective: unknown) => void;
 }
 
 const MAX_SAFE = 9007199254740991;
@@ -101,15 +103,17 @@ interface FieldProps extends SchemaFormProps {
 function useField(props: FieldProps) {
   const { path, schema, value, defaults, problems, parameterTargets, onChange } = props;
   const stored = valueAt(value, path);
-  const def = schema.default !== undefined ? schema.default : valueAt(defaults, path);
   const key = path.join('.');
   const param = parameterTargets.get(key);
+  const def = param?.default !== undefined ? param.default : schema.default !== undefined ? schema.default : valueAt(defaults, path);
   const errors = problems.filter((p) => p.path.join('.') === key || (isMap(schema) && p.path.slice(0, path.length).join('.') === key)).map((p) => p.message);
   const set = (next: unknown) => {
     if (next === undefined || (!param && def !== undefined && sameJson(next, def))) onChange(path, undefined);
     else onChange(path, next);
   };
-  return { stored, def, effective: stored !== undefined ? stored : def, errors, set, param, label: schema.title ?? humanize(path[path.length - 1] ?? ''), id: `${props.idBase}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}` };
+  const effective = stored !== undefined ? stored : def;
+  const expose = props.onExpose && !param ? () => props.onExpose?.(path, effective) : undefined;
+  return { stored, def, effective, errors, set, param: param?.name, expose, label: schema.title ?? humanize(path[path.length - 1] ?? ''), id: `${props.idBase}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}` };
 }
 
 function SchemaField(props: FieldProps) {
@@ -146,6 +150,7 @@ function Row({
   errors,
   stored,
   param,
+  onExpose,
   onReset,
   children,
 }: {
@@ -156,6 +161,7 @@ function Row({
   errors: string[];
   stored: unknown;
   param: string | undefined;
+  onExpose?: (() => void) | undefined;
   onReset: () => void;
   children: (a: { id: string; 'aria-describedby': string; 'aria-invalid': boolean }) => ReactNode;
 }) {
@@ -169,6 +175,11 @@ function Row({
         {stored !== undefined && (
           <button type="button" className="wf-reset" aria-label={`Reset ${label} to its default`} title="Reset to default" onClick={onReset}>
             ↺
+          </button>
+        )}
+        {onExpose && (
+          <button type="button" className="wf-reset" aria-label={`Expose ${label} as a workflow parameter`} title="Expose as a workflow parameter" onClick={onExpose}>
+            ⇪
           </button>
         )}
       </div>
@@ -191,7 +202,7 @@ function EnumField(props: FieldProps) {
   const options = props.schema.enum ?? constOptions(props.schema) ?? [];
   const index = options.findIndex((o) => sameJson(o, f.effective));
   return (
-    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onReset={() => props.onChange(props.path, undefined)}>
+    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
       {(a) => (
         <select {...a} value={index === -1 ? '' : String(index)} onChange={(e) => f.set(e.target.value === '' ? undefined : options[Number(e.target.value)])}>
           {(f.def === undefined || index === -1) && <option value="">{index === -1 && f.effective !== undefined ? `${showDefault(f.effective)} (not allowed)` : '— not set —'}</option>}
@@ -210,7 +221,7 @@ function EnumField(props: FieldProps) {
 function BooleanField(props: FieldProps) {
   const f = useField(props);
   return (
-    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onReset={() => props.onChange(props.path, undefined)}>
+    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
       {(a) => <input {...a} type="checkbox" checked={f.effective === true} onChange={(e) => f.set(e.target.checked)} />}
     </Row>
   );
@@ -231,7 +242,7 @@ function NumberField(props: FieldProps) {
   }, [shown, f.stored]);
   const s = props.schema;
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint={rangeText(s)} errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onReset={() => props.onChange(props.path, undefined)}>
+    <Row id={f.id} label={f.label} def={f.def} hint={rangeText(s)} errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
       {(a) => (
         <input
           {...a}
@@ -272,7 +283,7 @@ function StringField(props: FieldProps) {
     .filter(Boolean)
     .join(', ');
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint={hint || undefined} errors={f.errors} stored={f.stored} param={f.param} onReset={() => props.onChange(props.path, undefined)}>
+    <Row id={f.id} label={f.label} def={f.def} hint={hint || undefined} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
       {(a) => (
         <>
           {isColor(s) && (
@@ -430,7 +441,7 @@ function JsonField(props: FieldProps) {
   const [text, setText] = useState(f.effective === undefined ? '' : JSON.stringify(f.effective));
   const [local, setLocal] = useState<string | null>(null);
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint="JSON" errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onReset={() => props.onChange(props.path, undefined)}>
+    <Row id={f.id} label={f.label} def={f.def} hint="JSON" errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
       {(a) => (
         <textarea
           {...a}
