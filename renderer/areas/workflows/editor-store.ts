@@ -68,6 +68,8 @@ export interface EditorModel {
 
 const HISTORY_LIMIT = 200;
 
+const COALESCE_MS = 1500;
+
 /** `render_still_1` + `renderer.samples` → `render_still_1.renderer.samples`, in the parameter name form, unused. */
 function parameterNameFor(doc: WorkflowDocument, nodeId: string, path: readonly string[]): string {
   const word = (s: string) => {
@@ -80,7 +82,6 @@ function parameterNameFor(doc: WorkflowDocument, nodeId: string, path: readonly 
   for (let n = 2; taken.has(name); n += 1) name = `${base}_${n}`;
   return name;
 }
-const COALESCE_MS = 1500;
 
 interface Clip {
   nodes: WorkflowNode[];

@@ -11,9 +11,7 @@ import type { EditorModel } from './editor-store';
 export interface ValidationState {
   problems: Problem[];
   valid: boolean | null;
-  /** The content generation these problems are about (see below). */
-  checked: number;
-  /** The generation the backend has answered for: dispatch waits for it. */
+  /** The content generation (see below) the backend has answered for: dispatch waits for it. */
   confirmed: number;
   error: string | null;
 }
@@ -29,7 +27,7 @@ export interface ValidationState {
  * nodes, neither validates 500 nodes per frame nor makes the last answer stale.
  */
 export function useValidation(client: ContractClient, model: EditorModel, catalog: NodeCatalog | null): ValidationState & { current: boolean } {
-  const [state, setState] = useState<ValidationState>({ problems: [], valid: null, checked: -1, confirmed: -1, error: null });
+  const [state, setState] = useState<ValidationState>({ problems: [], valid: null, confirmed: -1, error: null });
   const [generation, setGeneration] = useState(0);
   const gen = useRef(0);
   useEffect(() => {
@@ -43,7 +41,7 @@ export function useValidation(client: ContractClient, model: EditorModel, catalo
       if (catalog) {
         try {
           const { problems } = validateWorkflow(doc, catalog, { mode: 'dispatch' });
-          setState((s) => ({ ...s, problems: sameJson(problems, s.problems) ? s.problems : problems, valid: isValid(problems), checked: mine }));
+          setState((s) => ({ ...s, problems: sameJson(problems, s.problems) ? s.problems : problems, valid: isValid(problems) }));
         } catch (error) {
           // The backend's answer still comes; the early marks are only a head start.
           console.warn('[lightbox] the editor could not validate locally', error);
@@ -53,10 +51,10 @@ export function useValidation(client: ContractClient, model: EditorModel, catalo
         (r) => {
           if (!live || mine !== gen.current) return;
           // The same answer keeps the same array, so nothing already drawn is drawn again.
-          setState((s) => ({ problems: sameJson(r.problems, s.problems) ? s.problems : r.problems, valid: r.valid, checked: mine, confirmed: mine, error: null }));
+          setState((s) => ({ problems: sameJson(r.problems, s.problems) ? s.problems : r.problems, valid: r.valid, confirmed: mine, error: null }));
         },
         (error: unknown) => {
-          if (live && mine === gen.current) setState((s) => ({ ...s, checked: mine, confirmed: mine, valid: null, error: `Validation failed: ${errorText(error)}` }));
+          if (live && mine === gen.current) setState((s) => ({ ...s, confirmed: mine, valid: null, error: `Validation failed: ${errorText(error)}` }));
         },
       );
     };
