@@ -1,25 +1,13 @@
 import { useEffect, useRef } from 'react';
 import type { Notification } from '../../../shared/notifications/api';
 import type { OrderLine } from '../../../shared/orders/api';
-import type { Draft, RenderLog, WorkflowRun } from '../../../shared/runs/api';
+import type { RenderLog, WorkflowRun } from '../../../shared/runs/api';
+import { draftText, formatDuration } from '../runs/run-format';
+import { RunTimingFacts } from '../runs/RunTimingFacts';
 import { formatTime } from '../../ui/format-time';
 import { StatusTag } from './LineStatusTag';
 import { MediaPreview } from './MediaPreview';
 import { useLineDetail } from './use-line-detail';
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${((ms % 60_000) / 1000).toFixed(0)} s`;
-}
-
-function draftText(draft: Draft | null): string {
-  if (!draft) return 'No';
-  const parts = [draft.maxSize !== undefined ? `max size ${draft.maxSize} px` : null, draft.samples !== undefined ? `${draft.samples} samples` : null].filter(Boolean);
-  return `Yes${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
 
 function overridesText(line: OrderLine): string {
   const o = line.overrides;
@@ -32,7 +20,6 @@ function overridesText(line: OrderLine): string {
 }
 
 function RunView({ run }: { run: WorkflowRun }) {
-  const duration = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
   return (
     <section className="run" aria-label={`Run, attempt ${run.attempt}`}>
       <h6>
@@ -45,26 +32,7 @@ function RunView({ run }: { run: WorkflowRun }) {
             <dd>{run.pipelineKey}</dd>
           </>
         )}
-        <dt>Started</dt>
-        <dd>{formatTime(run.startedAt)}</dd>
-        <dt>Finished</dt>
-        <dd>{formatTime(run.finishedAt)}</dd>
-        <dt>Duration</dt>
-        <dd>{formatDuration(duration)}</dd>
-        <dt>Draft</dt>
-        <dd>{draftText(run.draft)}</dd>
-        {run.failedStep && (
-          <>
-            <dt>Failed step</dt>
-            <dd>{run.failedStep}</dd>
-          </>
-        )}
-        {run.error && (
-          <>
-            <dt>Error</dt>
-            <dd className="field-error">{run.error}</dd>
-          </>
-        )}
+        <RunTimingFacts run={run} failedLabel="Failed step" />
       </dl>
       <table className="grid" aria-label={`Steps of attempt ${run.attempt}`}>
         <thead>

@@ -8,7 +8,8 @@ import { formatTime } from '../../ui/format-time';
 import { NodePanel } from './NodePanel';
 import { RunGraph } from './RunGraph';
 import { RunStatusTag } from './RunStatusTag';
-import { formatDuration, runDurationMs, runSubject, shortId } from './run-format';
+import { formatDuration, runSubject, shortId } from './run-format';
+import { RunTimingFacts } from './RunTimingFacts';
 import { shownGraph, type ShownNode } from './shown-nodes';
 import { useFallbackRun, useRun, useRunComparison, useRunDocument } from './use-run';
 
@@ -51,7 +52,6 @@ function ComparisonSection({ comparison, runId }: { comparison: Comparison; runI
 }
 
 function RunFacts({ run, fallbackRunId }: { run: WorkflowRun; fallbackRunId: string | null }) {
-  const duration = runDurationMs(run);
   return (
     <dl className="facts run-facts">
       <dt>Status</dt>
@@ -80,30 +80,7 @@ function RunFacts({ run, fallbackRunId }: { run: WorkflowRun; fallbackRunId: str
           </dd>
         </>
       )}
-      <dt>Started</dt>
-      <dd>{formatTime(run.startedAt)}</dd>
-      <dt>Finished</dt>
-      <dd>{formatTime(run.finishedAt)}</dd>
-      <dt>Duration</dt>
-      <dd>{run.finishedAt ? formatDuration(duration) : 'running'}</dd>
-      <dt>Draft</dt>
-      <dd>
-        {run.draft && Object.keys(run.draft).length
-          ? `yes (${[run.draft.maxSize !== undefined ? `max size ${run.draft.maxSize} px` : null, run.draft.samples !== undefined ? `${run.draft.samples} samples` : null].filter(Boolean).join(', ')})`
-          : 'no'}
-      </dd>
-      {run.failedStep && (
-        <>
-          <dt>Failed node</dt>
-          <dd>{run.failedStep}</dd>
-        </>
-      )}
-      {run.error && (
-        <>
-          <dt>Error</dt>
-          <dd className="field-error">{run.error}</dd>
-        </>
-      )}
+      <RunTimingFacts run={run} failedLabel="Failed node" />
       {run.fallbackOf && (
         <>
           <dt>Fallback of</dt>

@@ -1,4 +1,4 @@
-import type { NodeRun, RunSummary, WorkflowRun } from '../../../shared/runs/api';
+import type { Draft, NodeRun, RunSummary, WorkflowRun } from '../../../shared/runs/api';
 
 /** What a node shows: its stored status, or what events said since ("reused", "waiting" before it starts). */
 export type NodeShownStatus = NodeRun['status'] | 'reused' | 'waiting';
@@ -58,4 +58,11 @@ export function statusText(status: string): string {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A run's draft (smaller, fewer samples), as its details list it: "No", or "Yes (max size 64 px, 2 samples)". */
+export function draftText(draft: Draft | null): string {
+  if (!draft || Object.keys(draft).length === 0) return 'No';
+  const parts = [draft.maxSize !== undefined ? `max size ${draft.maxSize} px` : null, draft.samples !== undefined ? `${draft.samples} samples` : null].filter(Boolean);
+  return `Yes${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
