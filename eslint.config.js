@@ -10,7 +10,7 @@ import globals from 'globals';
 const nodeBuiltinsRegex = '^(node:.*|fs(/.*)?|path|os|child_process|http|https|net|crypto|worker_threads|url|util|stream|events)$';
 
 /** The one folder of main/ that may import electron. */
-export const ELECTRON_FOLDER = 'main/electron';
+export const ELECTRON_FOLDER = 'main/entry/electron';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -58,7 +58,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'only main/electron/ may import electron' }],
+          paths: [{ name: 'electron', message: 'only main/entry/electron/ may import electron' }],
           patterns: [{ regex: nodeBuiltinsRegex, message: 'renderer/ and shared/ run in the browser too: no Node built-ins' }],
         },
       ],

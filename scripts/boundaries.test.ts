@@ -14,7 +14,7 @@ async function problems(file: string, code: string): Promise<string[]> {
 
 describe('process boundaries', () => {
   it('renderer/ may not import main/ or workers/', async () => {
-    expect(await problems('renderer/x.ts', "import { createBackend } from '../main/app/backend';\nexport const a = createBackend;\n")).toEqual([
+    expect(await problems('renderer/x.ts', "import { createBackend } from '../main/entry/app/backend';\nexport const a = createBackend;\n")).toEqual([
       expect.stringContaining('through the contract'),
     ]);
     expect(await problems('renderer/areas/x.ts', "import { runBlender } from '../../workers/blender/run-blender';\nexport const a = runBlender;\n")).toHaveLength(1);
@@ -38,14 +38,14 @@ describe('process boundaries', () => {
   });
 
   it('shared/ may not import main/ or renderer/', async () => {
-    expect(await problems('shared/x.ts', "import { createDispatch } from '../main/api/dispatch';\nexport const a = createDispatch;\n")).toHaveLength(1);
+    expect(await problems('shared/x.ts', "import { createDispatch } from '../main/platform/transport/dispatch';\nexport const a = createDispatch;\n")).toHaveLength(1);
     expect(await problems('shared/x.ts', "import { thing } from '../renderer/main';\nexport const a = thing;\n")).toHaveLength(1);
   });
 
-  it('only main/electron/ imports electron', async () => {
+  it('only main/entry/electron/ imports electron', async () => {
     const code = "import { app } from 'electron';\nexport const a = app;\n";
-    expect(await problems('main/electron/x.ts', code)).toEqual([]);
-    expect(await problems('main/host/x.ts', code)).toEqual([expect.stringContaining('only main/electron/ may import electron')]);
+    expect(await problems('main/entry/electron/x.ts', code)).toEqual([]);
+    expect(await problems('main/entry/host/x.ts', code)).toEqual([expect.stringContaining('only main/entry/electron/ may import electron')]);
     expect(await problems('main/x.ts', code)).toHaveLength(1);
     expect(await problems('workers/x.ts', code)).toHaveLength(1);
   });

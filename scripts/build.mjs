@@ -32,9 +32,9 @@ const workerEntries = readdirSync(path.join(root, 'workers'), { recursive: true 
   .map((f) => path.join('workers', f));
 
 await Promise.all([
-  build({ ...node, format: 'esm', entryPoints: { cli: 'main/cli/main.ts', electron: 'main/electron/app.ts', 'bench-farm': 'scripts/bench/farm.ts', 'bench-runtime': 'scripts/bench/runtime.ts' }, outdir: out('main'), outExtension: { '.js': '.mjs' } }),
+  build({ ...node, format: 'esm', entryPoints: { cli: 'main/entry/cli/main.ts', electron: 'main/entry/electron/app.ts', 'bench-farm': 'scripts/bench/farm.ts', 'bench-runtime': 'scripts/bench/runtime.ts' }, outdir: out('main'), outExtension: { '.js': '.mjs' } }),
   // Sandboxed preloads must be CommonJS and self-contained: only `electron` stays external.
-  build({ ...node, packages: undefined, external: ['electron'], format: 'cjs', entryPoints: { preload: 'main/electron/preload.ts' }, outdir: out('main'), outExtension: { '.js': '.cjs' } }),
+  build({ ...node, packages: undefined, external: ['electron'], format: 'cjs', entryPoints: { preload: 'main/entry/electron/preload.ts' }, outdir: out('main'), outExtension: { '.js': '.cjs' } }),
   workerEntries.length
     ? build({ ...node, format: 'esm', entryPoints: workerEntries, outdir: out('workers'), outbase: 'workers', outExtension: { '.js': '.mjs' } })
     : Promise.resolve(),

@@ -2,7 +2,7 @@
 // every node type with its settings schema. scripts/build.mjs bundles this file and writes them.
 import { z } from 'zod';
 import { WorkflowDocumentSchema } from '../shared/workflow/document';
-import { createNodeRegistry } from '../main/nodes/registry';
+import { createNodeRegistry } from '../main/catalog/nodes/registry';
 import type { NodeDefinition } from '../shared/nodes/definition';
 
 export interface SchemaFiles {

@@ -1,4 +1,4 @@
-import type { CliIO } from '../cli/verb';
+import type { CliIO } from '../entry/cli/verb';
 
 /** A CliIO that records what a verb prints; stopSignal resolves only when `stop` is given one. */
 export function captureCli(env: NodeJS.ProcessEnv = {}, stop: Promise<string> = new Promise(() => {})) {

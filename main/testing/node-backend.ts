@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { createBackend, type Backend } from '../app/backend';
-import { JsonFileStore } from '../settings/json-file-store';
-import type { StoredSettings } from '../settings/settings-service';
-import type { LocationSettings } from '../app/backend';
+import { createBackend, type Backend } from '../entry/app/backend';
+import { JsonFileStore } from '../platform/settings/json-file-store';
+import type { StoredSettings } from '../platform/settings/settings-service';
+import type { LocationSettings } from '../entry/app/backend';
 
 /** A real backend on a temp data directory, with its location file kept beside it. */
 export function testBackend(dataDir: string, env: NodeJS.ProcessEnv = process.env): Backend {

@@ -1,9 +1,9 @@
-import type { FarmJobOptions, RenderFarm } from '../farm/types';
+import type { FarmJobOptions, RenderFarm } from '../execution/farm/types';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WarmBlender } from '../../workers/blender/warm-blender';
-import { ingestCad } from '../cad/ingest';
+import { ingestCad } from '../execution/cad/ingest';
 import { TEST_BLENDER } from './processes';
 import type { BlenderJobInput } from '../../workers/blender/job-spec';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // Tests check against the real registry (its specs and disabled reasons); validate.ts itself stays free of main/.
 // eslint-disable-next-line import-x/no-restricted-paths
-import { createNodeRegistry } from '../../main/nodes/registry';
+import { createNodeRegistry } from '../../main/catalog/nodes/registry';
 import { NODE_SPECS, type NodeSpec } from '../nodes/specs';
 import type { WorkflowDocument } from './document';
 import { resolveNodeVersion, upgradeNodeSettings, upgradeWorkflowNodes } from './upgrade';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
-import { resourcesDir } from '../../main/app/paths';
+import { resourcesDir } from '../../main/platform/paths/paths';
 import { MATERIALS, type MaterialKey } from '../../shared/materials/library';
 import { BackgroundSettings, CameraSettings, LightingSetting, OutputSettings, RendererSettings, ResolutionSettings, TurntableSettings } from '../../shared/nodes/settings-parts';
 

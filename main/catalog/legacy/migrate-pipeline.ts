@@ -1,0 +1,140 @@
+import dagre from '@dagrejs/dagre';
+import { ApiFailure } from '../../../shared/contract/errors';
+import { NODE_SPECS, type NodeSpec } from '../../../shared/nodes/specs';
+import {
+  WORKFLOW_SCHEMA_VERSION,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+  type WorkflowParameter,
+} from '../../../shared/workflow/document';
+import { PRESET_FIELDS, fieldDefault } from './field-map';
+import { PIPELINE_FORMAT, nodeTypeOfService, type PresetWorkflow } from './pipeline-schema';
+
+export const NODE_WIDTH = 220;
+export const NODE_HEIGHT = 96;
+
+export const workflowIdOf = (pipelineKey: string): string => `legacy.${pipelineKey}`;
+
+/** The current spec of a node type; the service answers from the registry, tests from NODE_SPECS. */
+export type SpecLookup = (type: string) => NodeSpec | undefined;
+const builtinSpec: SpecLookup = (type) => NODE_SPECS.find((s) => s.type === type);
+
+const INPUT_NODE = { order_line: 'input_order_line', cad_file: 'input_cad_file' } as const;
+
+/** Metadata a migrated workflow carries so it can be projected back. */
+export interface LegacyWorkflowMetadata {
+  format: string;
+  key: string;
+  name: string;
+  steps: number;
+}
+
+/**
+ * A preset workflow as a canonical workflow of the same family: input node, then one node per
+ * step in order, each required input fed by the nearest earlier compatible output. Pure; the
+ * result has revision 0 (the caller sets the revision it saves on top of).
+ */
+export function migratePipeline(pipeline: PresetWorkflow, lookup: SpecLookup = builtinSpec): WorkflowDocument {
+  const specOf = (type: string): NodeSpec => {
+    const spec = lookup(type);
+    if (!spec) throw new ApiFailure('legacy_migration_failed', `node type ${type} is not registered`);
+    return spec;
+  };
+  const inputSpec = specOf(INPUT_NODE[pipeline.family]);
+  const placed: { node: WorkflowNode; spec: NodeSpec }[] = [
+    { node: { id: 'input', type: inputSpec.type, typeVersion: inputSpec.version, settings: {}, position: { x: 0, y: 0 } }, spec: inputSpec },
+  ];
+  const edges: WorkflowEdge[] = [];
+
+  pipeline.steps.forEach((step, i) => {
+    const spec = specOf(nodeTypeOfService(step.service));
+    const node: WorkflowNode = {
+      id: `step${i + 1}_${step.service}`,
+      type: spec.type,
+      typeVersion: spec.version,
+      // Step options override the preset for this step only: exactly a node's explicit settings.
+      settings: structuredClone(step.options ?? {}),
+      position: { x: 0, y: 0 },
+      ...(step.on_error ? { onError: step.on_error } : {}),
+    };
+    for (const port of spec.inputs.filter((p) => p.required)) {
+      const source = nearestSource(placed, port.types);
+      if (!source) {
+        throw new ApiFailure(
+          'legacy_migration_failed',
+          `preset workflow "${pipeline.key}": step ${i + 1} (${step.service}) needs ${port.types.join(' or ')} on its "${port.name}" input, and no earlier step produces it`,
+          `steps[${i}].service`,
+        );
+      }
+      edges.push({
+        id: `${source.nodeId}.${source.port}-${node.id}.${port.name}`,
+        source: source.nodeId,
+        sourcePort: source.port,
+        target: node.id,
+        targetPort: port.name,
+      });
+    }
+    placed.push({ node, spec });
+  });
+
+  const nodes = layout(
+    placed.map((p) => p.node),
+    edges,
+  );
+  const metadata: { legacy: LegacyWorkflowMetadata } = {
+    legacy: { format: PIPELINE_FORMAT, key: pipeline.key, name: pipeline.name, steps: pipeline.steps.length },
+  };
+  return {
+    schemaVersion: WORKFLOW_SCHEMA_VERSION,
+    id: workflowIdOf(pipeline.key),
+    name: pipeline.name,
+    family: pipeline.family,
+    executionMode: 'legacy',
+    revision: 0,
+    nodes,
+    edges,
+    parameters: pipeline.family === 'order_line' ? workflowParameters(nodes) : [],
+    metadata,
+  };
+}
+
+function nearestSource(placed: { node: WorkflowNode; spec: NodeSpec }[], accepted: readonly string[]) {
+  for (let j = placed.length - 1; j >= 0; j--) {
+    const candidate = placed[j] as { node: WorkflowNode; spec: NodeSpec };
+    const out = candidate.spec.outputs.find((o) => o.types.some((t) => accepted.includes(t)));
+    if (out) return { nodeId: candidate.node.id, port: out.name };
+  }
+  return undefined;
+}
+
+/**
+ * One parameter per preset value field, named by its preset path, targeting every node of this
+ * workflow that consumes it; a field nothing consumes still gets one so its value is carried.
+ */
+export function workflowParameters(nodes: readonly WorkflowNode[]): WorkflowParameter[] {
+  return PRESET_FIELDS.map((field) => {
+    const targets = field.targets.flatMap((t) => nodes.filter((n) => n.type === t.nodeType).map((n) => ({ nodeId: n.id, setting: t.setting })));
+    const def = field.defaultByArtifact ? undefined : fieldDefault(field, 'still');
+    return {
+      name: field.path,
+      title: `Preset ${field.path}`,
+      ...(def === undefined ? {} : { default: def }),
+      targets,
+    };
+  });
+}
+
+/** Left to right with dagre; positions are the top-left corners the editor uses, rounded. */
+function layout(nodes: WorkflowNode[], edges: WorkflowEdge[]): WorkflowNode[] {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 60, marginx: 20, marginy: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const e of edges) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  return nodes.map((n) => {
+    const p = g.node(n.id) as { x: number; y: number };
+    return { ...n, position: { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - NODE_HEIGHT / 2) } };
+  });
+}

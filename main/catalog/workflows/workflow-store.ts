@@ -1,0 +1,261 @@
+import type Database from 'better-sqlite3';
+import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
+import { WORKFLOW_SCHEMA_VERSION, type Family, type WorkflowDocument } from '../../../shared/workflow/document';
+import { loadWorkflowDocument } from '../../../shared/workflow/versions';
+import { hasErrors, type Problem } from '../../../shared/workflow/problems';
+import type { ValidationMode, WorkflowSummary } from '../../../shared/workflow/api';
+import type { NodeCatalog } from '../../../shared/workflow/catalog';
+import { validateWorkflow } from '../../../shared/workflow/validate';
+import { upgradeWorkflowNodes } from '../../../shared/workflow/upgrade';
+import type { SaveResult, WorkflowStore } from './types';
+
+/** Error codes of the store beyond the generic ones of the contract. */
+export const WorkflowErrorCodes = {
+  invalid: 'invalid_workflow',
+  revisionConflict: 'revision_conflict',
+  deleted: 'workflow_deleted',
+  notFound: ErrorCodes.notFound,
+} as const;
+
+export interface WorkflowStoreOptions {
+  /** The clock; timestamps are kept strictly increasing so "newest first" is never a tie. */
+  now?: () => Date;
+}
+
+interface WorkflowRow {
+  id: string;
+  name: string;
+  family: Family;
+  execution_mode: WorkflowDocument['executionMode'];
+  current_revision: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  node_count: number | null;
+}
+
+interface RevisionRow {
+  revision: number;
+  saved_at: string;
+  note: string | null;
+  node_count: number | null;
+  edge_count: number | null;
+}
+
+/**
+ * Workflows over SQLite, every save a new row of workflow_revisions holding the document as JSON
+ * text, exactly as it was accepted.
+ *
+ * Decisions:
+ * - Validation runs before anything else, and only a document without errors is stored. Warnings
+ *   and notes are answered with the saved document.
+ * - Optimistic concurrency: the document names the revision it was based on (0 for a new id);
+ *   anything else than the current revision is a `revision_conflict` naming both numbers.
+ * - A deleted workflow keeps its id and its revisions (readable through get and revisions), but it
+ *   cannot be saved to again: that is a `workflow_deleted` failure, never a silent undelete.
+ *   Deleting twice answers the first deletion's time.
+ * - get answers the stored JSON as it is. Only a document of an older schema version or with a node
+ *   older than the registry's current version goes through the loader / node upgrades (never
+ *   written back: the stored revision stays what was saved).
+ */
+export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog, options: WorkflowStoreOptions = {}): WorkflowStore {
+  const clock = options.now ?? (() => new Date());
+  let last = 0;
+  const timestamp = (): string => {
+    // Strictly increasing within this process, so two saves in the same millisecond still order.
+    const now = Math.max(clock().getTime(), last + 1);
+    last = now;
+    return new Date(now).toISOString();
+  };
+
+  const summaryColumns = `w.id, w.name, w.family, w.execution_mode, w.current_revision, w.created_at, w.updated_at, w.deleted_at,
+    json_array_length(r.document_json, '$.nodes') AS node_count`;
+  const stmts = {
+    row: db.prepare<[string], WorkflowRow>(
+      `SELECT ${summaryColumns} FROM workflows w
+       LEFT JOIN workflow_revisions r ON r.workflow_id = w.id AND r.revision = w.current_revision
+       WHERE w.id = ?`,
+    ),
+    list: db.prepare<[], WorkflowRow>(
+      `SELECT ${summaryColumns} FROM workflows w
+       LEFT JOIN workflow_revisions r ON r.workflow_id = w.id AND r.revision = w.current_revision
+       ORDER BY w.updated_at DESC, w.rowid DESC`,
+    ),
+    document: db.prepare<[string, number], { document_json: string }>(
+      'SELECT document_json FROM workflow_revisions WHERE workflow_id = ? AND revision = ?',
+    ),
+    revisions: db.prepare<[string], RevisionRow>(
+      `SELECT revision, saved_at, note,
+         json_array_length(document_json, '$.nodes') AS node_count,
+         json_array_length(document_json, '$.edges') AS edge_count
+       FROM workflow_revisions WHERE workflow_id = ? ORDER BY revision DESC`,
+    ),
+    insertWorkflow: db.prepare(
+      `INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at, deleted_at)
+       VALUES (@id, @name, @family, @executionMode, @revision, @now, @now, NULL)`,
+    ),
+    updateWorkflow: db.prepare(
+      `UPDATE workflows SET name = @name, family = @family, execution_mode = @executionMode,
+         current_revision = @revision, updated_at = @now
+       WHERE id = @id AND current_revision = @previous`,
+    ),
+    insertRevision: db.prepare(
+      `INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note)
+       VALUES (@id, @revision, @json, @now, @note)`,
+    ),
+    markDeleted: db.prepare('UPDATE workflows SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
+  };
+
+  const notFound = (id: string, revision?: number): ApiFailure =>
+    new ApiFailure(
+      WorkflowErrorCodes.notFound,
+      revision === undefined ? `no workflow "${id}"` : `workflow "${id}" has no revision ${revision}`,
+      revision === undefined ? 'id' : 'revision',
+    );
+
+  const requireRow = (id: string): WorkflowRow => {
+    const row = stmts.row.get(id);
+    if (!row) throw notFound(id);
+    return row;
+  };
+
+  /** The latest version of every node type the catalog knows; what "older" is measured against. */
+  const needsNodeUpgrade = (doc: WorkflowDocument): boolean =>
+    doc.nodes.some((node) => {
+      const versions = catalog.versions(node.type);
+      const latest = versions.at(-1);
+      return latest !== undefined && node.typeVersion < latest;
+    });
+
+  /** A stored document as the current build reads it: untouched unless it is from an older one. */
+  const read = (id: string, revision: number, json: string): WorkflowDocument => {
+    let doc = JSON.parse(json) as WorkflowDocument;
+    if ((doc as { schemaVersion?: unknown }).schemaVersion !== WORKFLOW_SCHEMA_VERSION) {
+      const loaded = loadWorkflowDocument(doc);
+      if (!loaded.ok) {
+        throw new ApiFailure(WorkflowErrorCodes.invalid, `stored workflow "${id}" revision ${revision} cannot be read: ${loaded.message}`, loaded.path);
+      }
+      doc = loaded.document;
+    }
+    return needsNodeUpgrade(doc) ? upgradeWorkflowNodes(doc, catalog) : doc;
+  };
+
+  const summarize = (row: WorkflowRow): WorkflowSummary => ({
+    id: row.id,
+    name: row.name,
+    family: row.family,
+    executionMode: row.execution_mode,
+    revision: row.current_revision,
+    nodeCount: row.node_count ?? 0,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  });
+
+  const validate = (document: unknown, mode: ValidationMode = 'save') => validateWorkflow(document, catalog, { mode });
+
+  const save = db.transaction((document: WorkflowDocument, note: string | null): WorkflowDocument => {
+    const row = stmts.row.get(document.id);
+    if (row?.deleted_at) {
+      throw new ApiFailure(
+        WorkflowErrorCodes.deleted,
+        `workflow "${document.id}" was deleted at ${row.deleted_at}; its id is kept with its history and cannot be saved to again: save under another id`,
+        'id',
+      );
+    }
+    const current = row?.current_revision ?? 0;
+    if (document.revision !== current) {
+      throw new ApiFailure(
+        WorkflowErrorCodes.revisionConflict,
+        row
+          ? `workflow "${document.id}" is at revision ${current}, but this document is based on revision ${document.revision}: it was saved meanwhile; reload it and apply the change again`
+          : `workflow "${document.id}" does not exist yet (revision 0), but this document is based on revision ${document.revision}`,
+        'revision',
+      );
+    }
+    const stored: WorkflowDocument = { ...document, revision: current + 1 };
+    const json = JSON.stringify(stored);
+    const now = timestamp();
+    const params = {
+      id: stored.id,
+      name: stored.name,
+      family: stored.family,
+      executionMode: stored.executionMode,
+      revision: stored.revision,
+      previous: current,
+      now,
+      json,
+      note,
+    };
+    if (row) {
+      const changed = stmts.updateWorkflow.run(params).changes;
+      if (changed !== 1) throw new ApiFailure(WorkflowErrorCodes.revisionConflict, `workflow "${stored.id}" changed while saving; reload it`, 'revision');
+    } else {
+      stmts.insertWorkflow.run(params);
+    }
+    stmts.insertRevision.run(params);
+    // Answer what a later get reads: the JSON as stored, not the object handed in.
+    return JSON.parse(json) as WorkflowDocument;
+  });
+
+  return {
+    list(filter = {}) {
+      const search = filter.search?.trim().toLowerCase() ?? '';
+      return stmts
+        .list.all()
+        .filter((row) => filter.includeDeleted || row.deleted_at === null)
+        .filter((row) => !filter.family || row.family === filter.family)
+        .filter((row) => !search || row.name.toLowerCase().includes(search) || row.id.toLowerCase().includes(search))
+        .map(summarize);
+    },
+
+    get(id, revision) {
+      const row = requireRow(id);
+      const wanted = revision ?? row.current_revision;
+      const stored = stmts.document.get(id, wanted);
+      if (!stored) throw notFound(id, wanted);
+      return read(id, wanted, stored.document_json);
+    },
+
+    save(document, note): SaveResult {
+      const { document: valid, problems } = validate(document, 'save');
+      const errors = problems.filter((p) => p.severity === 'error');
+      if (errors.length > 0 || !valid) {
+        const first: Problem | undefined = errors[0];
+        const message = first
+          ? `${errors.length} problem${errors.length === 1 ? '' : 's'}; first: ${first.message}`
+          : 'the workflow could not be read';
+        throw new ApiFailure(WorkflowErrorCodes.invalid, message, first?.path ?? '', problems);
+      }
+      // IMMEDIATE: the revision check and the writes happen under one write lock, also across processes.
+      const stored = save.immediate(valid, note ?? null);
+      return { document: stored, problems };
+    },
+
+    validate(document, mode = 'save') {
+      const { problems } = validate(document, mode);
+      return { valid: !hasErrors(problems), problems };
+    },
+
+    delete(id) {
+      return db.transaction(() => {
+        const row = requireRow(id);
+        if (row.deleted_at) return { id, deletedAt: row.deleted_at };
+        const deletedAt = timestamp();
+        stmts.markDeleted.run(deletedAt, id);
+        return { id, deletedAt };
+      }).immediate();
+    },
+
+    revisions(id) {
+      requireRow(id);
+      return stmts.revisions.all(id).map((r) => ({
+        revision: r.revision,
+        savedAt: r.saved_at,
+        note: r.note,
+        nodeCount: r.node_count ?? 0,
+        edgeCount: r.edge_count ?? 0,
+      }));
+    },
+  };
+}

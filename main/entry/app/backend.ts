@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { createDispatch, type Dispatch, type Handlers } from '../../platform/transport/dispatch';
+import { EventBus } from '../../platform/transport/event-bus';
+import { openDatabase, schemaVersion } from '../../platform/db/open-database';
+import { prepareDataDir } from '../../platform/data-dir/prepare';
+import type { DataDirSource } from '../../../shared/settings/schema';
+import { ApiFailure, type AppInfo } from '../../../shared/contract';
+import type { KeyValueStore } from '../../platform/settings/key-value-store';
+import { createSettingsService, type SettingsService, type StoredSettings } from '../../platform/settings/settings-service';
+import { defaultSettings } from '../../platform/settings/defaults';
+import { createPreflightService } from '../../execution/preflight/preflight-service';
+import type { PreflightService } from '../../execution/preflight/types';
+import { appVersion } from '../../platform/paths/paths';
+import { createNodeRegistry, type NodeRegistry } from '../../catalog/nodes/registry';
+import { nodeHandlers } from '../handlers/nodes-handlers';
+import { createWorkflowStore } from '../../catalog/workflows/workflow-store';
+import { workflowHandlers } from '../handlers/workflows-handlers';
+import type { WorkflowStore } from '../../catalog/workflows/types';
+import { createLegacyService, type LegacyService } from '../../catalog/legacy/legacy-service';
+import { legacyHandlers } from '../handlers/legacy-handlers';
+import { createFarmService, type FarmService } from '../../execution/farm/farm-service';
+import { farmHandlers } from '../handlers/farm-handlers';
+import { createProduction, type Production } from './production';
+import { productionHandlers } from '../handlers/production-handlers';
+
+/** The one setting that lives outside the data directory: where the data directory is. */
+export type LocationSettings = { dataDir?: string | null };
+
+export interface BackendOptions {
+  dataDir: string;
+  dataDirSource: DataDirSource;
+  /** Settings kept inside the data directory (electron-store in the app, a JSON file in Node). */
+  openSettingsStore: (dataDir: string) => KeyValueStore<StoredSettings>;
+  /** Where the chosen data directory is remembered between starts. */
+  locationStore: KeyValueStore<LocationSettings>;
+  transport: 'ipc' | 'http';
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Backend {
+  readonly dataDir: string;
+  readonly events: EventBus;
+  readonly settings: SettingsService;
+  readonly preflight: PreflightService;
+  readonly db: Database.Database;
+  readonly nodes: NodeRegistry;
+  readonly workflows: WorkflowStore;
+  readonly legacy: LegacyService;
+  /** The render farm, started on first use (farm.get()). */
+  readonly farm: FarmService;
+  /** CAD library, orders, runs, media assets, notifications and the legacy dispatcher. */
+  readonly production: Production;
+  readonly dispatch: Dispatch;
+  /** Long-running transports (app, host) deliver the notification outbox in the background. */
+  startBackground(): void;
+  info(): AppInfo;
+  /**
+   * Kills every farm Blender and closes the database before returning; the promise resolves
+   * once the farm's worker threads are down. Callers that cannot wait may ignore it.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every service for one data directory. Both the Electron main process and the
+ * headless host call this; they differ only in the stores and the transport on top.
+ */
+export function createBackend(options: BackendOptions): Backend {
+  const { dataDir } = options;
+  prepareDataDir(dataDir);
+  const db = openDatabase(path.join(dataDir, 'lightbox.db'));
+  const events = new EventBus();
+  const settings = createSettingsService(options.openSettingsStore(dataDir), defaultSettings(), (next) =>
+    events.emit('settings.changed', next),
+  );
+  let preflightRun = 0;
+  const preflight = createPreflightService({
+    db,
+    dataDir,
+    settings: () => settings.get(),
+    env: options.env ?? process.env,
+    onCheck: (check) => events.emit('preflight.progress', { runId: String(preflightRun), check }),
+  });
+
+  const nodes = createNodeRegistry();
+  const workflows = createWorkflowStore(db, nodes);
+  const legacy = createLegacyService(db, workflows, nodes);
+  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });
+  const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
+
+  const info = (): AppInfo => ({
+    name: 'Lightbox',
+    version: appVersion(),
+    platform: process.platform,
+    transport: options.transport,
+    dataDir,
+    dataDirSource: options.dataDirSource,
+    configuredDataDir: options.locationStore.get('dataDir') ?? null,
+    schemaVersion: schemaVersion(db),
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => info(),
+    'settings.get': () => settings.get(),
+    'settings.defaults': () => settings.defaults(),
+    'settings.update': (patch) => settings.update(patch),
+    'settings.setDataDir': ({ path: next }) => {
+      if (next === null) options.locationStore.delete('dataDir');
+      else {
+        const resolved = path.resolve(next);
+        try {
+          prepareDataDir(resolved);
+        } catch (error) {
+          throw new ApiFailure('data_dir_unusable', (error as Error).message, 'path');
+        }
+        options.locationStore.set('dataDir', resolved);
+      }
+      return info();
+    },
+    'preflight.run': () => {
+      preflightRun += 1;
+      return preflight.run();
+    },
+    'preflight.last': () => preflight.last(),
+    ...nodeHandlers(nodes),
+    ...workflowHandlers(workflows),
+    ...legacyHandlers(legacy),
+    ...farmHandlers(farm),
+    ...productionHandlers(production, legacy, dataDir),
+  };
+
+  return {
+    dataDir,
+    events,
+    settings,
+    preflight,
+    db,
+    nodes,
+    workflows,
+    legacy,
+    farm,
+    production,
+    dispatch: createDispatch(handlers),
+    info,
+    startBackground: () => production.outbox.start(),
+    close: () => {
+      const farmClosed = farm.close();
+      // Stop claiming notifications; a delivery already in flight is simply due again next start.
+      void production.outbox.stop();
+      db.close();
+      return farmClosed;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Settings } from '../../../shared/settings/schema';
+import type { EventBus } from '../../platform/transport/event-bus';
+import { createCadLibrary } from '../../production/cad-library/cad-library';
+import { createOrderDispatcher } from '../../execution/dispatch/order-dispatcher';
+import type { FarmService } from '../../execution/farm/farm-service';
+import type { LegacyService } from '../../catalog/legacy/legacy-service';
+import { createMediaLibrary } from '../../production/media/media-library';
+import { createNotificationOutbox } from '../../production/notifications';
+import { createOrderStore } from '../../production/orders/order-store';
+import { createRunStore } from '../../production/runs/run-store';
+import { resolveTools } from '../../execution/tools/resolve-tools';
+import { createUploads } from '../../production/uploads/uploads';
+import type { WorkflowStore } from '../../catalog/workflows/types';
+import type { NodeRegistry } from '../../catalog/nodes/registry';
+import { createNodeCache } from '../../execution/runtime/node-cache';
+import { createComparisonStore } from '../../review/comparison/comparison-store';
+import { createRolloutService } from '../../review/rollout/rollout-service';
+import { createWorkflowRunner } from '../../execution/workflow-runs/workflow-runner';
+import { createOutputTypeService } from '../../catalog/output-types/output-type-service';
+import { faultsFromEnv, nodeTimeoutFromEnv } from '../../execution/runtime/faults';
+
+export interface ProductionOptions {
+  db: Database.Database;
+  dataDir: string;
+  legacy: LegacyService;
+  workflows: WorkflowStore;
+  registry: NodeRegistry;
+  farm: FarmService;
+  settings: () => Settings;
+  env: NodeJS.ProcessEnv;
+  events: EventBus;
+}
+
+/**
+ * The production data model and the legacy dispatcher: CAD library, orders, runs, media
+ * library, notification outbox. Crashed runs of an earlier process are recovered at creation.
+ */
+export function createProduction(options: ProductionOptions) {
+  const { db, dataDir, events } = options;
+  const runs = createRunStore(db);
+  const orders = createOrderStore(db);
+  const media = createMediaLibrary(db, path.join(dataDir, 'media'));
+  // Desktop notifications are delivered by showing them in an app window: only when one listens.
+  const outbox = createNotificationOutbox(db, {
+    onDesktop: (notification) => {
+      if (events.subscriberCount === 0) return false;
+      events.emit('notifications.desktop', notification);
+      return true;
+    },
+  });
+  const tools = () => resolveTools(options.settings(), options.env);
+  const cache = createNodeCache(db, dataDir);
+  // A new comparison asks a studio lead to look at it (a desktop notification, once per comparison).
+  const comparisons = createComparisonStore({
+    db,
+    dataDir,
+    runs,
+    media,
+    outbox,
+    onStored: (c) =>
+      outbox.enqueue({
+        idempotencyKey: `comparison:${c.id}:review`,
+        channel: 'desktop',
+        event: 'comparison.review',
+        payload: { event: 'comparison.review', comparisonId: c.id, outputType: c.outputTypeKey, verdict: c.verdict, reasons: c.report.reasons.slice(0, 5) },
+        // About the comparison, not the line: the line's own notifications stay the render's.
+        orderLineId: null,
+        runId: c.shadowRunId,
+      }),
+  });
+  const dispatcher = createOrderDispatcher({
+    db,
+    dataDir,
+    runs,
+    orders,
+    media,
+    outbox,
+    legacy: options.legacy,
+    workflows: options.workflows,
+    graph: { registry: options.registry, cache, faults: faultsFromEnv(options.env), nodeTimeoutMs: nodeTimeoutFromEnv(options.env) },
+    farm: () => options.farm.get(),
+    tools,
+    compare: (input) => comparisons.compute(input),
+    onProgress: (event) => events.emit('orders.progress', event),
+    onNode: (event) => events.emit('runs.node', event),
+    onLog: (event) => events.emit('runs.log', event),
+  });
+  const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
+  const uploads = createUploads(dataDir);
+  const faults = faultsFromEnv(options.env);
+  const nodeTimeoutMs = nodeTimeoutFromEnv(options.env);
+  const runner = createWorkflowRunner({
+    db,
+    dataDir,
+    runs,
+    orders,
+    workflows: options.workflows,
+    registry: options.registry,
+    cache,
+    farm: () => options.farm.get(),
+    tools,
+    faults,
+    nodeTimeoutMs,
+    onNode: (event) => events.emit('runs.node', event),
+    onLog: (event) => events.emit('runs.log', event),
+  });
+  const outputTypes = createOutputTypeService({ db, workflows: options.workflows, registry: options.registry, legacy: options.legacy });
+  const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons });
+  dispatcher.recover();
+  cad.recover();
+  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };
+}
+
+export type Production = ReturnType<typeof createProduction>;

@@ -1,0 +1,44 @@
+import { startHeadlessHost } from '../../host/headless-host';
+import { rendererDir } from '../../../platform/paths/paths';
+import { createNodeBackend } from '../node-backend';
+import { dataDirHelp, dataDirOption } from '../data-dir-option';
+import { EXIT_OK, UsageError, type Verb } from '../verb';
+
+export const serveVerb: Verb = {
+  name: 'serve',
+  summary: 'Run the headless host: the app over HTTP + WebSocket, for a browser.',
+  usage: 'lightbox serve [--data-dir DIR] [--host ADDR] [--port N] [--json]',
+  optionHelp: [
+    dataDirHelp,
+    ['--host ADDR', 'address to bind (default 127.0.0.1; anything else exposes the app to the network)'],
+    ['--port N', 'port to listen on (default 0: a free port)'],
+    ['--json', 'print one JSON line {url, port, token} instead of the text line'],
+  ],
+  options: { ...dataDirOption, host: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got "${String(values.port)}"`);
+    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+    const backend = createNodeBackend(values['data-dir'] as string | undefined, io.env);
+    const renderer = rendererDir();
+    let server;
+    try {
+      server = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, host, port, rendererDir: renderer });
+      backend.startBackground();
+    } catch (error) {
+      backend.close();
+      throw error;
+    }
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+      io.stderr(`warning: bound to ${host}: anyone who can reach this address and has the token can use Lightbox\n`);
+    }
+    if (!renderer) io.stderr('warning: the renderer is not built (npm run build); only the API is served\n');
+    if (values.json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port, token: server.token })}\n`);
+    else io.stdout(`Lightbox is serving ${server.url}\n`);
+    const signal = await io.stopSignal;
+    io.stderr(`${signal}: stopping\n`);
+    await server.close();
+    backend.close();
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { confineToDataDir } from '../../platform/data-dir/confine';
+import type { HandlerGroup } from '../../platform/transport/dispatch';
+import { ApiFailure } from '../../../shared/contract/errors';
+import type { LegacyService } from '../../catalog/legacy/legacy-service';
+import type { Production } from '../app/production';
+import { previewOf } from '../../production/media/preview';
+
+
+type ProductionMethods =
+  | 'cad.uploadBegin'
+  | 'cad.uploadChunk'
+  | 'cad.uploadFinish'
+  | 'cad.list'
+  | 'cad.get'
+  | 'cad.thumbnail'
+  | 'outputTypes.list'
+  | 'orders.create'
+  | 'orders.list'
+  | 'orders.line'
+  | 'orders.dispatch'
+  | 'orders.cancel'
+  | 'assets.list'
+  | 'assets.preview'
+  | 'notifications.list'
+  | 'runs.comparison'
+  | 'rollout.status'
+  | 'rollout.set'
+  | 'workflows.plan'
+  | 'workflows.run'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.cancel'
+  | 'runs.rerun'
+  | 'runs.file'
+  | 'outputTypes.defaults'
+  | 'outputTypes.validate'
+  | 'outputTypes.create'
+  | 'outputTypes.update'
+  | 'outputTypes.get'
+  | 'comparisons.list'
+  | 'comparisons.get'
+  | 'comparisons.heatmap'
+  | 'comparisons.review';
+
+export function productionHandlers(production: Production, legacy: LegacyService, backendDataDir: string): HandlerGroup<ProductionMethods> {
+  const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
+  return {
+    'cad.uploadBegin': ({ fileName, bytes }) => uploads.begin(fileName, bytes),
+    'cad.uploadChunk': ({ uploadId, offset, base64 }) => uploads.chunk(uploadId, offset, base64),
+    'cad.uploadFinish': async ({ uploadId }) => {
+      const { file, fileName } = uploads.finish(uploadId);
+      try {
+        const imported = await cad.importFile(file, fileName);
+        return { cadFile: imported.cadFile, created: imported.created };
+      } finally {
+        uploads.discard(uploadId);
+      }
+    },
+    'cad.list': () => ({ cadFiles: cad.list() }),
+    'cad.get': ({ id }) => cad.get(id),
+    'cad.thumbnail': ({ id }) => {
+      cad.get(id);
+      const file = cad.thumbnailPath(id);
+      if (!file || !fs.existsSync(file)) return { dataUrl: null };
+      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
+    },
+    'outputTypes.list': () => ({
+      outputTypes: legacy.listOutputTypes().map((row) => ({
+        key: row.key,
+        name: row.name,
+        artifact: row.artifact,
+        executionMode: row.executionMode as 'legacy' | 'graph' | 'shadow',
+        active: row.legacy ? row.legacy.active !== false : (row.outputType?.active ?? true),
+        form: row.legacy && row.outputType ? ('both' as const) : row.legacy ? ('legacy_preset' as const) : ('invocation_profile' as const),
+      })),
+    }),
+    'orders.create': (input) => orders.create(input),
+    'orders.list': () => ({ orders: orders.list() }),
+    'orders.line': ({ id }) => {
+      const line = orders.line(id);
+      if (!line) throw new ApiFailure('not_found', `no order line "${id}"`, 'id');
+      return { line, runs: runs.ofOrderLine(id), assets: media.list(id), notifications: outbox.list({ orderLineId: id }), renderLogs: runs.renderLogsOfLine(id) };
+    },
+    'orders.dispatch': ({ orderLineId, mode, draft }) => {
+      const started = dispatcher.start(orderLineId, { mode, draft });
+      // Runs in the background; its end is reported by orders.progress and stored with the line.
+      started.done.catch(() => undefined);
+      return { orderLineId, runId: started.runId, attempt: started.attempt, alreadyDone: started.alreadyDone };
+    },
+    'orders.cancel': ({ orderLineId }) => ({ cancelled: dispatcher.cancel(orderLineId) }),
+    'assets.list': ({ orderLineId }) => ({ assets: media.list(orderLineId) }),
+    'assets.preview': ({ id }) => {
+      const asset = media.get(id);
+      if (!asset) throw new ApiFailure('not_found', `no media asset "${id}"`, 'id');
+      return previewOf(media.absolute(asset), asset.format, asset.bytes, `${asset.file} from the media library`);
+    },
+    'notifications.list': (filter) => ({ notifications: outbox.list(filter) }),
+    'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,
+    'rollout.status': () => production.rollout.status(),
+    'rollout.set': (input) => production.rollout.set(input),
+    'workflows.plan': (input) => production.runner.plan(input),
+    'workflows.run': (input) => production.runner.run(input),
+    'runs.list': (filter) => ({ runs: production.runner.list(filter) }),
+    'runs.get': ({ runId }) => production.runner.get(runId),
+    // A dispatch's runs are cancelled through their order line; editor runs here.
+    'runs.cancel': ({ runId }) => {
+      if (production.runner.cancel(runId)) return { cancelled: true };
+      const run = runs.get(runId);
+      return { cancelled: run?.orderLineId ? dispatcher.cancel(run.orderLineId) : false };
+    },
+    'runs.rerun': ({ runId, fromNode }) => production.runner.rerun(runId, fromNode),
+    'runs.file': ({ runId, nodeId, port, index }) => production.runner.file(runId, nodeId, port, index),
+    'outputTypes.defaults': ({ workflowId, revision, parameterValues }) => production.outputTypes.defaults(workflowId, revision, parameterValues),
+    'outputTypes.validate': (draft) => production.outputTypes.validate(draft),
+    'outputTypes.create': (draft) => production.outputTypes.create(draft),
+    'outputTypes.update': ({ key, ...draft }) => production.outputTypes.update(key, draft),
+    'outputTypes.get': ({ key }) => {
+      const row = legacy.outputType(key);
+      if (!row) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
+      return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.outputType?.profile.executionMode ?? row.executionMode, legacy: row.legacy, profile: row.outputType };
+    },
+    'comparisons.list': (filter) => production.comparisons.summaries(filter),
+    'comparisons.get': ({ id }) => {
+      const found = production.comparisons.get(id);
+      if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
+      return found;
+    },
+    'comparisons.heatmap': ({ id, artifact }) => {
+      const found = production.comparisons.get(id);
+      if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
+      const entry = found.report.artifacts[artifact];
+      if (!entry) throw new ApiFailure('not_found', `comparison ${id} has no artifact ${artifact}`, 'artifact');
+      if (!entry.heatmap) return { dataUrl: null, reason: entry.sameHash ? 'identical files: nothing to map' : 'no heatmap for this artifact (not an image)' };
+      // Only files the comparison wrote, inside its own folder of the data directory.
+      const file = confineToDataDir(path.join(backendDataDir, 'comparisons', id), entry.heatmap);
+      if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the heatmap file is gone' };
+      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
+    },
+    'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
+  };
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startHeadlessHost, type HeadlessHost, MAX_BODY_BYTES } from './headless-host';
+import { testBackend } from '../../testing/node-backend';
+import { makeTempDir } from '../../testing/temp-dir';
+import type { Backend } from '../app/backend';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let backend: Backend;
+let host: HeadlessHost;
+let origin: string;
+
+beforeAll(async () => {
+  tmp = makeTempDir();
+  const rendererDir = path.join(tmp.dir, 'renderer');
+  fs.mkdirSync(rendererDir);
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Lightbox</title>');
+  fs.writeFileSync(path.join(tmp.dir, 'secret.txt'), 'do not serve');
+  backend = testBackend(path.join(tmp.dir, 'data'));
+  host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, port: 0, rendererDir });
+  origin = `http://127.0.0.1:${host.port}`;
+});
+
+afterAll(async () => {
+  await host.close();
+  backend.close();
+  tmp.cleanup();
+});
+
+const post = (method: string, body: unknown, token: string | null = host.token) =>
+  fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { Authorization: `Bearer ${token}` }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+function openSocket(token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(token)}`);
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+describe('headless host', () => {
+  it('binds to loopback and prints a URL holding the token', () => {
+    expect(host.host).toBe('127.0.0.1');
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('answers a contract call with the token', async () => {
+    const res = await post('app.info', {});
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { name: string; dataDir: string; transport: string };
+    expect(body).toMatchObject({ name: 'Lightbox', transport: 'http', dataDir: path.join(tmp.dir, 'data') });
+  });
+
+  it('refuses a call without the token or with a wrong one', async () => {
+    for (const token of [null, 'wrong', `${host.token}x`]) {
+      const res = await post('app.info', {}, token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/Bearer/);
+      expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+    }
+  });
+
+  it('answers a malformed payload with the field it names, and no stack', async () => {
+    const res = await post('settings.update', { farm: { concurrency: 'lots' } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ code: 'invalid_input', path: 'farm.concurrency' });
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('answers bad JSON, unknown methods, wrong verbs and huge bodies as data', async () => {
+    const bad = await post('settings.update', '{"farm":');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/not valid JSON/) });
+    const unknown = await post('no.such', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'unknown_method' });
+    const get = await fetch(`${origin}/api/app.info`, { headers: { Authorization: `Bearer ${host.token}` } });
+    expect(get.status).toBe(405);
+    const huge = await post('settings.update', JSON.stringify({ blenderPath: 'x'.repeat(MAX_BODY_BYTES + 10) }));
+    expect(huge.status).toBe(413);
+  });
+
+  it('changes settings over HTTP and keeps them on disk', async () => {
+    const res = await post('settings.update', { farm: { threadsPerBlender: 3 } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { farm: { threadsPerBlender: number } }).farm.threadsPerBlender).toBe(3);
+    const onDisk = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'data', 'settings.json'), 'utf8'));
+    expect(onDisk).toEqual({ farm: { threadsPerBlender: 3 } });
+  });
+
+  it('serves the renderer with a strict CSP, and nothing outside it', async () => {
+    const page = await fetch(`${origin}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%00']) {
+      const res = await fetch(`${origin}${p}`);
+      expect(res.status, p).toBe(404);
+    }
+  });
+
+  it('refuses requests addressed by another host name (DNS rebinding)', async () => {
+    const http = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: host.port, path: '/', headers: { Host: 'evil.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('refuses the socket without the right token', async () => {
+    await expect(openSocket('wrong')).rejects.toThrow('HTTP 401');
+    await expect(openSocket('')).rejects.toThrow('HTTP 401');
+  });
+
+  it('carries calls and events over the socket', async () => {
+    const ws = await openSocket(host.token);
+    const messages: Array<Record<string, unknown>> = [];
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    const waitFor = async (pred: (m: Record<string, unknown>) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const found = messages.find(pred);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no message matched; got ${JSON.stringify(messages)}`);
+    };
+    ws.send(JSON.stringify({ type: 'call', id: 1, method: 'settings.update', input: { farm: { mode: 'cold' } } }));
+    expect(await waitFor((m) => m.id === 1)).toMatchObject({ type: 'result', ok: true, result: { farm: { mode: 'cold' } } });
+    expect(await waitFor((m) => m.type === 'event')).toMatchObject({ event: 'settings.changed', payload: { farm: { mode: 'cold' } } });
+    ws.send(JSON.stringify({ type: 'call', id: 2, method: 'settings.update', input: { farm: { mode: 'hot' } } }));
+    expect(await waitFor((m) => m.id === 2)).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'farm.mode' } });
+    ws.send('not json');
+    expect(await waitFor((m) => m.id === null)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    ws.send(JSON.stringify({ type: 'call', id: 3 }));
+    expect(await waitFor((m) => m.id === 3)).toMatchObject({ ok: false, error: { code: 'bad_request', path: 'method' } });
+    ws.close();
+  });
+});

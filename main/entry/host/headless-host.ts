@@ -1,0 +1,206 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ErrorCodes,
+  WsClientMessageSchema,
+  zodToApiError,
+  type ApiError,
+  type WsServerMessage,
+} from '../../../shared/contract';
+import type { Dispatch } from '../../platform/transport/dispatch';
+import type { EventBus } from '../../platform/transport/event-bus';
+import { statusForError } from './http-status';
+import { SECURITY_HEADERS } from './security-headers';
+import { serveStatic } from './static-files';
+import { bearerToken, newToken, tokenMatches } from './token';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HostOptions {
+  dispatch: Dispatch;
+  events: EventBus;
+  /** Loopback by default; anything else must be asked for. */
+  host?: string;
+  port?: number;
+  rendererDir: string | null;
+  token?: string;
+}
+
+export interface HeadlessHost {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * The headless host: the same contract as Electron IPC, over HTTP (POST /api/<method>) and a
+ * WebSocket (/ws, calls and events), plus the built renderer. Every call and the socket need the
+ * per-start token.
+ */
+export async function startHeadlessHost(options: HostOptions): Promise<HeadlessHost> {
+  const token = options.token ?? newToken();
+  const bindHost = options.host ?? '127.0.0.1';
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const hostHeaderAllowed = (req: IncomingMessage): boolean => {
+    // Against DNS rebinding: when bound to loopback, only loopback names may address us.
+    if (!LOOPBACK.has(bindHost)) return true;
+    const header = req.headers.host ?? '';
+    const name = header.replace(/:\d+$/, '');
+    return LOOPBACK.has(name);
+  };
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...SECURITY_HEADERS,
+    });
+    res.end(text);
+  };
+  const sendError = (res: ServerResponse, error: ApiError, status = statusForError(error.code)): void => {
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="lightbox"');
+    sendJson(res, status, error);
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    if (!tokenMatches(token, bearerToken(req.headers.authorization))) {
+      return sendError(res, { code: ErrorCodes.unauthorized, message: 'missing or wrong token', path: '' });
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendError(res, { code: ErrorCodes.badRequest, message: 'use POST for contract methods', path: '' }, 405);
+    }
+    const body = await readBody(req);
+    if (body === 'too_large') {
+      return sendError(res, { code: ErrorCodes.badRequest, message: `body exceeds ${MAX_BODY_BYTES} bytes`, path: '' }, 413);
+    }
+    let input: unknown = {};
+    if (body.trim() !== '') {
+      try {
+        input = JSON.parse(body);
+      } catch (error) {
+        return sendError(res, {
+          code: ErrorCodes.badRequest,
+          message: `body is not valid JSON: ${(error as Error).message}`,
+          path: '',
+        });
+      }
+    }
+    const result = await options.dispatch(method, input, { transport: 'http' });
+    if (result.ok) sendJson(res, 200, result.result);
+    else sendError(res, result.error);
+  };
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (!hostHeaderAllowed(req)) {
+        return sendError(res, { code: ErrorCodes.badRequest, message: 'unexpected Host header', path: '' }, 421);
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname.startsWith('/api/')) {
+        return handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        return sendError(res, { code: ErrorCodes.badRequest, message: 'method not allowed', path: '' }, 405);
+      }
+      serveStatic(options.rendererDir, url.pathname, res, req.method === 'HEAD');
+    })().catch((error: unknown) => {
+      console.error('[lightbox] host request failed:', error);
+      if (!res.headersSent) sendError(res, { code: ErrorCodes.internal, message: 'request failed', path: '' });
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+    if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
+    if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+  });
+
+  const onSocket = (ws: WebSocket): void => {
+    sockets.add(ws);
+    const send = (message: WsServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = options.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    ws.on('close', () => {
+      unsubscribe();
+      sockets.delete(ws);
+    });
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(isBinary ? '' : data.toString());
+        } catch {
+          return send({ type: 'result', id: null, ok: false, error: { code: ErrorCodes.badRequest, message: 'frame is not valid JSON', path: '' } });
+        }
+        const parsed = WsClientMessageSchema.safeParse(raw);
+        if (!parsed.success) {
+          const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+          return send({ type: 'result', id, ok: false, error: zodToApiError(parsed.error, ErrorCodes.badRequest) });
+        }
+        const { id, method, input } = parsed.data;
+        const result = await options.dispatch(method, input, { transport: 'http' });
+        send(result.ok ? { type: 'result', id, ok: true, result: result.result } : { type: 'result', id, ok: false, error: result.error });
+      })();
+    });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
+  const url = `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/?token=${token}`;
+
+  return {
+    url,
+    port,
+    host: bindHost,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

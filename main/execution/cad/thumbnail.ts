@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { resourcesDir } from '../../platform/paths/paths';
+import { lastMarkedLine, runBlender, SpawnError } from '../../../workers/blender/run-blender';
+
+export interface CadThumbnailInput {
+  blenderPath: string;
+  glbPath: string;
+  outPath: string;
+  sizePx: number;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export type CadThumbnailResult = { ok: true; width: number; height: number; durationMs: number } | { ok: false; error: string };
+
+/** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
+export function pngSize(head: Buffer): { width: number; height: number } | null {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (head.length < 24 || !head.subarray(0, 8).equals(signature) || head.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+}
+
+function excerpt(text: string, max = 400): string {
+  const trimmed = text.trim();
+  return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
+}
+
+/**
+ * Renders the GLB with resources/blender/cad_thumbnail.py (Workbench). Never throws: a
+ * thumbnail is optional (make_thumbnail is `on_error: continue`), so failures come back as data.
+ */
+export async function renderCadThumbnail(input: CadThumbnailInput): Promise<CadThumbnailResult> {
+  let script: string;
+  try {
+    script = path.join(resourcesDir(), 'blender', 'cad_thumbnail.py');
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+  let result;
+  try {
+    result = await runBlender({
+      binary: input.blenderPath,
+      pythonScript: script,
+      scriptArgs: ['--glb', input.glbPath, '--out', input.outPath, '--size', String(input.sizePx)],
+      timeoutMs: input.timeoutMs,
+      env: input.env,
+      signal: input.signal,
+    });
+  } catch (error) {
+    return { ok: false, error: error instanceof SpawnError ? error.message : `cannot run Blender: ${(error as Error).message}` };
+  }
+  if (result.timedOut) return { ok: false, error: `Blender did not finish the thumbnail within ${Math.round(input.timeoutMs / 1000)} s` };
+  if (result.aborted) return { ok: false, error: 'thumbnail render was cancelled' };
+  const reply = lastMarkedLine(result.stdout) as { ok?: boolean; error?: string } | null;
+  if (!reply || reply.ok !== true || result.exitCode !== 0) {
+    const why = reply?.error ?? (excerpt(result.stderr) || `Blender exited with ${result.exitCode ?? result.signal} and no result line`);
+    return { ok: false, error: `thumbnail render failed: ${why}` };
+  }
+  let head: Buffer;
+  try {
+    const handle = await fs.promises.open(input.outPath, 'r');
+    try {
+      head = Buffer.alloc(24);
+      await handle.read(head, 0, 24, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return { ok: false, error: `Blender reported success but ${input.outPath} was not written` };
+  }
+  const size = pngSize(head);
+  if (!size) return { ok: false, error: `${input.outPath} is not a PNG` };
+  return { ok: true, ...size, durationMs: result.durationMs };
+}

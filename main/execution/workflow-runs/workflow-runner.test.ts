@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowRun } from '../../../shared/runs/api';
+import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { Backend } from '../../entry/app/backend';
+import { exampleDocuments } from '../../catalog/legacy/legacy-testing';
+import { testBackend } from '../../testing/node-backend';
+import { waitFor } from '../../testing/processes';
+import { makeTempDir } from '../../testing/temp-dir';
+import { TEST_STEP } from '../../testing/warm-farm';
+
+/** Editor runs through the contract: plan, run as an observer, list, re-run from a node, cancel, files. */
+const T = 120_000;
+let tmp: ReturnType<typeof makeTempDir>;
+let backend: Backend;
+let cadId: string;
+
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const r = await backend.dispatch(method as never, input, { transport: 'http' });
+  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+  return r.result as T;
+}
+const finished = async (runId: string) => {
+  expect(await waitFor(() => backend.production.runs.get(runId)?.status !== 'running', 60_000)).toBe(true);
+  return call<WorkflowRun>('runs.get', { runId });
+};
+
+beforeAll(async () => {
+  tmp = makeTempDir('lightbox-runner-');
+  backend = testBackend(path.join(tmp.dir, 'data'));
+  backend.legacy.migrate({ documents: exampleDocuments(), verify: true });
+  cadId = (await (await backend.production.cad.importFile(TEST_STEP)).done).id;
+  // A small still: the editor's saved document, its render made cheap by node settings.
+  const doc = backend.workflows.get('legacy.still_default');
+  const render = doc.nodes.find((n) => n.type === 'render_still');
+  if (render) render.settings = { resolution: { width: 48, height: 48 }, renderer: { samples: 2 } };
+  backend.workflows.save(doc);
+}, T);
+afterAll(async () => {
+  await backend.close();
+  tmp.cleanup();
+});
+
+describe('workflow runs from the editor', () => {
+  it('plans: order, resolved settings, renders to queue; with a CAD file, which nodes will reuse', async () => {
+    const document = backend.workflows.get('legacy.still_default');
+    const plan = await call<{ valid: boolean; nodes: { type: string; willReuse: boolean | null; settings: Record<string, unknown> }[]; renders: number }>('workflows.plan', { document, cadFileId: cadId });
+    expect(plan.valid).toBe(true);
+    expect(plan.nodes.map((n) => n.type)).toEqual(['input_order_line', 'resolve_cad', 'prepare_scene', 'apply_materials', 'render_still', 'output_save', 'notify']);
+    expect(plan.renders).toBe(1);
+    expect(plan.nodes.find((n) => n.type === 'render_still')?.settings).toMatchObject({ resolution: { width: 48, height: 48 } });
+    const bad = await call<{ valid: boolean; problems: { code: string }[] }>('workflows.plan', { document: { ...document, edges: [] } });
+    expect(bad.valid).toBe(false);
+    expect(bad.problems.map((p) => p.code)).toContain('required_input_missing');
+  });
+
+  it('runs a saved workflow as an observer (nothing published), lists it, and re-runs from a node reusing upstream outputs', async () => {
+    const { runId } = await call<{ runId: string }>('workflows.run', { workflowId: 'legacy.still_default', cadFileId: cadId });
+    const run = await finished(runId);
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'graph', role: 'shadow', workflowId: 'legacy.still_default', cadFileId: cadId });
+    expect(backend.production.media.list()).toEqual([]);
+    expect(backend.production.outbox.list()).toEqual([]);
+    const image = await call<{ mime: string; dataUrl: string }>('runs.file', { runId, nodeId: 'step4_render_still', port: 'image' });
+    expect(image.mime).toBe('image/png');
+    expect(image.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+
+    const listed = await call<{ runs: { id: string; nodeCount: number }[] }>('runs.list', { workflowId: 'legacy.still_default', role: 'shadow' });
+    expect(listed.runs.map((r) => r.id)).toContain(runId);
+
+    // Again from apply_materials: upstream prepare_scene is reused, apply_materials and the render run.
+    const again = await call<{ runId: string }>('runs.rerun', { runId, fromNode: 'step3_apply_materials' });
+    const rerun = await finished(again.runId);
+    expect(rerun.status).toBe('succeeded');
+    const logOf = (type: string) => rerun.nodes.find((n) => n.nodeType === type)?.log ?? '';
+    expect(logOf('prepare_scene')).toContain('reused the stored output');
+    expect(rerun.nodes.filter((n) => n.reused).map((n) => n.nodeType)).toEqual(['prepare_scene']);
+    expect(logOf('apply_materials')).not.toContain('reused');
+    expect(logOf('render_still')).not.toContain('reused');
+  }, T);
+
+  it('names files by the target, not the run: a dry run after a run, and the next run, on the same CAD file reuse its render', async () => {
+    const first = await finished((await call<{ runId: string }>('workflows.run', { workflowId: 'legacy.still_default', cadFileId: cadId })).runId);
+    expect(first.status).toBe('succeeded');
+    const document = backend.workflows.get('legacy.still_default');
+    const plan = await call<{ nodes: { type: string; willReuse: boolean | null }[]; renders: number }>('workflows.plan', { document, cadFileId: cadId });
+    expect(plan.nodes.filter((n) => n.willReuse).map((n) => n.type)).toEqual(['prepare_scene', 'apply_materials', 'render_still']);
+    expect(plan.renders).toBe(0);
+    const second = await finished((await call<{ runId: string }>('workflows.run', { workflowId: 'legacy.still_default', cadFileId: cadId })).runId);
+    expect(second.nodes.find((n) => n.nodeType === 'render_still')?.log).toContain('reused the stored output');
+  }, T);
+
+  it('refuses an invalid workflow with its problems, an unknown node to re-run from, and cancels a running run', async () => {
+    const doc = backend.workflows.get('legacy.still_default');
+    // Saveable (a missing output is only a warning while editing) but not runnable.
+    const keep = new Set(['input', 'step1_resolve_cad']);
+    const broken: WorkflowDocument = { ...doc, nodes: doc.nodes.filter((n) => keep.has(n.id)), edges: doc.edges.filter((e) => keep.has(e.source) && keep.has(e.target)), parameters: [] };
+    await expect(call('workflows.run', { workflowId: 'nope', cadFileId: cadId })).rejects.toThrow(/nope/);
+    const saved = backend.workflows.save({ ...broken, id: 'broken.still', revision: 0 });
+    expect(saved.document.revision).toBe(1);
+    await expect(call('workflows.run', { workflowId: 'broken.still', cadFileId: cadId })).rejects.toThrow(/invalid_workflow: workflow broken.still cannot run/);
+
+    const slow = backend.workflows.get('legacy.still_default');
+    const r = slow.nodes.find((n) => n.type === 'render_still');
+    if (r) r.settings = { resolution: { width: 512, height: 512 }, renderer: { samples: 1024 } };
+    backend.workflows.save({ ...slow, id: 'slow.still', revision: 0 });
+    const { runId } = await call<{ runId: string }>('workflows.run', { workflowId: 'slow.still', cadFileId: cadId });
+    expect(await waitFor(() => backend.production.runs.get(runId)?.nodes.some((n) => n.nodeType === 'render_still' && n.status === 'running') ?? false, 30_000)).toBe(true);
+    expect((await call<{ cancelled: boolean }>('runs.cancel', { runId })).cancelled).toBe(true);
+    expect((await finished(runId)).status).toBe('cancelled');
+    await expect(call('runs.rerun', { runId, fromNode: 'ghost' })).rejects.toThrow(/has no node "ghost"/);
+  }, T);
+});

@@ -1,0 +1,299 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import { ApiFailure } from '../../../shared/contract/errors';
+import type { Draft, RunSummary, RunsListInput, WorkflowRun } from '../../../shared/runs/api';
+import { WorkflowDocumentSchema, type WorkflowDocument } from '../../../shared/workflow/document';
+import type { CadSourceArtifact, NodeOutputs } from '../executors/artifacts';
+import type { RunContext } from '../executors/context';
+import { abortableFarm } from '../farm/abortable-farm';
+import type { RenderFarm } from '../farm/types';
+import type { Tools } from '../dispatch/order-dispatcher';
+import { blenderVersionOf } from '../farm/blender-version';
+import { resolveCadMesh } from '../dispatch/resolve-cad';
+import { createShadowEffects } from '../dispatch/shadow-effects';
+import type { Fault } from '../runtime/faults';
+import type { NodeCache } from '../runtime/node-cache';
+import { planGraph, runGraph } from '../runtime/run-graph';
+import type { NodeRegistry } from '../../catalog/nodes/registry';
+import type { OrderStore } from '../../production/orders/order-store';
+import type { RunStore, RunTarget } from '../../production/runs/run-store';
+import type { WorkflowStore } from '../../catalog/workflows/types';
+import { previewOf } from '../../production/media/preview';
+
+/** What an editor run ran on, kept with the run so it can be run again from a node. */
+
+export interface WorkflowRunnerDeps {
+  db: Database.Database;
+  dataDir: string;
+  runs: RunStore;
+  orders: OrderStore;
+  workflows: WorkflowStore;
+  registry: NodeRegistry;
+  cache: NodeCache;
+  farm: () => Promise<RenderFarm>;
+  tools: () => Promise<Tools>;
+  faults?: Fault[];
+  nodeTimeoutMs?: number;
+  onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused' | 'cancelled'; error?: string; done?: number; total?: number }) => void;
+  onLog?: (event: { runId: string; nodeId: string; line: string }) => void;
+}
+
+
+/**
+ * Workflows run from the editor: a saved revision on a CAD file (or an order line's CAD file and
+ * overrides), through the graph runtime, as an observer — output_save and notify record what
+ * they would do and nothing reaches the media library or a customer. Also the dry-run plan,
+ * the runs list, cancel and re-run from a node.
+ */
+export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
+  const { db, runs } = deps;
+  const active = new Map<string, AbortController>();
+
+  function targetOf(input: { cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }): RunTarget {
+    if (input.orderLineId) {
+      const line = deps.orders.line(input.orderLineId);
+      if (!line) throw new ApiFailure('not_found', `no order line "${input.orderLineId}"`, 'orderLineId');
+      return { cadFileId: line.cadFileId, orderLineId: line.id, overrides: line.overrides, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
+    }
+    if (!input.cadFileId) throw new ApiFailure('invalid_input', 'choose a CAD file or an order line to run the workflow on', 'cadFileId');
+    return { cadFileId: input.cadFileId, orderLineId: null, overrides: {}, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
+  }
+
+  /**
+   * What the run is about: on an order line, the line itself and the file names its dispatch would
+   * use; on a bare CAD file, a test line and the workflow's names. Names follow the target, not the
+   * run: renders are cached under their names, so two runs (or a dry run and its run) on the same
+   * line or file find each other's outputs.
+   */
+  function subjectOf(runId: string, document: WorkflowDocument, target: RunTarget, cadName: string): Pick<RunContext, 'names' | 'orderLine'> {
+    const cad = path.basename(cadName, path.extname(cadName));
+    const line = target.orderLineId ? deps.orders.line(target.orderLineId) : undefined;
+    const base = { type: 'order_line' as const, cadFileId: target.cadFileId, overrides: target.overrides };
+    if (line) {
+      return {
+        names: { order: line.orderId, line: String(line.lineNo), cad, preset: line.outputTypeKey },
+        orderLine: { ...base, orderLineId: line.id, orderId: line.orderId, lineNo: line.lineNo, outputTypeKey: line.outputTypeKey },
+      };
+    }
+    return {
+      names: { order: 'test', line: '1', cad, preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') },
+      orderLine: { ...base, orderLineId: target.orderLineId ?? `test-${runId}`, orderId: 'test', lineNo: 1, outputTypeKey: document.id },
+    };
+  }
+
+  function contextFor(runId: string, document: WorkflowDocument, target: RunTarget, farm: RenderFarm, tools: Tools, signal: AbortSignal): RunContext {
+    const cadRow = db.prepare<[string], { name: string; source_path: string }>('SELECT name, source_path FROM cad_files WHERE id = ?').get(target.cadFileId);
+    if (!cadRow) throw new ApiFailure('not_found', `no CAD file "${target.cadFileId}" in the library`, 'cadFileId');
+    const cadSource: CadSourceArtifact = { type: 'cad_source', cadFileId: target.cadFileId, file: cadRow.source_path, name: cadRow.name };
+    const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), runId);
+    return {
+      runId,
+      mode: 'graph',
+      role: 'shadow',
+      farm: abortableFarm(farm, signal, runId),
+      tools,
+      ...subjectOf(runId, document, target, cadRow.name),
+      draft: target.draft,
+      timeoutMs: 30 * 60_000,
+      signal,
+      selfPublish: true,
+      cadSource,
+      parameters: target.parameterValues,
+      resolveCad: () => resolveCadMesh(db, target.cadFileId),
+      publish: shadow.publish,
+      notify: shadow.notify,
+      recordRender: (entry) => runs.recordRender(runId, null, target.draft, entry),
+      blenderVersion: blenderVersionOf(farm),
+    };
+  }
+
+  function start(document: WorkflowDocument, target: RunTarget, forceFrom?: string): string {
+    const runId = runs.create({
+      family: document.family,
+      cadFileId: target.cadFileId,
+      attempt: 1,
+      mode: 'graph',
+      role: 'shadow',
+      workflowId: document.id,
+      workflowRevision: document.revision,
+      draft: target.draft,
+      target,
+    });
+    const controller = new AbortController();
+    active.set(runId, controller);
+    void (async () => {
+      let status: 'succeeded' | 'failed' | 'cancelled' = 'failed';
+      let failure: { step: string | null; message: string } | undefined;
+      try {
+        const [farm, tools] = await Promise.all([deps.farm(), deps.tools()]);
+        const result = await runGraph({
+          document,
+          registry: deps.registry,
+          parameterValues: target.parameterValues,
+          overrides: target.overrides,
+          run: contextFor(runId, document, target, farm, tools, controller.signal),
+          runs,
+          cache: deps.cache,
+          workRoot: path.join(deps.dataDir, 'runs', runId),
+          faults: deps.faults,
+          nodeTimeoutMs: deps.nodeTimeoutMs,
+          ...(forceFrom ? { forceFrom } : {}),
+          onNode: (e) => deps.onNode?.({ runId, ...e }),
+          onProgress: (nodeId, done, total) => deps.onNode?.({ runId, nodeId, nodeType: document.nodes.find((n) => n.id === nodeId)?.type ?? '', status: 'running', done, total }),
+          onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
+        });
+        status = result.status;
+        if (result.status !== 'succeeded') failure = { step: result.failedNode, message: result.error ?? result.status };
+      } catch (error) {
+        status = controller.signal.aborted ? 'cancelled' : 'failed';
+        failure = { step: null, message: (error as Error).message };
+      } finally {
+        active.delete(runId);
+        runs.finish(runId, status, failure);
+        deps.onNode?.({ runId, nodeId: '', nodeType: '', status, ...(failure ? { error: failure.message } : {}) });
+      }
+    })();
+    return runId;
+  }
+
+  const untargeted = (farm: RenderFarm): RunContext => ({
+    runId: 'plan',
+    mode: 'graph',
+    role: 'shadow',
+    farm,
+    tools: { blenderPath: '' },
+    names: { order: '', line: '', cad: '', preset: '' },
+    draft: {},
+    timeoutMs: 0,
+    signal: new AbortController().signal,
+    selfPublish: true,
+    resolveCad: () => {
+      throw new ApiFailure('invalid_input', 'no CAD file chosen', 'cadFileId');
+    },
+    publish: () => Promise.reject(new Error('planning publishes nothing')),
+    notify: () => {
+      throw new Error('planning notifies nobody');
+    },
+    recordRender: () => {},
+    blenderVersion: async () => null,
+  });
+
+  const documentOf = (id: string, revision?: number): WorkflowDocument => deps.workflows.get(id, revision);
+
+  return {
+    async plan(input: { document: unknown; cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }) {
+      const validation = deps.workflows.validate(input.document, 'dispatch');
+      // A document that is not even canonical has no plan, only its problems.
+      const parsed = WorkflowDocumentSchema.safeParse(input.document);
+      if (!parsed.success) return { valid: false, problems: validation.problems, nodes: [], reused: 0, renders: 0 };
+      const document = parsed.data;
+      let target: RunTarget | null = null;
+      try {
+        target = input.cadFileId || input.orderLineId ? targetOf(input) : null;
+      } catch {
+        target = null;
+      }
+      const farm: RenderFarm = { concurrency: 1, runJob: () => Promise.reject(new Error('planning renders nothing')), cancelRun: () => 0, close: async () => {} };
+      const context = target ? contextFor(`plan-${crypto.randomUUID()}`, document, target, farm, { blenderPath: '' }, new AbortController().signal) : null;
+      try {
+        const plan = await planGraph({
+          document,
+          registry: deps.registry,
+          parameterValues: target?.parameterValues ?? input.parameterValues ?? {},
+          overrides: target?.overrides ?? {},
+          // Without a target nothing upstream is known: the plan shows order and renders, no reuse.
+          run: context ?? untargeted(farm),
+          cache: context ? deps.cache : null,
+        });
+        return {
+          valid: validation.valid,
+          problems: validation.problems,
+          nodes: plan.order.map((n) => ({ nodeId: n.nodeId, type: n.type, settings: n.settings, problem: n.problem, disabled: n.disabled, cacheable: n.cacheable, willReuse: n.willReuse, selfPublish: n.selfPublish, renders: n.renders })),
+          reused: plan.reused,
+          renders: plan.renders,
+        };
+      } catch (error) {
+        throw new ApiFailure('invalid_workflow', (error as Error).message, 'document');
+      }
+    },
+    run(input: { workflowId: string; revision?: number; cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }): { runId: string } {
+      const document = documentOf(input.workflowId, input.revision);
+      const validation = deps.workflows.validate(document, 'dispatch');
+      if (!validation.valid) {
+        const first = validation.problems.find((p) => p.severity === 'error');
+        throw new ApiFailure('invalid_workflow', `workflow ${document.id} cannot run: ${first ? `${first.path}: ${first.message}` : 'it is invalid'}`, 'workflowId', validation.problems);
+      }
+      return { runId: start(document, targetOf(input)) };
+    },
+    rerun(runId: string, fromNode: string): { runId: string } {
+      const row = db.prepare<[string], { workflow_id: string | null; workflow_revision: number | null; context_json: string | null }>('SELECT workflow_id, workflow_revision, context_json FROM workflow_runs WHERE id = ?').get(runId);
+      if (!row) throw new ApiFailure('not_found', `no run "${runId}"`, 'runId');
+      if (!row.workflow_id || !row.context_json) throw new ApiFailure('not_rerunnable', `run ${runId} did not run a workflow (or predates the record of its inputs); dispatch its order line again instead`, 'runId');
+      const document = documentOf(row.workflow_id, row.workflow_revision ?? undefined);
+      if (!document.nodes.some((n) => n.id === fromNode)) throw new ApiFailure('not_found', `workflow ${document.id}@${document.revision} has no node "${fromNode}"`, 'fromNode');
+      return { runId: start(document, JSON.parse(row.context_json) as RunTarget, fromNode) };
+    },
+    cancel(runId: string): boolean {
+      const controller = active.get(runId);
+      if (!controller) return false;
+      controller.abort();
+      return true;
+    },
+    list(filter: z.output<typeof RunsListInput>): RunSummary[] {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (clause: string, value: unknown) => {
+        if (value === undefined) return;
+        where.push(clause);
+        params.push(value);
+      };
+      add('r.workflow_id = ?', filter.workflowId);
+      add('r.mode = ?', filter.mode);
+      add('r.role = ?', filter.role);
+      add('r.status = ?', filter.status);
+      add('r.started_at >= ?', filter.since);
+      add('r.started_at < ?', filter.until);
+      const rows = db
+        .prepare<unknown[], { id: string; output_type_key: string | null; node_count: number; failed_nodes: number }>(
+          `SELECT r.id, l.output_type_key,
+             (SELECT count(*) FROM node_runs n WHERE n.run_id = r.id) AS node_count,
+             (SELECT count(*) FROM node_runs n WHERE n.run_id = r.id AND n.status = 'failed') AS failed_nodes
+           FROM workflow_runs r LEFT JOIN order_lines l ON l.id = r.order_line_id
+           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC LIMIT ?`,
+        )
+        .all(...params, filter.limit);
+      return rows.map((row) => {
+        const { nodes: _nodes, ...run } = runs.get(row.id) as WorkflowRun;
+        return { ...run, nodeCount: row.node_count, failedNodes: row.failed_nodes, outputTypeKey: row.output_type_key };
+      });
+    },
+    get(runId: string): WorkflowRun {
+      const run = runs.get(runId);
+      if (!run) throw new ApiFailure('not_found', `no run "${runId}"`, 'runId');
+      return run;
+    },
+    /** A node output's file: `port` (default: the first with a file) and `index` for sequences. */
+    file(runId: string, nodeId: string, port?: string, index = 0) {
+      const node = this.get(runId).nodes.find((n) => n.nodeId === nodeId);
+      if (!node?.outputs) throw new ApiFailure('not_found', `node ${nodeId} of run ${runId} has no outputs`, 'nodeId');
+      const outputs = node.outputs as NodeOutputs;
+      const artifact = port ? outputs[port] : Object.values(outputs).find((a) => 'file' in a || a.type === 'image_sequence' || a.type === 'mesh_asset');
+      if (!artifact) throw new ApiFailure('not_found', `node ${nodeId} has no output "${port ?? '(file)'}"`, 'port');
+      const located = ((): { file?: string; format?: string } => {
+        if (artifact.type === 'image_sequence') return { file: artifact.frames[index]?.file, format: artifact.format };
+        if (artifact.type === 'mesh_asset') return { file: artifact.glb, format: 'glb' };
+        if ('file' in artifact && path.isAbsolute(artifact.file)) return { file: artifact.file, format: 'format' in artifact ? String(artifact.format) : path.extname(artifact.file).slice(1) };
+        return {};
+      })();
+      const { file, format } = located;
+      if (!file || !fs.existsSync(file)) throw new ApiFailure('not_found', `the file of ${nodeId} is gone (run folders can be cleaned)`, 'nodeId');
+      const bytes = fs.statSync(file).size;
+      return { name: path.basename(file), bytes, ...previewOf(file, format ?? '', bytes, file) };
+    },
+  };
+}
+
+export type WorkflowRunner = ReturnType<typeof createWorkflowRunner>;

@@ -1,9 +1,0 @@
-import type { HandlerGroup } from '../api/dispatch';
-import type { LegacyService } from './legacy-service';
-
-export function legacyHandlers(legacy: LegacyService): HandlerGroup<'legacy.import' | 'legacy.migrate'> {
-  return {
-    'legacy.import': ({ documents }) => legacy.import(documents),
-    'legacy.migrate': (input) => legacy.migrate(input),
-  };
-}

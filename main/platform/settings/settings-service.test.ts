@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiFailure } from '../../../shared/contract';
+import { JsonFileStore } from './json-file-store';
+import { createSettingsService, type StoredSettings } from './settings-service';
+import { defaultSettings } from './defaults';
+import { makeTempDir } from '../../testing/temp-dir';
+
+describe('settings service', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  beforeEach(() => (tmp = makeTempDir()));
+  afterEach(() => tmp.cleanup());
+  const open = () => new JsonFileStore<StoredSettings>({ cwd: tmp.dir, name: 'settings' });
+
+  it('answers machine defaults when nothing is stored', () => {
+    const service = createSettingsService(open(), defaultSettings(8));
+    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' } });
+  });
+
+  it('stores only what was changed, merges nested fields, and notifies', () => {
+    const onChange = vi.fn();
+    const service = createSettingsService(open(), defaultSettings(8), onChange);
+    const next = service.update({ farm: { threadsPerBlender: 3 } });
+    expect(next.farm).toEqual({ concurrency: 4, threadsPerBlender: 3, mode: 'warm' });
+    expect(open().store).toEqual({ farm: { threadsPerBlender: 3 } });
+    expect(onChange).toHaveBeenCalledWith(next);
+    // A second partial change keeps the first.
+    service.update({ blenderPath: '/opt/blender/blender', farm: { mode: 'cold' } });
+    expect(createSettingsService(open(), defaultSettings(8)).get()).toMatchObject({
+      blenderPath: '/opt/blender/blender',
+      farm: { concurrency: 4, threadsPerBlender: 3, mode: 'cold' },
+    });
+  });
+
+  it('refuses an out-of-range value by field and keeps the file as it was', () => {
+    const service = createSettingsService(open(), defaultSettings(8));
+    service.update({ farm: { threadsPerBlender: 3 } });
+    const before = fs.readFileSync(open().path, 'utf8');
+    let caught: unknown;
+    try {
+      service.update({ farm: { concurrency: 0 } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ApiFailure);
+    expect((caught as ApiFailure).path).toBe('farm.concurrency');
+    expect(fs.readFileSync(open().path, 'utf8')).toBe(before);
+    expect(service.get().farm.concurrency).toBe(4);
+  });
+
+  it('falls back per field on a hand-edited bad value, reports it, and does not rewrite the file', () => {
+    const store = open();
+    fs.writeFileSync(store.path, JSON.stringify({ farm: { concurrency: -3, mode: 'cold' } }));
+    const service = createSettingsService(open(), defaultSettings(8));
+    expect(service.get().farm).toEqual({ concurrency: 4, threadsPerBlender: 2, mode: 'cold' });
+    expect(service.problems().join('\n')).toMatch(/farm\.concurrency/);
+    expect(JSON.parse(fs.readFileSync(store.path, 'utf8'))).toEqual({ farm: { concurrency: -3, mode: 'cold' } });
+  });
+});

@@ -1,0 +1,68 @@
+import {
+  ApiFailure,
+  ErrorCodes,
+  isMethodName,
+  methods,
+  zodToApiError,
+  type CallResult,
+  type MethodName,
+  type MethodOutput,
+  type MethodParsedInput,
+} from '../../../shared/contract';
+
+export interface CallContext {
+  transport: 'ipc' | 'http';
+}
+
+export type Handler<M extends MethodName> = (
+  input: MethodParsedInput<M>,
+  ctx: CallContext,
+) => Promise<MethodOutput<M>> | MethodOutput<M>;
+
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** The handlers one capability contributes; the backend joins every group into Handlers. */
+export type HandlerGroup<K extends MethodName> = { [M in K]: Handler<M> };
+
+export type Dispatch = (method: string, input: unknown, ctx: CallContext) => Promise<CallResult>;
+
+export interface DispatchOptions {
+  /** Where unexpected errors go; the caller only ever sees a generic message. */
+  logError?: (method: string, error: unknown) => void;
+}
+
+/**
+ * The single entry for every call on every transport: checks the method exists, validates the
+ * input, runs the handler, checks the output, and turns every failure into error data.
+ */
+export function createDispatch(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
+  const logError = options.logError ?? ((method, error) => console.error(`[lightbox] ${method} failed:`, error));
+  return async (method, rawInput, ctx) => {
+    if (!isMethodName(method)) {
+      return {
+        ok: false,
+        error: { code: ErrorCodes.unknownMethod, message: `unknown method "${method}"`, path: '' },
+      };
+    }
+    const def = methods[method];
+    const parsed = def.input.safeParse(rawInput === undefined ? {} : rawInput);
+    if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
+    try {
+      const handler = handlers[method] as Handler<MethodName>;
+      const result = await handler(parsed.data as never, ctx);
+      const checked = def.output.safeParse(result);
+      if (!checked.success) {
+        logError(method, checked.error);
+        return {
+          ok: false,
+          error: { code: ErrorCodes.internal, message: `${method} produced an answer outside its contract`, path: '' },
+        };
+      }
+      return { ok: true, result: checked.data };
+    } catch (error) {
+      if (error instanceof ApiFailure) return { ok: false, error: error.toData() };
+      logError(method, error);
+      return { ok: false, error: { code: ErrorCodes.internal, message: `${method} failed unexpectedly`, path: '' } };
+    }
+  };
+}

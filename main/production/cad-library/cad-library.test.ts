@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../../entry/app/backend';
+import { testBackend } from '../../testing/node-backend';
+import { makeTempDir } from '../../testing/temp-dir';
+import { TEST_STEP } from '../../testing/warm-farm';
+
+/** The CAD library: real STEP ingest through the cad_file pipeline, real SQLite, real Blender thumbnails. */
+const T = 120_000;
+let tmp: ReturnType<typeof makeTempDir>;
+let backend: Backend;
+
+beforeAll(() => {
+  tmp = makeTempDir('lightbox-cad-library-');
+  backend = testBackend(path.join(tmp.dir, 'data'));
+});
+afterAll(async () => {
+  await backend.close();
+  tmp.cleanup();
+});
+
+describe('CAD library', () => {
+  it('ingests a STEP file through the cad_file pipeline: GLB, metadata, thumbnail, a recorded run', async () => {
+    const { cad, runs } = backend.production;
+    const imported = await cad.importFile(TEST_STEP);
+    expect(imported.created).toBe(true);
+    expect(imported.cadFile.status).toBe('ingesting');
+    const file = await imported.done;
+    expect(file).toMatchObject({ status: 'ready', name: 'as1-oc-214.stp', format: 'step', hasThumbnail: true, error: null });
+    expect(file.metadata?.parts).toHaveLength(18);
+    expect(file.metadata?.sourceUnits).toBe('mm');
+    const dir = path.join(cad.root, file.sha256);
+    expect(fs.readdirSync(dir).sort()).toEqual(['as1-oc-214.stp', 'model.glb', 'thumbnail.png']);
+    const [run] = runs.ofCadFile(file.id);
+    expect(run).toMatchObject({ family: 'cad_file', status: 'succeeded', pipelineKey: 'cad_ingest_default' });
+    expect(run?.nodes.map((n) => [n.nodeType, n.status])).toEqual([
+      ['input_cad_file', 'succeeded'],
+      ['ingest_cad', 'succeeded'],
+      ['extract_metadata', 'succeeded'],
+      ['make_thumbnail', 'succeeded'],
+    ]);
+  }, T);
+
+  it('deduplicates by content: the same bytes under another name are the same entry', async () => {
+    const copy = path.join(tmp.dir, 'renamed.step');
+    fs.copyFileSync(TEST_STEP, copy);
+    const again = await backend.production.cad.importFile(copy);
+    expect(again.created).toBe(false);
+    expect((await again.done).name).toBe('as1-oc-214.stp');
+    expect(backend.production.cad.list()).toHaveLength(1);
+  }, T);
+
+  it('a truncated STEP fails cleanly with the file and the reason; nothing half-written, nothing else touched', async () => {
+    const broken = path.join(tmp.dir, 'broken.stp');
+    const bytes = fs.readFileSync(TEST_STEP);
+    fs.writeFileSync(broken, bytes.subarray(0, Math.floor(bytes.length / 3)));
+    const file = await (await backend.production.cad.importFile(broken)).done;
+    expect(file.status).toBe('failed');
+    expect(file.error).toMatch(/^broken\.stp: /);
+    expect(file.error).not.toContain(backend.production.cad.root);
+    expect(fs.readdirSync(path.join(backend.production.cad.root, file.sha256))).toEqual(['broken.stp']);
+    expect(backend.production.cad.list().map((f) => f.status).sort()).toEqual(['failed', 'ready']);
+    // The failed ingest's run says which step failed.
+    expect(backend.production.runs.ofCadFile(file.id)[0]?.nodes.find((n) => n.nodeType === 'ingest_cad')?.status).toBe('failed');
+  }, T);
+
+  it('refuses an empty file, a missing file and a folder by name, storing nothing', async () => {
+    const empty = path.join(tmp.dir, 'empty.stl');
+    fs.writeFileSync(empty, '');
+    await expect(backend.production.cad.importFile(empty)).rejects.toThrow(/empty\.stl: the file is empty/);
+    await expect(backend.production.cad.importFile(path.join(tmp.dir, 'nope.stp'))).rejects.toThrow(/nope\.stp: file does not exist/);
+    await expect(backend.production.cad.importFile(tmp.dir)).rejects.toThrow(/is not a regular file/);
+    expect(backend.production.cad.list()).toHaveLength(2);
+  });
+
+  it('an ingest left running by a process that died is failed at the next start, to be imported again', async () => {
+    const { db } = backend;
+    db.prepare(`INSERT INTO cad_files (id, sha256, name, bytes, source_path, status, created_at, updated_at) VALUES ('cad_stale', 'x', 'stale.stp', 1, '/nowhere', 'ingesting', 'now', 'now')`).run();
+    backend.production.cad.recover();
+    expect(backend.production.cad.get('cad_stale')).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
+  });
+});

@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { ApiFailure } from '../../../shared/contract/errors';
+import type { Order, OrderLine, OrderLineOverrides } from '../../../shared/orders/api';
+import type { ExecutionMode } from '../../../shared/workflow/document';
+
+type LineRow = {
+  id: string;
+  order_id: string;
+  line_no: number;
+  cad_file_id: string;
+  cad_name: string;
+  output_type_key: string;
+  overrides_json: string;
+  status: OrderLine['status'];
+  mode_used: ExecutionMode | null;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  asset_ids: string | null;
+};
+
+const LINE_SELECT = `SELECT l.*, c.name AS cad_name,
+  (SELECT group_concat(a.id) FROM media_assets a WHERE a.order_line_id = l.id) AS asset_ids
+  FROM order_lines l JOIN cad_files c ON c.id = l.cad_file_id`;
+
+const toLine = (r: LineRow): OrderLine => ({
+  id: r.id,
+  orderId: r.order_id,
+  lineNo: r.line_no,
+  cadFileId: r.cad_file_id,
+  cadName: r.cad_name,
+  outputTypeKey: r.output_type_key,
+  overrides: JSON.parse(r.overrides_json) as OrderLineOverrides,
+  status: r.status,
+  modeUsed: r.mode_used,
+  attempts: r.attempts,
+  error: r.error,
+  createdAt: r.created_at,
+  queuedAt: r.queued_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  assetIds: r.asset_ids ? r.asset_ids.split(',') : [],
+});
+
+/** Orders and their lines; a line's status moves queued → rendering → succeeded | failed | cancelled. */
+export function createOrderStore(db: Database.Database) {
+  const q = {
+    insertOrder: db.prepare('INSERT INTO orders (id, name, created_at) VALUES (?, ?, ?)'),
+    insertLine: db.prepare(
+      `INSERT INTO order_lines (id, order_id, line_no, cad_file_id, output_type_key, overrides_json, status, created_at, queued_at)
+       VALUES (@id, @orderId, @lineNo, @cadFileId, @outputTypeKey, @overrides, 'queued', @now, @now)`,
+    ),
+    order: db.prepare<[string], { id: string; name: string; created_at: string }>('SELECT * FROM orders WHERE id = ?'),
+    orders: db.prepare<[], { id: string; name: string; created_at: string }>('SELECT * FROM orders ORDER BY created_at DESC, id DESC'),
+    linesOf: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.order_id = ? ORDER BY l.line_no`),
+    line: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.id = ?`),
+    cad: db.prepare<[string], { id: string; status: string; name: string }>('SELECT id, status, name FROM cad_files WHERE id = ?'),
+    outputType: db.prepare<[string], { key: string }>('SELECT key FROM output_types WHERE key = ?'),
+  };
+  const orderOf = (row: { id: string; name: string; created_at: string }): Order => ({ id: row.id, name: row.name, createdAt: row.created_at, lines: q.linesOf.all(row.id).map(toLine) });
+
+  return {
+    /** One line per CAD file × output type × copy; every id is checked first, so nothing half-made is stored. */
+    create(input: { name?: string; cadFileIds: string[]; outputTypeKeys: string[]; copies?: number; overrides?: OrderLineOverrides }): Order {
+      input.cadFileIds.forEach((id, i) => {
+        if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
+      });
+      input.outputTypeKeys.forEach((key, i) => {
+        if (!q.outputType.get(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
+      });
+      const id = `ord_${crypto.randomBytes(6).toString('hex')}`;
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        q.insertOrder.run(id, input.name ?? `Order ${now.slice(0, 16).replace('T', ' ')}`, now);
+        let lineNo = 0;
+        for (const cadFileId of input.cadFileIds)
+          for (const outputTypeKey of input.outputTypeKeys)
+            for (let c = 0; c < (input.copies ?? 1); c++) {
+              lineNo += 1;
+              q.insertLine.run({ id: `${id}_l${lineNo}`, orderId: id, lineNo, cadFileId, outputTypeKey, overrides: JSON.stringify(input.overrides ?? {}), now });
+            }
+      })();
+      return this.get(id) as Order;
+    },
+    /** More lines on an existing order, numbered after its last one. */
+    addLines(orderId: string, input: { cadFileIds: string[]; outputTypeKeys: string[]; copies?: number; overrides?: OrderLineOverrides }): OrderLine[] {
+      if (!q.order.get(orderId)) throw new ApiFailure('not_found', `no order "${orderId}"`, 'orderId');
+      input.cadFileIds.forEach((id, i) => {
+        if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
+      });
+      input.outputTypeKeys.forEach((key, i) => {
+        if (!q.outputType.get(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
+      });
+      const now = new Date().toISOString();
+      const ids = db.transaction(() => {
+        let lineNo = (db.prepare<[string], { n: number }>('SELECT COALESCE(MAX(line_no), 0) AS n FROM order_lines WHERE order_id = ?').get(orderId) as { n: number }).n;
+        const made: string[] = [];
+        for (const cadFileId of input.cadFileIds)
+          for (const outputTypeKey of input.outputTypeKeys)
+            for (let c = 0; c < (input.copies ?? 1); c++) {
+              lineNo += 1;
+              const id = `${orderId}_l${lineNo}`;
+              q.insertLine.run({ id, orderId, lineNo, cadFileId, outputTypeKey, overrides: JSON.stringify(input.overrides ?? {}), now });
+              made.push(id);
+            }
+        return made;
+      })();
+      return ids.map((id) => this.line(id) as OrderLine);
+    },
+    get(id: string): Order | undefined {
+      const row = q.order.get(id);
+      return row ? orderOf(row) : undefined;
+    },
+    list: (): Order[] => q.orders.all().map(orderOf),
+    line(id: string): OrderLine | undefined {
+      const row = q.line.get(id);
+      return row ? toLine(row) : undefined;
+    },
+  };
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;

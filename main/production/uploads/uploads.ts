@@ -1,0 +1,58 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CAD_UPLOAD_CHUNK_BYTES } from '../../../shared/cad/api';
+import { ApiFailure } from '../../../shared/contract/errors';
+
+interface Upload {
+  fileName: string;
+  bytes: number;
+  received: number;
+  file: string;
+}
+
+/**
+ * Chunked uploads into `<dataDir>/uploads/`: the transports cap one message at 1 MiB, CAD files
+ * are bigger. Chunks must arrive in order; an upload lives in this process only.
+ */
+export function createUploads(dataDir: string) {
+  const dir = path.join(dataDir, 'uploads');
+  const uploads = new Map<string, Upload>();
+  const find = (id: string): Upload => {
+    const upload = uploads.get(id);
+    if (!upload) throw new ApiFailure('not_found', `no upload "${id}" in progress (uploads do not survive a restart)`, 'uploadId');
+    return upload;
+  };
+  return {
+    begin(fileName: string, bytes: number): { uploadId: string; chunkBytes: number } {
+      fs.mkdirSync(dir, { recursive: true });
+      const uploadId = crypto.randomBytes(16).toString('hex');
+      const file = path.join(dir, `${uploadId}.part`);
+      fs.writeFileSync(file, '');
+      uploads.set(uploadId, { fileName, bytes, received: 0, file });
+      return { uploadId, chunkBytes: CAD_UPLOAD_CHUNK_BYTES };
+    },
+    chunk(uploadId: string, offset: number, base64: string): { received: number; bytes: number } {
+      const upload = find(uploadId);
+      if (offset !== upload.received) throw new ApiFailure('bad_chunk', `chunk at byte ${offset}, expected byte ${upload.received}`, 'offset');
+      const data = Buffer.from(base64, 'base64');
+      if (data.length === 0) throw new ApiFailure('bad_chunk', 'empty chunk', 'base64');
+      if (data.length > CAD_UPLOAD_CHUNK_BYTES) throw new ApiFailure('bad_chunk', `chunk of ${data.length} bytes exceeds ${CAD_UPLOAD_CHUNK_BYTES}`, 'base64');
+      if (upload.received + data.length > upload.bytes) throw new ApiFailure('bad_chunk', `more bytes than the ${upload.bytes} announced`, 'base64');
+      fs.appendFileSync(upload.file, data);
+      upload.received += data.length;
+      return { received: upload.received, bytes: upload.bytes };
+    },
+    /** The complete file and its name; the caller imports it, then calls discard. */
+    finish(uploadId: string): { file: string; fileName: string } {
+      const upload = find(uploadId);
+      if (upload.received !== upload.bytes) throw new ApiFailure('incomplete_upload', `upload has ${upload.received} of ${upload.bytes} bytes`, 'uploadId');
+      return { file: upload.file, fileName: upload.fileName };
+    },
+    discard(uploadId: string): void {
+      const upload = uploads.get(uploadId);
+      uploads.delete(uploadId);
+      if (upload) fs.rmSync(upload.file, { force: true });
+    },
+  };
+}

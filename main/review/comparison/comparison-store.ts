@@ -1,0 +1,170 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review } from '../../../shared/comparison/api';
+import type { ShadowCompareInput } from '../../execution/dispatch/order-dispatcher';
+import type { MediaLibrary } from '../../production/media/media-library';
+import type { NotificationOutbox } from '../../production/notifications';
+import { runJobOk, jobId } from '../../execution/render/errors';
+import type { RunStore } from '../../production/runs/run-store';
+import { compareRuns, type Side } from './compare-runs';
+import { ApiFailure } from '../../../shared/contract/errors';
+
+export interface StoredComparison {
+  id: string;
+  orderLineId: string | null;
+  outputTypeKey: string;
+  legacyRunId: string;
+  shadowRunId: string;
+  workflowId: string | null;
+  workflowRevision: number | null;
+  verdict: ComparisonReport['verdict'];
+  report: ComparisonReport;
+  createdAt: string;
+  review: Review | null;
+}
+
+type Row = {
+  id: string;
+  order_line_id: string | null;
+  output_type_key: string;
+  legacy_run_id: string;
+  shadow_run_id: string;
+  workflow_id: string | null;
+  workflow_revision: number | null;
+  verdict: ComparisonReport['verdict'];
+  report_json: string;
+  created_at: string;
+};
+
+type ReviewRow = { id: string; decision: Review['decision']; note: string | null; who: string; created_at: string };
+const toReview = (r: ReviewRow | undefined): Review | null => (r ? { id: r.id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at } : null);
+
+const toStoredWith = (review: (id: string) => Review | null) => (r: Row): StoredComparison => ({
+  id: r.id,
+  orderLineId: r.order_line_id,
+  outputTypeKey: r.output_type_key,
+  legacyRunId: r.legacy_run_id,
+  shadowRunId: r.shadow_run_id,
+  workflowId: r.workflow_id,
+  workflowRevision: r.workflow_revision,
+  verdict: r.verdict,
+  report: JSON.parse(r.report_json) as ComparisonReport,
+  createdAt: r.created_at,
+  review: review(r.id),
+});
+
+const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted' : (s as Side['status']));
+
+/**
+ * Shadow comparisons: the legacy run's published assets, notifications and render logs set
+ * against what the observer would have published and sent, computed once and stored.
+ */
+export function createComparisonStore(deps: { db: Database.Database; dataDir: string; runs: RunStore; media: MediaLibrary; outbox: NotificationOutbox; onStored?: (c: StoredComparison) => void }) {
+  const { db, runs, media, outbox } = deps;
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at)
+       VALUES (@id, @orderLineId, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt)`,
+    ),
+    byRun: db.prepare<[string, string], Row>('SELECT * FROM comparisons WHERE legacy_run_id = ? OR shadow_run_id = ? ORDER BY created_at DESC LIMIT 1'),
+    get: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE id = ?'),
+    ofOutputType: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE output_type_key = ? ORDER BY created_at DESC'),
+    all: db.prepare<[], Row>('SELECT * FROM comparisons ORDER BY created_at DESC'),
+    review: db.prepare<[string], ReviewRow>('SELECT * FROM comparison_reviews WHERE comparison_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+    addReview: db.prepare('INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+  };
+  const toStored = toStoredWith((id) => toReview(q.review.get(id)));
+
+  const logsOf = (runId: string) => runs.renderLogsOfRun(runId).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+
+  async function compute(input: ShadowCompareInput): Promise<StoredComparison> {
+    const legacyRun = runs.get(input.legacyRunId);
+    const shadowRun = runs.get(input.shadowRunId);
+    if (!legacyRun || !shadowRun) throw new Error('comparison needs both runs');
+    const legacy: Side = {
+      status: runStatus(legacyRun.status),
+      assets: media
+        .list(input.orderLineId)
+        .filter((a) => a.runId === legacyRun.id)
+        .map((a) => ({ kind: a.kind, format: a.format, file: media.absolute(a), sha256: a.sha256, width: a.width, height: a.height, frames: a.frames, attachments: a.attachments.map((x) => ({ role: x.role, file: media.absolute(x), sha256: x.sha256 })) })),
+      notifications: outbox.list({ orderLineId: input.orderLineId }).filter((n) => n.runId === legacyRun.id).map((n) => ({ channel: n.channel, event: n.event })),
+      renderLogs: logsOf(legacyRun.id),
+    };
+    const shadow: Side = {
+      status: runStatus(shadowRun.status),
+      assets: input.shadow.published.map((p) => ({ kind: p.kind, format: p.format, file: p.file, sha256: p.sha256, width: p.width, height: p.height, frames: p.frames, attachments: p.attachments })),
+      notifications: input.shadow.notifications.map((n) => ({ channel: n.channel, event: n.event })),
+      renderLogs: logsOf(shadowRun.id),
+    };
+    const blendDump = async (file: string): Promise<BlendDump> => {
+      const id = jobId('inspect');
+      const r = await runJobOk(input.farm, { kind: 'inspect_blend', id, blend: file }, { label: id, timeoutMs: 120_000 });
+      return { objects: r.objects as string[], meshes: r.meshes as string[], materials: r.materials as string[], cameras: r.cameras as string[], lights: r.lights as string[] };
+    };
+    const id = crypto.randomUUID();
+    const report = ComparisonReportSchema.parse(
+      await compareRuns({ legacy, shadow, workDir: path.join(deps.dataDir, 'comparisons', id), ffmpegPath: input.tools.ffmpegPath, blendDump }),
+    );
+    const stored: StoredComparison = {
+      id,
+      orderLineId: input.orderLineId,
+      outputTypeKey: input.outputTypeKey,
+      legacyRunId: legacyRun.id,
+      shadowRunId: shadowRun.id,
+      workflowId: input.workflowId,
+      workflowRevision: input.workflowRevision,
+      verdict: report.verdict,
+      report,
+      createdAt: new Date().toISOString(),
+      review: null,
+    };
+    q.insert.run({ ...stored, report: JSON.stringify(report) });
+    deps.onStored?.(stored);
+    return stored;
+  }
+
+  return {
+    compute,
+    /** The comparison a run took part in (as the legacy or the shadow side). */
+    ofRun(runId: string): StoredComparison | undefined {
+      const row = q.byRun.get(runId, runId);
+      return row ? toStored(row) : undefined;
+    },
+    get(id: string): StoredComparison | undefined {
+      const row = q.get.get(id);
+      return row ? toStored(row) : undefined;
+    },
+    ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
+    list: (): StoredComparison[] => q.all.all().map(toStored),
+    /** The comparisons list: filters, the latest verdict per output type, how many wait for review. */
+    summaries(filter: { outputTypeKey?: string; verdict?: string; review?: 'pending' | 'approve' | 'reject'; since?: string; until?: string }) {
+      const all = q.all.all().map(toStored);
+      const latestByOutputType: Record<string, { id: string; verdict: StoredComparison['verdict']; createdAt: string; review: Review['decision'] | null }> = {};
+      for (const c of all) latestByOutputType[c.outputTypeKey] ??= { id: c.id, verdict: c.verdict, createdAt: c.createdAt, review: c.review?.decision ?? null };
+      const picked = all.filter(
+        (c) =>
+          (!filter.outputTypeKey || c.outputTypeKey === filter.outputTypeKey) &&
+          (!filter.verdict || c.verdict === filter.verdict) &&
+          (!filter.review || (filter.review === 'pending' ? c.review === null : c.review?.decision === filter.review)) &&
+          (!filter.since || c.createdAt >= filter.since) &&
+          (!filter.until || c.createdAt < filter.until),
+      );
+      return {
+        comparisons: picked.map(({ report, ...c }) => ({ ...c, reasons: report.reasons, artifactCount: report.artifacts.length })),
+        latestByOutputType,
+        pendingReview: all.filter((c) => c.review === null).length,
+      };
+    },
+    /** A studio lead approves or rejects a comparison; who and when are kept, the latest decides. */
+    review(input: { comparisonId: string; decision: Review['decision']; note?: string; who: string }): StoredComparison {
+      const row = q.get.get(input.comparisonId);
+      if (!row) throw new ApiFailure('not_found', `no comparison "${input.comparisonId}"`, 'comparisonId');
+      if (input.decision === 'approve' && row.verdict === 'fail') throw new ApiFailure('not_approvable', `comparison ${row.id} failed: a failed comparison can be rejected, not approved`, 'decision');
+      q.addReview.run(crypto.randomUUID(), row.id, input.decision, input.note?.trim() || null, input.who, new Date().toISOString());
+      return toStored(row);
+    },
+  };
+}
+
+export type ComparisonStore = ReturnType<typeof createComparisonStore>;

@@ -1,0 +1,148 @@
+import os from 'node:os';
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import { ApiFailure } from '../../../shared/contract/errors';
+import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatus } from '../../../shared/rollout/api';
+import type { ExecutionMode } from '../../../shared/workflow/document';
+import { OutputTypeSchema } from '../../../shared/output-types/profile';
+import type { ComparisonStore } from '../comparison/comparison-store';
+import type { LegacyService } from '../../catalog/legacy/legacy-service';
+import type { WorkflowStore } from '../../catalog/workflows/types';
+import { modeLog } from './mode-log';
+
+type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
+type ModeChange = z.infer<typeof ModeChangeSchema>;
+
+/**
+ * Rollout and rollback of graph mode, per output type and per workflow. Modes are read at every
+ * dispatch, so a change (a rollback above all) applies to the next dispatch with no restart.
+ * Enabling graph needs a clean shadow pass of the bound revision, or an override with a reason.
+ */
+export function createRolloutService(deps: { db: Database.Database; legacy: LegacyService; workflows: WorkflowStore; comparisons: ComparisonStore }) {
+  const { db, legacy, workflows, comparisons } = deps;
+  const q = {
+    setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = ?, updated_at = ? WHERE key = ?'),
+    changes: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
+    rates: db.prepare<[string, string | null], { mode: string; runs: number; failed: number }>(
+      `SELECT r.mode AS mode, count(*) AS runs, sum(CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END) AS failed
+       FROM workflow_runs r JOIN order_lines l ON l.id = r.order_line_id
+       WHERE l.output_type_key = ? AND r.status IN ('succeeded', 'failed') AND (r.mode = 'legacy' OR r.workflow_id = coalesce(?, r.workflow_id))
+       GROUP BY r.mode`,
+    ),
+  };
+
+  const workflowOf = (id: string) => {
+    try {
+      return workflows.get(id);
+    } catch {
+      return null;
+    }
+  };
+
+  /** Why graph cannot be enabled on an output type now (null: it can). The one wording of the rule. */
+  function blockedBy(
+    profile: { workflowId: string; workflowRevision: number } | null,
+    latest: { verdict: string; workflowId: string | null; workflowRevision: number | null; review: { decision: string } | null } | null,
+  ): string | null {
+    if (!profile) return 'it binds no workflow yet: migrate it first';
+    if (!latest) return 'it has no shadow comparison yet';
+    if (latest.verdict !== 'pass') return `its latest shadow comparison is "${latest.verdict}"`;
+    if (latest.workflowId !== profile.workflowId) return `its latest pass was for workflow ${latest.workflowId}, not the bound ${profile.workflowId}`;
+    if (latest.workflowRevision !== profile.workflowRevision) return `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${profile.workflowRevision}`;
+    if (latest.review?.decision === 'reject') return 'its latest shadow pass was rejected by a reviewer';
+    if (latest.review?.decision !== 'approve') return 'its latest shadow pass is not approved yet';
+    return null;
+  }
+
+  function outputTypeStatus(key: string): OutputTypeRollout | null {
+    const row = legacy.outputType(key);
+    if (!row) return null;
+    const profile = row.outputType?.profile ?? null;
+    const current = profile ? workflowOf(profile.workflowId) : null;
+    const latest = comparisons.ofOutputType(key)[0] ?? null;
+    const rates = q.rates.all(key, profile?.workflowId ?? null);
+    const rate = (modes: string[]) => {
+      const picked = rates.filter((r) => modes.includes(r.mode));
+      const runs = picked.reduce((n, r) => n + r.runs, 0);
+      const failed = picked.reduce((n, r) => n + (r.failed ?? 0), 0);
+      return { runs, failed, rate: runs === 0 ? null : failed / runs };
+    };
+    return {
+      key,
+      name: row.name,
+      effectiveMode: profile?.executionMode ?? current?.executionMode ?? 'legacy',
+      ownMode: profile?.executionMode ?? null,
+      workflowId: profile?.workflowId ?? null,
+      workflowRevision: profile?.workflowRevision ?? null,
+      workflowMode: current?.executionMode ?? null,
+      latestComparison: latest ? { id: latest.id, verdict: latest.verdict, workflowRevision: latest.workflowRevision, createdAt: latest.createdAt, review: latest.review?.decision ?? null } : null,
+      // What enabling graph needs: the latest comparison passed, for the bound revision, and a studio lead approved it.
+      cleanPass: blockedBy(profile, latest) === null,
+      // Graph runs here are the authoritative graph runs and the shadow observers of the bound workflow.
+      errorRates: { legacy: rate(['legacy']), graph: rate(['graph', 'shadow']) },
+      graphBlockedBy: blockedBy(profile, latest),
+    };
+  }
+
+  const record = modeLog(db);
+
+  return {
+    status(): RolloutStatus {
+      const outputTypes = legacy
+        .listOutputTypes()
+        .map((r) => outputTypeStatus(r.key))
+        .filter((x): x is OutputTypeRollout => x !== null);
+      const bound = new Map<string, string[]>();
+      for (const o of outputTypes) if (o.workflowId) bound.set(o.workflowId, [...(bound.get(o.workflowId) ?? []), o.key]);
+      return {
+        outputTypes,
+        workflows: workflows
+          .list({ family: 'order_line' })
+          .map((w) => ({ id: w.id, name: w.name, revision: w.revision, mode: w.executionMode, outputTypes: bound.get(w.id) ?? [] })),
+        changes: q.changes.all().map((c) => ({
+          id: c.id as string,
+          targetKind: c.target_kind as ModeChange['targetKind'],
+          target: c.target as string,
+          fromMode: (c.from_mode as ExecutionMode | null) ?? null,
+          toMode: c.to_mode as ExecutionMode,
+          reason: (c.reason as string | null) ?? null,
+          override: c.override === 1,
+          comparisonId: (c.comparison_id as string | null) ?? null,
+          who: c.who as string,
+          createdAt: c.created_at as string,
+        })),
+      };
+    },
+    outputType: outputTypeStatus,
+    set(input: z.output<typeof RolloutSetInput>): ModeChange {
+      const who = input.who ?? os.userInfo().username;
+      const reason = input.reason?.trim() || null;
+      if (input.override && !reason) throw new ApiFailure('reason_required', 'an override needs a reason: say why graph is enabled without a clean shadow pass', 'reason');
+      const ot = outputTypeStatus(input.target);
+      if (ot) {
+        const row = legacy.outputType(input.target);
+        const profileType = row?.outputType;
+        if (!profileType) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
+        if (input.mode === 'graph' && ot.graphBlockedBy && !input.override) {
+          throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${ot.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.`, 'mode');
+        }
+        const next = OutputTypeSchema.parse({ ...profileType, profile: { ...profileType.profile, executionMode: input.mode } });
+        return db.transaction(() => {
+          q.setProfile.run(JSON.stringify(next), input.mode, new Date().toISOString(), input.target);
+          return record({ targetKind: 'output_type', target: input.target, fromMode: ot.ownMode, toMode: input.mode, reason, override: Boolean(input.override) && input.mode === 'graph' && !ot.cleanPass, comparisonId: ot.latestComparison?.id ?? null, who });
+        })();
+      }
+      const workflow = workflowOf(input.target);
+      if (!workflow) throw new ApiFailure('not_found', `"${input.target}" is neither an output type nor a workflow`, 'target');
+      if (workflow.family !== 'order_line') throw new ApiFailure('not_dispatchable', `workflow ${workflow.id} is a ${workflow.family} workflow; modes apply to order_line workflows`, 'target');
+      const passes = comparisons.list().filter((c) => c.workflowId === workflow.id && c.verdict === 'pass' && c.review?.decision === 'approve');
+      if (input.mode === 'graph' && passes.length === 0 && !input.override) {
+        throw new ApiFailure('rollout_blocked', `graph cannot be enabled on workflow ${workflow.id}: no shadow comparison of it has passed and been approved. Run it in shadow first, or override with a reason.`, 'mode');
+      }
+      const saved = workflows.save({ ...workflow, executionMode: input.mode }, `mode ${workflow.executionMode} → ${input.mode}${reason ? `: ${reason}` : ''}`);
+      return record({ targetKind: 'workflow', target: saved.document.id, fromMode: workflow.executionMode, toMode: input.mode, reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });
+    },
+  };
+}
+
+export type RolloutService = ReturnType<typeof createRolloutService>;
