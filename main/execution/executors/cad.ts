@@ -4,7 +4,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { boundingBoxMm, describeParts } from '../../../workers/cad/describe';
 import { ingestCad, type CadMetadata } from '../cad/ingest';
 import { renderCadThumbnail } from '../cad/thumbnail';
-import { sha256File } from '../render/errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import { inputOf, NodeError, type Executor } from './context';
 
 /** ingest_cad: the CAD source tessellated and normalized to a GLB (the thumbnail is make_thumbnail's). */

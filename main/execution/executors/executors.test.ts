@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_SPECS } from '../../../shared/nodes/specs';
 import type { BlenderJobInput } from '../../../workers/blender/job-spec';
 import { createNodeRegistry } from '../../catalog/nodes/registry';
-import { sha256File } from '../render/errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import { TEST_BLENDER } from '../../testing/processes';
 import { startRenderFixture, TEST_STEP, type RenderFixture } from '../../testing/warm-farm';
 import type { Artifact, ArtifactOf, CadSourceArtifact, ImageArtifact, MeshArtifact, NodeOutputs, OrderLineArtifact, SceneArtifact, SequenceArtifact, VideoArtifact } from './artifacts';

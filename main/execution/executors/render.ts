@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { PublishSettings } from '../../../shared/nodes/settings-parts';
 import { TaskFailedError } from '../farm/task-queue';
 import { exportBlend, type ExportBlendSettings } from '../render/blend';
-import { sha256File } from '../render/errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import { capResolution } from '../render/preset';
 import type { JobScene } from '../render/scene';
 import { renderStill, type ImageRenderSettings } from '../render/still';

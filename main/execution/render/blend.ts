@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { RendererSettings, ResolutionSettings } from '../../../shared/nodes/settings-parts';
 import type { RenderFarm } from '../farm/types';
 import type { BlendStructure } from '../../../workers/blender/job-spec';
-import { jobId, RenderError, runJobOk, sha256File } from './errors';
+import { jobId, RenderError, runJobOk } from './errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import { expandFileName, insideDir, type FileNameValues } from './filename';
 import type { JobScene } from './scene';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runProcess } from '../../../workers/blender/run-process';
-import { RenderError, sha256File } from './errors';
+import { RenderError } from './errors';
+import { sha256File } from '../../platform/files/sha256-file';
 
 export type VideoCodec = 'h264' | 'vp9';
 

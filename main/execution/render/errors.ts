@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { FarmJobOptions, RenderFarm } from '../farm/types';
 import type { BlenderJobInput } from '../../../workers/blender/job-spec';
 
@@ -27,12 +26,6 @@ export async function runJobOk(farm: RenderFarm, job: BlenderJobInput, options: 
     throw new RenderError('job_failed', `${job.kind} ${options.label} failed in Blender: ${reply.error}`, reply.traceback);
   }
   return reply.result;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** A job id unique enough within a farm: label plus time and randomness. */

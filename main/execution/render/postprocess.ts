@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { RenderError, sha256File } from './errors';
+import { RenderError } from './errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import type { ImageFormat } from './filename';
 
 export interface PostprocessInput {

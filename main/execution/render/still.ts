@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { OutputSettings, RendererSettings, ResolutionSettings } from '../../../shared/nodes/settings-parts';
 import type { RenderFarm } from '../farm/types';
 import type { JobReply } from '../../../workers/blender/job-spec';
-import { jobId, RenderError, sha256File } from './errors';
+import { jobId, RenderError } from './errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import { expandFileName, IMAGE_EXTENSIONS, insideDir, type FileNameValues, type ImageFormat } from './filename';
 import type { JobScene } from './scene';
 

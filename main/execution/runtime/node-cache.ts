@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Artifact, NodeOutputs } from '../executors/artifacts';
+import { sha256FileSync } from '../../platform/files/sha256-file';
 
 /** Bumped when an executor's output for the same inputs changes; part of every cache key. */
 export const EXECUTOR_VERSIONS: Readonly<Record<string, number>> = {};
@@ -76,12 +77,10 @@ export function createNodeCache(db: Database.Database, dataDir: string) {
     drop: db.prepare('DELETE FROM node_cache WHERE cache_key = ?'),
   };
 
-  const hashFile = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
   /** The stored copy of a file (its hash is trusted when the artifact states it: executors hash what they write). */
   function store(file: string, stated?: string): string {
     if (file.startsWith(root + path.sep)) return file;
-    const sha = stated ?? hashFile(file);
+    const sha = stated ?? sha256FileSync(file);
     const dir = path.join(root, sha);
     const dest = path.join(dir, path.basename(file));
     if (!fs.existsSync(dest)) {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,8 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase, SchemaTooNewError, schemaVersion } from './open-database';
 import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations';
 import { makeTempDir } from '../../testing/temp-dir';
-
-const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+import { sha256FileSync as sha } from '../files/sha256-file';
 
 describe('openDatabase', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -10,7 +10,7 @@ import { NodeError, type RunContext } from '../../execution/executors/context';
 import type { RenderFarm } from '../../execution/farm/types';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { nodeTypeOfService } from '../../catalog/legacy/pipeline-schema';
-import { sha256File } from '../../execution/render/errors';
+import { sha256File } from '../../platform/files/sha256-file';
 import type { RunStore } from '../runs/run-store';
 import { runChain, type ChainStep } from '../../execution/dispatch/run-chain';
 import type { Tools } from '../../execution/dispatch/order-dispatcher';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComparisonReportSchema, RECORD_FIELDS, type BlendDump } from '../../../shared/comparison/api';
 import { compareRuns, type Side, type SideAsset } from './compare-runs';
-import { sha256File } from './files';
+import { sha256File } from '../../platform/files/sha256-file';
 import { FFMPEG, encodeVideo, tempDir, writeImage, type Patch } from './testing';
 
 let dir: string;

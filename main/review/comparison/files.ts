@@ -1,9 +1,8 @@
 import type { ArtifactFile } from '../../../shared/comparison/api';
 // File facts for the comparison: hashes, existence, OpenEXR header sizes, format classes.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256File } from '../../platform/files/sha256-file';
 
 /** A file to compare; a known sha256 (e.g. from the media library) saves hashing it again. */
 export interface FileRef {
@@ -16,12 +15,6 @@ export interface FileRef {
 
 export function toRef(input: string | FileRef): FileRef {
   return typeof input === 'string' ? { file: input } : input;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export async function isFile(file: string): Promise<boolean> {
