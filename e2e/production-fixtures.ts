@@ -7,8 +7,8 @@ import { REPO_ROOT, type RunningHost } from './host';
 export const STEP_FILE = path.join(REPO_ROOT, 'node_modules', 'occt-import-js', 'test', 'testfiles', 'cax-if', 'as1-oc-214.stp');
 export const STEP_NAME = path.basename(STEP_FILE);
 
-/** The studio's legacy documents live beside the clone (as main/legacy/legacy-testing.ts finds them). */
-export const LEGACY_EXAMPLES_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'legacy', 'examples');
+/** The legacy example documents, shipped in the repository (as main/catalog/legacy/legacy-testing.ts finds them). */
+export const LEGACY_EXAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'legacy', 'examples');
 
 /** One contract method over plain HTTP, as the README shows with curl; throws with the backend's answer. */
 export async function callApi<T = unknown>(request: APIRequestContext, host: RunningHost, method: string, input: unknown): Promise<T> {

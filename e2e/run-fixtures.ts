@@ -4,7 +4,7 @@ import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import type { RunningHost } from './host';
 import { LEGACY_EXAMPLES_DIR, STEP_FILE, callApi, importCadThroughApi } from './production-fixtures';
 
-/** Every legacy example document, as `lightbox legacy migrate ../shared/legacy/examples/*.json` hands them over. */
+/** Every legacy example document, as `lightbox legacy migrate resources/legacy/examples/*.json` hands them over. */
 export function legacyExampleDocuments(): { fileName: string; text: string }[] {
   return fs
     .readdirSync(LEGACY_EXAMPLES_DIR)

@@ -4,7 +4,7 @@ import { MATERIAL_KEYS, unknownMaterialMessage } from '../materials/library';
 /**
  * Building blocks of node settings. Every field has a default, so `{}` parses to the node's
  * defaults and a node stores only what was set on it. Unknown keys are refused by name.
- * Names and defaults follow the legacy render-preset format (../legacy/FORMAT.md).
+ * Names and defaults follow the legacy render-preset format (resources/legacy/FORMAT.md).
  */
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The clone's root; ../shared sits beside it (in CI too). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const examplesDir = path.resolve(repoRoot, '..', 'shared', 'legacy', 'examples');
+/** The clone's root (this file is main/catalog/legacy/legacy-testing.ts). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The legacy example documents, shipped in the repository (resources/legacy/examples). */
+export const examplesDir = path.join(repoRoot, 'resources', 'legacy', 'examples');
 
 /** Every example document as the CLI and the contract hand them over. */
 export function exampleDocuments(): { fileName: string; text: string }[] {
