@@ -7,7 +7,7 @@ import { NodeIO, type Node } from '@gltf-transform/core';
 import { build } from 'esbuild';
 import occtimportjs from 'occt-import-js';
 import { createCadWorkerPool, ingestCad, type IngestCadResult } from './ingest';
-import { pngSize } from './thumbnail';
+import { pngSize } from '../../platform/files/png-size';
 import { binaryStl, boxTriangles, expectCadError } from '../../../workers/cad/test-files';
 import { makeTempDir } from '../../testing/temp-dir';
 import { searchPath } from '../../platform/tools/find-executable';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readPngSize } from '../../platform/files/png-size';
 import { resourcesDir } from '../../platform/paths/paths';
 import { lastMarkedLine, runBlender, SpawnError } from '../../../workers/blender/run-blender';
 
@@ -14,13 +15,6 @@ export interface CadThumbnailInput {
 }
 
 export type CadThumbnailResult = { ok: true; width: number; height: number; durationMs: number } | { ok: false; error: string };
-
-/** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
-export function pngSize(head: Buffer): { width: number; height: number } | null {
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (head.length < 24 || !head.subarray(0, 8).equals(signature) || head.toString('latin1', 12, 16) !== 'IHDR') return null;
-  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
-}
 
 function excerpt(text: string, max = 400): string {
   const trimmed = text.trim();
@@ -58,19 +52,8 @@ export async function renderCadThumbnail(input: CadThumbnailInput): Promise<CadT
     const why = reply?.error ?? (excerpt(result.stderr) || `Blender exited with ${result.exitCode ?? result.signal} and no result line`);
     return { ok: false, error: `thumbnail render failed: ${why}` };
   }
-  let head: Buffer;
-  try {
-    const handle = await fs.promises.open(input.outPath, 'r');
-    try {
-      head = Buffer.alloc(24);
-      await handle.read(head, 0, 24, 0);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return { ok: false, error: `Blender reported success but ${input.outPath} was not written` };
-  }
-  const size = pngSize(head);
+  if (!fs.existsSync(input.outPath)) return { ok: false, error: `Blender reported success but ${input.outPath} was not written` };
+  const size = await readPngSize(input.outPath);
   if (!size) return { ok: false, error: `${input.outPath} is not a PNG` };
   return { ok: true, ...size, durationMs: result.durationMs };
 }

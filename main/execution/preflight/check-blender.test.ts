@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denoiserCheck, probeEngine } from './check-blender';
-import { readPngSize } from './png-size';
+import { readPngSize } from '../../platform/files/png-size';
 
 let tmp: string;
 beforeAll(() => {

@@ -6,7 +6,7 @@ import type { BlenderEngine, EngineProbe, PreflightCheck, PreflightReport } from
 import { resourcesDir } from '../../platform/paths/paths';
 import { blenderVersion, lastMarkedLine, runBlender, type RunBlenderResult } from '../../../workers/blender/run-blender';
 import { findExecutable, type ExecutableSource } from '../../platform/tools/find-executable';
-import { readPngSize } from './png-size';
+import { readPngSize } from '../../platform/files/png-size';
 
 export const PROBED_ENGINES: readonly BlenderEngine[] = ['CYCLES', 'BLENDER_EEVEE', 'BLENDER_WORKBENCH'];
 export const PROBE_SIZE = 16;
