@@ -7,6 +7,7 @@ import { ApiFailure } from '../../../shared/contract/errors';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import type { Production } from '../app/production';
 import { previewOf } from '../../production/media/preview';
+import { fileDataUrl } from '../../platform/files/data-url';
 
 
 type ProductionMethods =
@@ -65,7 +66,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
       cad.get(id);
       const file = cad.thumbnailPath(id);
       if (!file || !fs.existsSync(file)) return { dataUrl: null };
-      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
+      return { dataUrl: fileDataUrl(file, 'image/png') };
     },
     'outputTypes.list': () => ({
       outputTypes: legacy.listOutputTypes().map((row) => ({
@@ -137,7 +138,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
       // Only files the comparison wrote, inside its own folder of the data directory.
       const file = confineToDataDir(path.join(backendDataDir, 'comparisons', id), entry.heatmap);
       if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the heatmap file is gone' };
-      return { dataUrl: `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` };
+      return { dataUrl: fileDataUrl(file, 'image/png') };
     },
     'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
   };

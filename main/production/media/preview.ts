@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fileDataUrl } from '../../platform/files/data-url';
 
 const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm' };
 /** Previews travel as data: URLs inside one message: bigger files are opened where they are. */
@@ -9,5 +9,5 @@ export function previewOf(file: string, format: string, bytes: number, where: st
   const mime = MIME[format];
   if (!mime) return { dataUrl: null, mime: 'application/octet-stream', reason: `${format} files are not previewed; open ${where}` };
   if (bytes > PREVIEW_MAX_BYTES) return { dataUrl: null, mime, reason: `too big to preview (${bytes} bytes); open ${where}` };
-  return { dataUrl: `data:${mime};base64,${fs.readFileSync(file).toString('base64')}`, mime };
+  return { dataUrl: fileDataUrl(file, mime), mime };
 }
