@@ -9,6 +9,13 @@ import { z } from 'zod';
 export const VerdictSchema = z.enum(['pass', 'warn', 'fail']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
+/** A studio lead's decision on a comparison. */
+export const ReviewDecisionSchema = z.enum(['approve', 'reject']);
+export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
+/** Comparisons by review: 'pending' is one with no review yet. */
+export const ReviewFilterSchema = z.enum(['pending', ...ReviewDecisionSchema.options]);
+export type ReviewFilter = z.infer<typeof ReviewFilterSchema>;
+
 /** All values normalized to 0..1. */
 export const ThresholdsSchema = z.object({
   /** Fail above this mean absolute delta over all pixels and channels. */
@@ -134,7 +141,7 @@ export const ComparisonReportSchema = z.object({
 export type ComparisonReport = z.infer<typeof ComparisonReportSchema>;
 
 /** A studio lead's decision on a comparison: who, when, why. */
-export const ReviewSchema = z.object({ id: z.string(), decision: z.enum(['approve', 'reject']), note: z.string().nullable(), who: z.string(), createdAt: z.string() });
+export const ReviewSchema = z.object({ id: z.string(), decision: ReviewDecisionSchema, note: z.string().nullable(), who: z.string(), createdAt: z.string() });
 export type Review = z.infer<typeof ReviewSchema>;
 
 /** A stored shadow comparison: which runs, which output type and workflow revision, the report. */
@@ -161,13 +168,12 @@ export const ComparisonsListInput = z
   .object({
     outputTypeKey: z.string().max(100).optional(),
     verdict: VerdictSchema.optional(),
-    /** 'pending': no review yet. */
-    review: z.enum(['pending', 'approve', 'reject']).optional(),
+    review: ReviewFilterSchema.optional(),
     since: z.string().max(40).optional(),
     until: z.string().max(40).optional(),
   })
   .strict();
 
 export const ReviewInput = z
-  .object({ comparisonId: z.string().min(1).max(100), decision: z.enum(['approve', 'reject']), note: z.string().trim().max(4000).optional(), who: z.string().trim().min(1).max(200).optional() })
+  .object({ comparisonId: z.string().min(1).max(100), decision: ReviewDecisionSchema, note: z.string().trim().max(4000).optional(), who: z.string().trim().min(1).max(200).optional() })
   .strict();

@@ -20,8 +20,8 @@ import { CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUpl
 import { DispatchInput, DispatchStarted, OrderLineDetailSchema, OrderSchema, OrdersCreateInput, OutputTypeSummarySchema } from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
-import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewInput } from '../comparison/api';
-import { OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
+import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
+import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { ModeChangeSchema, RolloutSetInput, RolloutStatusSchema } from '../rollout/api';
 import { RunSummarySchema, RunsListInput, WorkflowPlanSchema, WorkflowRunSchema, WorkflowRunTargetSchema } from '../runs/api';
@@ -284,14 +284,14 @@ export const methods = {
   'outputTypes.get': defineMethod({
     summary: 'One output type: its legacy render preset (if any) and its invocation profile (if any), before and after migration.',
     input: z.object({ key: z.string().min(1).max(100) }).strict(),
-    output: z.object({ key: z.string(), name: z.string(), artifact: z.enum(['still', 'turntable', 'blend']), executionMode: z.string(), legacy: RenderPresetView.nullable(), profile: OutputTypeSchema.nullable() }),
+    output: z.object({ key: z.string(), name: z.string(), artifact: OutputArtifactKindSchema, executionMode: z.string(), legacy: RenderPresetView.nullable(), profile: OutputTypeSchema.nullable() }),
   }),
   'comparisons.list': defineMethod({
     summary: 'Shadow comparisons, newest first, with filters; the latest verdict per output type and how many wait for review.',
     input: ComparisonsListInput,
     output: z.object({
       comparisons: z.array(ComparisonSummarySchema),
-      latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: z.enum(['pass', 'warn', 'fail']), createdAt: z.string(), review: z.enum(['approve', 'reject']).nullable() })),
+      latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: VerdictSchema, createdAt: z.string(), review: ReviewDecisionSchema.nullable() })),
       pendingReview: z.number().int(),
     }),
   }),

@@ -5,11 +5,21 @@ import { z } from 'zod';
  * FarmProcessView and TaskView (main/farm), checked against them at compile time there.
  */
 
+/** Warm keeps Blender resident between jobs; cold starts one per job. */
+export const FarmModeSchema = z.enum(['warm', 'cold']);
+export type FarmMode = z.infer<typeof FarmModeSchema>;
+export const FarmProcessStateSchema = z.enum(['idle', 'busy', 'starting', 'stopped']);
+export type FarmProcessState = z.infer<typeof FarmProcessStateSchema>;
+export const FarmAttemptOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'timed_out', 'cancelled']);
+export type FarmAttemptOutcome = z.infer<typeof FarmAttemptOutcomeSchema>;
+export const FarmTaskStateSchema = z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled']);
+export type FarmTaskState = z.infer<typeof FarmTaskStateSchema>;
+
 export const FarmProcessViewSchema = z.object({
   slot: z.number().int(),
-  mode: z.enum(['warm', 'cold']),
+  mode: FarmModeSchema,
   pid: z.number().int().nullable(),
-  state: z.enum(['idle', 'busy', 'starting', 'stopped']),
+  state: FarmProcessStateSchema,
   jobsDone: z.number().int(),
   rssBytes: z.number().nullable(),
   taskId: z.string().nullable(),
@@ -20,7 +30,7 @@ export const FarmAttemptSchema = z.object({
   slot: z.number().int(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
-  outcome: z.enum(['running', 'succeeded', 'failed', 'timed_out', 'cancelled']),
+  outcome: FarmAttemptOutcomeSchema,
   error: z.string().nullable(),
   /** The last lines only; the whole log is in <dataDir>/farm/logs/<taskId>.log and on farm.log. */
   log: z.array(z.string()),
@@ -32,7 +42,7 @@ export const FarmTaskViewSchema = z.object({
   label: z.string(),
   runId: z.string().nullable(),
   priority: z.number(),
-  state: z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled']),
+  state: FarmTaskStateSchema,
   progress: z.number(),
   attempts: z.array(FarmAttemptSchema),
   submittedAt: z.string(),
@@ -42,7 +52,7 @@ export const FarmStatusSchema = z.object({
   /** False until something rendered in this process: the farm starts on first use. */
   started: z.boolean(),
   concurrency: z.number().int(),
-  mode: z.enum(['warm', 'cold']),
+  mode: FarmModeSchema,
   processes: z.array(FarmProcessViewSchema),
   /** Queued and running tasks, then the most recent finished ones. */
   tasks: z.array(FarmTaskViewSchema),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutputArtifactKindSchema } from '../output-types/profile';
 
 /** A legacy document handed over as text, with the file name errors should name. */
 export const LegacyDocumentInput = z.object({
@@ -57,4 +58,4 @@ export const LegacyMigrateOutput = z.object({
 });
 
 /** A legacy render preset as read back (FORMAT.md fields; unknown ones refused at import). */
-export const RenderPresetView = z.looseObject({ format: z.string(), key: z.string(), name: z.string(), artifact: z.enum(['still', 'turntable', 'blend']) });
+export const RenderPresetView = z.looseObject({ format: z.string(), key: z.string(), name: z.string(), artifact: OutputArtifactKindSchema });

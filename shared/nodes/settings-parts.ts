@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MATERIAL_KEYS, unknownMaterialMessage } from '../materials/library';
+import { NotificationChannelSchema } from '../notifications/api';
 
 /**
  * Building blocks of node settings. Every field has a default, so `{}` parses to the node's
@@ -32,16 +33,22 @@ export const CameraSettings = obj({
 
 export const LightingSetting = z.enum(['studio_soft', 'studio_hard', 'outdoor', 'none']).default('studio_soft');
 
+export const BackgroundModeSchema = z.enum(['color', 'transparent']);
+export type BackgroundMode = z.infer<typeof BackgroundModeSchema>;
+
 export const BackgroundSettings = obj({
-  mode: z.enum(['color', 'transparent']).default('color'),
+  mode: BackgroundModeSchema.default('color'),
   color: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb')
     .default('#ffffff'),
 });
 
+export const ImageFormatSchema = z.enum(['png', 'jpeg', 'webp', 'exr']);
+export type ImageFormat = z.infer<typeof ImageFormatSchema>;
+
 export const OutputSettings = obj({
-  format: z.enum(['png', 'jpeg', 'webp', 'exr']).default('png'),
+  format: ImageFormatSchema.default('png'),
   quality: z.number().int().min(1).max(100).default(90),
   color_depth: z.union([z.literal(8), z.literal(16)]).default(8),
   filename: z
@@ -76,4 +83,5 @@ export const PublishSettings = obj({
 /** An enum, so the settings JSON Schema lists the choices (the editor offers them). */
 export const MaterialKey = z.enum(MATERIAL_KEYS, { error: (issue) => unknownMaterialMessage(String(issue.input)) });
 
-export const NotifyChannel = z.enum(['desktop', 'webhook']);
+/** The notification channels a notify node may use: the outbox's. */
+export const NotifyChannel = NotificationChannelSchema;

@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { MediaAssetSchema } from '../media/api';
 import { NotificationSchema } from '../notifications/api';
 import { DraftSchema, RenderLogSchema, WorkflowRunSchema } from '../runs/api';
-import { CameraSettings } from '../nodes/settings-parts';
-import { MaterialKey } from '../nodes/settings-parts';
+import { BackgroundModeSchema, CameraSettings, MaterialKey } from '../nodes/settings-parts';
 import { ExecutionModeSchema } from '../workflow/document';
+import { OutputArtifactKindSchema } from '../output-types/profile';
 
 /** What an order line may change of its output type (DESIGN.md glossary). */
 export const OrderLineOverridesSchema = z
   .object({
     background: z
-      .object({ mode: z.enum(['color', 'transparent']).optional(), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb').optional() })
+      .object({ mode: BackgroundModeSchema.optional(), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb').optional() })
       .strict()
       .optional(),
     /** A material library key used for every part the preset does not match by name. */
@@ -88,8 +88,9 @@ export const OrderProgressSchema = z.object({
 export const OutputTypeSummarySchema = z.object({
   key: z.string(),
   name: z.string(),
-  artifact: z.enum(['still', 'turntable', 'blend']),
+  artifact: OutputArtifactKindSchema,
   executionMode: ExecutionModeSchema,
   active: z.boolean(),
   form: z.enum(['legacy_preset', 'invocation_profile', 'both']),
 });
+export type OutputTypeSummary = z.infer<typeof OutputTypeSummarySchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ExecutionModeSchema, IdSchema } from '../workflow/document';
+import { ExecutionModeSchema, FamilySchema, IdSchema } from '../workflow/document';
+import { BackgroundModeSchema, ImageFormatSchema } from '../nodes/settings-parts';
 
 export const OutputArtifactKindSchema = z.enum(['still', 'turntable', 'blend']);
 
@@ -43,10 +44,10 @@ export type OutputType = z.infer<typeof OutputTypeSchema>;
 export const ArtifactContractSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('still'),
-    format: z.enum(['png', 'jpeg', 'webp', 'exr']),
+    format: ImageFormatSchema,
     width: z.number().int().min(1),
     height: z.number().int().min(1),
-    background: z.object({ mode: z.enum(['color', 'transparent']), color: z.string() }),
+    background: z.object({ mode: BackgroundModeSchema, color: z.string() }),
   }),
   z.object({ kind: z.literal('turntable'), frames: z.number().int().min(1), fps: z.number().int().min(1), codec: z.enum(['h264', 'vp9']) }),
   z.object({ kind: z.literal('blend'), pack_resources: z.boolean(), compress: z.boolean() }),
@@ -72,7 +73,7 @@ export const ProfileDefaultsSchema = z.object({
   workflowId: z.string(),
   workflowRevision: z.number().int(),
   workflowName: z.string(),
-  family: z.enum(['cad_file', 'order_line']),
+  family: FamilySchema,
   /** What the workflow delivers (null when it delivers nothing an output type can promise). */
   artifactKind: OutputArtifactKindSchema.nullable(),
   parameters: z.array(ProfileParameterSchema),

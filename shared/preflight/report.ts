@@ -25,6 +25,7 @@ export const EngineProbeSchema = z.object({
 export type EngineProbe = z.infer<typeof EngineProbeSchema>;
 
 export const ExecutableSourceSchema = z.enum(['setting', 'env', 'path']);
+export type ExecutableSource = z.infer<typeof ExecutableSourceSchema>;
 
 export const PreflightReportSchema = z.object({
   ok: z.boolean(),

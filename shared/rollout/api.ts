@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExecutionModeSchema } from '../workflow/document';
-import { VerdictSchema } from '../comparison/api';
+import { ReviewDecisionSchema, VerdictSchema } from '../comparison/api';
 
 const Rate = z.object({ runs: z.number().int(), failed: z.number().int(), rate: z.number().nullable() });
 
@@ -14,7 +14,7 @@ export const OutputTypeRolloutSchema = z.object({
   workflowId: z.string().nullable(),
   workflowRevision: z.number().int().nullable(),
   workflowMode: ExecutionModeSchema.nullable(),
-  latestComparison: z.object({ id: z.string(), verdict: VerdictSchema, workflowRevision: z.number().int().nullable(), createdAt: z.string(), review: z.enum(['approve', 'reject']).nullable() }).nullable(),
+  latestComparison: z.object({ id: z.string(), verdict: VerdictSchema, workflowRevision: z.number().int().nullable(), createdAt: z.string(), review: ReviewDecisionSchema.nullable() }).nullable(),
   /** An approved pass of the bound revision: what enabling graph needs. */
   cleanPass: z.boolean(),
   errorRates: z.object({ legacy: Rate, graph: Rate }),

@@ -1,7 +1,14 @@
 import { z } from 'zod';
+import { ExecutionModeSchema, FamilySchema, OnErrorSchema } from '../workflow/document';
 
 export const RunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export const NodeRunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'skipped', 'cancelled', 'interrupted']);
+/** What a node did, as streamed while its run goes (reused: served from a stored output). */
+export const NodeEventStatusSchema = z.enum(['running', 'succeeded', 'failed', 'skipped', 'reused', 'cancelled']);
+export type NodeEventStatus = z.infer<typeof NodeEventStatusSchema>;
+/** A shadow run renders beside the authoritative one and is only compared. */
+export const RunRoleSchema = z.enum(['authoritative', 'shadow']);
+export type RunRole = z.infer<typeof RunRoleSchema>;
 
 /** A draft render: smaller and fewer samples, applied the same in every mode and recorded. */
 export const DraftSchema = z.object({ maxSize: z.number().int().min(16).max(8192).optional(), samples: z.number().int().min(1).max(4096).optional() }).strict();
@@ -14,7 +21,7 @@ export const NodeRunSchema = z.object({
   status: NodeRunStatusSchema,
   /** Succeeded by serving a stored output (same cache key) instead of running. */
   reused: z.boolean(),
-  onError: z.enum(['fail', 'continue']),
+  onError: OnErrorSchema,
   settings: z.record(z.string(), z.unknown()).nullable(),
   outputs: z.record(z.string(), z.unknown()).nullable(),
   error: z.string().nullable(),
@@ -27,12 +34,12 @@ export type NodeRun = z.infer<typeof NodeRunSchema>;
 
 export const WorkflowRunSchema = z.object({
   id: z.string(),
-  family: z.enum(['cad_file', 'order_line']),
+  family: FamilySchema,
   orderLineId: z.string().nullable(),
   cadFileId: z.string().nullable(),
   attempt: z.number().int(),
-  mode: z.enum(['legacy', 'graph', 'shadow']),
-  role: z.enum(['authoritative', 'shadow']),
+  mode: ExecutionModeSchema,
+  role: RunRoleSchema,
   pipelineKey: z.string().nullable(),
   workflowId: z.string().nullable(),
   workflowRevision: z.number().int().nullable(),
@@ -80,7 +87,7 @@ export const RunNodeEventSchema = z.object({
   runId: z.string(),
   nodeId: z.string(),
   nodeType: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'reused', 'cancelled']),
+  status: NodeEventStatusSchema,
   error: z.string().optional(),
   done: z.number().optional(),
   total: z.number().optional(),
@@ -100,8 +107,8 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 export const RunsListInput = z
   .object({
     workflowId: z.string().max(128).optional(),
-    mode: z.enum(['legacy', 'graph', 'shadow']).optional(),
-    role: z.enum(['authoritative', 'shadow']).optional(),
+    mode: ExecutionModeSchema.optional(),
+    role: RunRoleSchema.optional(),
     status: RunStatusSchema.optional(),
     /** ISO dates: started at or after / before. */
     since: z.string().max(40).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FarmModeSchema } from '../farm/status';
 
 /**
  * User settings, stored per data directory. Fields are optional: an absent value means
@@ -11,7 +12,7 @@ export const FarmSettingsSchema = z
     /** Render threads per Blender process; 0 lets Blender use every core. */
     threadsPerBlender: z.number().int().min(0).max(256),
     /** Warm keeps Blender resident between jobs; cold starts one per job. */
-    mode: z.enum(['warm', 'cold']),
+    mode: FarmModeSchema,
   })
   .strict();
 

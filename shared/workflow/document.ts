@@ -8,6 +8,10 @@ export type Family = z.infer<typeof FamilySchema>;
 
 export const ExecutionModeSchema = z.enum(['legacy', 'graph', 'shadow']);
 export type ExecutionMode = z.infer<typeof ExecutionModeSchema>;
+/** What a node's failure does to its run: fail it, or carry on without the node's outputs. */
+export const OnErrorSchema = z.enum(['fail', 'continue']);
+export type OnError = z.infer<typeof OnErrorSchema>;
+
 /** What a workflow without an explicit mode is normalized to. */
 export const DEFAULT_EXECUTION_MODE: ExecutionMode = 'legacy';
 
@@ -41,7 +45,7 @@ export const NodeSchema = z
     settings: JsonObject,
     position: z.object({ x: z.number().finite(), y: z.number().finite() }).strict(),
     disabled: z.boolean().optional(),
-    onError: z.enum(['fail', 'continue']).optional(),
+    onError: OnErrorSchema.optional(),
   })
   .strict();
 export type WorkflowNode = z.infer<typeof NodeSchema>;

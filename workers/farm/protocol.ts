@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { BlenderJob, JobProgress, JobReply } from '../blender/job-spec';
+import type { FarmMode } from '../../shared/farm/status';
 
 /**
  * Messages between the farm controller (main thread) and one slot worker thread
@@ -10,7 +11,7 @@ import type { BlenderJob, JobProgress, JobReply } from '../blender/job-spec';
 
 export interface SlotConfig {
   binary: string;
-  mode: 'warm' | 'cold';
+  mode: FarmMode;
   /** Folder holding server.py / run_job.py; resolved by the main thread (the bundle's location differs). */
   scriptsDir: string;
   /** A warm process is replaced before a job once it has served this many jobs... */

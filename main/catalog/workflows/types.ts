@@ -1,4 +1,4 @@
-import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { Family, WorkflowDocument } from '../../../shared/workflow/document';
 import type { Problem } from '../../../shared/workflow/problems';
 import type { ValidationMode } from '../../../shared/workflow/api';
 import type { WorkflowSummary } from '../../../shared/workflow/api';
@@ -14,7 +14,7 @@ export interface SaveResult {
  * a save names the revision it was based on (0 for a new workflow) and gets the next one.
  */
 export interface WorkflowStore {
-  list(filter?: { search?: string; family?: 'cad_file' | 'order_line'; includeDeleted?: boolean }): WorkflowSummary[];
+  list(filter?: { search?: string; family?: Family; includeDeleted?: boolean }): WorkflowSummary[];
   get(id: string, revision?: number): WorkflowDocument;
   save(document: unknown, note?: string): SaveResult;
   validate(document: unknown, mode?: ValidationMode): { valid: boolean; problems: Problem[] };

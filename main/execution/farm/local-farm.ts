@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defaultSettings } from '../../platform/settings/defaults';
 import { defaultScriptsDir, parseJob, type BlenderJob, type BlenderJobInput, type JobProgress, type JobReply } from '../../../workers/blender/job-spec';
 import type { SlotConfig, SlotFailureCode, SlotMessage, SlotResult } from '../../../workers/farm/protocol';
-import type { FarmStatus } from '../../../shared/farm/status';
+import type { FarmMode, FarmStatus } from '../../../shared/farm/status';
 import { livePidsFile, LivePidRegistry } from './pid-registry';
 import { parseBlenderProgress } from './progress';
 import { farmWorkerFile, SlotPool, type SlotRun } from './slot-pool';
@@ -25,7 +25,7 @@ export interface LocalFarmOptions {
   concurrency?: number;
   /** Render threads for jobs that leave renderer.threads at 0 (0 = Blender uses every core). */
   threadsPerBlender?: number;
-  mode?: 'warm' | 'cold';
+  mode?: FarmMode;
   /** A warm process is replaced after this many jobs (default 50)... */
   maxJobsPerProcess?: number;
   /** ...or once it reported more resident memory than this (default 2 GiB). */
@@ -54,7 +54,7 @@ export interface FarmProcessEvent {
 }
 
 export interface LocalFarm extends RenderFarm {
-  readonly mode: 'warm' | 'cold';
+  readonly mode: FarmMode;
   readonly threadsPerBlender: number;
   /** runJob, but the task id is known at once (to cancel it, to find it in status). */
   submitJob(job: BlenderJobInput, options: FarmJobOptions): { taskId: string; done: Promise<JobReply> };
@@ -345,7 +345,7 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
 }
 
 /** The status of a farm that has not started in this process: its slots from settings, nothing queued. */
-export function idleFarmStatus(farm: { concurrency: number; mode: 'warm' | 'cold' }): FarmStatus {
+export function idleFarmStatus(farm: { concurrency: number; mode: FarmMode }): FarmStatus {
   return {
     started: false,
     concurrency: farm.concurrency,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HARDENED_BLENDER_FLAGS } from '../../../workers/blender/run-blender';
 import { killGroup } from '../../../workers/blender/process-groups';
+import type { FarmMode } from '../../../shared/farm/status';
 
 /**
  * The controller's record of every Blender process group it started. Worker threads spawn
@@ -15,7 +16,7 @@ import { killGroup } from '../../../workers/blender/process-groups';
 export interface LivePidEntry {
   pid: number;
   slot: number;
-  mode: 'warm' | 'cold';
+  mode: FarmMode;
   startedAt: string;
   /** Kernel start time of the process (/proc/<pid>/stat field 22): tells a reused pid apart. */
   procStart: string | null;
@@ -170,7 +171,7 @@ export class LivePidRegistry {
     this.exitHook = null;
   }
 
-  add(pid: number, slot: number, mode: 'warm' | 'cold'): void {
+  add(pid: number, slot: number, mode: FarmMode): void {
     this.entries.set(pid, { pid, slot, mode, startedAt: new Date().toISOString(), procStart: processStartTime(pid) });
     this.write();
   }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-
-export type TaskState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+import type { FarmAttemptOutcome, FarmTaskState } from '../../../shared/farm/status';
 
 export interface TaskSpec<P> {
   kind: string;
@@ -22,7 +21,7 @@ export interface AttemptRecord {
   slot: number;
   startedAt: string;
   endedAt: string | null;
-  outcome: 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+  outcome: FarmAttemptOutcome;
   error: string | null;
   log: string[];
 }
@@ -68,7 +67,7 @@ export interface TaskView {
   label: string;
   runId: string | null;
   priority: number;
-  state: TaskState;
+  state: FarmTaskState;
   progress: number;
   attempts: AttemptRecord[];
   submittedAt: string;
@@ -260,7 +259,7 @@ export class TaskQueue<P, R> extends EventEmitter {
     this.pump();
   }
 
-  private finish(entry: Entry<P, R>, state: TaskState, error?: Error, result?: R): void {
+  private finish(entry: Entry<P, R>, state: FarmTaskState, error?: Error, result?: R): void {
     entry.view.state = state;
     this.writeLog(entry.view);
     this.emit('task', structuredClone(entry.view));
@@ -290,7 +289,7 @@ export class TaskQueue<P, R> extends EventEmitter {
   }
 }
 
-function isFinal(state: TaskState): boolean {
+function isFinal(state: FarmTaskState): boolean {
   return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }
 

@@ -1,4 +1,5 @@
 import type { BlenderJobInput, JobProgress, JobReply } from '../../../workers/blender/job-spec';
+import type { FarmMode, FarmProcessState } from '../../../shared/farm/status';
 
 export interface FarmJobOptions {
   label: string;
@@ -15,9 +16,9 @@ export interface FarmJobOptions {
 
 export interface FarmProcessView {
   slot: number;
-  mode: 'warm' | 'cold';
+  mode: FarmMode;
   pid: number | null;
-  state: 'idle' | 'busy' | 'starting' | 'stopped';
+  state: FarmProcessState;
   jobsDone: number;
   rssBytes: number | null;
   taskId: string | null;

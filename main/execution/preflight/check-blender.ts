@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BlenderEngine, EngineProbe, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
+import type { BlenderEngine, EngineProbe, ExecutableSource, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
 import { resourcesDir } from '../../platform/paths/paths';
 import { blenderVersion, lastMarkedLine, runBlender, type RunBlenderResult } from '../../../workers/blender/run-blender';
-import { findExecutable, type ExecutableSource } from '../../platform/tools/find-executable';
+import { findExecutable } from '../../platform/tools/find-executable';
 import { readPngSize } from '../../platform/files/png-size';
 
 export const PROBED_ENGINES: readonly BlenderEngine[] = ['CYCLES', 'BLENDER_EEVEE', 'BLENDER_WORKBENCH'];

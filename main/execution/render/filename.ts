@@ -1,6 +1,7 @@
 import path from 'node:path';
+import type { ImageFormat } from '../../../shared/nodes/settings-parts';
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'exr';
+export type { ImageFormat };
 
 export const IMAGE_EXTENSIONS: Record<ImageFormat, string> = { png: '.png', jpeg: '.jpg', webp: '.webp', exr: '.exr' };
 

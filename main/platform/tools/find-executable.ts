@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-export type ExecutableSource = 'setting' | 'env' | 'path';
+import type { ExecutableSource } from '../../../shared/preflight/report';
 
 export type ExecutableLookup =
   | { found: true; path: string; source: ExecutableSource }

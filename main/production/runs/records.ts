@@ -1,4 +1,6 @@
-export type RunRole = 'authoritative' | 'shadow';
+import type { RenderLog, RunRole } from '../../../shared/runs/api';
+
+export type { RunRole };
 
 /** The core fields of one render (DESIGN.md glossary), as the render nodes report them. */
 export interface RenderLogEntry {
@@ -13,7 +15,7 @@ export interface RenderLogEntry {
   outputPath: string | null;
   outputSha256: string | null;
   durationMs: number;
-  status: 'succeeded' | 'failed';
+  status: RenderLog['status'];
   exitCode: number | null;
   error: string | null;
 }

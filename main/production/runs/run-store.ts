@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { OrderLineOverrides } from '../../../shared/orders/api';
 import type { Draft, NodeRun, RenderLog, WorkflowRun } from '../../../shared/runs/api';
-import type { ExecutionMode, Family } from '../../../shared/workflow/document';
+import type { ExecutionMode, Family, OnError } from '../../../shared/workflow/document';
 import type { RenderLogEntry, RunRole } from './records';
 
 /** What a workflow run ran on, kept with it (context_json) so it can be run again from a node. */
@@ -60,7 +60,7 @@ type NodeRow = {
   step_index: number;
   status: NodeRun['status'];
   reused: 0 | 1;
-  on_error: 'fail' | 'continue';
+  on_error: OnError;
   settings_json: string | null;
   outputs_json: string | null;
   error: string | null;
@@ -218,7 +218,7 @@ export function createRunStore(db: Database.Database) {
     },
     ofOrderLine: (orderLineId: string): WorkflowRun[] => q.runsOfLine.all(orderLineId).map(toRun),
     ofCadFile: (cadFileId: string): WorkflowRun[] => q.runsOfCad.all(cadFileId).map(toRun),
-    startNode(runId: string, node: { nodeId: string; nodeType: string; stepIndex: number; onError: 'fail' | 'continue'; settings: unknown }): void {
+    startNode(runId: string, node: { nodeId: string; nodeType: string; stepIndex: number; onError: OnError; settings: unknown }): void {
       q.startNode.run({ runId, ...node, settings: json(node.settings), now: now() });
     },
     finishNode(runId: string, nodeId: string, result: { status: NodeRun['status']; reused?: boolean; outputs?: unknown; error?: string | null; durationMs: number | null }): void {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review } from '../../../shared/comparison/api';
+import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review, type ReviewFilter, type Verdict } from '../../../shared/comparison/api';
 import type { ShadowCompareInput } from '../../execution/dispatch/order-dispatcher';
 import type { MediaLibrary } from '../../production/media/media-library';
 import type { NotificationOutbox } from '../../production/notifications';
@@ -138,7 +138,7 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
     list: (): StoredComparison[] => q.all.all().map(toStored),
     /** The comparisons list: filters, the latest verdict per output type, how many wait for review. */
-    summaries(filter: { outputTypeKey?: string; verdict?: string; review?: 'pending' | 'approve' | 'reject'; since?: string; until?: string }) {
+    summaries(filter: { outputTypeKey?: string; verdict?: Verdict; review?: ReviewFilter; since?: string; until?: string }) {
       const all = q.all.all().map(toStored);
       const latestByOutputType: Record<string, { id: string; verdict: StoredComparison['verdict']; createdAt: string; review: Review['decision'] | null }> = {};
       for (const c of all) latestByOutputType[c.outputTypeKey] ??= { id: c.id, verdict: c.verdict, createdAt: c.createdAt, review: c.review?.decision ?? null };

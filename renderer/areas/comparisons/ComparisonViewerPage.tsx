@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ArtifactComparison, Comparison } from '../../../shared/comparison/api';
+import type { ArtifactComparison, Comparison, ReviewDecision } from '../../../shared/comparison/api';
 import { HeatmapImage } from './HeatmapImage';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
@@ -125,7 +125,7 @@ function ReviewPanel({ comparison, onReviewed }: { comparison: Comparison; onRev
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const review = comparison.review;
-  async function decide(decision: 'approve' | 'reject') {
+  async function decide(decision: ReviewDecision) {
     setBusy(true);
     setError(null);
     try {

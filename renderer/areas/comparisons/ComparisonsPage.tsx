@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
+import type { ReviewFilter, Verdict } from '../../../shared/comparison/api';
 import type { MethodInput } from '../../../shared/contract';
 import { useClient } from '../../app/services';
 import { formatTime } from '../../ui/format-time';
@@ -20,8 +21,8 @@ export function ComparisonsPage() {
   const [until, setUntil] = useState('');
   const filter: Filter = {
     ...(outputTypeKey ? { outputTypeKey } : {}),
-    ...(verdict ? { verdict: verdict as 'pass' | 'warn' | 'fail' } : {}),
-    ...(review ? { review: review as 'pending' | 'approve' | 'reject' } : {}),
+    ...(verdict ? { verdict: verdict as Verdict } : {}),
+    ...(review ? { review: review as ReviewFilter } : {}),
     ...(since ? { since: new Date(since).toISOString() } : {}),
     ...(until ? { until: new Date(`${until}T23:59:59.999`).toISOString() } : {}),
   };

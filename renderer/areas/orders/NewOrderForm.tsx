@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ContractError } from '../../../shared/contract';
 import { isMaterialKey, MATERIAL_KEYS, MATERIALS } from '../../../shared/materials/library';
-import { CameraSettings } from '../../../shared/nodes/settings-parts';
+import { CameraSettings, type BackgroundMode } from '../../../shared/nodes/settings-parts';
 import type { OrderLineOverrides } from '../../../shared/orders/api';
 import { errorText } from '../../transport/errors';
 import { useCadLibrary } from '../cad-library/cad-store';
@@ -57,7 +57,7 @@ export function NewOrderForm() {
   const [typeKeys, setTypeKeys] = useState<string[]>([]);
   const [copies, setCopies] = useState('1');
   const [name, setName] = useState('');
-  const [background, setBackground] = useState<'' | 'color' | 'transparent'>('');
+  const [background, setBackground] = useState<'' | BackgroundMode>('');
   const [color, setColor] = useState('#ffffff');
   const [material, setMaterial] = useState('');
   const [angle, setAngle] = useState('');

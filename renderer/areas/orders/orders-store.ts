@@ -4,11 +4,10 @@ import type { z } from 'zod';
 import type { ContractClient } from '../../../shared/contract';
 import type { MethodInput } from '../../../shared/contract/methods';
 import type { Notification } from '../../../shared/notifications/api';
-import type { Order, OrderLine, OrderProgressSchema, OutputTypeSummarySchema } from '../../../shared/orders/api';
+import type { Order, OrderLine, OrderProgressSchema, OutputTypeSummary } from '../../../shared/orders/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 
-export type OutputTypeSummary = z.infer<typeof OutputTypeSummarySchema>;
 export type OrderProgress = z.infer<typeof OrderProgressSchema>;
 export type LineStatus = OrderLine['status'];
 

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ContractError } from '../../../shared/contract';
 import type { OutputType } from '../../../shared/output-types/profile';
+import type { ExecutionMode, Family } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { ParameterField, type ParameterView } from './ParameterField';
@@ -15,14 +16,13 @@ interface Problem {
 interface Defaults {
   workflowRevision: number;
   workflowName: string;
-  family: 'cad_file' | 'order_line';
+  family: Family;
   artifactKind: string | null;
   parameters: ParameterView[];
   artifact: Record<string, unknown> | null;
   problems: Problem[];
 }
 
-type Mode = 'legacy' | 'graph' | 'shadow';
 
 /**
  * Workflow-first form for a new output type or an edit of one: pick a workflow, see its exposed
@@ -38,7 +38,7 @@ export function OutputTypeForm({ editing, onSaved, onCancel }: { editing: Output
   const [key, setKey] = useState('');
   const [workflowId, setWorkflowId] = useState(editing?.profile.workflowId ?? '');
   const [revisionPolicy, setRevisionPolicy] = useState<'pinned' | 'latest_approved'>(editing?.profile.revisionPolicy ?? 'pinned');
-  const [executionMode, setExecutionMode] = useState<Mode | ''>(editing?.profile.executionMode ?? '');
+  const [executionMode, setExecutionMode] = useState<ExecutionMode | ''>(editing?.profile.executionMode ?? '');
   const [values, setValues] = useState<Record<string, unknown>>(editing?.profile.parameterValues ?? {});
   const [defaults, setDefaults] = useState<Defaults | null>(null);
   const [defaultsError, setDefaultsError] = useState<string | null>(null);
@@ -242,7 +242,7 @@ export function OutputTypeForm({ editing, onSaved, onCancel }: { editing: Output
           <div className="field">
             <label htmlFor={`${id}-mode`}>Execution mode</label>
             <div className="field-control">
-              <select id={`${id}-mode`} value={executionMode} onChange={(e) => setExecutionMode(e.target.value as Mode | '')}>
+              <select id={`${id}-mode`} value={executionMode} onChange={(e) => setExecutionMode(e.target.value as ExecutionMode | '')}>
                 <option value="">Follow the workflow</option>
                 <option value="legacy">legacy</option>
                 <option value="shadow">shadow</option>

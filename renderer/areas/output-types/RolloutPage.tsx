@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import type { ExecutionMode } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { VerdictTag } from '../comparisons/VerdictTag';
@@ -24,7 +25,7 @@ export function RolloutPage() {
   const rollout = status.data?.outputTypes.find((o) => o.key === key) ?? null;
   const changes = status.data?.changes.filter((c) => c.target === key || (rollout?.workflowId && c.target === rollout.workflowId)) ?? [];
 
-  async function set(mode: 'legacy' | 'graph' | 'shadow') {
+  async function set(mode: ExecutionMode) {
     setBusy(true);
     setError(null);
     setMessage('');

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
+import type { ExecutionMode } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 
-type Mode = 'legacy' | 'graph' | 'shadow';
 
 /** Rollout per workflow: its mode (what output types following it use), set here; graph is checked by the backend, which says why it refuses. */
 export function WorkflowRollout() {
@@ -14,7 +14,7 @@ export function WorkflowRollout() {
   const [message, setMessage] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function set(target: string, mode: Mode) {
+  async function set(target: string, mode: ExecutionMode) {
     setBusy(true);
     setRefusal(null);
     setMessage('');

@@ -1,4 +1,6 @@
-export const FORM_LABEL: Record<'legacy_preset' | 'invocation_profile' | 'both', string> = {
+import type { OutputTypeSummary } from '../../../shared/orders/api';
+
+export const FORM_LABEL: Record<OutputTypeSummary['form'], string> = {
   legacy_preset: 'Legacy preset',
   invocation_profile: 'Invocation profile',
   both: 'Legacy preset and profile',

@@ -1,4 +1,4 @@
-import type { BlenderEngine, CheckStatus } from '../../../shared/preflight/report';
+import type { BlenderEngine, CheckStatus, ExecutableSource } from '../../../shared/preflight/report';
 
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'unknown';
@@ -29,7 +29,7 @@ export function engineName(engine: BlenderEngine): string {
 export const STATUS_TEXT: Record<CheckStatus, string> = { ok: 'OK', warn: 'Warning', fail: 'Failed' };
 
 /** Where an executable came from, in words. */
-export function sourceText(source: 'setting' | 'env' | 'path' | null, envName: string): string {
+export function sourceText(source: ExecutableSource | null, envName: string): string {
   switch (source) {
     case 'setting':
       return 'the path in Settings';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type FormEvent } from 'react';
-import type { PreflightReport } from '../../../shared/preflight/report';
+import type { ExecutableSource, PreflightReport } from '../../../shared/preflight/report';
 import type { Settings } from '../../../shared/settings/schema';
 import { sourceText } from '../preflight/format';
 import { Field } from './Field';
@@ -20,7 +20,7 @@ interface Props {
 }
 
 /** What detection currently finds, so "empty = automatic" is not a guess. */
-function detected(tool: { path: string | null; source: 'setting' | 'env' | 'path' | null } | undefined, env: string) {
+function detected(tool: { path: string | null; source: ExecutableSource | null } | undefined, env: string) {
   if (!tool) return 'Run preflight to see what is detected.';
   if (!tool.path) return 'Last preflight found none.';
   return (

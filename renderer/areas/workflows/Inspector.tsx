@@ -2,7 +2,7 @@ import { memo, useId, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { Problem } from '../../../shared/workflow/problems';
-import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { OnError, WorkflowDocument } from '../../../shared/workflow/document';
 import { edgeText } from './doc-diff';
 import { freshEdgeId, settingsPathOf } from './doc-utils';
 import type { EditorModel } from './editor-store';
@@ -128,7 +128,7 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
       </div>
       <div className="wf-row">
         <label htmlFor={`${idBase}--onerror`}>On error</label>
-        <select id={`${idBase}--onerror`} value={node.onError ?? 'fail'} onChange={(e) => model.setNode(node.id, { onError: e.target.value as 'fail' | 'continue' })}>
+        <select id={`${idBase}--onerror`} value={node.onError ?? 'fail'} onChange={(e) => model.setNode(node.id, { onError: e.target.value as OnError })}>
           <option value="fail">fail the run (default)</option>
           <option value="continue">continue, passing inputs on</option>
         </select>
