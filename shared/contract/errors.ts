@@ -68,12 +68,62 @@ export function formatPath(path: IssuePath): string {
   return out;
 }
 
-/** Turns a zod error into one ApiError naming the first offending field, with every issue listed. */
-export function zodToApiError(error: z.ZodError, code: string = ErrorCodes.invalidInput): ApiError {
-  const issues = error.issues.map((issue) => {
+/** A refused value as a message shows it: JSON (numbers as written), cut to 80 characters. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAtPath(value: unknown, path: IssuePath): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key as string];
+  }
+  return at;
+}
+
+/** Marks "no input given": the issue's own `input` (parsed with reportInput) is used then. */
+const NO_INPUT: unique symbol = Symbol('no input');
+
+/**
+ * The one wording of a refused value: the issue's message, then the value found there (enum,
+ * type, range, format and rule errors alike), so a message names both the field and what it got:
+ * `Invalid option: expected one of "a"|"b", got "c"`, `expected number, received string "lots"`.
+ * The value is read at the issue's path in `input` (what the caller was given), else taken from the
+ * issue (zod's reportInput). Unknown-field issues already name the field and stay as they are; a
+ * message that already quotes the value is not repeated.
+ */
+export function issueText(issue: z.core.$ZodIssue, input: unknown = NO_INPUT): string {
+  const { message } = issue;
+  if (issue.code === 'unrecognized_keys') return message;
+  const value = input !== NO_INPUT ? valueAtPath(input, issue.path) : (issue as { input?: unknown }).input;
+  if (value === undefined) {
+    // "received undefined" and messages that say "required" already say it is missing.
+    return issue.code === 'invalid_type' || /\brequired\b/.test(message) ? message : `${message}, got nothing`;
+  }
+  const shown = showValue(value);
+  if (message.startsWith(shown) || (typeof value === 'string' && message.includes(shown))) return message;
+  if (issue.code === 'invalid_type' && /received \w+$/.test(message)) return value === null ? message : `${message} ${shown}`;
+  return `${message}, got ${shown}`;
+}
+
+/** Every issue as `{ path, message }`, the message led by the path and naming the value found. */
+export function zodIssueList(error: z.ZodError, input: unknown = NO_INPUT): { path: string; message: string }[] {
+  return error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    return { path, message: path ? `${path}: ${issue.message}` : issue.message };
+    const text = issueText(issue, input);
+    return { path, message: path ? `${path}: ${text}` : text };
   });
+}
+
+/**
+ * Turns a zod error into one ApiError naming the first offending field, with every issue listed.
+ * Pass the input that was parsed so each message names the value it refused.
+ */
+export function zodToApiError(error: z.ZodError, code: string = ErrorCodes.invalidInput, input: unknown = NO_INPUT): ApiError {
+  const issues = zodIssueList(error, input);
   const first = issues[0] ?? { path: '', message: 'invalid input' };
   return { code, message: first.message, path: first.path, issues };
 }

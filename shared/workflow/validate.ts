@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueText } from '../contract/errors';
 import type { NodeSpec } from '../nodes/specs';
 import type { ValidationMode } from './api';
 import type { NodeCatalog } from './catalog';
@@ -119,7 +120,7 @@ function reportMalformed(input: unknown, loaded: Extract<ReturnType<typeof loadW
     } else if (valueAt(input, issue.path as (string | number)[]) === undefined) {
       add(ProblemCodes.malformed, formatPath(issue.path), `${field} is required`, ids);
     } else {
-      add(ProblemCodes.malformed, formatPath(issue.path), `${field}: ${issue.message}`, ids);
+      add(ProblemCodes.malformed, formatPath(issue.path), `${field}: ${issueText(issue, input)}`, ids);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatPath } from '../../../shared/contract/errors';
+import { formatPath, issueText } from '../../../shared/contract/errors';
 import type { LegacyError } from '../../../shared/legacy/api';
 import { PIPELINE_FORMAT, PresetWorkflowStructure, pipelineRules, type PresetWorkflow } from './pipeline-schema';
 import { PRESET_FORMAT, RenderPresetStructure, presetRules, type RenderPreset, type RuleIssue } from './preset-schema';
@@ -38,7 +38,7 @@ export function parseLegacyDocument(fileName: string, text: string): ParseResult
     kind === 'render_preset' ? [RenderPresetStructure as z.ZodType, presetRules] : [PresetWorkflowStructure as z.ZodType, pipelineRules];
   const parsed = structure.safeParse(raw);
   // Rules run on the raw value too, so a structural error does not hide a conditional one.
-  const issues: RuleIssue[] = [...(parsed.success ? [] : zodIssues(parsed.error)), ...rules(raw)];
+  const issues: RuleIssue[] = [...(parsed.success ? [] : zodIssues(parsed.error, raw)), ...rules(raw)];
   if (issues.length === 0) return { ok: true, kind, document: raw } as ParseResult;
 
   const key = (raw as Record<string, unknown>).key;
@@ -52,14 +52,15 @@ export function parseLegacyDocument(fileName: string, text: string): ParseResult
   };
 }
 
-function zodIssues(error: z.ZodError): RuleIssue[] {
+/** Each zod issue as a rule issue; the message names the value found (issueText), an unknown field its name. */
+function zodIssues(error: z.ZodError, raw: unknown): RuleIssue[] {
   const out: RuleIssue[] = [];
   for (const issue of error.issues) {
     const base = issue.path.map((k) => (typeof k === 'number' ? k : String(k)));
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) out.push({ path: [...base, k], message: `unknown field "${formatPath([...base, k])}"` });
     } else {
-      out.push({ path: base, message: issue.message });
+      out.push({ path: base, message: issueText(issue, raw) });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueText, showValue } from '../../../shared/contract/errors';
 import { LEGACY_SERVICE_TO_NODE, findSpec } from '../../../shared/nodes/specs';
 import type { Family } from '../../../shared/workflow/document';
 import { LegacyName, LegacySlug, type RuleIssue } from './preset-schema';
@@ -26,7 +27,10 @@ const ALL_SERVICES = [...SERVICES_BY_FAMILY.cad_file, ...SERVICES_BY_FAMILY.orde
 
 export const StepSchema = z
   .object({
-    service: z.enum(ALL_SERVICES),
+    service: z.enum(ALL_SERVICES, {
+      error: (issue) =>
+        `${issue.input === undefined ? 'is required' : `${showValue(issue.input)} is not a legacy service`}; expected one of ${ALL_SERVICES.join(', ')}`,
+    }),
     options: z.record(z.string(), z.unknown()).optional(),
     on_error: z.enum(['fail', 'continue']).optional(),
   })
@@ -82,7 +86,7 @@ export function pipelineRules(raw: unknown): RuleIssue[] {
           issues.push({ path: ['steps', i, 'options', ...issue.path.map(pathKey), key], message: `step ${i + 1} (${service}): unknown option` });
         }
       } else {
-        issues.push({ path: ['steps', i, 'options', ...issue.path.map(pathKey)], message: `step ${i + 1} (${service}): ${issue.message}` });
+        issues.push({ path: ['steps', i, 'options', ...issue.path.map(pathKey)], message: `step ${i + 1} (${service}): ${issueText(issue, options)}` });
       }
     }
   });

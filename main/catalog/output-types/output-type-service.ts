@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { ApiFailure, type ApiError } from '../../../shared/contract/errors';
+import { ApiFailure, issueText, type ApiError } from '../../../shared/contract/errors';
 import {
   ArtifactContractSchema,
   OutputTypeSchema,
@@ -156,7 +156,7 @@ export function createOutputTypeService(deps: { db: Database.Database; workflows
         setPath(probe, target.setting, value);
         const parsed = spec.settings.safeParse(probe);
         const issue = parsed.success ? null : parsed.error.issues.find((i) => i.path.join('.').startsWith(target.setting.split('.')[0] as string));
-        if (issue) problems.push({ path: `parameterValues.${name}`, message: `parameter "${name}": ${issue.message}` });
+        if (issue) problems.push({ path: `parameterValues.${name}`, message: `parameter "${name}": ${issueText(issue, probe)}` });
       }
     }
     const actual = contractOf(doc, d.artifactKind, values);

@@ -73,6 +73,21 @@ describe('lightbox workflow validate', () => {
     expect(text.out()).toContain(`${file}: invalid (save): 1 error, 0 warnings\n`);
   });
 
+  it('names each value it refused with its path: enum, type, range and format errors alike', async () => {
+    const bad = structuredClone(valid) as Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    bad.family = 'line';
+    bad.name = 42;
+    (bad.nodes[0] as Record<string, unknown>).id = 'bad id!';
+    (bad.nodes[1] as Record<string, unknown>).typeVersion = 0;
+    const file = write('malformed.json', bad);
+    const c = capture();
+    expect(await runCli(['workflow', 'validate', file], c.io)).toBe(1);
+    expect(c.out()).toContain('error malformed_document family: family: Invalid option: expected one of "cad_file"|"order_line", got "line"\n');
+    expect(c.out()).toContain('error malformed_document name: name: Invalid input: expected string, received number 42\n');
+    expect(c.out()).toContain('error malformed_document nodes[1].typeVersion: nodes[1].typeVersion: Too small: expected number to be >=1, got 0\n');
+    expect(c.out()).toContain('error malformed_document nodes[0].id: nodes[0].id: must start with a letter or digit and use only letters, digits, _ . : -, got "bad id!"\n');
+  });
+
   it('exits 2 on a missing file, a file that is not JSON, or bad usage, naming the file and the reason', async () => {
     const missing = path.join(tmp.dir, 'nope.json');
     const a = capture();

@@ -68,11 +68,13 @@ describe('headless host', () => {
     }
   });
 
-  it('answers a malformed payload with the field it names, and no stack', async () => {
+  it('answers a malformed payload with the field it names and the value it found, and no stack', async () => {
     const res = await post('settings.update', { farm: { concurrency: 'lots' } });
     expect(res.status).toBe(400);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ code: 'invalid_input', path: 'farm.concurrency' });
+    expect(body).toMatchObject({ code: 'invalid_input', path: 'farm.concurrency', message: 'farm.concurrency: Invalid input: expected number, received string "lots"' });
+    const range = await post('settings.update', { farm: { threadsPerBlender: 999 } });
+    expect(await range.json()).toMatchObject({ path: 'farm.threadsPerBlender', message: 'farm.threadsPerBlender: Too big: expected number to be <=256, got 999' });
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
   });
 
@@ -142,7 +144,7 @@ describe('headless host', () => {
     expect(await waitFor((m) => m.id === 1)).toMatchObject({ type: 'result', ok: true, result: { farm: { mode: 'cold' } } });
     expect(await waitFor((m) => m.type === 'event')).toMatchObject({ event: 'settings.changed', payload: { farm: { mode: 'cold' } } });
     ws.send(JSON.stringify({ type: 'call', id: 2, method: 'settings.update', input: { farm: { mode: 'hot' } } }));
-    expect(await waitFor((m) => m.id === 2)).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'farm.mode' } });
+    expect(await waitFor((m) => m.id === 2)).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'farm.mode', message: 'farm.mode: Invalid option: expected one of "warm"|"cold", got "hot"' } });
     ws.send('not json');
     expect(await waitFor((m) => m.id === null)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     ws.send(JSON.stringify({ type: 'call', id: 3 }));

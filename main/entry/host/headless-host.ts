@@ -155,7 +155,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
         const parsed = WsClientMessageSchema.safeParse(raw);
         if (!parsed.success) {
           const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-          return send({ type: 'result', id, ok: false, error: zodToApiError(parsed.error, ErrorCodes.badRequest) });
+          return send({ type: 'result', id, ok: false, error: zodToApiError(parsed.error, ErrorCodes.badRequest, raw) });
         }
         const { id, method, input } = parsed.data;
         const result = await options.dispatch(method, input, { transport: 'http' });

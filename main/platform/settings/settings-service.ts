@@ -34,7 +34,7 @@ export function createSettingsService(
     if (parsed.success) return parsed.data;
     // A hand-edited file with a bad value: report it, fall back per field, never rewrite it.
     problems.length = 0;
-    for (const issue of zodToApiError(parsed.error).issues ?? []) problems.push(`${store.path}: ${issue.message}`);
+    for (const issue of zodToApiError(parsed.error, undefined, merged).issues ?? []) problems.push(`${store.path}: ${issue.message}`);
     return SettingsSchema.parse(repair(merged, defaults));
   };
 
@@ -57,7 +57,7 @@ export function createSettingsService(
       };
       const checked = SettingsSchema.safeParse(merged);
       if (!checked.success) {
-        const error = zodToApiError(checked.error);
+        const error = zodToApiError(checked.error, undefined, merged);
         throw new ApiFailure(error.code, error.message, error.path);
       }
       store.store = next;

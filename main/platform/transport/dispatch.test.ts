@@ -44,8 +44,38 @@ describe('dispatch', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_input');
     expect(result.error.path).toBe('farm.concurrency');
-    expect(result.error.message).toMatch(/^farm\.concurrency: /);
+    expect(result.error.message).toMatch(/^farm\.concurrency: .*"lots"$/);
     expect(result.error.issues?.map((i) => i.path)).toEqual(['farm.concurrency', 'farm.mode']);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('names the value it refused as well as its path: enum, type, range and format errors alike', async () => {
+    const handler = vi.fn();
+    const dispatch = createDispatch(handlers({ 'settings.update': handler }));
+    const refusal = async (method: string, input: unknown) => {
+      const result = await dispatch(method, input, ctx);
+      if (result.ok) throw new Error(`${method} accepted ${JSON.stringify(input)}`);
+      return result.error;
+    };
+    expect(await refusal('settings.update', { farm: { mode: 'hot' } })).toMatchObject({
+      code: 'invalid_input',
+      path: 'farm.mode',
+      message: 'farm.mode: Invalid option: expected one of "warm"|"cold", got "hot"',
+    });
+    expect(await refusal('settings.update', { farm: { concurrency: 'lots' } })).toMatchObject({
+      path: 'farm.concurrency',
+      message: 'farm.concurrency: Invalid input: expected number, received string "lots"',
+    });
+    expect(await refusal('settings.update', { farm: { concurrency: 500 } })).toMatchObject({
+      path: 'farm.concurrency',
+      message: 'farm.concurrency: Too big: expected number to be <=64, got 500',
+    });
+    expect(await refusal('cad.uploadFinish', { uploadId: 'xyz' })).toMatchObject({ path: 'uploadId', message: 'uploadId: is not an upload id, got "xyz"' });
+    // Every issue names its own value.
+    expect((await refusal('settings.update', { farm: { concurrency: 0, mode: 'hot' } })).issues).toEqual([
+      { path: 'farm.concurrency', message: 'farm.concurrency: Too small: expected number to be >=1, got 0' },
+      { path: 'farm.mode', message: 'farm.mode: Invalid option: expected one of "warm"|"cold", got "hot"' },
+    ]);
     expect(handler).not.toHaveBeenCalled();
   });
 

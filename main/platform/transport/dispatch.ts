@@ -45,8 +45,9 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
       };
     }
     const def = methods[method];
-    const parsed = def.input.safeParse(rawInput === undefined ? {} : rawInput);
-    if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error) };
+    const input = rawInput === undefined ? {} : rawInput;
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error, ErrorCodes.invalidInput, input) };
     try {
       const handler = handlers[method] as Handler<MethodName>;
       const result = await handler(parsed.data as never, ctx);

@@ -47,6 +47,36 @@ describe('lightbox legacy import / migrate', () => {
     expect(m.out()).toContain('still_white_2k -> legacy.still_default@1');
   });
 
+  it('names each value it refused with its file and path: enum, type, range and format errors alike', async () => {
+    const preset = path.join(tmp.dir, 'preset.bad.json');
+    fs.writeFileSync(
+      preset,
+      JSON.stringify({
+        format: 'lightbox.legacy/render-preset@1',
+        key: 'bad',
+        name: 'Bad',
+        artifact: 'still',
+        resolution: { width: 'wide', height: 64 },
+        renderer: { engine: 'octane', samples: 5000 },
+        background: { color: 'red' },
+      }),
+    );
+    const pipeline = path.join(tmp.dir, 'pipeline.magic.json');
+    fs.writeFileSync(pipeline, JSON.stringify({ format: 'lightbox.legacy/preset-workflow@1', key: 'magic', name: 'Magic', family: 'order_line', steps: [{ service: 'resolve_cad' }, { service: 'render_magic' }] }));
+    const c = capture();
+    expect(await runCli(['legacy', 'import', preset, pipeline, '--data-dir', dataDir], c.io)).toBe(1);
+    expect(c.err()).toContain(`${preset} (preset "bad"): renderer.engine: Invalid option: expected one of "cycles"|"eevee"|"workbench", got "octane"`);
+    expect(c.err()).toContain(`${preset} (preset "bad"): resolution.width: Invalid input: expected number, received string "wide"`);
+    expect(c.err()).toContain(`${preset} (preset "bad"): renderer.samples: Too big: expected number to be <=4096, got 5000`);
+    expect(c.err()).toContain(`${preset} (preset "bad"): background.color: must be a color as #rrggbb, got "red"`);
+    expect(c.err()).toContain(`${pipeline} (preset workflow "magic"): steps[1].service: "render_magic" is not a legacy service; expected one of ingest_cad,`);
+    const j = capture();
+    expect(await runCli(['legacy', 'import', pipeline, '--data-dir', dataDir, '--json'], j.io)).toBe(1);
+    expect((JSON.parse(j.out()) as { error: { issues: { path: string; message: string }[] } }).error.issues).toEqual([
+      { path: `${pipeline}:steps[1].service`, message: expect.stringContaining('steps[1].service: "render_magic" is not a legacy service') },
+    ]);
+  });
+
   it('exits 2 on an unreadable file or no file', async () => {
     const c = capture();
     expect(await runCli(['legacy', 'import', path.join(tmp.dir, 'missing.json'), '--data-dir', dataDir], c.io)).toBe(2);
