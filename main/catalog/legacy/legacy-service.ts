@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ApiFailure, type ApiError } from '../../../shared/contract/errors';
 import type { LegacyError, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../../../shared/legacy/api';
 import { OutputTypeSchema, type OutputType } from '../../../shared/output-types/profile';
-import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
 import type { NodeRegistry } from '../nodes/registry';
 import type { WorkflowStore } from '../workflows/types';
 import { DEFAULT_PIPELINE_BY_ARTIFACT } from './field-map';
@@ -14,8 +14,8 @@ import type { PresetWorkflow } from './pipeline-schema';
 import type { RenderPreset } from './preset-schema';
 import { verifyPipeline, verifyPreset, type LegacyDifference } from './project';
 import { shippedPipelines, type ShippedPipeline } from './shipped';
-import { carryRollout } from '../../review/rollout/carry-rollout';
-import { modeLog } from '../../review/rollout/mode-log';
+import { carryRollout } from '../output-types/carry-rollout';
+import { createOutputTypeStore, type StoredOutputType } from '../output-types/output-type-store';
 
 export type LegacyDocumentText = { fileName: string; text: string };
 export type LegacyImportResult = z.infer<typeof LegacyImportOutput>;
@@ -34,12 +34,13 @@ export interface LegacyOutputTypeRow {
   key: string;
   name: string;
   artifact: 'still' | 'turntable' | 'blend';
-  executionMode: string;
+  /** Its own mode, legacy when it has none (what the output-type list shows; a dispatch reads modeOf). */
+  executionMode: ExecutionMode;
   sourceFile: string | null;
   /** The preset exactly as imported (parsed from the kept text). */
   legacy: RenderPreset | null;
   legacyText: string | null;
-  /** Set once migrated; cleared when a re-import changes the preset. */
+  /** Set once migrated; cleared when a re-import changes the preset. profile.executionMode is the stored mode. */
   outputType: OutputType | null;
 }
 
@@ -102,7 +103,8 @@ export function createLegacyService(
     return version === undefined ? undefined : registry.spec(type, version);
   };
 
-  const logModeChange = modeLog(db);
+  // Output types are the store's: import and migration write their presets and profiles through it.
+  const outputTypes = createOutputTypeStore(db);
   const q = {
     pipeline: db.prepare<[string], { document_json: string; family: string }>('SELECT document_json, family FROM legacy_pipelines WHERE key = ?'),
     pipelines: db.prepare<[], { key: string; family: string; document_json: string; source_file: string | null; migrated_workflow_id: string | null }>(
@@ -113,21 +115,6 @@ export function createLegacyService(
     ),
     updatePipeline: db.prepare('UPDATE legacy_pipelines SET family = @family, document_json = @text, source_file = @file, updated_at = @now WHERE key = @key'),
     linkPipeline: db.prepare('UPDATE legacy_pipelines SET migrated_workflow_id = ? WHERE key = ?'),
-    outputType: db.prepare<[string], { legacy_json: string | null }>('SELECT legacy_json FROM output_types WHERE key = ?'),
-    outputTypes: db.prepare<
-      [],
-      { key: string; name: string; artifact: string; execution_mode: string; legacy_json: string | null; profile_json: string | null; source_file: string | null }
-    >('SELECT key, name, artifact, execution_mode, legacy_json, profile_json, source_file FROM output_types ORDER BY key'),
-    insertOutputType: db.prepare(
-      `INSERT INTO output_types (key, name, artifact, execution_mode, legacy_json, profile_json, source_file, created_at, updated_at)
-       VALUES (@key, @name, @artifact, 'legacy', @text, NULL, @file, @now, @now)`,
-    ),
-    // A changed preset makes its profile stale: it is cleared until the next migration.
-    updateOutputType: db.prepare(
-      "UPDATE output_types SET name = @name, artifact = @artifact, legacy_json = @text, profile_json = NULL, execution_mode = 'legacy', source_file = @file, updated_at = @now WHERE key = @key",
-    ),
-    profile: db.prepare<[string], { profile_json: string | null }>('SELECT profile_json FROM output_types WHERE key = ?'),
-    setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = coalesce(?, execution_mode), updated_at = ? WHERE key = ?'),
   };
 
   /** Parses and cross-checks a batch; throws LegacyImportFailure with every error, touches nothing. */
@@ -167,8 +154,8 @@ export function createLegacyService(
       } else if (family !== 'order_line') {
         errors.push({ fileName: p.fileName, path: 'pipeline', message: `${label}: pipeline "${key}" is a ${family} preset workflow; a render preset needs an order_line one` });
       }
-      const existing = q.outputType.get(p.key);
-      if (existing && existing.legacy_json === null) {
+      const existing = outputTypes.get(p.key);
+      if (existing && existing.legacyText === null) {
         errors.push({ fileName: p.fileName, path: 'key', message: `${p.fileName}: key: output type "${p.key}" already exists and is not a legacy preset` });
       }
     }
@@ -193,20 +180,16 @@ export function createLegacyService(
         }
       } else {
         const preset = p.preset as RenderPreset;
-        const row = q.outputType.get(p.key);
-        const params = { key: p.key, name: preset.name, artifact: preset.artifact, text: p.text, file: p.fileName, now: at };
+        const row = outputTypes.get(p.key);
+        const params = { key: p.key, name: preset.name, artifact: preset.artifact, text: p.text, file: p.fileName };
         if (!row) {
-          q.insertOutputType.run(params);
+          outputTypes.insertPreset(params, at);
           status = 'created';
-        } else if (row.legacy_json === p.text) status = 'unchanged';
+        } else if (row.legacyText === p.text) status = 'unchanged';
         else {
-          const stale = q.profile.get(p.key)?.profile_json;
-          const mode = stale ? OutputTypeSchema.parse(JSON.parse(stale)).profile.executionMode : undefined;
-          q.updateOutputType.run(params);
           // The stale profile goes, and with it a mode the studio chose: the log says so.
-          if (mode && mode !== 'legacy') {
-            logModeChange({ targetKind: 'output_type', target: p.key, fromMode: mode, toMode: 'legacy', reason: 'the preset changed on import: its profile is stale until migrated again', override: false, comparisonId: null, who: 'legacy import' });
-          }
+          const chosen = row.mode !== null && row.mode !== 'legacy';
+          outputTypes.replacePreset(params, chosen ? { reason: 'the preset changed on import: its profile is stale until migrated again', who: 'legacy import' } : undefined, at);
           status = 'updated';
         }
       }
@@ -223,9 +206,9 @@ export function createLegacyService(
       else throw new ApiFailure('invalid_legacy_document', `stored preset workflow "${row.key}" no longer validates; import it again`, row.key);
     }
     const presets = new Map<string, RenderPreset>();
-    for (const row of q.outputTypes.all()) {
-      if (row.legacy_json === null) continue;
-      const parsed = parseLegacyDocument(row.source_file ?? row.key, row.legacy_json);
+    for (const row of outputTypes.list()) {
+      if (row.legacyText === null) continue;
+      const parsed = parseLegacyDocument(row.sourceFile ?? row.key, row.legacyText);
       if (parsed.ok && parsed.kind === 'render_preset') presets.set(row.key, parsed.document);
       else throw new ApiFailure('invalid_legacy_document', `stored preset "${row.key}" no longer validates; import it again`, row.key);
     }
@@ -309,22 +292,11 @@ export function createLegacyService(
       const outputType = OutputTypeSchema.parse(migratePreset(preset, workflow));
       differences.push(...verifyPreset(preset, outputType, workflow));
       if (!dryRun) {
-        const before = q.profile.get(preset.key)?.profile_json;
-        const previous = before ? OutputTypeSchema.parse(JSON.parse(before)).profile : undefined;
+        const previous = outputTypes.get(preset.key)?.outputType?.profile;
         const { profile, demoted } = carryRollout(previous, outputType.profile);
-        q.setProfile.run(JSON.stringify({ ...outputType, profile }), profile.executionMode ?? null, now(), preset.key);
-        if (demoted) {
-          logModeChange({
-            targetKind: 'output_type',
-            target: preset.key,
-            fromMode: 'graph',
-            toMode: 'shadow',
-            reason: `re-migration bound ${workflow.id} revision ${workflow.revision}, which has no approved shadow pass yet`,
-            override: false,
-            comparisonId: null,
-            who: 'legacy migration',
-          });
-        }
+        // Demoted graph → shadow: the store logs it, from the mode before.
+        const note = demoted ? { reason: `re-migration bound ${workflow.id} revision ${workflow.revision}, which has no approved shadow pass yet`, who: 'legacy migration' } : undefined;
+        outputTypes.attachProfile(preset.key, { ...outputType, profile }, note, now());
       }
       outputTypesOut.push({ key: preset.key, pipelineKey, workflowId: workflow.id, workflowRevision: workflow.revision });
     }
@@ -334,17 +306,17 @@ export function createLegacyService(
     return result;
   }
 
-  const toRow = (row: ReturnType<typeof q.outputTypes.all>[number]): LegacyOutputTypeRow => {
-    const parsed = row.legacy_json === null ? undefined : parseLegacyDocument(row.source_file ?? row.key, row.legacy_json);
+  const toRow = (row: StoredOutputType): LegacyOutputTypeRow => {
+    const parsed = row.legacyText === null ? undefined : parseLegacyDocument(row.sourceFile ?? row.key, row.legacyText);
     return {
       key: row.key,
       name: row.name,
-      artifact: row.artifact as LegacyOutputTypeRow['artifact'],
-      executionMode: row.execution_mode,
-      sourceFile: row.source_file,
+      artifact: row.artifact,
+      executionMode: row.mode ?? 'legacy',
+      sourceFile: row.sourceFile,
       legacy: parsed?.ok && parsed.kind === 'render_preset' ? parsed.document : null,
-      legacyText: row.legacy_json,
-      outputType: row.profile_json === null ? null : OutputTypeSchema.parse(JSON.parse(row.profile_json)),
+      legacyText: row.legacyText,
+      outputType: row.outputType,
     };
   };
 
@@ -374,8 +346,11 @@ export function createLegacyService(
         };
       });
     },
-    listOutputTypes: () => q.outputTypes.all().map(toRow),
-    outputType: (key) => q.outputTypes.all().map(toRow).find((r) => r.key === key),
+    listOutputTypes: () => outputTypes.list().map(toRow),
+    outputType(key) {
+      const row = outputTypes.get(key);
+      return row ? toRow(row) : undefined;
+    },
     pipeline(key) {
       const row = q.pipeline.get(key);
       if (row) {

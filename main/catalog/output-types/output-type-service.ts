@@ -12,9 +12,9 @@ import {
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { getPath, setPath } from '../legacy/field-map';
 import { resolveNodeSettings } from '../../execution/runtime/resolve-settings';
-import type { LegacyService } from '../legacy/legacy-service';
 import type { NodeRegistry } from '../nodes/registry';
 import type { WorkflowStore } from '../workflows/types';
+import { createOutputTypeStore } from './output-type-store';
 
 type Draft = z.input<typeof OutputTypeDraftSchema>;
 type Defaults = z.infer<typeof ProfileDefaultsSchema>;
@@ -41,16 +41,15 @@ export class OutputTypeRefused extends ApiFailure {
  * defaults (a name and a workflow make a valid one), and every profile is checked against its
  * workflow's family, its deliverable and its parameters before it is stored.
  */
-export function createOutputTypeService(deps: { db: Database.Database; workflows: WorkflowStore; registry: NodeRegistry; legacy: LegacyService }) {
+export function createOutputTypeService(deps: {
+  db: Database.Database;
+  workflows: WorkflowStore;
+  registry: NodeRegistry;
+  /** Not read: output types are read from their store. Still passed by main/entry/app/production.ts. */
+  legacy?: unknown;
+}) {
   const { db, workflows, registry } = deps;
-  const q = {
-    insert: db.prepare(
-      `INSERT INTO output_types (key, name, artifact, execution_mode, legacy_json, profile_json, source_file, created_at, updated_at)
-       VALUES (@key, @name, @artifact, @mode, NULL, @profile, NULL, @now, @now)`,
-    ),
-    update: db.prepare('UPDATE output_types SET name = @name, artifact = @artifact, execution_mode = @mode, profile_json = @profile, updated_at = @now WHERE key = @key'),
-    exists: db.prepare<[string], { key: string }>('SELECT key FROM output_types WHERE key = ?'),
-  };
+  const store = createOutputTypeStore(db);
 
   const load = (id: string, revision?: number): WorkflowDocument => {
     try {
@@ -205,17 +204,18 @@ export function createOutputTypeService(deps: { db: Database.Database; workflows
     create(draft: Draft): OutputType {
       const { outputType, problems } = check(draft);
       if (problems.length > 0) refuse(problems);
-      if (q.exists.get(outputType.key)) throw new ApiFailure('conflict', `an output type "${outputType.key}" exists already; choose another key`, 'key');
-      q.insert.run({ key: outputType.key, name: outputType.name, artifact: outputType.artifact, mode: outputType.profile.executionMode ?? 'legacy', profile: JSON.stringify(outputType), now: new Date().toISOString() });
+      if (store.has(outputType.key)) throw new ApiFailure('conflict', `an output type "${outputType.key}" exists already; choose another key`, 'key');
+      store.insertProfile(outputType);
       return outputType;
     },
     update(key: string, draft: Draft): OutputType {
-      const current = deps.legacy.outputType(key);
+      const current = store.get(key);
       if (!current) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
       const { outputType, problems } = check({ ...draft, key });
       if (problems.length > 0) refuse(problems);
       const kept = { ...outputType, extra: current.outputType?.extra ?? {}, ...(current.outputType?.created_at ? { created_at: current.outputType.created_at } : {}) };
-      q.update.run({ key, name: kept.name, artifact: kept.artifact, mode: kept.profile.executionMode ?? 'legacy', profile: JSON.stringify(kept), now: new Date().toISOString() });
+      // The draft's executionMode is the mode (none: the output type follows its workflow again).
+      store.updateProfile(key, kept);
       return kept;
     },
   };

@@ -73,7 +73,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
         key: row.key,
         name: row.name,
         artifact: row.artifact,
-        executionMode: row.executionMode as 'legacy' | 'graph' | 'shadow',
+        executionMode: row.executionMode,
         active: row.legacy ? row.legacy.active !== false : (row.outputType?.active ?? true),
         form: row.legacy && row.outputType ? ('both' as const) : row.legacy ? ('legacy_preset' as const) : ('invocation_profile' as const),
       })),
@@ -121,7 +121,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'outputTypes.get': ({ key }) => {
       const row = legacy.outputType(key);
       if (!row) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
-      return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.outputType?.profile.executionMode ?? row.executionMode, legacy: row.legacy, profile: row.outputType };
+      return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.executionMode, legacy: row.legacy, profile: row.outputType };
     },
     'comparisons.list': (filter) => production.comparisons.summaries(filter),
     'comparisons.get': ({ id }) => {

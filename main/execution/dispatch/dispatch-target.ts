@@ -4,6 +4,7 @@ import type { OrderLine } from '../../../shared/orders/api';
 import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { fillPresetDefaults } from '../../catalog/legacy/preset-schema';
+import { modeOf } from '../../catalog/output-types/output-type-store';
 import { projectPreset } from '../../catalog/legacy/project';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 
@@ -52,7 +53,7 @@ export function createTargetResolver(deps: { db: Database.Database; legacy: Lega
       }
     }
     // DESIGN.md: the dispatch's override, else the output type's mode, else the workflow's (as rolled
-    // out now, whatever revision the profile pins), else legacy.
+    // out now, whatever revision the profile pins), else legacy (modeOf).
     const workflowMode = profile && deps.workflows ? currentMode(deps.workflows, profile.workflowId) : undefined;
     // The legacy side: the imported preset, else the profile projected back to one (a migrated workflow).
     const legacyPreset = outputType.legacy ?? (outputType.outputType && workflow ? projectPreset(outputType.outputType, workflow) : null);
@@ -64,8 +65,9 @@ export function createTargetResolver(deps: { db: Database.Database; legacy: Lega
     if (!legacy && !(profile && workflow)) throw new ApiFailure('not_dispatchable', `output type "${outputType.key}" has neither a legacy render preset nor a bound workflow`, 'orderLineId');
     const active = outputType.outputType?.active ?? legacy?.preset.active ?? true;
     if (active === false) throw new ApiFailure('inactive', `output type "${outputType.key}" is inactive: inactive output types cannot be dispatched`, 'orderLineId');
-    // A workflow-only output type (made from a workflow, not a preset) has no legacy form: graph is its mode.
-    const mode: ExecutionMode = override ?? profile?.executionMode ?? workflowMode ?? (legacy ? 'legacy' : 'graph');
+    // The output type's own mode is the stored one, profile.executionMode. A workflow-only output type
+    // (made from a workflow, not a preset) has no legacy form: graph is its mode.
+    const mode: ExecutionMode = override ?? modeOf(profile?.executionMode, workflowMode, legacy !== null);
     if (!legacy && mode !== 'graph') throw new ApiFailure('not_dispatchable', `${mode} mode needs a legacy form of output type "${outputType.key}"; it was made from a workflow: dispatch it in graph mode`, 'mode');
     if (mode !== 'legacy') {
       if (!profile || !workflow) throw new ApiFailure('not_dispatchable', `${mode} mode needs output type "${outputType.key}" to bind a workflow (migrate it first)`, 'mode');

@@ -300,6 +300,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: "an output type's own execution mode is kept once: in execution_mode (null: none of its own), never in profile_json",
+    up(db) {
+      // Until now dispatch and rollout read the mode from profile_json (absent: the workflow's decides)
+      // and the column mirrored it ('legacy' when absent, and NOT NULL). The profile's value wins.
+      db.exec(`ALTER TABLE output_types ADD COLUMN own_mode TEXT CHECK (own_mode IN ('legacy', 'graph', 'shadow'));`);
+      const rows = db.prepare<[], { key: string; profile_json: string }>('SELECT key, profile_json FROM output_types WHERE profile_json IS NOT NULL').all();
+      const set = db.prepare('UPDATE output_types SET own_mode = ?, profile_json = ? WHERE key = ?');
+      for (const row of rows) {
+        const doc = JSON.parse(row.profile_json) as { profile?: { executionMode?: unknown } };
+        const mode = doc.profile?.executionMode;
+        if (doc.profile) delete doc.profile.executionMode;
+        set.run(mode === 'legacy' || mode === 'graph' || mode === 'shadow' ? mode : null, JSON.stringify(doc), row.key);
+      }
+      db.exec(`
+        ALTER TABLE output_types DROP COLUMN execution_mode;
+        ALTER TABLE output_types RENAME COLUMN own_mode TO execution_mode;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

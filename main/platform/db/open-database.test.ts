@@ -42,6 +42,30 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it("v8 keeps an output type's mode once, in execution_mode: the profile's mode (what was read) wins, none is null", () => {
+    const v7 = openDatabase(file, migrations.filter((m) => m.version <= 7));
+    const profile = (executionMode?: string) =>
+      JSON.stringify({ key: 'k', name: 'K', artifact: 'still', active: true, extra: {}, profile: { workflowId: 'w', workflowRevision: 1, parameterValues: { a: 1 }, artifact: { kind: 'still' }, ...(executionMode ? { executionMode } : {}), revisionPolicy: 'pinned' } });
+    const insert = v7.prepare("INSERT INTO output_types (key, name, artifact, execution_mode, legacy_json, profile_json, created_at, updated_at) VALUES (?, 'K', 'still', ?, ?, ?, 'then', 'then')");
+    insert.run('graph', 'graph', null, profile('graph'));
+    insert.run('follows', 'legacy', '{}', profile());
+    insert.run('preset', 'legacy', '{}', null);
+    insert.run('disagree', 'legacy', null, profile('shadow'));
+    v7.close();
+    const db = openDatabase(file);
+    const rows = db.prepare('SELECT key, execution_mode AS mode, profile_json AS json FROM output_types ORDER BY key').all() as { key: string; mode: string | null; json: string | null }[];
+    expect(rows.map((r) => [r.key, r.mode])).toEqual([
+      ['disagree', 'shadow'],
+      ['follows', null],
+      ['graph', 'graph'],
+      ['preset', null],
+    ]);
+    expect(rows.find((r) => r.key === 'graph')?.json).toBe(profile());
+    expect(rows.every((r) => r.json === null || !r.json.includes('executionMode'))).toBe(true);
+    expect(() => db.prepare("UPDATE output_types SET execution_mode = 'fast' WHERE key = 'graph'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('applies only the pending migrations, each once', () => {
     const calls: number[] = [];
     const make = (version: number): Migration => ({

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { ApiFailure } from '../../../shared/contract/errors';
 import type { Order, OrderLine, OrderLineOverrides } from '../../../shared/orders/api';
 import type { ExecutionMode } from '../../../shared/workflow/document';
+import { createOutputTypeStore } from '../../catalog/output-types/output-type-store';
 
 type LineRow = {
   id: string;
@@ -48,6 +49,7 @@ const toLine = (r: LineRow): OrderLine => ({
 
 /** Orders and their lines; a line's status moves queued → rendering → succeeded | failed | cancelled. */
 export function createOrderStore(db: Database.Database) {
+  const outputTypes = createOutputTypeStore(db);
   const q = {
     insertOrder: db.prepare('INSERT INTO orders (id, name, created_at) VALUES (?, ?, ?)'),
     insertLine: db.prepare(
@@ -59,7 +61,6 @@ export function createOrderStore(db: Database.Database) {
     linesOf: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.order_id = ? ORDER BY l.line_no`),
     line: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.id = ?`),
     cad: db.prepare<[string], { id: string; status: string; name: string }>('SELECT id, status, name FROM cad_files WHERE id = ?'),
-    outputType: db.prepare<[string], { key: string }>('SELECT key FROM output_types WHERE key = ?'),
   };
   const orderOf = (row: { id: string; name: string; created_at: string }): Order => ({ id: row.id, name: row.name, createdAt: row.created_at, lines: q.linesOf.all(row.id).map(toLine) });
 
@@ -70,7 +71,7 @@ export function createOrderStore(db: Database.Database) {
         if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
       });
       input.outputTypeKeys.forEach((key, i) => {
-        if (!q.outputType.get(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
+        if (!outputTypes.has(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
       });
       const id = `ord_${crypto.randomBytes(6).toString('hex')}`;
       const now = new Date().toISOString();
@@ -93,7 +94,7 @@ export function createOrderStore(db: Database.Database) {
         if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
       });
       input.outputTypeKeys.forEach((key, i) => {
-        if (!q.outputType.get(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
+        if (!outputTypes.has(key)) throw new ApiFailure('not_found', `no output type "${key}"; import its render preset first`, `outputTypeKeys.${i}`);
       });
       const now = new Date().toISOString();
       const ids = db.transaction(() => {

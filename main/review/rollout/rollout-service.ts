@@ -3,12 +3,10 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/errors';
 import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatus } from '../../../shared/rollout/api';
-import type { ExecutionMode } from '../../../shared/workflow/document';
-import { OutputTypeSchema } from '../../../shared/output-types/profile';
 import type { ComparisonStore } from '../comparison/comparison-store';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
+import { createOutputTypeStore, modeOf } from '../../catalog/output-types/output-type-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
-import { modeLog } from './mode-log';
 
 type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
 type ModeChange = z.infer<typeof ModeChangeSchema>;
@@ -20,9 +18,9 @@ type ModeChange = z.infer<typeof ModeChangeSchema>;
  */
 export function createRolloutService(deps: { db: Database.Database; legacy: LegacyService; workflows: WorkflowStore; comparisons: ComparisonStore }) {
   const { db, legacy, workflows, comparisons } = deps;
+  // Modes and their log are the output-type store's; rollout reads and sets them there.
+  const store = createOutputTypeStore(db);
   const q = {
-    setProfile: db.prepare('UPDATE output_types SET profile_json = ?, execution_mode = ?, updated_at = ? WHERE key = ?'),
-    changes: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
     rates: db.prepare<[string, string | null], { mode: string; runs: number; failed: number }>(
       `SELECT r.mode AS mode, count(*) AS runs, sum(CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END) AS failed
        FROM workflow_runs r JOIN order_lines l ON l.id = r.order_line_id
@@ -59,6 +57,8 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     if (!row) return null;
     const profile = row.outputType?.profile ?? null;
     const current = profile ? workflowOf(profile.workflowId) : null;
+    // Its own mode is the stored one (profile.executionMode); what runs is read as a dispatch reads it.
+    const ownMode = profile?.executionMode ?? null;
     const latest = comparisons.ofOutputType(key)[0] ?? null;
     const rates = q.rates.all(key, profile?.workflowId ?? null);
     const rate = (modes: string[]) => {
@@ -70,8 +70,8 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     return {
       key,
       name: row.name,
-      effectiveMode: profile?.executionMode ?? current?.executionMode ?? 'legacy',
-      ownMode: profile?.executionMode ?? null,
+      effectiveMode: modeOf(ownMode, current?.executionMode, row.legacy !== null),
+      ownMode,
       workflowId: profile?.workflowId ?? null,
       workflowRevision: profile?.workflowRevision ?? null,
       workflowMode: current?.executionMode ?? null,
@@ -83,8 +83,6 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       graphBlockedBy: blockedBy(profile, latest),
     };
   }
-
-  const record = modeLog(db);
 
   return {
     status(): RolloutStatus {
@@ -99,18 +97,7 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
         workflows: workflows
           .list({ family: 'order_line' })
           .map((w) => ({ id: w.id, name: w.name, revision: w.revision, mode: w.executionMode, outputTypes: bound.get(w.id) ?? [] })),
-        changes: q.changes.all().map((c) => ({
-          id: c.id as string,
-          targetKind: c.target_kind as ModeChange['targetKind'],
-          target: c.target as string,
-          fromMode: (c.from_mode as ExecutionMode | null) ?? null,
-          toMode: c.to_mode as ExecutionMode,
-          reason: (c.reason as string | null) ?? null,
-          override: c.override === 1,
-          comparisonId: (c.comparison_id as string | null) ?? null,
-          who: c.who as string,
-          createdAt: c.created_at as string,
-        })),
+        changes: store.modeChanges(),
       };
     },
     outputType: outputTypeStatus,
@@ -120,17 +107,11 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       if (input.override && !reason) throw new ApiFailure('reason_required', 'an override needs a reason: say why graph is enabled without a clean shadow pass', 'reason');
       const ot = outputTypeStatus(input.target);
       if (ot) {
-        const row = legacy.outputType(input.target);
-        const profileType = row?.outputType;
-        if (!profileType) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
+        if (ot.workflowId === null) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
         if (input.mode === 'graph' && ot.graphBlockedBy && !input.override) {
           throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${ot.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.`, 'mode');
         }
-        const next = OutputTypeSchema.parse({ ...profileType, profile: { ...profileType.profile, executionMode: input.mode } });
-        return db.transaction(() => {
-          q.setProfile.run(JSON.stringify(next), input.mode, new Date().toISOString(), input.target);
-          return record({ targetKind: 'output_type', target: input.target, fromMode: ot.ownMode, toMode: input.mode, reason, override: Boolean(input.override) && input.mode === 'graph' && !ot.cleanPass, comparisonId: ot.latestComparison?.id ?? null, who });
-        })();
+        return store.setMode(input.target, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && !ot.cleanPass, comparisonId: ot.latestComparison?.id ?? null, who });
       }
       const workflow = workflowOf(input.target);
       if (!workflow) throw new ApiFailure('not_found', `"${input.target}" is neither an output type nor a workflow`, 'target');
@@ -140,7 +121,7 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
         throw new ApiFailure('rollout_blocked', `graph cannot be enabled on workflow ${workflow.id}: no shadow comparison of it has passed and been approved. Run it in shadow first, or override with a reason.`, 'mode');
       }
       const saved = workflows.save({ ...workflow, executionMode: input.mode }, `mode ${workflow.executionMode} → ${input.mode}${reason ? `: ${reason}` : ''}`);
-      return record({ targetKind: 'workflow', target: saved.document.id, fromMode: workflow.executionMode, toMode: input.mode, reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });
+      return store.logWorkflowMode(saved.document.id, workflow.executionMode, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });
     },
   };
 }

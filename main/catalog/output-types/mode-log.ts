@@ -1,0 +1,43 @@
+import crypto from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import type { ModeChangeSchema } from '../../../shared/rollout/api';
+import type { ExecutionMode } from '../../../shared/workflow/document';
+
+export type ModeChange = z.infer<typeof ModeChangeSchema>;
+
+/**
+ * The log of execution-mode changes (mode_changes): who changed what, from what, and why.
+ * Only the output-type store uses it; everyone else appends and reads through the store.
+ */
+export function modeLog(db: Database.Database) {
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
+       VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
+    ),
+    all: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
+  };
+  return {
+    append(change: Omit<ModeChange, 'id' | 'createdAt'>): ModeChange {
+      const full = { ...change, id: crypto.randomUUID(), createdAt: new Date().toISOString() };
+      q.insert.run({ ...full, override: full.override ? 1 : 0 });
+      return full;
+    },
+    /** Newest first. */
+    list(): ModeChange[] {
+      return q.all.all().map((c) => ({
+        id: c.id as string,
+        targetKind: c.target_kind as ModeChange['targetKind'],
+        target: c.target as string,
+        fromMode: (c.from_mode as ExecutionMode | null) ?? null,
+        toMode: c.to_mode as ExecutionMode,
+        reason: (c.reason as string | null) ?? null,
+        override: c.override === 1,
+        comparisonId: (c.comparison_id as string | null) ?? null,
+        who: c.who as string,
+        createdAt: c.created_at as string,
+      }));
+    },
+  };
+}
