@@ -30,7 +30,7 @@ export function farmWorkerFile(): string {
     if (fs.existsSync(bundled)) return bundled;
     throw new Error(`the farm worker is not built (${bundled}); run npm run build`);
   }
-  return buildWorkerFromSources(path.resolve(path.dirname(here), '..', '..'));
+  return buildWorkerFromSources(path.resolve(path.dirname(here), '..', '..', '..'));
 }
 
 function buildWorkerFromSources(root: string): string {
