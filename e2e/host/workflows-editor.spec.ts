@@ -59,7 +59,7 @@ test('a still workflow is built from the palette; a connection whose types do no
   // A mesh is not a scene: refused, and the reason is shown beside the canvas.
   await dragConnect(page, port(page, 'Output', 'Mesh asset', 'resolve_cad_1'), port(page, 'Input', 'Scene', 'render_still_1'));
   const refusal = page.getByRole('alert').filter({ hasText: 'Connection refused' });
-  await expect(refusal).toContainText('gives mesh_asset, but input "Scene" of "render_still_1" accepts only scene');
+  await expect(refusal).toContainText('output "mesh" of node "resolve_cad_1" (resolve_cad) gives mesh_asset, but input "scene" of node "render_still_1" (render_still) accepts only scene');
   await expect(page.getByRole('group', { name: /^Edge from resolve_cad_1 mesh to render_still_1/ })).toHaveCount(0);
 
   // The same refusal from the keyboard path (the inspector's input choice lists only fitting outputs).

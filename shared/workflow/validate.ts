@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { issueText } from '../contract/errors';
+import type { PortSpec } from '../nodes/ports';
 import type { NodeSpec } from '../nodes/specs';
 import type { ValidationMode } from './api';
 import type { NodeCatalog } from './catalog';
-import { WORKFLOW_SCHEMA_VERSION, WorkflowDocumentSchema, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './document';
-import { findCycles, upstreamOf } from './graph';
+import { WORKFLOW_SCHEMA_VERSION, WorkflowDocumentSchema, type Family, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './document';
+import { downstreamOf, findCycles, upstreamOf } from './graph';
 import { hasErrors, ProblemCodes, type Problem } from './problems';
 import { describeAllowed, settingKeys, settingSchemaAt, unwrapSchema, valueAt, withValueAt } from './settings-schema';
 import { resolveNodeVersion, upgradeNodeSettings } from './upgrade';
@@ -59,8 +60,30 @@ interface NodeInfo {
 
 type Ids = { nodeId?: string; edgeId?: string };
 
-const label = (node: WorkflowNode) => `node "${node.id}" (${node.type})`;
+const label = (node: Pick<WorkflowNode, 'id' | 'type'>) => `node "${node.id}" (${node.type})`;
 const quote = (ids: Iterable<string>) => [...ids].map((id) => `"${id}"`).join(', ');
+
+/**
+ * The words of the rules a single edge is held to, shared by the whole-document check and the
+ * editor's check of one new connection (connectionProblem), so both say the same.
+ */
+const texts = {
+  unknownType: (node: Pick<WorkflowNode, 'id' | 'type'>) => `node "${node.id}" has type "${node.type}", which this Lightbox does not know`,
+  family: (node: Pick<WorkflowNode, 'id' | 'type'>, families: readonly string[], family: string) => `${label(node)} belongs in ${families.join(' or ')} workflows, not in this ${family} workflow`,
+  missingNode: (end: 'source' | 'target', nodeId: string) => `${end === 'source' ? 'comes from' : 'goes to'} node "${nodeId}", which is not in the workflow`,
+  missingPort: (node: Pick<WorkflowNode, 'id' | 'type'>, side: 'input' | 'output', port: string, ports: readonly PortSpec[]) =>
+    `${label(node)} has no ${side} "${port}"; its ${side}s: ${ports.map((p) => p.name).join(', ') || '(none)'}`,
+  portType: (src: Pick<WorkflowNode, 'id' | 'type'>, out: PortSpec, tgt: Pick<WorkflowNode, 'id' | 'type'>, inp: PortSpec) =>
+    `output "${out.name}" of ${label(src)} gives ${out.types[0]}, but input "${inp.name}" of ${label(tgt)} accepts only ${inp.types.join(', ')}`,
+  taken: (tgt: Pick<WorkflowNode, 'id' | 'type'>, inp: PortSpec, edgeId: string) => `input "${inp.name}" of ${label(tgt)} is already connected by edge "${edgeId}"; an input takes one edge`,
+  cycle: (cycle: readonly string[], first: Pick<WorkflowNode, 'id' | 'type'>) =>
+    cycle.length === 1 ? `${label(first)} feeds itself; a workflow must not loop` : `nodes ${[...cycle, cycle[0]].map((id) => `"${id}"`).join(' → ')} form a cycle; a workflow must not loop`,
+};
+
+/** Whether an input accepts what an output gives (an output gives exactly one type). */
+export function portAccepts(inp: Pick<PortSpec, 'types'>, out: Pick<PortSpec, 'types'>): boolean {
+  return (inp.types as readonly string[]).includes(out.types[0] as string);
+}
 
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -154,7 +177,7 @@ function checkNode(doc: WorkflowDocument, node: WorkflowNode, index: number, cat
   const ids = { nodeId: node.id };
   const resolved = resolveNodeVersion(catalog, node.type, node.typeVersion);
   if (resolved.kind === 'unknown_type') {
-    add(ProblemCodes.unknownNodeType, `${base}.type`, `node "${node.id}" has type "${node.type}", which this Lightbox does not know`, ids);
+    add(ProblemCodes.unknownNodeType, `${base}.type`, texts.unknownType(node), ids);
     return { index, node };
   }
   if (resolved.kind === 'unknown_version') {
@@ -174,7 +197,7 @@ function checkNode(doc: WorkflowDocument, node: WorkflowNode, index: number, cat
   }
 
   if (!spec.families.includes(doc.family)) {
-    add(ProblemCodes.familyMismatch, `${base}.type`, `${label(node)} belongs in ${spec.families.join(' or ')} workflows, not in this ${doc.family} workflow`, ids);
+    add(ProblemCodes.familyMismatch, `${base}.type`, texts.family(node, spec.families, doc.family), ids);
   }
 
   if (settings) {
@@ -275,31 +298,22 @@ function checkEdges(doc: WorkflowDocument, byId: Map<string, NodeInfo>, add: Add
     const ids = { edgeId: edge.id };
     const src = byId.get(edge.source);
     const tgt = byId.get(edge.target);
-    if (!src) add(ProblemCodes.edgeMissingNode, `${base}.source`, `edge "${edge.id}" comes from node "${edge.source}", which is not in the workflow`, ids);
-    if (!tgt) add(ProblemCodes.edgeMissingNode, `${base}.target`, `edge "${edge.id}" goes to node "${edge.target}", which is not in the workflow`, ids);
+    if (!src) add(ProblemCodes.edgeMissingNode, `${base}.source`, `edge "${edge.id}" ${texts.missingNode('source', edge.source)}`, ids);
+    if (!tgt) add(ProblemCodes.edgeMissingNode, `${base}.target`, `edge "${edge.id}" ${texts.missingNode('target', edge.target)}`, ids);
     if (src && tgt) graphEdges.push(edge);
 
     const out = src?.spec?.outputs.find((p) => p.name === edge.sourcePort);
-    if (src?.spec && !out) {
-      const ports = src.spec.outputs.map((p) => p.name);
-      add(ProblemCodes.edgeMissingPort, `${base}.sourcePort`, `edge "${edge.id}": ${label(src.node)} has no output "${edge.sourcePort}"; its outputs: ${ports.join(', ') || '(none)'}`, ids);
-    }
+    if (src?.spec && !out) add(ProblemCodes.edgeMissingPort, `${base}.sourcePort`, `edge "${edge.id}": ${texts.missingPort(src.node, 'output', edge.sourcePort, src.spec.outputs)}`, ids);
     const inp = tgt?.spec?.inputs.find((p) => p.name === edge.targetPort);
-    if (tgt?.spec && !inp) {
-      const ports = tgt.spec.inputs.map((p) => p.name);
-      add(ProblemCodes.edgeMissingPort, `${base}.targetPort`, `edge "${edge.id}": ${label(tgt.node)} has no input "${edge.targetPort}"; its inputs: ${ports.join(', ') || '(none)'}`, ids);
-    }
-    if (src && tgt && out && inp) {
-      const type = out.types[0] as string;
-      if (!(inp.types as string[]).includes(type)) {
-        add(ProblemCodes.portTypeMismatch, base, `edge "${edge.id}": output "${out.name}" of ${label(src.node)} gives ${type}, but input "${inp.name}" of ${label(tgt.node)} accepts only ${inp.types.join(', ')}`, ids);
-      }
+    if (tgt?.spec && !inp) add(ProblemCodes.edgeMissingPort, `${base}.targetPort`, `edge "${edge.id}": ${texts.missingPort(tgt.node, 'input', edge.targetPort, tgt.spec.inputs)}`, ids);
+    if (src && tgt && out && inp && !portAccepts(inp, out)) {
+      add(ProblemCodes.portTypeMismatch, base, `edge "${edge.id}": ${texts.portType(src.node, out, tgt.node, inp)}`, ids);
     }
     if (tgt && inp) {
       const key = `${edge.target}\u0000${edge.targetPort}`;
       const first = connected.get(key);
       if (first !== undefined) {
-        add(ProblemCodes.inputAlreadyConnected, base, `edge "${edge.id}": input "${inp.name}" of ${label(tgt.node)} is already connected by edge "${first}"; an input takes one edge`, ids);
+        add(ProblemCodes.inputAlreadyConnected, base, `edge "${edge.id}": ${texts.taken(tgt.node, inp, first)}`, ids);
       } else connected.set(key, edge.id);
     }
   });
@@ -309,12 +323,66 @@ function checkEdges(doc: WorkflowDocument, byId: Map<string, NodeInfo>, add: Add
 function checkCycles(byId: Map<string, NodeInfo>, graphEdges: WorkflowEdge[], add: Add): void {
   for (const cycle of findCycles([...byId.keys()], graphEdges)) {
     const first = byId.get(cycle[0] as string) as NodeInfo;
-    const message =
-      cycle.length === 1
-        ? `${label(first.node)} feeds itself; a workflow must not loop`
-        : `nodes ${[...cycle, cycle[0]].map((id) => `"${id}"`).join(' → ')} form a cycle; a workflow must not loop`;
-    add(ProblemCodes.cycle, `nodes[${first.index}]`, message, { nodeId: first.node.id });
+    add(ProblemCodes.cycle, `nodes[${first.index}]`, texts.cycle(cycle, first.node), { nodeId: first.node.id });
   }
+}
+
+/** What the edge rules need of a node type: a NodeSpec, or a definition as nodes.list serves it. */
+export interface NodePorts {
+  families: readonly Family[];
+  inputs: readonly PortSpec[];
+  outputs: readonly PortSpec[];
+}
+
+/** A new edge the editor is asked to draw. */
+export interface ConnectionAttempt {
+  source: string;
+  sourcePort: string;
+  target: string;
+  targetPort: string;
+}
+
+/**
+ * The first problem a new edge would bring into the document, in the words the validator uses
+ * for it once the edge is there (node types, families, ports, port types, one edge per input, no
+ * loops), or null when the edge fits. The editor asks this before it draws a connection.
+ */
+export function connectionProblem(
+  doc: Pick<WorkflowDocument, 'family' | 'nodes' | 'edges'>,
+  portsOf: (type: string) => NodePorts | undefined,
+  c: ConnectionAttempt,
+): Problem | null {
+  const at = `edges[${doc.edges.length}]`;
+  const problem = (code: string, path: string, message: string, nodeId?: string): Problem => ({ code, severity: 'error', message, path, ...(nodeId !== undefined ? { nodeId } : {}) });
+  const src = doc.nodes.find((n) => n.id === c.source);
+  const tgt = doc.nodes.find((n) => n.id === c.target);
+  if (!src) return problem(ProblemCodes.edgeMissingNode, `${at}.source`, `the connection ${texts.missingNode('source', c.source)}`);
+  if (!tgt) return problem(ProblemCodes.edgeMissingNode, `${at}.target`, `the connection ${texts.missingNode('target', c.target)}`);
+  if (src.id === tgt.id) return problem(ProblemCodes.cycle, at, texts.cycle([src.id], src), src.id);
+  const ends = [
+    [src, portsOf(src.type)],
+    [tgt, portsOf(tgt.type)],
+  ] as const;
+  for (const [node, ports] of ends) {
+    if (!ports) return problem(ProblemCodes.unknownNodeType, at, texts.unknownType(node), node.id);
+    if (!ports.families.includes(doc.family)) return problem(ProblemCodes.familyMismatch, at, texts.family(node, ports.families, doc.family), node.id);
+  }
+  const [srcPorts, tgtPorts] = [ends[0][1] as NodePorts, ends[1][1] as NodePorts];
+  const out = srcPorts.outputs.find((p) => p.name === c.sourcePort);
+  if (!out) return problem(ProblemCodes.edgeMissingPort, `${at}.sourcePort`, texts.missingPort(src, 'output', c.sourcePort, srcPorts.outputs), src.id);
+  const inp = tgtPorts.inputs.find((p) => p.name === c.targetPort);
+  if (!inp) return problem(ProblemCodes.edgeMissingPort, `${at}.targetPort`, texts.missingPort(tgt, 'input', c.targetPort, tgtPorts.inputs), tgt.id);
+  if (!portAccepts(inp, out)) return problem(ProblemCodes.portTypeMismatch, at, texts.portType(src, out, tgt, inp), tgt.id);
+  const taken = doc.edges.find((e) => e.target === c.target && e.targetPort === c.targetPort);
+  if (taken) return problem(ProblemCodes.inputAlreadyConnected, at, texts.taken(tgt, inp, taken.id), tgt.id);
+  if (downstreamOf(tgt.id, doc.edges).has(src.id)) {
+    // Reported as the validator reports the cycle once the edge is in.
+    const ids = doc.nodes.map((n) => n.id);
+    const cycle = findCycles(ids, [...doc.edges, c]).find((cy) => cy.includes(src.id)) ?? [src.id, tgt.id];
+    const first = doc.nodes.find((n) => n.id === cycle[0]) ?? src;
+    return problem(ProblemCodes.cycle, at, texts.cycle(cycle, first), first.id);
+  }
+  return null;
 }
 
 function checkRequiredInputs(infos: NodeInfo[], graphEdges: WorkflowEdge[], add: Add): void {

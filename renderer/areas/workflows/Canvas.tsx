@@ -21,7 +21,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { WorkflowNode } from '../../../shared/workflow/document';
 import type { EditorModel } from './editor-store';
-import { connectionProblem, portColor, portTypesText, type ConnectionAttempt } from './node-defs';
+import type { ConnectionAttempt } from '../../../shared/workflow/validate';
+import { connectionRefusal, portColor, portTypesText } from './node-defs';
 
 export const PALETTE_MIME = 'application/x-lightbox-node-type';
 
@@ -320,7 +321,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
 
   const attempt = useCallback(
     (c: ConnectionAttempt) => {
-      const problem = connectionProblem(model.store.getState().doc, byType, c);
+      const problem = connectionRefusal(model.store.getState().doc, byType, c);
       if (problem) {
         model.notify('refused', `Connection refused: ${problem}`);
         return;
@@ -350,7 +351,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
         return;
       }
       const [src, tgt] = from.type === 'source' ? [from, to] : [to, from];
-      const problem = connectionProblem(model.store.getState().doc, byType, { source: src.nodeId, sourcePort: src.id ?? '', target: tgt.nodeId, targetPort: tgt.id ?? '' });
+      const problem = connectionRefusal(model.store.getState().doc, byType, { source: src.nodeId, sourcePort: src.id ?? '', target: tgt.nodeId, targetPort: tgt.id ?? '' });
       if (problem) model.notify('refused', `Connection refused: ${problem}`);
     },
     [model, byType],
@@ -358,7 +359,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
 
   const isValidConnection = useCallback(
     (c: Connection | Edge) =>
-      !connectionProblem(model.store.getState().doc, byType, { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' }),
+      !connectionRefusal(model.store.getState().doc, byType, { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' }),
     [model, byType],
   );
 

@@ -6,7 +6,8 @@ import type { OnError, WorkflowDocument } from '../../../shared/workflow/documen
 import { edgeText } from './doc-diff';
 import { freshEdgeId, settingsPathOf } from './doc-utils';
 import type { EditorModel } from './editor-store';
-import { connectionProblem, portTypesText } from './node-defs';
+import { portAccepts } from '../../../shared/workflow/validate';
+import { connectionRefusal, portTypesText } from './node-defs';
 import { ParametersPanel } from './ParametersPanel';
 import { SchemaForm, type FieldProblem, type JsonSchema } from './schema-form';
 
@@ -198,7 +199,7 @@ const InputConnections = memo(function InputConnections({ model, nodeId, idBase,
     }
     const [source, sourcePort] = JSON.parse(value) as [string, string];
     const without = current ? { ...doc, edges: doc.edges.filter((e) => e.id !== current.id) } : doc;
-    const problem = connectionProblem(without, byType, { source, sourcePort, target: nodeId, targetPort: port });
+    const problem = connectionRefusal(without, byType, { source, sourcePort, target: nodeId, targetPort: port });
     if (problem) {
       model.notify('refused', `Connection refused: ${problem}`);
       return;
@@ -217,7 +218,7 @@ const InputConnections = memo(function InputConnections({ model, nodeId, idBase,
         const options = sources
           .filter((n) => n.id !== nodeId)
           .flatMap((n) => (byType.get(n.type)?.outputs ?? []).map((o) => ({ node: n, port: o })))
-          .filter(({ port: o }) => port.types.includes(o.types[0] as never));
+          .filter(({ port: o }) => portAccepts(port, o));
         const id = `${idBase}--in-${port.name}`;
         return (
           <div key={port.name} className="wf-row">

@@ -150,26 +150,6 @@ export function idFromName(name: string): string {
   return `${slug || 'workflow'}-${tail}`;
 }
 
-export function nodeById(doc: WorkflowDocument, id: string): WorkflowNode | undefined {
-  return doc.nodes.find((n) => n.id === id);
-}
-
-/** Does a path lead from `from` to `to` along the edges? (A new edge to → from would close a loop.) */
-export function reaches(doc: WorkflowDocument, from: string, to: string): boolean {
-  const next = new Map<string, string[]>();
-  for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
-  const seen = new Set<string>();
-  const stack = [from];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (id === to) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(next.get(id) ?? []));
-  }
-  return false;
-}
-
 /** Offers the canonical JSON of a document as a file download. */
 export function downloadJson(fileName: string, value: unknown): void {
   const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });

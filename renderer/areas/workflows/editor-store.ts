@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { ExecutionMode, WorkflowDocument, WorkflowEdge, WorkflowNode, WorkflowParameter } from '../../../shared/workflow/document';
 import { freshEdgeId, freshNodeId, sameDocument, sameJson, withSetting } from './doc-utils';
-import type { ConnectionAttempt } from './node-defs';
+import type { ConnectionAttempt } from '../../../shared/workflow/validate';
 
 /**
  * The editor's one source of truth: the canonical document being edited, with undo/redo.

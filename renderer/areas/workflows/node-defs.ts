@@ -5,9 +5,9 @@ import type { ContractClient } from '../../../shared/contract';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { PortSpec } from '../../../shared/nodes/ports';
 import type { Family, WorkflowDocument } from '../../../shared/workflow/document';
+import { connectionProblem, type ConnectionAttempt } from '../../../shared/workflow/validate';
 import { useClient, useConnection } from '../../app/services';
 import { errorText } from '../../transport/errors';
-import { nodeById, reaches } from './doc-utils';
 
 /** The node definitions the backend serves (nodes.list): the only source of ports, families, settings. */
 export interface NodeDefsState {
@@ -87,48 +87,11 @@ export function portTypesText(port: PortSpec): string {
   return port.types.join(' or ');
 }
 
-export interface ConnectionAttempt {
-  source: string;
-  sourcePort: string;
-  target: string;
-  targetPort: string;
-}
-
 /**
- * Why a new edge does not fit the contract the backend serves (port types, the workflow's family,
- * one edge per input, no loops), or null when it fits. The backend's validation checks the same
- * rules again on the whole document.
+ * Why a new edge may not be drawn, in the shared validator's words (the rules it checks on the
+ * whole document: node types, families, ports, port types, one edge per input, no loops), or null
+ * when it fits. The node types are the ones the backend serves.
  */
-export function connectionProblem(doc: WorkflowDocument, byType: Map<string, NodeDefinition>, c: ConnectionAttempt): string | null {
-  const src = nodeById(doc, c.source);
-  const tgt = nodeById(doc, c.target);
-  if (!src || !tgt) return 'Both ends of a connection must be nodes of this workflow.';
-  if (src.id === tgt.id) return `"${src.id}" cannot feed itself: a workflow must not loop.`;
-  const srcDef = byType.get(src.type);
-  const tgtDef = byType.get(tgt.type);
-  if (!srcDef) return `"${src.id}" has type ${src.type}, which this Lightbox does not know.`;
-  if (!tgtDef) return `"${tgt.id}" has type ${tgt.type}, which this Lightbox does not know.`;
-  for (const [node, def] of [
-    [src, srcDef],
-    [tgt, tgtDef],
-  ] as const) {
-    if (!def.families.includes(doc.family)) {
-      return `"${node.id}" (${def.title}) belongs in ${def.families.join(' or ')} workflows, not in this ${doc.family} workflow.`;
-    }
-  }
-  const out = srcDef.outputs.find((p) => p.name === c.sourcePort);
-  const inp = tgtDef.inputs.find((p) => p.name === c.targetPort);
-  if (!out) return `"${src.id}" has no output "${c.sourcePort}".`;
-  if (!inp) return `"${tgt.id}" has no input "${c.targetPort}".`;
-  const type = out.types[0] ?? '';
-  if (!inp.types.includes(type as never)) {
-    return `Output "${out.title}" of "${src.id}" gives ${type}, but input "${inp.title}" of "${tgt.id}" accepts only ${portTypesText(inp)}.`;
-  }
-  const taken = doc.edges.find((e) => e.target === c.target && e.targetPort === c.targetPort);
-  if (taken) {
-    if (taken.source === c.source && taken.sourcePort === c.sourcePort) return `These ports are already connected.`;
-    return `Input "${inp.title}" of "${tgt.id}" is already connected (from "${taken.source}"); an input takes one edge. Delete that edge first.`;
-  }
-  if (reaches(doc, tgt.id, src.id)) return `Connecting "${src.id}" to "${tgt.id}" would close a loop; a workflow must not loop.`;
-  return null;
+export function connectionRefusal(doc: WorkflowDocument, byType: Map<string, NodeDefinition>, c: ConnectionAttempt): string | null {
+  return connectionProblem(doc, (type) => byType.get(type), c)?.message ?? null;
 }
