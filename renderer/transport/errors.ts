@@ -1,4 +1,5 @@
 import { ApiErrorSchema, ContractError, type ApiError } from '../../shared/contract';
+import type { Problem } from '../../shared/workflow/problems';
 
 /** Error codes only the client produces; the backend's own codes come from shared ErrorCodes. */
 export const ClientErrorCodes = {
@@ -30,4 +31,9 @@ export function errorText(error: unknown): string {
   if (error instanceof ContractError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The errors of a refused workflow (a save or dispatch the backend refused), as it sent them; none for other failures. */
+export function refusedProblems(error: unknown): Problem[] {
+  return error instanceof ContractError ? (error.problems ?? []).filter((p) => p.severity === 'error') : [];
 }

@@ -10,7 +10,7 @@ import { catalogFromDefinitions } from '../../../shared/workflow/catalog';
 import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
 import type { Problem } from '../../../shared/workflow/problems';
 import { useClient, useConnection } from '../../app/services';
-import { errorText } from '../../transport/errors';
+import { errorText, refusedProblems } from '../../transport/errors';
 import { autoLayout } from './auto-layout';
 import { Canvas, type NodeMarks, type PlanBadge } from './Canvas';
 import { downloadJson, settingsPathOf } from './doc-utils';
@@ -175,15 +175,8 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
       if (e instanceof ContractError && e.code === 'revision_conflict') {
         setConflict(e.message);
       } else {
-        // The refusal names the first problem; every problem is asked for again, as a save sees them.
-        let list: Problem[] = [];
-        if (e instanceof ContractError && e.code === 'invalid_workflow') {
-          list = await client.call('workflows.validate', { document: sent, mode: 'save' }).then(
-            (r) => r.problems.filter((p) => p.severity === 'error'),
-            () => [],
-          );
-        }
-        setSaveError({ message: `Not saved: ${errorText(e)}`, problems: list });
+        // The refusal carries every problem the save found; the errors are what refused it.
+        setSaveError({ message: `Not saved: ${errorText(e)}`, problems: refusedProblems(e) });
       }
     } finally {
       setSaving(false);

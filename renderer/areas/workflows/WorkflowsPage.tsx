@@ -5,9 +5,8 @@ import type { z } from 'zod';
 import type { LegacyMigrateOutput } from '../../../shared/legacy/api';
 import type { WorkflowSummary } from '../../../shared/workflow/api';
 import { DEFAULT_EXECUTION_MODE, WORKFLOW_SCHEMA_VERSION, type Family, type WorkflowDocument } from '../../../shared/workflow/document';
-import type { Problem } from '../../../shared/workflow/problems';
 import { useClient, useConnection } from '../../app/services';
-import { errorText } from '../../transport/errors';
+import { errorText, refusedProblems } from '../../transport/errors';
 import { downloadJson, idFromName } from './doc-utils';
 import { formatTime } from '../../ui/format-time';
 import { Modal } from '../../ui/Modal';
@@ -159,13 +158,7 @@ export function WorkflowsPage() {
       announce(`Imported ${file.name} as ${r.document.name} (${r.document.id}).`);
       await refresh();
     } catch (e) {
-      let problems: Problem[] = [];
-      if (e instanceof ContractError && e.code === 'invalid_workflow') {
-        problems = await client.call('workflows.validate', { document: doc, mode: 'save' }).then(
-          (v) => v.problems.filter((p) => p.severity === 'error'),
-          () => [],
-        );
-      }
+      const problems = refusedProblems(e);
       const issues = e instanceof ContractError ? (e.issues ?? []) : [];
       setImportOutcome({ fileName: file.name, message: `${file.name} was not imported: ${errorText(e)}`, problems: problems.length ? problems : issues });
     }
