@@ -44,6 +44,9 @@ export const BackgroundSettings = obj({
     .default('#ffffff'),
 });
 
+export const VideoCodecSchema = z.enum(['h264', 'vp9']);
+export type VideoCodec = z.infer<typeof VideoCodecSchema>;
+
 export const ImageFormatSchema = z.enum(['png', 'jpeg', 'webp', 'exr']);
 export type ImageFormat = z.infer<typeof ImageFormatSchema>;
 

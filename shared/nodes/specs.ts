@@ -12,6 +12,7 @@ import {
   RendererSettings,
   ResolutionSettings,
   TurntableSettings,
+  VideoCodecSchema,
 } from './settings-parts';
 
 export const NODE_CATEGORIES = ['input', 'cad', 'scene', 'render', 'post', 'output'] as const;
@@ -245,7 +246,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     inputs: [input('frames', 'Frames', ['image_sequence'])],
     outputs: [output('video', 'Video', 'video'), output('frames', 'Frames', 'image_sequence')],
     settings: obj({
-      codec: z.enum(['h264', 'vp9']).default('h264'),
+      codec: VideoCodecSchema.default('h264'),
       crf: z.number().int().min(0).max(51).default(23),
       fps: z.number().int().min(1).max(120).default(24),
     }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExecutionModeSchema, FamilySchema, IdSchema } from '../workflow/document';
-import { BackgroundModeSchema, ImageFormatSchema } from '../nodes/settings-parts';
+import { BackgroundModeSchema, ImageFormatSchema, VideoCodecSchema } from '../nodes/settings-parts';
 
 export const OutputArtifactKindSchema = z.enum(['still', 'turntable', 'blend']);
 
@@ -49,7 +49,7 @@ export const ArtifactContractSchema = z.discriminatedUnion('kind', [
     height: z.number().int().min(1),
     background: z.object({ mode: BackgroundModeSchema, color: z.string() }),
   }),
-  z.object({ kind: z.literal('turntable'), frames: z.number().int().min(1), fps: z.number().int().min(1), codec: z.enum(['h264', 'vp9']) }),
+  z.object({ kind: z.literal('turntable'), frames: z.number().int().min(1), fps: z.number().int().min(1), codec: VideoCodecSchema }),
   z.object({ kind: z.literal('blend'), pack_resources: z.boolean(), compress: z.boolean() }),
 ]);
 export type ArtifactContract = z.infer<typeof ArtifactContractSchema>;

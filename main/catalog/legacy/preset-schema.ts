@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isMaterialKey, unknownMaterialMessage } from '../../../shared/materials/library';
-import { LibraryFolder } from '../../../shared/nodes/settings-parts';
+import { BackgroundModeSchema, CameraSettings, ImageFormatSchema, LibraryFolder, LightingSetting, RendererSettings, VideoCodecSchema } from '../../../shared/nodes/settings-parts';
+import { NotificationChannelSchema } from '../../../shared/notifications/api';
+import { OutputArtifactKindSchema } from '../../../shared/output-types/profile';
 import { DEFAULT_PIPELINE_BY_ARTIFACT, PRESET_FIELDS, fieldDefault, getPath, setPath, type Artifact } from './field-map';
 
 export const PRESET_FORMAT = 'lightbox.legacy/render-preset@1';
@@ -39,7 +41,8 @@ const FilenameTemplate = z
     `may use only the placeholders ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
   );
 
-export const ArtifactSchema = z.enum(['still', 'turntable', 'blend']);
+// The preset format's values are the node settings' values: the same enums, optional here.
+export const ArtifactSchema = OutputArtifactKindSchema;
 
 /** Structure only: every field of FORMAT.md, nothing else. Cross-field rules are in presetRules. */
 export const RenderPresetStructure = strict({
@@ -49,7 +52,7 @@ export const RenderPresetStructure = strict({
   artifact: ArtifactSchema,
   pipeline: LegacySlug.optional(),
   renderer: strict({
-    engine: z.enum(['cycles', 'eevee', 'workbench']).optional(),
+    engine: RendererSettings.shape.engine.unwrap().optional(),
     samples: int(1, 4096).optional(),
     seed: int(0).optional(),
     denoise: z.boolean().optional(),
@@ -61,15 +64,15 @@ export const RenderPresetStructure = strict({
     percentage: int(1, 100).optional(),
   }),
   camera: strict({
-    angle: z.enum(['front', 'side', 'top', 'three_quarter', 'iso']).optional(),
+    angle: CameraSettings.shape.angle.unwrap().optional(),
     azimuth_deg: z.number().finite().optional(),
     elevation_deg: z.number().finite().optional(),
     focal_length_mm: z.number().min(8).max(300).optional(),
     fit_margin: z.number().min(0).max(1).optional(),
   }).optional(),
-  lighting: z.enum(['studio_soft', 'studio_hard', 'outdoor', 'none']).optional(),
+  lighting: LightingSetting.unwrap().optional(),
   background: strict({
-    mode: z.enum(['color', 'transparent']).optional(),
+    mode: BackgroundModeSchema.optional(),
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color as #rrggbb').optional(),
   }).optional(),
   materials: strict({
@@ -77,7 +80,7 @@ export const RenderPresetStructure = strict({
     by_part: z.record(z.string().min(1).max(200), MaterialRef).optional(),
   }).optional(),
   output: strict({
-    format: z.enum(['png', 'jpeg', 'webp', 'exr']).optional(),
+    format: ImageFormatSchema.optional(),
     quality: int(1, 100).optional(),
     color_depth: z.union([z.literal(8), z.literal(16)]).optional(),
     filename: FilenameTemplate.optional(),
@@ -86,7 +89,7 @@ export const RenderPresetStructure = strict({
     frames: int(2, 720).optional(),
     fps: int(1, 120).optional(),
     degrees: z.number().finite().optional(),
-    codec: z.enum(['h264', 'vp9']).optional(),
+    codec: VideoCodecSchema.optional(),
     crf: int(0, 51).optional(),
     keep_frames: z.boolean().optional(),
   }).optional(),
@@ -104,7 +107,7 @@ export const RenderPresetStructure = strict({
   notify: strict({
     on_success: z.boolean().optional(),
     on_failure: z.boolean().optional(),
-    channels: z.array(z.enum(['desktop', 'webhook'])).min(1, 'must name at least one channel').optional(),
+    channels: z.array(NotificationChannelSchema).min(1, 'must name at least one channel').optional(),
     webhook_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   }).optional(),
   active: z.boolean().optional(),

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { runProcess } from '../../../workers/blender/run-process';
 import { RenderError } from './errors';
 import { sha256File } from '../../platform/files/sha256-file';
+import type { VideoCodec } from '../../../shared/nodes/settings-parts';
 
-export type VideoCodec = 'h264' | 'vp9';
+export type { VideoCodec };
 
 export interface EncodeVideoInput {
   ffmpegPath: string;
@@ -20,14 +21,9 @@ export interface EncodeVideoInput {
   timeoutMs?: number;
 }
 
-export interface EncodedVideo {
+/** The encoded file: what probeVideo reads of it, and its hash. */
+export interface EncodedVideo extends VideoProbe {
   file: string;
-  codec: string;
-  durationSeconds: number;
-  frames: number;
-  fps: number;
-  width: number;
-  height: number;
   sha256: string;
 }
 
