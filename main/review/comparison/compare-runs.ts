@@ -11,6 +11,7 @@ import {
   type RecordField,
   type Thresholds,
 } from '../../../shared/comparison/api';
+import type { RenderLog } from '../../../shared/runs/api';
 import type { SideAsset, SideAttachment } from '../../production/media/publish-request';
 import { compareBlendFiles } from './compare-blend';
 import { compareImages } from './compare-images';
@@ -21,17 +22,8 @@ import { Reasons, baseArtifact, judgeReport, missingArtifact, resolveThresholds 
 
 export type { SideAsset, SideAttachment };
 
-export interface SideRenderLog {
-  engine: string | null;
-  samples: number | null;
-  width: number | null;
-  height: number | null;
-  frameStart: number | null;
-  frameEnd: number | null;
-  blenderVersion: string | null;
-  status: string;
-  exitCode: number | null;
-}
+/** The render log fields a comparison weighs (the record comparison). */
+export type SideRenderLog = Pick<RenderLog, 'engine' | 'samples' | 'width' | 'height' | 'frameStart' | 'frameEnd' | 'blenderVersion' | 'status' | 'exitCode'>;
 
 /** What one run produced: for the shadow run, what it would have published and sent. */
 export interface Side {

@@ -91,15 +91,6 @@ export function settingsPathOf(path: string): { nodeIndex: number; setting: Segm
   return { nodeIndex: segs[1], setting: segs.slice(3) };
 }
 
-export function valueAt(value: unknown, path: readonly Segment[]): unknown {
-  let at: unknown = value;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[String(key)];
-  }
-  return at;
-}
-
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**

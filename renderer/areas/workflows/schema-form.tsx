@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { onJsonText } from '../../ui/json-text';
-import { sameJson, valueAt } from './doc-utils';
+import { valueAt } from '../../../shared/workflow/settings-schema';
+import { sameJson } from './doc-utils';
 import { ActionsHeader } from '../../ui/ActionsHeader';
 
 /**
