@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '../fixtures';
 
+// An empty data directory: the first open of the app runs preflight.
+test.use({ firstStart: true });
+
 /** What Blender itself says its version is, found independently of the app. */
 function blenderVersion(): string {
   const blender = process.env.BLENDER_PATH ?? '/usr/bin/blender';

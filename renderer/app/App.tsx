@@ -29,6 +29,19 @@ function AppInfoLoader() {
   return null;
 }
 
+/**
+ * On a first start (no preflight report yet) preflight runs once, wherever the window opened: a
+ * deep link keeps its page, and the sidebar reports the run and its outcome (shell/PreflightStatus).
+ */
+function PreflightStarter() {
+  const { preflight } = useServices();
+  const epoch = useConnection((s) => s.epoch);
+  useEffect(() => {
+    if (epoch > 0) void preflight.ensureReport();
+  }, [preflight, epoch]);
+  return null;
+}
+
 function ConnectedApp() {
   const refused = useConnection((s) => s.phase === 'refused');
   // Created after the transport took the token out of the URL, so the router starts from a clean one.
@@ -37,6 +50,7 @@ function ConnectedApp() {
   return (
     <>
       <AppInfoLoader />
+      <PreflightStarter />
       <RouterProvider router={router} />
     </>
   );

@@ -1,6 +1,7 @@
 import { NavLink } from 'react-router';
 import { SYSTEM_AREAS, WORK_AREAS, type Area } from './areas';
 import { ConnectionStatus } from './ConnectionStatus';
+import { PreflightStatus } from './PreflightStatus';
 import { ReviewBadge, ReviewNotices } from '../areas/comparisons/ReviewBadge';
 
 function AreaLinks({ areas }: { areas: readonly Area[] }) {
@@ -28,6 +29,7 @@ export function Sidebar() {
         <AreaLinks areas={SYSTEM_AREAS} />
       </nav>
       <ReviewNotices />
+      <PreflightStatus />
       <ConnectionStatus />
     </aside>
   );

@@ -7,7 +7,7 @@ const STORAGE_KEY = 'lightbox.token';
  */
 export function takeToken(win: Window = window): string | null {
   const url = new URL(win.location.href);
-  const fromUrl = url.searchParams.get('token');
+  const fromUrl = url.searchParams.get('token') ?? tokenInHash(url);
   if (fromUrl) {
     store(win, fromUrl);
     url.searchParams.delete('token');
@@ -19,6 +19,22 @@ export function takeToken(win: Window = window): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A token given after a deep link's route (`#/workflows/ID?token=…`, the printed link's token
+ * added to a page address): taken, and removed from the route so the router sees the page alone.
+ */
+function tokenInHash(url: URL): string | null {
+  const at = url.hash.indexOf('?');
+  if (at === -1) return null;
+  const params = new URLSearchParams(url.hash.slice(at + 1));
+  const token = params.get('token');
+  if (!token) return null;
+  params.delete('token');
+  const rest = params.toString();
+  url.hash = `${url.hash.slice(0, at)}${rest ? `?${rest}` : ''}`;
+  return token;
 }
 
 /** A refused token is useless; forgetting it lets a reload show how to get a fresh link. */

@@ -4,7 +4,7 @@
 // host, one launch: a 500-node workflow opens and is interactive (< 1.5 s), a settings edit is
 // re-validated (< 50 ms, edit to the field marked invalid), panning holds 30+ fps. Not a test:
 // it prints the figures and the targets.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,12 @@ function bigWorkflow() {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-editor-'));
+// This machine's preflight report first: a data directory without one would run preflight beside the figures.
+spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'lightbox.mjs'), 'preflight', '--data-dir', path.join(work, 'data')], {
+  cwd: ROOT,
+  env: { ...process.env, LIGHTBOX_CONFIG_DIR: path.join(work, 'data', 'config') },
+  stdio: 'ignore',
+});
 const host = await startHost(path.join(work, 'data'));
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 try {

@@ -14,7 +14,7 @@ export function PreflightPage() {
 
   // Wait for a connection, then show the last report or run the first one.
   useEffect(() => {
-    if (epoch > 0) void preflight.openPage();
+    if (epoch > 0) void preflight.ensureReport();
   }, [preflight, epoch]);
 
   let status = '';

@@ -18,8 +18,12 @@ export interface PreflightModel {
   store: StoreApi<PreflightState>;
   load(): Promise<void>;
   run(): Promise<PreflightReport | null>;
-  /** First open of the Preflight page: show the last report, or run one when there is none. */
-  openPage(): Promise<void>;
+  /**
+   * The last report, or, when there is none (a first start), a run: once per window, whatever
+   * page it opened on. The app calls it on connecting and the Preflight page on opening; the
+   * sidebar reports the outcome, so a deep link keeps its page.
+   */
+  ensureReport(): Promise<void>;
 }
 
 /**
@@ -70,7 +74,7 @@ export function createPreflightModel(client: ContractClient): PreflightModel {
     return running;
   };
 
-  const openPage = async (): Promise<void> => {
+  const ensureReport = async (): Promise<void> => {
     await load();
     const { loaded, report } = store.getState();
     if (loaded && !report && !autoRunDone) {
@@ -79,5 +83,5 @@ export function createPreflightModel(client: ContractClient): PreflightModel {
     }
   };
 
-  return { store, load, run, openPage };
+  return { store, load, run, ensureReport };
 }
