@@ -1,4 +1,5 @@
 // ESLint: typescript-eslint for the code, import rules for the process boundaries of DESIGN.md.
+import fs from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -8,6 +9,18 @@ import globals from 'globals';
 
 // Bare names too: `import fs from 'fs'` is as much a Node import as 'node:fs'.
 const nodeBuiltinsRegex = '^(node:.*|fs(/.*)?|path|os|child_process|http|https|net|crypto|worker_threads|url|util|stream|events)$';
+
+/**
+ * main/ in layers, lowest first (DESIGN.md "One engine"): each imports only the layers before it.
+ * Test files and main/testing (test helpers) stand beside the layers, not in them.
+ */
+export const MAIN_LAYERS = JSON.parse(fs.readFileSync(new URL('./scripts/main-layers.json', import.meta.url), 'utf8'));
+
+const layerZones = MAIN_LAYERS.slice(0, -1).map((layer, i) => ({
+  target: `./main/${layer}`,
+  from: MAIN_LAYERS.slice(i + 1).map((higher) => `./main/${higher}`),
+  message: `main/${layer} is below ${MAIN_LAYERS.slice(i + 1).join(', ')}: a lower layer never imports a higher one`,
+}));
 
 /** The one folder of main/ that may import electron. */
 export const ELECTRON_FOLDER = 'main/entry/electron';
@@ -39,12 +52,30 @@ export default tseslint.config(
             { target: './shared', from: './renderer', message: 'shared/ is used by both sides and must not depend on renderer/' },
             { target: './shared', from: './workers', message: 'shared/ must not depend on workers/' },
             { target: './workers', from: './renderer', message: 'workers never import UI code' },
+            { target: './workers', from: './main', message: 'workers/ never imports main/: main drives the workers, not the other way' },
+            ...layerZones,
+            { target: './main', from: './main/testing', message: 'main/testing holds test helpers: only tests import them' },
           ],
         },
       ],
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', message: `only ${ELECTRON_FOLDER}/ may import electron` }] },
+      ],
+    },
+  },
+  {
+    // Tests stand beside the code they test: they may use helpers and build a backend from any layer.
+    files: ['**/*.test.ts', 'main/testing/**/*.ts', '**/testing.ts', '**/legacy-testing.ts', '**/testing/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './renderer', from: './main', message: 'the renderer talks to main only through the contract in shared/' },
+            { target: './shared', from: './renderer', message: 'shared/ is used by both sides and must not depend on renderer/' },
+          ],
+        },
       ],
     },
   },

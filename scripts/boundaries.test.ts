@@ -50,3 +50,30 @@ describe('process boundaries', () => {
     expect(await problems('workers/x.ts', code)).toHaveLength(1);
   });
 });
+
+describe('main/ layers (platform → catalog → production → execution → review → entry)', () => {
+  it('a lower layer may not import a higher one', async () => {
+    expect(await problems('main/catalog/x.ts', "import { runGraph } from '../execution/runtime/run-graph';\nexport const a = runGraph;\n")).toEqual([
+      expect.stringContaining('main/catalog is below production, execution, review, entry'),
+    ]);
+    expect(await problems('main/platform/x.ts', "import { createBackend } from '../entry/app/backend';\nexport const a = createBackend;\n")).toHaveLength(1);
+    expect(await problems('main/production/x.ts', "import { compareRuns } from '../review/comparison/compare-runs';\nexport const a = compareRuns;\n")).toHaveLength(1);
+    // Type-only imports count too: a type names a dependency as much as a value does.
+    expect(await problems('main/execution/x.ts', "import type { Backend } from '../entry/app/backend';\nexport type A = Backend;\n")).toHaveLength(1);
+  });
+
+  it('a higher layer may import every lower one', async () => {
+    expect(await problems('main/entry/x.ts', "import { openDatabase } from '../platform/db/open-database';\nexport const a = openDatabase;\n")).toEqual([]);
+    expect(await problems('main/review/x.ts', "import { runGraph } from '../execution/runtime/run-graph';\nexport const a = runGraph;\n")).toEqual([]);
+  });
+
+  it('workers/ never imports main/; main/testing is for tests only', async () => {
+    expect(await problems('workers/x.ts', "import { openDatabase } from '../main/platform/db/open-database';\nexport const a = openDatabase;\n")).toEqual([
+      expect.stringContaining('workers/ never imports main/'),
+    ]);
+    expect(await problems('main/execution/x.ts', "import { makeTempDir } from '../testing/temp-dir';\nexport const a = makeTempDir;\n")).toEqual([
+      expect.stringContaining('only tests import them'),
+    ]);
+    expect(await problems('main/execution/x.test.ts', "import { makeTempDir } from '../testing/temp-dir';\nexport const a = makeTempDir;\n")).toEqual([]);
+  });
+});

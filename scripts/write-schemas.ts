@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { WorkflowDocumentSchema } from '../shared/workflow/document';
 import { createNodeRegistry } from '../main/catalog/nodes/registry';
 import type { NodeDefinition } from '../shared/nodes/definition';
+import { NODE_RUNTIMES } from '../main/execution/executors';
+import { NODE_SPECS } from '../shared/nodes/specs';
 
 export interface SchemaFiles {
   'workflow.schema.json': Record<string, unknown>;
@@ -15,6 +17,6 @@ export function schemaFiles(): SchemaFiles {
   return {
     'workflow.schema.json': z.toJSONSchema(WorkflowDocumentSchema, { io: 'input' }) as Record<string, unknown>,
     // The same shape as `lightbox nodes --json` and nodes.list.
-    'nodes.json': { nodes: createNodeRegistry().definitions() },
+    'nodes.json': { nodes: createNodeRegistry(NODE_SPECS, NODE_RUNTIMES).definitions() },
   };
 }

@@ -24,6 +24,8 @@ import { shippedPipelines } from '../../main/catalog/legacy/shipped';
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
 import { findExecutable } from '../../main/platform/tools/find-executable';
 import { createRunStore } from '../../main/production/runs/run-store';
+import { NODE_RUNTIMES } from '../../main/execution/executors';
+import { NODE_SPECS } from '../../shared/nodes/specs';
 
 const NODES = 1000;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-runtime-'));
   const db = openDatabase(path.join(work, 'lightbox.db'));
   const runs = createRunStore(db);
-  const registry = createNodeRegistry();
+  const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
   const step = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');
   console.log(`Lightbox graph runtime benchmark — ${os.availableParallelism()} cores, Node ${process.version}`);
   let farm: RenderFarm | null = null;

@@ -18,6 +18,16 @@ export const NodeDefinitionSchema = z.object({
   /** The settings a new node gets; they validate against settingsSchema. */
   defaults: z.record(z.string(), z.unknown()),
   isOutput: z.boolean(),
+  /** How the runtime and the editor treat the node (shared/nodes/specs.ts NodeTraits). */
+  traits: z.object({
+    cacheable: z.boolean(),
+    planEvaluated: z.boolean(),
+    renders: z.boolean(),
+    keyedByRun: z.boolean(),
+    publishes: z.boolean(),
+    runsOnFailure: z.boolean(),
+    outputKind: z.string().optional(),
+  }),
   legacyService: z.string().optional(),
   executable: z.boolean(),
   /** Why the node cannot run yet; present exactly when executable is false. */

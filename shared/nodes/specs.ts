@@ -43,7 +43,39 @@ export interface NodeSpec {
   /** The legacy service this node performs, if any (FORMAT.md names). */
   legacyService?: string;
   upgrades: SettingsUpgrade[];
+  /** How the runtime, the planner and the editor treat the node: the one place these facts live. */
+  traits: NodeTraits;
 }
+
+/**
+ * Facts about a node type that the runtime, the planner and the editor act on. Read from the
+ * registry (main) or from nodes.list (renderer), never from lists kept elsewhere.
+ */
+export interface NodeTraits {
+  /** Its outputs are a pure function of its cache key (no effects, no run context): reused when unchanged. */
+  cacheable: boolean;
+  /** Cheap and effect-free: a dry run evaluates it to follow cache keys past it. */
+  planEvaluated: boolean;
+  /** Queues Blender renders on the farm; how many a dry run counts is `renderCount`. */
+  renders: boolean;
+  /** Its outputs depend on the run's draft and file-name values (it writes files by name): both join its cache key. */
+  keyedByRun: boolean;
+  /** Publishes a media asset (itself, or as output_save). */
+  publishes: boolean;
+  /** Still runs when the run has failed, told of the failure (notify sends render.failed). */
+  runsOnFailure: boolean;
+  /** The media asset kind it publishes unless its settings name one. */
+  outputKind?: string;
+}
+
+/** Renders a node of this type queues with these (parsed) settings: 0 unless it renders. */
+export function renderCount(spec: Pick<NodeSpec, 'traits'>, settings: Record<string, unknown> | null): number {
+  if (!spec.traits.renders) return 0;
+  const frames = (settings?.turntable as { frames?: number } | undefined)?.frames;
+  return typeof frames === 'number' ? frames : 1;
+}
+
+export const nodeTraits = (t: Partial<NodeTraits> = {}): NodeTraits => ({ cacheable: false, planEvaluated: false, renders: false, keyedByRun: false, publishes: false, runsOnFailure: false, ...t });
 
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 const nested = <T extends z.ZodObject>(schema: T) => schema.prefault({} as z.input<T>);
@@ -71,6 +103,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     settings: obj({}),
     isOutput: false,
     upgrades: [],
+    traits: nodeTraits({ planEvaluated: true }),
   },
   {
     type: 'input_cad_file',
@@ -84,6 +117,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     settings: obj({}),
     isOutput: false,
     upgrades: [],
+    traits: nodeTraits({ planEvaluated: true }),
   },
   {
     type: 'input_parameters',
@@ -97,6 +131,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     settings: obj({}),
     isOutput: false,
     upgrades: [],
+    traits: nodeTraits({ planEvaluated: true }),
   },
   {
     type: 'ingest_cad',
@@ -114,6 +149,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'ingest_cad',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'extract_metadata',
@@ -128,6 +164,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'extract_metadata',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'make_thumbnail',
@@ -142,6 +179,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'make_thumbnail',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'resolve_cad',
@@ -156,6 +194,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'resolve_cad',
     upgrades: [],
+    traits: nodeTraits({ planEvaluated: true }),
   },
   {
     type: 'prepare_scene',
@@ -170,6 +209,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'prepare_scene',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'apply_materials',
@@ -187,6 +227,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'apply_materials',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'render_still',
@@ -201,6 +242,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'render_still',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true, renders: true, keyedByRun: true, publishes: true, outputKind: 'render_still' }),
   },
   {
     type: 'render_turntable',
@@ -215,6 +257,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'render_turntable',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true, renders: true, keyedByRun: true, publishes: true, outputKind: 'render_turntable' }),
   },
   {
     type: 'export_blend',
@@ -235,6 +278,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'export_blend',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true, renders: true, keyedByRun: true, publishes: true, outputKind: 'scene_blend' }),
   },
   {
     type: 'encode_video',
@@ -253,6 +297,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'encode_video',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true, keyedByRun: true }),
   },
   {
     type: 'postprocess',
@@ -271,6 +316,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: false,
     legacyService: 'postprocess',
     upgrades: [],
+    traits: nodeTraits({ cacheable: true }),
   },
   {
     type: 'output_save',
@@ -285,6 +331,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'save_output',
     upgrades: [],
+    traits: nodeTraits({ publishes: true }),
   },
   {
     type: 'notify',
@@ -308,6 +355,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     isOutput: true,
     legacyService: 'notify',
     upgrades: [],
+    traits: nodeTraits({ runsOnFailure: true }),
   },
 ];
 

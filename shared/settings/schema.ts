@@ -30,6 +30,11 @@ export const SettingsSchema = z
     /** ffmpeg executable; null detects it from FFMPEG_PATH, then PATH. */
     ffmpegPath: executablePath.nullable(),
     farm: FarmSettingsSchema,
+    /**
+     * The cad_file workflow every CAD import runs; null runs the default: the migrated
+     * `legacy.cad_ingest_default` when it exists, else the shipped cad_ingest_default pipeline.
+     */
+    cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -40,6 +45,7 @@ export const SettingsPatchSchema = z
     blenderPath: executablePath.nullable().optional(),
     ffmpegPath: executablePath.nullable().optional(),
     farm: FarmSettingsSchema.partial().strict().optional(),
+    cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

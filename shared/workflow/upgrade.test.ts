@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 // Tests check against the real registry (its specs and disabled reasons); validate.ts itself stays free of main/.
-// eslint-disable-next-line import-x/no-restricted-paths
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
 import { NODE_SPECS, type NodeSpec } from '../nodes/specs';
 import type { WorkflowDocument } from './document';
 import { resolveNodeVersion, upgradeNodeSettings, upgradeWorkflowNodes } from './upgrade';
+import { NODE_RUNTIMES } from '../../main/execution/executors';
 
 // Test-only: make_thumbnail v3, reached from v1 (`size` → `px`) and v2 (`px` → `size_px`).
 const thumb = NODE_SPECS.find((s) => s.type === 'make_thumbnail') as NodeSpec;
@@ -16,7 +16,7 @@ const thumbV3: NodeSpec = {
     { from: 2, up: ({ px, ...rest }) => (px === undefined ? rest : { ...rest, size_px: px }) },
   ],
 };
-const catalog = createNodeRegistry(NODE_SPECS.map((s) => (s.type === 'make_thumbnail' ? thumbV3 : s)));
+const catalog = createNodeRegistry(NODE_SPECS.map((s) => (s.type === 'make_thumbnail' ? thumbV3 : s)), NODE_RUNTIMES);
 
 const doc = (typeVersion: number, settings: Record<string, unknown>): WorkflowDocument => ({
   schemaVersion: 1,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 // Tests check against the real registry (its specs and disabled reasons); validate.ts itself stays free of main/.
-// eslint-disable-next-line import-x/no-restricted-paths
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
 import { NODE_SPECS, type NodeSpec } from '../nodes/specs';
 import type { NodeCatalog } from './catalog';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './document';
 import { ProblemCodes, type Problem } from './problems';
 import { formatPath, isValid, validateWorkflow } from './validate';
+import { NODE_RUNTIMES } from '../../main/execution/executors';
 
-const registry = createNodeRegistry();
+const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
 
 /** The real specs, every type executable: dispatch-mode checks without the build's disabled executors. */
 const executable: NodeCatalog = { spec: registry.spec, versions: registry.versions, status: () => ({ executable: true }) };
@@ -389,7 +389,7 @@ describe('validateWorkflow: upgrades', () => {
     version: 2,
     upgrades: [{ from: 1, up: ({ size, ...rest }) => (size === undefined ? rest : { ...rest, size_px: size }) }],
   };
-  const base = createNodeRegistry(NODE_SPECS.map((s) => (s.type === 'make_thumbnail' ? thumbV2 : s)));
+  const base = createNodeRegistry(NODE_SPECS.map((s) => (s.type === 'make_thumbnail' ? thumbV2 : s)), NODE_RUNTIMES);
   const catalog: NodeCatalog = { spec: base.spec, versions: base.versions, status: () => ({ executable: true }) };
 
   it('node_upgradable (info) and the settings are checked after the upgrade', () => {

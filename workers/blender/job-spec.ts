@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
-import { resourcesDir } from '../../main/platform/paths/paths';
+import { resourcesDir } from '../resources/paths';
 import { MATERIALS, type MaterialKey } from '../../shared/materials/library';
 import { BackgroundSettings, CameraSettings, LightingSetting, OutputSettings, RendererSettings, ResolutionSettings, TurntableSettings } from '../../shared/nodes/settings-parts';
 
@@ -65,8 +65,10 @@ export const ExportBlendJob = z.object({
 
 export const InspectBlendJob = z.object({ kind: z.literal('inspect_blend'), id: JobId, blend: AbsPath });
 export const PingJob = z.object({ kind: z.literal('ping'), id: JobId });
+/** The CAD library's Workbench thumbnail of a normalized GLB (square, transparent PNG). */
+export const CadThumbnailJob = z.object({ kind: z.literal('cad_thumbnail'), id: JobId, glb: AbsPath, out: AbsPath, size: z.number().int().min(16).max(4096) });
 
-export const BlenderJob = z.discriminatedUnion('kind', [RenderStillJob, RenderFramesJob, ExportBlendJob, InspectBlendJob, PingJob]);
+export const BlenderJob = z.discriminatedUnion('kind', [RenderStillJob, RenderFramesJob, ExportBlendJob, InspectBlendJob, PingJob, CadThumbnailJob]);
 export type BlenderJob = z.output<typeof BlenderJob>;
 /** What callers write: defaults may be left out. */
 export type BlenderJobInput = z.input<typeof BlenderJob>;
@@ -98,7 +100,7 @@ export const JobReplyOk = z.object({
   id: z.string().nullable(),
   kind: z.string().nullable(),
   ok: z.literal(true),
-  /** Per kind: render_still {…SceneResult, file}; render_frames {…, files, frames, frameRange}; export_blend {…, file, packed, compressed}; inspect_blend {…BlendStructure, file}; ping {pong}. */
+  /** Per kind: render_still {…SceneResult, file}; render_frames {…, files, frames, frameRange}; export_blend {…, file, packed, compressed}; inspect_blend {…BlendStructure, file}; cad_thumbnail {file, width, height, objects}; ping {pong}. */
   result: z.record(z.string(), z.unknown()),
   seconds: z.number().optional(),
   blender: z.string().optional(),

@@ -1,3 +1,4 @@
+import { getPath, setPath } from '../../../shared/workflow/dotted-path';
 /**
  * The one map between render-preset value fields (FORMAT.md) and the node settings they feed.
  * Migration builds workflow parameters from it, fills preset defaults from it and projection reads
@@ -94,22 +95,4 @@ export function fieldDefault(field: PresetField, artifact: Artifact): unknown {
   return field.default === undefined ? undefined : structuredClone(field.default);
 }
 
-export function getPath(obj: unknown, dotted: string): unknown {
-  let cur: unknown = obj;
-  for (const part of dotted.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
-  const parts = dotted.split('.');
-  let cur = obj;
-  for (const part of parts.slice(0, -1)) {
-    const next = cur[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[part] = {};
-    cur = cur[part] as Record<string, unknown>;
-  }
-  cur[parts[parts.length - 1] as string] = value;
-}
+export { getPath, setPath };

@@ -36,6 +36,38 @@ export interface LegacyWorkflowMetadata {
  * result has revision 0 (the caller sets the revision it saves on top of).
  */
 export function migratePipeline(pipeline: PresetWorkflow, lookup: SpecLookup = builtinSpec): WorkflowDocument {
+  // Step options override the preset for this step only: exactly a node's explicit settings.
+  const { nodes: placed, edges } = chainOf(pipeline, lookup, { settings: (step) => structuredClone(step.options ?? {}), strict: true });
+  const nodes = layout(placed, edges);
+  const metadata: { legacy: LegacyWorkflowMetadata } = {
+    legacy: { format: PIPELINE_FORMAT, key: pipeline.key, name: pipeline.name, steps: pipeline.steps.length },
+  };
+  return {
+    schemaVersion: WORKFLOW_SCHEMA_VERSION,
+    id: workflowIdOf(pipeline.key),
+    name: pipeline.name,
+    family: pipeline.family,
+    executionMode: 'legacy',
+    revision: 0,
+    nodes,
+    edges,
+    parameters: pipeline.family === 'order_line' ? workflowParameters(nodes) : [],
+    metadata,
+  };
+}
+
+/**
+ * A preset workflow's steps as a chain of nodes: the input node, then one node per step in
+ * order (ids `step<n>_<service>`), each input fed by the nearest earlier step with a fitting
+ * output. `strict` refuses a step whose input nothing earlier produces (a migration must wire
+ * every input); otherwise the input is left unwired and the step fails when it runs, as the
+ * legacy dispatcher always did. Shared by migration and by the legacy compile, so both wire alike.
+ */
+export function chainOf(
+  pipeline: PresetWorkflow,
+  lookup: SpecLookup,
+  options: { settings: (step: PresetWorkflow['steps'][number], spec: NodeSpec) => Record<string, unknown>; strict: boolean },
+): { nodes: WorkflowNode[]; edges: WorkflowEdge[] } {
   const specOf = (type: string): NodeSpec => {
     const spec = lookup(type);
     if (!spec) throw new ApiFailure('legacy_migration_failed', `node type ${type} is not registered`);
@@ -53,14 +85,14 @@ export function migratePipeline(pipeline: PresetWorkflow, lookup: SpecLookup = b
       id: `step${i + 1}_${step.service}`,
       type: spec.type,
       typeVersion: spec.version,
-      // Step options override the preset for this step only: exactly a node's explicit settings.
-      settings: structuredClone(step.options ?? {}),
+      settings: options.settings(step, spec),
       position: { x: 0, y: 0 },
       ...(step.on_error ? { onError: step.on_error } : {}),
     };
     for (const port of spec.inputs.filter((p) => p.required)) {
       const source = nearestSource(placed, port.types);
       if (!source) {
+        if (!options.strict) continue;
         throw new ApiFailure(
           'legacy_migration_failed',
           `preset workflow "${pipeline.key}": step ${i + 1} (${step.service}) needs ${port.types.join(' or ')} on its "${port.name}" input, and no earlier step produces it`,
@@ -77,26 +109,7 @@ export function migratePipeline(pipeline: PresetWorkflow, lookup: SpecLookup = b
     }
     placed.push({ node, spec });
   });
-
-  const nodes = layout(
-    placed.map((p) => p.node),
-    edges,
-  );
-  const metadata: { legacy: LegacyWorkflowMetadata } = {
-    legacy: { format: PIPELINE_FORMAT, key: pipeline.key, name: pipeline.name, steps: pipeline.steps.length },
-  };
-  return {
-    schemaVersion: WORKFLOW_SCHEMA_VERSION,
-    id: workflowIdOf(pipeline.key),
-    name: pipeline.name,
-    family: pipeline.family,
-    executionMode: 'legacy',
-    revision: 0,
-    nodes,
-    edges,
-    parameters: pipeline.family === 'order_line' ? workflowParameters(nodes) : [],
-    metadata,
-  };
+  return { nodes: placed.map((p) => p.node), edges };
 }
 
 function nearestSource(placed: { node: WorkflowNode; spec: NodeSpec }[], accepted: readonly string[]) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { resourcesDir } from '../../platform/paths/paths';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { parseLegacyDocument } from './parse';
 import type { PresetWorkflow } from './pipeline-schema';
 

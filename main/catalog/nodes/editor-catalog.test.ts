@@ -7,6 +7,7 @@ import { workflowArb } from '../../../shared/workflow/testing/arbitrary';
 import { validateWorkflow } from '../../../shared/workflow/validate';
 import { EXECUTORS } from '../../execution/executors';
 import { createNodeRegistry, type NodeRuntime } from './registry';
+import { NODE_RUNTIMES } from '../../execution/executors';
 
 // The editor marks problems as the user types with the shared validator over a catalog built from
 // nodes.list; the backend's answer must then agree with it exactly, or the marks would flicker.
@@ -49,7 +50,7 @@ function agree(backend: NodeCatalog, editor: NodeCatalog, runs: number) {
 
 describe('the editor catalog (shared specs + nodes.list)', () => {
   it('validates every document exactly as the backend registry does, valid or broken', () => {
-    const registry = createNodeRegistry();
+    const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
     const editor = catalogFromDefinitions(registry.definitions(), NODE_SPECS);
     expect(editor).not.toBeNull();
     agree(registry, editor as NodeCatalog, 300);
@@ -66,7 +67,7 @@ describe('the editor catalog (shared specs + nodes.list)', () => {
   });
 
   it('is null when the served definitions and the bundled specs differ, so the editor waits for the backend', () => {
-    const defs = createNodeRegistry().definitions();
+    const defs = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES).definitions();
     expect(catalogFromDefinitions(defs.slice(1), NODE_SPECS)).toBeNull();
     expect(catalogFromDefinitions(defs.map((d, i) => (i === 3 ? { ...d, version: d.version + 1 } : d)), NODE_SPECS)).toBeNull();
     expect(catalogFromDefinitions(defs.map((d, i) => (i === 5 ? { ...d, inputs: [] } : d)), NODE_SPECS)).toBeNull();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { NODE_SPECS, type NodeSpec } from '../../../shared/nodes/specs';
+import { NODE_SPECS, nodeTraits, type NodeSpec } from '../../../shared/nodes/specs';
 import { NodeDefinitionSchema } from '../../../shared/nodes/definition';
 import { createNodeRegistry, type NodeRuntime } from './registry';
+import { NODE_RUNTIMES } from '../../execution/executors';
 
 /** The services of the legacy format (shared/legacy FORMAT.md) and the node type performing each. */
 const LEGACY_SERVICES: Record<string, string> = {
@@ -35,6 +36,7 @@ function testSpec(overrides: Partial<NodeSpec> = {}): NodeSpec {
     settings: z.object({ size: z.number().int().min(1).default(4) }).strict(),
     isOutput: false,
     upgrades: [],
+    traits: nodeTraits(),
     ...overrides,
   };
 }
@@ -42,7 +44,7 @@ function testSpec(overrides: Partial<NodeSpec> = {}): NodeSpec {
 const disabled: NodeRuntime = { disabledReason: 'test: no executor' };
 
 describe('node registry', () => {
-  const registry = createNodeRegistry();
+  const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
   const definitions = registry.definitions();
   const byType = new Map(definitions.map((d) => [d.type, d]));
 

@@ -1,26 +1,27 @@
 import { z } from 'zod';
-import { NODE_SPECS, type NodeSpec } from '../../../shared/nodes/specs';
+import type { NodeSpec } from '../../../shared/nodes/specs';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import { specLookup, type NodeCatalog, type NodeStatus } from '../../../shared/workflow/catalog';
-import { EXECUTORS, type Executor } from '../../execution/executors';
 
-/** How a node type runs: an executor, or the reason it cannot yet. */
-export type NodeRuntime = { executor: Executor } | { disabledReason: string };
+/**
+ * How a node type runs: an executor, or the reason it cannot yet. The executor's type belongs to
+ * the execution layer, so the catalog keeps it opaque (`E`).
+ */
+export type NodeRuntime<E = unknown> = { executor: E } | { disabledReason: string };
 
-/** Every node type whose executor exists runs it; a type without one would say why (never a fake one). */
-const DEFAULT_RUNTIMES: Record<string, NodeRuntime> = Object.fromEntries(Object.entries(EXECUTORS).map(([type, executor]) => [type, { executor }]));
-
-export interface NodeRegistry extends NodeCatalog {
+export interface NodeRegistry<E = unknown> extends NodeCatalog {
   definitions(): NodeDefinition[];
-  runtime(type: string, version: number): NodeRuntime | undefined;
+  runtime(type: string, version: number): NodeRuntime<E> | undefined;
   /** Settings of an older version brought to the current one through the registered upgrades. */
   upgradeSettings(type: string, fromVersion: number, settings: Record<string, unknown>): { version: number; settings: Record<string, unknown> } | undefined;
 }
 
-export function createNodeRegistry(
-  specs: readonly NodeSpec[] = NODE_SPECS,
-  runtimes: Record<string, NodeRuntime> = DEFAULT_RUNTIMES,
-): NodeRegistry {
+/**
+ * The one lookup of node types: specs and traits for validation, planning and the definitions
+ * API, and how each type runs (its executor, or why it cannot). The runtimes come from the
+ * execution layer (execution/executors NODE_RUNTIMES); a type without one is refused here.
+ */
+export function createNodeRegistry<E>(specs: readonly NodeSpec[], runtimes: Readonly<Record<string, NodeRuntime<E>>>): NodeRegistry<E> {
   const byType = new Map<string, NodeSpec>();
   for (const spec of specs) {
     if (byType.has(spec.type)) throw new Error(`node type ${spec.type} is registered twice`);
@@ -54,6 +55,7 @@ export function createNodeRegistry(
       settingsSchema: z.toJSONSchema(spec.settings, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
       defaults: spec.settings.parse({}) as Record<string, unknown>,
       isOutput: spec.isOutput,
+      traits: { ...spec.traits },
       ...(spec.legacyService ? { legacyService: spec.legacyService } : {}),
       executable: st.executable,
       ...(st.executable ? {} : { disabledReason: st.disabledReason }),

@@ -10,8 +10,8 @@ import {
   type ProfileDefaultsSchema,
 } from '../../../shared/output-types/profile';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
-import { getPath, setPath } from '../legacy/field-map';
-import { resolveNodeSettings } from '../../execution/runtime/resolve-settings';
+import { getPath, setPath } from '../../../shared/workflow/dotted-path';
+import { resolveNodeSettings } from '../workflows/resolve-settings';
 import type { NodeRegistry } from '../nodes/registry';
 import type { WorkflowStore } from '../workflows/types';
 import { createOutputTypeStore } from './output-type-store';

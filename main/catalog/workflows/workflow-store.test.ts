@@ -12,6 +12,7 @@ import { ProblemCodes } from '../../../shared/workflow/problems';
 import { validWorkflowArb, workflowArb } from '../../../shared/workflow/testing/arbitrary';
 import { createWorkflowStore } from './workflow-store';
 import type { WorkflowStore } from './types';
+import { NODE_RUNTIMES } from '../../execution/executors';
 
 /** The smallest useful order-line workflow: order line → resolve → scene → still. */
 function orderLineDoc(id = 'still-basic', overrides: Partial<WorkflowDocument> = {}): WorkflowDocument {
@@ -80,7 +81,7 @@ describe('workflow store', () => {
   beforeEach(() => {
     tmp = makeTempDir();
     db = openDatabase(path.join(tmp.dir, 'lightbox.db'));
-    registry = createNodeRegistry();
+    registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
     store = createWorkflowStore(db, registry);
   });
   afterEach(() => {
@@ -298,7 +299,7 @@ describe('workflow store', () => {
         },
       ],
     };
-    const upgraded = createWorkflowStore(db, createNodeRegistry(NODE_SPECS.map((s) => (s === v1 ? v2 : s))));
+    const upgraded = createWorkflowStore(db, createNodeRegistry(NODE_SPECS.map((s) => (s === v1 ? v2 : s)), NODE_RUNTIMES));
     const old = orderLineDoc('old-still', { revision: 1 });
     (old.nodes[3] as WorkflowDocument['nodes'][number]).settings = { samples: 16 };
     const now = new Date().toISOString();

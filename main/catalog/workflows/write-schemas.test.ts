@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { schemaFiles } from '../../../scripts/write-schemas';
 import { createNodeRegistry } from '../nodes/registry';
 import { validWorkflowArb } from '../../../shared/workflow/testing/arbitrary';
+import { NODE_RUNTIMES } from '../../execution/executors';
+import { NODE_SPECS } from '../../../shared/nodes/specs';
 
 describe('published JSON Schemas', () => {
   const files = schemaFiles();
@@ -33,6 +35,6 @@ describe('published JSON Schemas', () => {
   });
 
   it('lists the node definitions as `lightbox nodes --json` does', () => {
-    expect(files['nodes.json']).toEqual({ nodes: createNodeRegistry().definitions() });
+    expect(files['nodes.json']).toEqual({ nodes: createNodeRegistry(NODE_SPECS, NODE_RUNTIMES).definitions() });
   });
 });

@@ -11,18 +11,20 @@ import { createSettingsService, type SettingsService, type StoredSettings } from
 import { defaultSettings } from '../../platform/settings/defaults';
 import { createPreflightService } from '../../execution/preflight/preflight-service';
 import type { PreflightService } from '../../execution/preflight/types';
-import { appVersion } from '../../platform/paths/paths';
-import { createNodeRegistry, type NodeRegistry } from '../../catalog/nodes/registry';
-import { nodeHandlers } from '../handlers/nodes-handlers';
+import { appVersion } from '../../../workers/resources/paths';
+import { createNodeRegistry } from '../../catalog/nodes/registry';
+import { nodeHandlers } from './handlers/nodes-handlers';
 import { createWorkflowStore } from '../../catalog/workflows/workflow-store';
-import { workflowHandlers } from '../handlers/workflows-handlers';
+import { workflowHandlers } from './handlers/workflows-handlers';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import { createLegacyService, type LegacyService } from '../../catalog/legacy/legacy-service';
-import { legacyHandlers } from '../handlers/legacy-handlers';
+import { legacyHandlers } from './handlers/legacy-handlers';
 import { createFarmService, type FarmService } from '../../execution/farm/farm-service';
-import { farmHandlers } from '../handlers/farm-handlers';
+import { farmHandlers } from './handlers/farm-handlers';
 import { createProduction, type Production } from './production';
-import { productionHandlers } from '../handlers/production-handlers';
+import { productionHandlers } from './handlers/production-handlers';
+import { NODE_RUNTIMES, type ExecutableRegistry } from '../../execution/executors';
+import { NODE_SPECS } from '../../../shared/nodes/specs';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -44,7 +46,7 @@ export interface Backend {
   readonly settings: SettingsService;
   readonly preflight: PreflightService;
   readonly db: Database.Database;
-  readonly nodes: NodeRegistry;
+  readonly nodes: ExecutableRegistry;
   readonly workflows: WorkflowStore;
   readonly legacy: LegacyService;
   /** The render farm, started on first use (farm.get()). */
@@ -83,7 +85,7 @@ export function createBackend(options: BackendOptions): Backend {
     onCheck: (check) => events.emit('preflight.progress', { runId: String(preflightRun), check }),
   });
 
-  const nodes = createNodeRegistry();
+  const nodes = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });

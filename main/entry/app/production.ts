@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Settings } from '../../../shared/settings/schema';
 import type { EventBus } from '../../platform/transport/event-bus';
 import { createCadLibrary } from '../../production/cad-library/cad-library';
+import { createCadIngestRunner } from '../../execution/cad-import/cad-ingest-runner';
 import { createOrderDispatcher } from '../../execution/dispatch/order-dispatcher';
 import type { FarmService } from '../../execution/farm/farm-service';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
@@ -13,7 +14,7 @@ import { createRunStore } from '../../production/runs/run-store';
 import { resolveTools } from '../../execution/tools/resolve-tools';
 import { createUploads } from '../../production/uploads/uploads';
 import type { WorkflowStore } from '../../catalog/workflows/types';
-import type { NodeRegistry } from '../../catalog/nodes/registry';
+import type { ExecutableRegistry } from '../../execution/executors';
 import { createNodeCache } from '../../execution/runtime/node-cache';
 import { createComparisonStore } from '../../review/comparison/comparison-store';
 import { createRolloutService } from '../../review/rollout/rollout-service';
@@ -26,7 +27,7 @@ export interface ProductionOptions {
   dataDir: string;
   legacy: LegacyService;
   workflows: WorkflowStore;
-  registry: NodeRegistry;
+  registry: ExecutableRegistry;
   farm: FarmService;
   settings: () => Settings;
   env: NodeJS.ProcessEnv;
@@ -79,7 +80,8 @@ export function createProduction(options: ProductionOptions) {
     outbox,
     legacy: options.legacy,
     workflows: options.workflows,
-    graph: { registry: options.registry, cache, faults: faultsFromEnv(options.env), nodeTimeoutMs: nodeTimeoutFromEnv(options.env) },
+    registry: options.registry,
+    graph: { cache, faults: faultsFromEnv(options.env), nodeTimeoutMs: nodeTimeoutFromEnv(options.env) },
     farm: () => options.farm.get(),
     tools,
     compare: (input) => comparisons.compute(input),
@@ -87,7 +89,19 @@ export function createProduction(options: ProductionOptions) {
     onNode: (event) => events.emit('runs.node', event),
     onLog: (event) => events.emit('runs.log', event),
   });
-  const cad = createCadLibrary({ db, dataDir, runs, legacy: options.legacy, tools, onChange: (file) => events.emit('cad.changed', file) });
+  const ingest = createCadIngestRunner({
+    dataDir,
+    runs,
+    registry: options.registry,
+    legacy: options.legacy,
+    workflows: options.workflows,
+    settings: options.settings,
+    farm: () => options.farm.get(),
+    tools,
+    onNode: (event) => events.emit('runs.node', event),
+    onLog: (event) => events.emit('runs.log', event),
+  });
+  const cad = createCadLibrary({ db, dataDir, runs, ingest, onChange: (file) => events.emit('cad.changed', file) });
   const uploads = createUploads(dataDir);
   const faults = faultsFromEnv(options.env);
   const nodeTimeoutMs = nodeTimeoutFromEnv(options.env);

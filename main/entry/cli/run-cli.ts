@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { appVersion } from '../../platform/paths/paths';
+import { appVersion } from '../../../workers/resources/paths';
 import { verbs } from './verbs';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Verb } from './verb';
 

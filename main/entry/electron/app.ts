@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { app, dialog, Notification, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createBackend, type Backend } from '../app/backend';
-import { rendererDir } from '../../platform/paths/paths';
+import { rendererDir } from '../../../workers/resources/paths';
 import { chooseDataDir } from '../../platform/data-dir/resolve';
 import { bridgeIpc } from './ipc-bridge';
 import { openLocationStore, openSettingsStore } from './electron-stores';

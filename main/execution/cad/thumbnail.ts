@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readPngSize } from '../../platform/files/png-size';
-import { resourcesDir } from '../../platform/paths/paths';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { lastMarkedLine, runBlender, SpawnError } from '../../../workers/blender/run-blender';
 
 export interface CadThumbnailInput {

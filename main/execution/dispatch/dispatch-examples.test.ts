@@ -129,6 +129,16 @@ describe('lightbox dispatch renders every example render preset (legacy mode)', 
       expect([log.frameStart, log.frameEnd]).toEqual(preset.artifact === 'turntable' ? [1, preset.turntable?.frames] : preset.artifact === 'still' ? [1, 1] : [null, null]);
       // The log has the render's own file; a post-processed still is published changed.
       if (preset.artifact !== 'turntable' && !pipelineSteps(preset.pipeline as string).includes('postprocess')) expect(log.outputSha256).toBe(asset.sha256);
+
+      // `lightbox render` is the same dispatch storing nothing: the same preset, CAD file and draft
+      // give byte-identical files (main and attachments), written to --out instead of the library.
+      const out = path.join(tmp.dir, `render-${key}`);
+      const rendered = await cli(['render', '--cad', TEST_STEP, '--preset', path.join(examplesDir, `preset.${key}.json`), '--out', out, '--max-size', '64', '--samples', '2', '--json']);
+      expect(rendered.code, rendered.err + rendered.out).toBe(0);
+      const written = JSON.parse(rendered.out) as { outputs: { sha256: string }[]; notifications: { event: string; channels: string[] }[] };
+      const hashes = (list: { sha256: string }[]) => list.map((o) => o.sha256).sort();
+      expect(hashes(written.outputs)).toEqual(hashes([asset, ...asset.attachments]));
+      expect(written.notifications.flatMap((n) => n.channels).sort()).toEqual([...channels].sort());
     },
     T,
   );

@@ -4,21 +4,16 @@ import type { OrderLine } from '../../../shared/orders/api';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import type { RunContext } from '../executors/context';
-import { abortableFarm } from '../farm/abortable-farm';
 import type { RenderFarm } from '../farm/types';
-import { runGraph } from '../runtime/run-graph';
-import { nodeTypeOfService } from '../../catalog/legacy/pipeline-schema';
+import { createRunContext } from '../runtime/run-context';
+import { runGraph, type GraphResult, type GraphRunInput } from '../runtime/run-graph';
+import { compilePipeline } from '../../catalog/legacy/compile-pipeline';
 import type { RunTarget } from '../../production/runs/run-store';
 import type { DispatchTarget } from './dispatch-target';
-import { blenderVersionOf } from '../farm/blender-version';
 import type { DispatchDeps, DispatchOutcome, Tools } from './order-dispatcher';
 import { resolveCadMesh } from './resolve-cad';
-import { runChain, type ChainStep } from './run-chain';
 import { createRunEffects } from './run-effects';
 import { createShadowEffects } from './shadow-effects';
-import { legacyStepSettings } from './step-settings';
-
-const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 /** One claimed attempt of an order line, as the dispatcher hands it over. */
 export interface LineRunContext {
@@ -50,62 +45,68 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
   const { db, runs } = deps;
   const orderLineId = line.id;
   const { mode, preset, pipelineKey, pipeline } = target;
-  const steps: ChainStep[] = (pipeline?.steps ?? []).map((step, i) => {
-    const nodeType = nodeTypeOfService(step.service);
-    return { nodeId: `step${i + 1}_${step.service}`, nodeType, settings: legacyStepSettings(preset as NonNullable<typeof preset>, { type: nodeType }, step.options, line.overrides), onError: step.on_error ?? 'fail' };
-  });
+  // The legacy side: the preset's pipeline compiled to a linear workflow, run by the same runtime.
+  const compiled = pipeline ? compilePipeline(pipeline, preset, (type) => deps.registry.spec(type, deps.registry.versions(type).at(-1) ?? 1)) : null;
   const typeKey = target.outputTypeKey;
   const progress = (runId: string, step: string | null, extra: { done?: number; total?: number } = {}) =>
     deps.onProgress?.({ orderLineId, runId, status: 'rendering', step, ...extra });
   const facts = { orderId: line.orderId, orderLineId, lineNo: line.lineNo, outputType: typeKey, cadFile: { id: line.cadFileId, name: line.cadName } };
 
   /** A run's context: the same for every mode but its effects, role and farm view. */
-  const contextFor = (runId: string, runMode: ExecutionMode, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>, selfPublish: boolean): RunContext => ({
-    runId,
-    mode: runMode,
-    role,
-    farm: abortableFarm(farm, controller.signal, runId),
-    tools,
-    names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: typeKey },
-    draft,
-    timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: controller.signal,
-    selfPublish,
-    orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
-    parameters: target.profile?.parameterValues ?? {},
-    resolveCad: (l) => resolveCadMesh(db, l.cadFileId),
-    publish: effects.publish,
-    notify: effects.notify,
-    recordRender: (entry) => runs.recordRender(runId, orderLineId, draft, entry),
-    blenderVersion: blenderVersionOf(farm),
+  const contextFor = (runId: string, runMode: ExecutionMode, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>): RunContext =>
+    createRunContext({
+      runId,
+      mode: runMode,
+      role,
+      farm,
+      tools,
+      signal: controller.signal,
+      names: { order: line.orderId, line: String(line.lineNo), cad: path.basename(line.cadName, path.extname(line.cadName)), preset: typeKey },
+      draft,
+      ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+      orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
+      parameters: target.profile?.parameterValues ?? {},
+      resolveCad: (l) => resolveCadMesh(db, l.cadFileId),
+      effects,
+      recordRender: (entry) => runs.recordRender(runId, orderLineId, draft, entry),
+    });
+
+  /** Node status, progress and log lines of a run, as events (progress on the line only for the authoritative run). */
+  const hooksFor = (runId: string, document: WorkflowDocument, authoritative: boolean) => ({
+    onNode: (e: Parameters<NonNullable<GraphRunInput['onNode']>>[0]) => {
+      if (authoritative && e.status === 'running') progress(runId, e.nodeId);
+      deps.onNode?.({ runId, ...e });
+    },
+    onProgress: (n: string, d: number, t: number) => {
+      if (authoritative) progress(runId, n, { done: d, total: t });
+      deps.onNode?.({ runId, nodeId: n, nodeType: document.nodes.find((x) => x.id === n)?.type ?? '', status: 'running', done: d, total: t });
+    },
+    onLog: (nodeId: string, text: string) => deps.onLog?.({ runId, nodeId, line: text }),
   });
 
   type Ended = { status: 'succeeded' | 'failed' | 'cancelled'; failedStep: string | null; error: string | null };
-  /** The legacy pipeline, authoritative, committed in one transaction with the line's status. */
+  /** The legacy pipeline, compiled and run step by step, authoritative, committed in one transaction with the line's status. */
   const runLegacy = async (runId: string, farm: RenderFarm, tools: Tools): Promise<Ended> => {
     const effects = createRunEffects(deps.media, deps.outbox, { runId, orderLineId, attempt, facts });
     let result: Ended;
     try {
-      const context = contextFor(runId, 'legacy', 'authoritative', farm, tools, effects, !steps.some((s) => s.nodeType === 'output_save'));
+      const document = compiled as WorkflowDocument;
       progress(runId, 'input');
-      result = await runChain({
-        run: context,
-        inputNode: 'input_order_line',
-        steps,
+      const ran = await runGraph({
+        document,
+        registry: deps.registry,
+        parameterValues: {},
+        overrides: line.overrides,
+        run: contextFor(runId, 'legacy', 'authoritative', farm, tools, effects),
         runs,
+        // Legacy renders afresh every time, in step order, publishing by FORMAT.md's rule.
+        cache: null,
+        parallel: 1,
+        selfPublish: 'pipeline',
         workRoot: path.join(deps.dataDir, 'runs', runId),
-        hooks: {
-          onStep: (st) => {
-            if (st.status === 'running') progress(runId, st.nodeId);
-            deps.onNode?.({ runId, ...st });
-          },
-          onProgress: (n, d, t) => {
-            progress(runId, n, { done: d, total: t });
-            deps.onNode?.({ runId, nodeId: n, nodeType: steps.find((x) => x.nodeId === n)?.nodeType ?? '', status: 'running', done: d, total: t });
-          },
-          onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
-        },
+        ...hooksFor(runId, document, true),
       });
+      result = { status: ran.status, failedStep: ran.failedNode, error: ran.error };
     } catch (error) {
       result = { status: controller.signal.aborted ? 'cancelled' : 'failed', failedStep: null, error: (error as Error).message };
     }
@@ -120,35 +121,26 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
     ctx.finishLineRow({ id: orderLineId, status: result.status, now: new Date().toISOString(), error: result.status === 'succeeded' ? null : `${result.failedStep ? `${result.failedStep}: ` : ''}${result.error ?? result.status}` });
 
   /** The bound workflow through the graph runtime, with the given effects. */
-  const runWorkflow = async (runId: string, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>) => {
+  const runWorkflow = async (runId: string, role: 'authoritative' | 'shadow', farm: RenderFarm, tools: Tools, effects: Pick<RunContext, 'publish' | 'notify'>): Promise<GraphResult> => {
     const graph = deps.graph as NonNullable<DispatchDeps['graph']>;
     const workflow = target.workflow as WorkflowDocument;
-    const validation = graph.registry && deps.workflows ? deps.workflows.validate(workflow, 'dispatch') : { valid: true, problems: [] };
+    const validation = deps.workflows ? deps.workflows.validate(workflow, 'dispatch') : { valid: true, problems: [] };
     if (!validation.valid) {
       const first = validation.problems.find((p) => p.severity === 'error');
       return { status: 'failed' as const, failedNode: null, error: `validation: ${first ? `${first.path}: ${first.message}` : 'the workflow is invalid'}`, outputs: new Map(), reused: [] };
     }
-    const context = contextFor(runId, role === 'shadow' ? 'shadow' : 'graph', role, farm, tools, effects, true);
     return runGraph({
       document: workflow,
-      registry: graph.registry,
+      registry: deps.registry,
       parameterValues: runTarget.parameterValues,
       overrides: runTarget.overrides,
-      run: context,
+      run: contextFor(runId, role === 'shadow' ? 'shadow' : 'graph', role, farm, tools, effects),
       runs,
       cache: graph.cache,
       workRoot: path.join(deps.dataDir, 'runs', runId),
       faults: graph.faults,
       nodeTimeoutMs: graph.nodeTimeoutMs,
-      onNode: (e) => {
-        if (role === 'authoritative' && e.status === 'running') progress(runId, e.nodeId);
-        deps.onNode?.({ runId, ...e });
-      },
-      onProgress: (n, d, t) => {
-        if (role === 'authoritative') progress(runId, n, { done: d, total: t });
-        deps.onNode?.({ runId, nodeId: n, nodeType: workflow.nodes.find((x) => x.id === n)?.type ?? '', status: 'running', done: d, total: t });
-      },
-      onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
+      ...hooksFor(runId, workflow, role === 'authoritative'),
     }).catch((error: unknown) => ({ status: 'failed' as const, failedNode: null, error: (error as Error).message, outputs: new Map(), reused: [] }));
   };
 
@@ -186,9 +178,11 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
             finishLine({ status: 'cancelled', failedStep: result.failedNode, error: 'cancelled' });
           })();
         } else if (!pipelineKey) {
-          // A workflow-only output type has no legacy form to fall back to: the line fails, nothing published.
-          await effects.discard();
+          // A workflow-only output type has no legacy form to fall back to: the line fails, nothing
+          // is published, and what its notify nodes queued on failure (render.failed) is sent.
+          await effects.discard({ keepNotifications: true });
           db.transaction(() => {
+            effects.commit();
             runs.finish(claimedRunId, 'failed', { step: result.failedNode, message: result.error ?? 'failed' });
             finishLine({ status: 'failed', failedStep: result.failedNode, error: result.error });
           })();

@@ -8,7 +8,7 @@ import type { ExecutionMode } from '../../../shared/workflow/document';
 import type { RenderFarm } from '../farm/types';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import type { WorkflowStore } from '../../catalog/workflows/types';
-import type { NodeRegistry } from '../../catalog/nodes/registry';
+import type { ExecutableRegistry } from '../executors';
 import type { NodeCache } from '../runtime/node-cache';
 import type { Fault } from '../runtime/faults';
 import type { ShadowEffects } from './shadow-effects';
@@ -16,14 +16,11 @@ import type { MediaLibrary } from '../../production/media/media-library';
 import type { NotificationOutbox } from '../../production/notifications';
 import type { OrderStore } from '../../production/orders/order-store';
 import type { RunStore, RunTarget } from '../../production/runs/run-store';
+import type { Tools } from '../tools/resolve-tools';
 import { createTargetResolver } from './dispatch-target';
 import { runLine } from './line-run';
 
-export interface Tools {
-  blenderPath: string;
-  ffmpegPath?: string;
-  ffprobePath?: string;
-}
+export type { Tools };
 
 export interface DispatchDeps {
   db: Database.Database;
@@ -36,10 +33,12 @@ export interface DispatchDeps {
   farm: () => Promise<RenderFarm>;
   tools: () => Promise<Tools>;
   timeoutMs?: number;
+  /** The node types every run (legacy pipelines too) runs through. */
+  registry: ExecutableRegistry;
   /** The bound workflows, for graph and shadow modes. */
   workflows?: WorkflowStore;
-  /** The graph runtime's parts; without them only legacy mode dispatches. */
-  graph?: { registry: NodeRegistry; cache: NodeCache | null; faults?: Fault[]; nodeTimeoutMs?: number };
+  /** The graph modes' parts (node cache, test faults); without them only legacy mode dispatches. */
+  graph?: { cache: NodeCache | null; faults?: Fault[]; nodeTimeoutMs?: number };
   /** Computes and stores the comparison of a shadow run against its legacy run. */
   compare?: (input: ShadowCompareInput) => Promise<unknown>;
   onProgress?: (event: { orderLineId: string; runId: string | null; status: OrderLine['status']; step: string | null; done?: number; total?: number }) => void;

@@ -60,12 +60,16 @@ export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox
       const notificationIds = notifications.map((n) => outbox.enqueue(n).notification.id);
       return { assetIds, notificationIds };
     },
-    /** A run that will not commit (a graph run falling back): its placed files go, no row was written. */
-    async discard(): Promise<void> {
+    /**
+     * What a run will not publish (a graph run falling back, or failing with no legacy form): its
+     * placed files go, no row was written. Its notifications go too, unless they are to be sent
+     * (a failed workflow-only run still tells of its failure).
+     */
+    async discard(options: { keepNotifications?: boolean } = {}): Promise<void> {
       for (const a of assets.splice(0)) {
         for (const file of [a.file, ...a.attachments.map((x) => x.file)]) await fs.promises.rm(media.absolute({ file }), { force: true });
       }
-      notifications.splice(0);
+      if (!options.keepNotifications) notifications.splice(0);
     },
     get pending() {
       return { assets: assets.length, notifications: notifications.length };

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { boundingBoxMm, describeParts } from '../../../workers/cad/describe';
 import { ingestCad, type CadMetadata } from '../cad/ingest';
-import { renderCadThumbnail } from '../cad/thumbnail';
 import { sha256File } from '../../platform/files/sha256-file';
 import { inputOf, NodeError, type Executor } from './context';
+import { jobId, runJobOk } from '../render/errors';
 
 /** ingest_cad: the CAD source tessellated and normalized to a GLB (the thumbnail is make_thumbnail's). */
 export const ingestCadNode: Executor = async (execution) => {
@@ -57,15 +57,20 @@ export const extractMetadata: Executor = async (execution) => {
   return { metadata: { type: 'metadata', metadata } };
 };
 
-/** make_thumbnail: a small Workbench render of the mesh (a fresh Blender, as the library's preview). */
+/** make_thumbnail: a small Workbench render of the mesh for the CAD library, on the render farm. */
 export const makeThumbnail: Executor = async (execution) => {
   const mesh = inputOf(execution, 'mesh', 'mesh_asset');
   const { size_px } = execution.settings as { size_px: number };
   await fs.promises.mkdir(execution.workDir, { recursive: true });
   const out = path.join(execution.workDir, `${mesh.name}_thumb.png`);
-  const result = await renderCadThumbnail({ blenderPath: execution.run.tools.blenderPath, glbPath: mesh.glb, outPath: out, sizePx: size_px, timeoutMs: execution.run.timeoutMs, signal: execution.run.signal });
-  if (!result.ok) throw new NodeError(`no thumbnail for ${mesh.name}: ${result.error}`);
-  return { image: { type: 'image', file: out, sha256: await sha256File(out), format: 'png', width: result.width, height: result.height } };
+  const id = jobId(`thumbnail-${execution.nodeId}`);
+  let result: Record<string, unknown>;
+  try {
+    result = await runJobOk(execution.run.farm, { kind: 'cad_thumbnail', id, glb: mesh.glb, out, size: size_px }, { label: id, runId: execution.run.runId, timeoutMs: execution.run.timeoutMs, onLog: execution.log });
+  } catch (error) {
+    throw new NodeError(`no thumbnail for ${mesh.name}: ${(error as Error).message}`);
+  }
+  return { image: { type: 'image', file: out, sha256: await sha256File(out), format: 'png', width: Number(result.width), height: Number(result.height) } };
 };
 
 /** resolve_cad: the order line's CAD file, which must have been ingested. */

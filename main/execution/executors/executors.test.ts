@@ -15,6 +15,7 @@ import type { Artifact, ArtifactOf, CadSourceArtifact, ImageArtifact, MeshArtifa
 import { NodeError } from './context';
 import { EXECUTORS } from './index';
 import { createTestRun, runNode, type NodeResult, type TestRun, type TestRunOptions } from './testing';
+import { NODE_RUNTIMES } from '.';
 
 const T = 60_000;
 const FFMPEG = '/usr/bin/ffmpeg';
@@ -122,7 +123,7 @@ function video() {
 describe('node registry', () => {
   it('has an executor for every node type, and lists every one as executable', () => {
     expect(Object.keys(EXECUTORS).sort()).toEqual(NODE_SPECS.map((s) => s.type).sort());
-    const registry = createNodeRegistry();
+    const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
     const definitions = registry.definitions();
     expect(definitions.map((d) => d.type).sort()).toEqual(Object.keys(EXECUTORS).sort());
     for (const definition of definitions) {

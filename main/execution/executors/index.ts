@@ -1,4 +1,5 @@
 import { extractMetadata, ingestCadNode, makeThumbnail, resolveCad } from './cad';
+import type { NodeRegistry, NodeRuntime } from '../../catalog/nodes/registry';
 import type { Executor } from './context';
 import { notifyNode, outputSave } from './deliver';
 import { inputCadFile, inputOrderLine, inputParameters } from './inputs';
@@ -28,3 +29,9 @@ export const EXECUTORS: Readonly<Record<string, Executor>> = {
   output_save: outputSave,
   notify: notifyNode,
 };
+
+/** How every node type runs, for the registry: each has an executor (none is faked). */
+export const NODE_RUNTIMES: Readonly<Record<string, NodeRuntime<Executor>>> = Object.fromEntries(Object.entries(EXECUTORS).map(([type, executor]) => [type, { executor }]));
+
+/** The registry as the execution layer uses it: its runtimes are executors. */
+export type ExecutableRegistry = NodeRegistry<Executor>;

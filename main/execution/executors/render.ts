@@ -5,7 +5,7 @@ import type { PublishSettings } from '../../../shared/nodes/settings-parts';
 import { TaskFailedError } from '../farm/task-queue';
 import { exportBlend, type ExportBlendSettings } from '../render/blend';
 import { sha256File } from '../../platform/files/sha256-file';
-import { capResolution } from '../render/preset';
+import { capResolution } from './draft';
 import type { JobScene } from '../render/scene';
 import { renderStill, type ImageRenderSettings } from '../render/still';
 import { renderTurntable, type TurntableRenderSettings } from '../render/turntable';

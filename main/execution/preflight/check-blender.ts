@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BlenderEngine, EngineProbe, ExecutableSource, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
-import { resourcesDir } from '../../platform/paths/paths';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { blenderVersion, lastMarkedLine, runBlender, type RunBlenderResult } from '../../../workers/blender/run-blender';
 import { findExecutable } from '../../platform/tools/find-executable';
 import { readPngSize } from '../../platform/files/png-size';

@@ -9,7 +9,13 @@ import { encodeVideo, probeVideo } from './encode-video';
 import { RenderError } from './errors';
 import { expandFileName, FileNameError, insideDir } from './filename';
 import { postprocess } from './postprocess';
-import { capResolution, renderPreset } from './preset';
+import { capResolution } from '../executors/draft';
+import { runUnstored } from '../dispatch/unstored-dispatch';
+import { createNodeRegistry } from '../../catalog/nodes/registry';
+import { shippedPipelines } from '../../catalog/legacy/shipped';
+import { NODE_RUNTIMES } from '../executors';
+import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { TEST_BLENDER } from '../../testing/processes';
 import { applyMaterials, prepareScene, SceneSettingsError, type JobScene } from './scene';
 import { renderStill, type ImageRenderSettings } from './still';
 import { renderTurntable } from './turntable';
@@ -235,7 +241,7 @@ describe('export_blend', () => {
   }, T);
 });
 
-describe('renderPreset', () => {
+describe('a draft through a legacy pipeline (the unstored dispatch of lightbox render)', () => {
   it('maxSize caps the longer side and samples overrides; nothing else changes', async () => {
     const preset = fillPresetDefaults(
       RenderPresetStructure.parse({
@@ -249,11 +255,27 @@ describe('renderPreset', () => {
         output: { format: 'jpeg', quality: 60 },
       }),
     );
-    const before = farm.jobs.length;
+    const pipelines = shippedPipelines();
     const dir = outDir();
-    const result = await renderPreset({ farm, glb, preset, outDir: dir, names: { order: 'o', line: 'l', cad: 'c' }, maxSize: 100, samples: 3 });
-    expect(result.outputs).toEqual([expect.objectContaining({ kind: 'still', file: path.join(dir, 'o_l_wide.jpg'), width: 100, height: 40, format: 'jpeg' })]);
-    const job = farm.jobs[before]!.job as Extract<BlenderJobInput, { kind: 'render_still' }>;
+    const before = farm.jobs.length;
+    const run = await runUnstored({
+      cadFile: glb,
+      preset,
+      pipeline: pipelines.get('still_default')!.document,
+      cadPipeline: pipelines.get('cad_ingest_default')!.document,
+      outDir: dir,
+      workDir: path.join(tmp, `work-${n}`),
+      draft: { maxSize: 100, samples: 3 },
+      registry: createNodeRegistry(NODE_SPECS, NODE_RUNTIMES),
+      farm,
+      tools: { blenderPath: TEST_BLENDER },
+      signal: new AbortController().signal,
+    });
+    expect(run.status).toBe('succeeded');
+    expect(run.outputs).toEqual([expect.objectContaining({ kind: 'still', file: path.join(dir, `cli_1_wide.jpg`), width: 100, height: 40, format: 'jpeg' })]);
+    // Notify is the pipeline's last step: recorded, never sent.
+    expect(run.notifications).toEqual([expect.objectContaining({ event: 'render.succeeded', channels: ['desktop'] })]);
+    const job = farm.jobs.slice(before).find((j) => j.job.kind === 'render_still')!.job as Extract<BlenderJobInput, { kind: 'render_still' }>;
     expect(job.renderer).toEqual({ engine: 'cycles', samples: 3, seed: 5, denoise: false, threads: 0 });
     expect(job.resolution).toEqual({ width: 100, height: 40, percentage: 100 });
     expect(job.output).toEqual({ format: 'jpeg', quality: 60, color_depth: 8 });

@@ -13,10 +13,12 @@ import { TEST_BLENDER } from '../../testing/processes';
 import { startRenderFixture, type RenderFixture } from '../../testing/warm-farm';
 import { createNodeCache, type NodeCache } from './node-cache';
 import { planGraph, runGraph, type GraphRunInput } from './run-graph';
+import { NODE_RUNTIMES } from '../executors';
+import { NODE_SPECS } from '../../../shared/nodes/specs';
 
 /** The graph runtime on real Blender renders, a real SQLite run store and a real node cache. */
 const T = 120_000;
-const registry = createNodeRegistry();
+const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
 let fx: RenderFixture;
 let db: ReturnType<typeof openDatabase>;
 let runs: RunStore;
@@ -117,7 +119,7 @@ describe('graph runtime', () => {
     expect(a?.outputs).not.toHaveProperty('asset');
   }, T);
 
-  it('onError continue passes a failed node over; a failing node otherwise stops the run and skips what depends on it', async () => {
+  it('onError continue passes a failed node over; a failing node otherwise stops the run, skips what depends on it, and notify reports the failure', async () => {
     const doc = still();
     const materials = doc.nodes.find((n) => n.type === 'apply_materials') as WorkflowNode;
     // An injected fault makes the node fail for real at run time.
@@ -133,8 +135,11 @@ describe('graph runtime', () => {
     expect(bad).toMatchObject({ status: 'failed', failedNode: 'step4_render_still' });
     expect(bad.error).toContain('injected fault');
     const nodes = runs.get(stopped.runId)?.nodes ?? [];
-    expect(nodes.filter((n) => n.status === 'skipped').map((n) => n.nodeType).sort()).toEqual(['notify', 'output_save']);
+    expect(nodes.filter((n) => n.status === 'skipped').map((n) => n.nodeType).sort()).toEqual(['output_save']);
     expect(stopped.test.published).toEqual([]);
+    // notify runs on failure (its trait), told which node failed and why: render.failed, once.
+    expect(nodes.find((n) => n.nodeType === 'notify')?.status).toBe('succeeded');
+    expect(stopped.test.notified).toEqual([expect.objectContaining({ event: 'render.failed', asset: null, error: { step: 'step4_render_still', message: expect.stringContaining('injected fault') } })]);
   }, T);
 
   it('a hanging node hits its timeout; a cancelled run stops at once', async () => {

@@ -2,20 +2,35 @@ import path from 'node:path';
 import type { OrderLineOverrides } from '../../../shared/orders/api';
 import type { WorkflowDocument, WorkflowNode } from '../../../shared/workflow/document';
 import { downstreamOf, topologicalOrder } from '../../../shared/workflow/graph';
+import { renderCount, type NodeSpec, type NodeTraits } from '../../../shared/nodes/specs';
 import type { Artifact, NodeOutputs } from '../executors/artifacts';
-import { NodeError, type RenderLogEntry, type RunContext } from '../executors/context';
+import { NodeError, type Executor, type NodeExecution, type RenderLogEntry, type RunContext } from '../executors/context';
 import { sequenceHash } from '../executors/render';
-import { EXECUTORS } from '../executors';
-import type { NodeRegistry } from '../../catalog/nodes/registry';
-import { passThrough } from '../dispatch/run-chain';
+import type { ExecutableRegistry } from '../executors';
 import type { RunStore } from '../../production/runs/run-store';
 import { InjectedFault, killingFarm, type Fault } from './faults';
-import { artifactHash, cacheKey, CACHEABLE, type NodeCache } from './node-cache';
-import { resolveNodeSettings } from './resolve-settings';
+import { artifactHash, cacheKey, type NodeCache } from './node-cache';
+import { resolveNodeSettings } from '../../catalog/workflows/resolve-settings';
 
-/** Cheap nodes with no effects: run during planning too, so the plan can follow cache keys past them. */
-const PLAN_EVALUATED = new Set(['input_order_line', 'input_cad_file', 'input_parameters', 'resolve_cad']);
-const RENDER_TYPES = new Set(['render_still', 'render_turntable', 'export_blend']);
+/** What the runtime records of a run's nodes: the SQLite run store, or an in-memory one (`lightbox render`). */
+export type RunRecorder = Pick<RunStore, 'startNode' | 'finishNode' | 'appendLog'>;
+
+/**
+ * Which render nodes publish what they render themselves. `downstream` (workflows): a render
+ * with no output_save downstream of it. `pipeline` (a compiled legacy pipeline, FORMAT.md):
+ * every render, unless the pipeline has an output_save step anywhere.
+ */
+export type SelfPublishRule = 'downstream' | 'pipeline';
+
+/** A failed `continue` node's outputs: each output port gets the node's input of the same type, if any. */
+export function passThrough(spec: Pick<NodeSpec, 'outputs'>, inputs: Partial<Record<string, Artifact>>): NodeOutputs {
+  const out: NodeOutputs = {};
+  for (const port of spec.outputs) {
+    const match = Object.values(inputs).find((a) => a && port.types.includes(a.type));
+    if (match) out[port.name] = match;
+  }
+  return out;
+}
 
 export interface PlanNode {
   nodeId: string;
@@ -28,6 +43,8 @@ export interface PlanNode {
   inputs: Record<string, { nodeId: string; port: string }>;
   disabled: boolean;
   onError: 'fail' | 'continue';
+  /** The node type's traits, from the registry (a zero set for an unknown type). */
+  traits: NodeTraits;
   cacheable: boolean;
   /** true: a stored output will be reused; false: it will run; null: it depends on nodes that have not run. */
   willReuse: boolean | null;
@@ -45,12 +62,14 @@ export interface GraphPlan {
 
 export interface GraphRunInput {
   document: WorkflowDocument;
-  registry: NodeRegistry;
+  registry: ExecutableRegistry;
   parameterValues: Record<string, unknown>;
   overrides: OrderLineOverrides;
   run: RunContext;
-  runs: RunStore;
+  runs: RunRecorder;
   cache: NodeCache | null;
+  /** Default `downstream`. */
+  selfPublish?: SelfPublishRule;
   workRoot: string;
   faults?: Fault[];
   /** Per node; default the run's timeout. */
@@ -72,20 +91,20 @@ export interface GraphResult {
   reused: string[];
 }
 
-function renderCount(type: string, settings: Record<string, unknown> | null): number {
-  if (!RENDER_TYPES.has(type)) return 0;
-  if (type === 'render_turntable') return Number((settings?.turntable as { frames?: number } | undefined)?.frames ?? 1);
-  return 1;
-}
+/** How long a cancelled node's executor gets to let go of its farm jobs. */
+const SETTLE_MS = 5_000;
+
+const NO_TRAITS: NodeTraits = { cacheable: false, planEvaluated: false, renders: false, keyedByRun: false, publishes: false, runsOnFailure: false };
 
 /** The static part of a plan: order, inputs, parsed settings, who self-publishes. */
-function layout(input: Pick<GraphRunInput, 'document' | 'registry' | 'parameterValues' | 'overrides'>): PlanNode[] {
+function layout(input: Pick<GraphRunInput, 'document' | 'registry' | 'parameterValues' | 'overrides' | 'selfPublish'>): PlanNode[] {
   const { document, registry } = input;
   const ids = document.nodes.map((n) => n.id);
   const order = topologicalOrder(ids, document.edges);
   if (!order) throw new NodeError(`workflow ${document.id} has a cycle`);
   const byId = new Map(document.nodes.map((n) => [n.id, n]));
   const saves = new Set(document.nodes.filter((n) => n.type === 'output_save' && !n.disabled).map((n) => n.id));
+  const pipelineSaves = input.selfPublish === 'pipeline' && saves.size > 0;
   return order.map((id) => {
     const node = byId.get(id) as WorkflowNode;
     const spec = registry.spec(node.type, node.typeVersion);
@@ -100,6 +119,7 @@ function layout(input: Pick<GraphRunInput, 'document' | 'registry' | 'parameterV
     const inputs: PlanNode['inputs'] = {};
     for (const edge of document.edges.filter((e) => e.target === id)) inputs[edge.targetPort] = { nodeId: edge.source, port: edge.sourcePort };
     const downstream = downstreamOf(id, document.edges);
+    const traits = spec?.traits ?? NO_TRAITS;
     return {
       nodeId: id,
       type: node.type,
@@ -109,10 +129,11 @@ function layout(input: Pick<GraphRunInput, 'document' | 'registry' | 'parameterV
       inputs,
       disabled: node.disabled === true,
       onError: node.onError ?? 'fail',
-      cacheable: CACHEABLE.has(node.type),
+      traits,
+      cacheable: traits.cacheable,
       willReuse: null,
-      selfPublish: ![...downstream].some((d) => saves.has(d)),
-      renders: renderCount(node.type, settings),
+      selfPublish: pipelineSaves ? false : ![...downstream].some((d) => saves.has(d)),
+      renders: renderCount({ traits }, settings),
     };
   });
 }
@@ -121,7 +142,7 @@ function keyOf(node: PlanNode, inputs: Partial<Record<string, Artifact>>, run: R
   const hashes: Record<string, string> = {};
   for (const [port, artifact] of Object.entries(inputs)) if (artifact) hashes[port] = artifactHash(artifact);
   // Renders also depend on the draft and on the file names they write (published by that name).
-  const extra = RENDER_TYPES.has(node.type) || node.type === 'encode_video' ? { draft: run.draft, names: run.names } : undefined;
+  const extra = node.traits.keyedByRun ? { draft: run.draft, names: run.names } : undefined;
   return cacheKey({ type: node.type, version: node.version, settings: node.settings, inputs: hashes, extra });
 }
 
@@ -168,6 +189,14 @@ async function reusedRenderLog(node: PlanNode, outputs: NodeOutputs, run: RunCon
 
 const nodeContext = (run: RunContext, node: PlanNode): RunContext => ({ ...run, selfPublish: node.selfPublish });
 
+/** The executor the registry holds for a node, or a NodeError saying why it cannot run. */
+function executorOf(registry: ExecutableRegistry, node: PlanNode): Executor {
+  const runtime = registry.runtime(node.type, node.version);
+  if (!runtime) throw new NodeError(`node type ${node.type}@${node.version} is not registered`);
+  if ('disabledReason' in runtime) throw new NodeError(`node type ${node.type} cannot run: ${runtime.disabledReason}`);
+  return runtime.executor;
+}
+
 /**
  * The plan a dry run shows: topological order, resolved settings, which nodes reuse a stored
  * output, how many renders will be queued. Cheap effect-free nodes are evaluated to follow keys.
@@ -179,10 +208,10 @@ export async function planGraph(input: Omit<GraphRunInput, 'runs' | 'workRoot'>)
     if (node.disabled || !node.settings) continue;
     const inputs = gather(node, known);
     const complete = Object.keys(node.inputs).every((port) => inputs[port]);
-    if (PLAN_EVALUATED.has(node.type) && complete) {
+    if (node.traits.planEvaluated && complete) {
       try {
-        const executor = EXECUTORS[node.type];
-        if (executor) known.set(node.nodeId, await executor({ run: nodeContext(input.run, node), nodeId: node.nodeId, settings: node.settings, inputs, workDir: '', log: () => {}, progress: () => {} }));
+        const executor = executorOf(input.registry, node);
+        known.set(node.nodeId, await executor({ run: nodeContext(input.run, node), nodeId: node.nodeId, settings: node.settings, inputs, workDir: '', log: () => {}, progress: () => {} }));
       } catch {
         // The real run will report it.
       }
@@ -206,7 +235,10 @@ export async function planGraph(input: Omit<GraphRunInput, 'runs' | 'workRoot'>)
  * Runs a workflow graph: every node once its inputs are ready, independent branches at the same
  * time, stored outputs reused when the cache key matches. Each node is a node run (settings,
  * outputs, log, timing). A failing node with onError `continue` passes its inputs on; any other
- * failure stops the run at once (running nodes are cancelled) and the result says which node.
+ * failure stops the run at once (running nodes are cancelled) and the result says which node;
+ * then the nodes that run on failure (notify) and had not run yet run, told of the failure.
+ * Legacy pipelines (compiled to a linear document), workflows, editor runs and CAD imports all
+ * run here.
  */
 export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
   const { run, runs, cache } = input;
@@ -221,64 +253,89 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
   const timeoutMs = input.nodeTimeoutMs ?? run.timeoutMs;
   const forced = input.forceFrom ? new Set([input.forceFrom, ...downstreamOf(input.forceFrom, input.document.edges)]) : new Set<string>();
   let failure: { node: string; error: string } | null = null;
+  const index = new Map(order.map((n, i) => [n.nodeId, i]));
 
-  const execute = async (node: PlanNode, index: number): Promise<void> => {
+  const skip = (node: PlanNode, why: string) => {
+    state.set(node.nodeId, 'skipped');
+    runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index.get(node.nodeId) ?? 0, onError: node.onError, settings: node.settings });
+    runs.finishNode(run.runId, node.nodeId, { status: 'skipped', error: why, durationMs: null });
+    input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: 'skipped' });
+  };
+
+  /** Runs one node: from the store when its key matches, else its executor under a timeout and the stop signal. */
+  const produce = async (node: PlanNode, inputs: Partial<Record<string, Artifact>>, log: (line: string) => void, signal: AbortSignal, failed?: NodeExecution['failure']): Promise<{ outputs: NodeOutputs; reused: boolean }> => {
+    if (node.problem || !node.settings) throw new NodeError(node.problem ?? 'no settings');
+    const fault = input.faults?.find((f) => f.node === node.nodeId && (!f.mode || f.mode === run.mode));
+    if (fault?.fault === 'fail') throw new InjectedFault(`injected fault: ${node.nodeId} fails (test only)`);
+    const key = node.cacheable && cache && !failed ? keyOf(node, inputs, run) : null;
+    const hit = key && cache && !forced.has(node.nodeId) ? cache.lookup(key) : null;
+    if (hit) {
+      log('reused the stored output (cache key matched)');
+      // A reused render is still this run's render: its log says so, with the stored output's facts.
+      if (node.traits.renders) run.recordRender(await reusedRenderLog(node, hit, run));
+      return { outputs: hit, reused: true };
+    }
+    const executor = executorOf(input.registry, node);
+    const nodeRun: RunContext = { ...nodeContext(context, node), signal };
+    if (fault?.fault === 'kill') nodeRun.farm = killingFarm(nodeRun.farm);
+    const work =
+      fault?.fault === 'hang'
+        ? new Promise<NodeOutputs>((_, reject) => {
+            log('injected fault: hanging (test only)');
+            // Hangs until the run stops (as a killed Blender job would end).
+            signal.addEventListener('abort', () => reject(new NodeError('cancelled')), { once: true });
+          })
+        : executor({ run: nodeRun, nodeId: node.nodeId, settings: node.settings, inputs, workDir: path.join(input.workRoot, node.nodeId), log, progress: (d, t) => input.onProgress?.(node.nodeId, d, t), ...(failed ? { failure: failed } : {}) });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NodeError(`${node.nodeId} exceeded its timeout of ${timeoutMs} ms`)), timeoutMs);
+    });
+    let onStop: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onStop = () => reject(new NodeError('cancelled'));
+      if (signal.aborted) onStop();
+      else signal.addEventListener('abort', onStop, { once: true });
+    });
+    let produced: NodeOutputs;
+    try {
+      produced = await Promise.race([work, timeout, aborted]);
+    } finally {
+      clearTimeout(timer);
+      if (onStop) signal.removeEventListener('abort', onStop);
+      // Cancelled: the farm kills the node's Blender jobs; wait (briefly) until the executor has let
+      // go of them, so a cancelled run reports only once nothing of it still renders.
+      if (signal.aborted) await Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, SETTLE_MS))]);
+    }
+    return { outputs: key && cache ? cache.save(key, node.type, produced) : produced, reused: false };
+  };
+
+  const execute = async (node: PlanNode, failed?: NodeExecution['failure']): Promise<void> => {
     const log = (line: string) => {
       runs.appendLog(run.runId, node.nodeId, line);
       input.onLog?.(node.nodeId, line);
     };
-    runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index, onError: node.onError, settings: node.settings });
+    runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index.get(node.nodeId) ?? 0, onError: node.onError, settings: node.settings });
     input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: 'running' });
     const started = Date.now();
     const inputs = gather(node, outputs);
+    // A node run on failure answers to the run's own signal: the stop signal has fired by then.
+    const signal = failed ? run.signal : stop.signal;
     try {
-      if (node.problem || !node.settings) throw new NodeError(node.problem ?? 'no settings');
-      const fault = input.faults?.find((f) => f.node === node.nodeId && (!f.mode || f.mode === run.mode));
-      if (fault?.fault === 'fail') throw new InjectedFault(`injected fault: ${node.nodeId} fails (test only)`);
-      const key = node.cacheable && cache ? keyOf(node, inputs, run) : null;
-      const hit = key && cache && !forced.has(node.nodeId) ? cache.lookup(key) : null;
-      let produced: NodeOutputs;
-      if (hit) {
-        produced = hit;
-        reused.push(node.nodeId);
-        log('reused the stored output (cache key matched)');
-        // A reused render is still this run's render: its log says so, with the stored output's facts.
-        if (RENDER_TYPES.has(node.type)) run.recordRender(await reusedRenderLog(node, hit, run));
-      } else {
-        const executor = EXECUTORS[node.type];
-        if (!executor) throw new NodeError(`node type ${node.type} has no executor`);
-        const nodeRun = nodeContext(context, node);
-        if (fault?.fault === 'kill') nodeRun.farm = killingFarm(nodeRun.farm);
-        const work =
-          fault?.fault === 'hang'
-            ? new Promise<NodeOutputs>(() => log('injected fault: hanging (test only)'))
-            : executor({ run: nodeRun, nodeId: node.nodeId, settings: node.settings, inputs, workDir: path.join(input.workRoot, node.nodeId), log, progress: (d, t) => input.onProgress?.(node.nodeId, d, t) });
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new NodeError(`${node.nodeId} exceeded its timeout of ${timeoutMs} ms`)), timeoutMs);
-        });
-        let onStop: (() => void) | undefined;
-        const aborted = new Promise<never>((_, reject) => {
-          onStop = () => reject(new NodeError('cancelled'));
-          stop.signal.addEventListener('abort', onStop, { once: true });
-        });
-        try {
-          produced = await Promise.race([work, timeout, aborted]);
-        } finally {
-          clearTimeout(timer);
-          if (onStop) stop.signal.removeEventListener('abort', onStop);
-        }
-        if (key && cache) produced = cache.save(key, node.type, produced);
-      }
-      outputs.set(node.nodeId, produced);
+      const result = await produce(node, inputs, log, signal, failed);
+      if (result.reused) reused.push(node.nodeId);
+      outputs.set(node.nodeId, result.outputs);
       state.set(node.nodeId, 'done');
-      runs.finishNode(run.runId, node.nodeId, { status: 'succeeded', reused: Boolean(hit), outputs: produced, durationMs: Date.now() - started });
-      input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: hit ? 'reused' : 'succeeded' });
+      runs.finishNode(run.runId, node.nodeId, { status: 'succeeded', reused: result.reused, outputs: result.outputs, durationMs: Date.now() - started });
+      input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: result.reused ? 'reused' : 'succeeded' });
     } catch (error) {
-      const message = stop.signal.aborted && !failure ? 'cancelled' : (error as Error).message || String(error);
+      const message = signal.aborted && !failure ? 'cancelled' : (error as Error).message || String(error);
       log(`error: ${message}`);
-      runs.finishNode(run.runId, node.nodeId, { status: stop.signal.aborted && !(error instanceof NodeError && message !== 'cancelled') ? 'cancelled' : 'failed', error: message, durationMs: Date.now() - started });
+      runs.finishNode(run.runId, node.nodeId, { status: signal.aborted && !(error instanceof NodeError && message !== 'cancelled') ? 'cancelled' : 'failed', error: message, durationMs: Date.now() - started });
       input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: message === 'cancelled' ? 'cancelled' : 'failed', error: message });
+      if (failed) {
+        state.set(node.nodeId, 'failed');
+        return;
+      }
       if (node.onError === 'continue' && !stop.signal.aborted) {
         const spec = input.registry.spec(node.type, node.version);
         outputs.set(node.nodeId, spec ? passThrough(spec, inputs) : {});
@@ -295,7 +352,6 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
 
   const parallel = Math.max(1, input.parallel ?? 8);
   const running = new Set<Promise<void>>();
-  const index = new Map(order.map((n, i) => [n.nodeId, i]));
   for (;;) {
     if (!stop.signal.aborted) {
       for (const node of order) {
@@ -304,27 +360,29 @@ export async function runGraph(input: GraphRunInput): Promise<GraphResult> {
         const sources = Object.values(node.inputs).map((s) => state.get(s.nodeId));
         if (sources.some((s) => s === 'waiting' || s === 'running')) continue;
         if (node.disabled || sources.some((s) => s === 'failed' || s === 'skipped')) {
-          state.set(node.nodeId, 'skipped');
-          runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index.get(node.nodeId) ?? 0, onError: node.onError, settings: node.settings });
-          runs.finishNode(run.runId, node.nodeId, { status: 'skipped', error: node.disabled ? 'skipped: the node is switched off' : 'skipped: an input failed', durationMs: null });
-          input.onNode?.({ nodeId: node.nodeId, nodeType: node.type, status: 'skipped' });
+          skip(node, node.disabled ? 'skipped: the node is switched off' : 'skipped: an input failed');
           continue;
         }
         state.set(node.nodeId, 'running');
-        const p = execute(node, index.get(node.nodeId) ?? 0).finally(() => running.delete(p));
+        const p = execute(node).finally(() => running.delete(p));
         running.add(p);
       }
     }
     if (running.size === 0) break;
     await Promise.race(running);
   }
-  run.signal.removeEventListener('abort', onAbort);
-  for (const node of order) {
-    if (state.get(node.nodeId) !== 'waiting') continue;
-    runs.startNode(run.runId, { nodeId: node.nodeId, nodeType: node.type, stepIndex: index.get(node.nodeId) ?? 0, onError: node.onError, settings: node.settings });
-    runs.finishNode(run.runId, node.nodeId, { status: 'skipped', error: 'skipped: the run stopped', durationMs: null });
-  }
   const found = failure as { node: string; error: string } | null;
+  // The run failed: what runs on failure and has not run reports it (notify: render.failed), in order.
+  if (found && !run.signal.aborted) {
+    const message = { step: found.node, message: found.error };
+    for (const node of order) {
+      const st = state.get(node.nodeId);
+      if (!node.traits.runsOnFailure || node.disabled || (st !== 'waiting' && st !== 'skipped')) continue;
+      await execute(node, message);
+    }
+  }
+  run.signal.removeEventListener('abort', onAbort);
+  for (const node of order) if (state.get(node.nodeId) === 'waiting') skip(node, found ? `skipped: ${found.node} failed` : 'skipped: the run stopped');
   if (run.signal.aborted) return { status: 'cancelled', failedNode: found?.node ?? null, error: 'cancelled', outputs, reused };
   if (found) return { status: 'failed', failedNode: found.node, error: found.error, outputs, reused };
   return { status: 'succeeded', failedNode: null, error: null, outputs, reused };

@@ -2,7 +2,13 @@ import { ApiFailure } from '../../../shared/contract/errors';
 import type { Settings } from '../../../shared/settings/schema';
 import { ffprobeNextTo } from '../render/encode-video';
 import { findExecutable } from '../../platform/tools/find-executable';
-import type { Tools } from '../dispatch/order-dispatcher';
+
+/** The executables a run uses: Blender always, ffmpeg and ffprobe for videos. */
+export interface Tools {
+  blenderPath: string;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
 
 /** Blender (required) and ffmpeg (turntables only), found the way preflight finds them. */
 export async function resolveTools(settings: Settings, env: NodeJS.ProcessEnv): Promise<Tools> {

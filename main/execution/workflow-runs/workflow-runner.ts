@@ -17,7 +17,7 @@ import { createShadowEffects } from '../dispatch/shadow-effects';
 import type { Fault } from '../runtime/faults';
 import type { NodeCache } from '../runtime/node-cache';
 import { planGraph, runGraph } from '../runtime/run-graph';
-import type { NodeRegistry } from '../../catalog/nodes/registry';
+import type { ExecutableRegistry } from '../executors';
 import type { OrderStore } from '../../production/orders/order-store';
 import type { RunStore, RunTarget } from '../../production/runs/run-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
@@ -31,7 +31,7 @@ export interface WorkflowRunnerDeps {
   runs: RunStore;
   orders: OrderStore;
   workflows: WorkflowStore;
-  registry: NodeRegistry;
+  registry: ExecutableRegistry;
   cache: NodeCache;
   farm: () => Promise<RenderFarm>;
   tools: () => Promise<Tools>;

@@ -15,5 +15,6 @@ export function defaultSettings(cores = os.availableParallelism()): Settings {
       threadsPerBlender: Math.max(1, Math.floor(cores / concurrency)),
       mode: 'warm',
     },
+    cadIngestWorkflowId: null,
   };
 }

@@ -7,6 +7,7 @@ export type StoredSettings = Partial<{
   blenderPath: string | null;
   ffmpegPath: string | null;
   farm: Partial<Settings['farm']>;
+  cadIngestWorkflowId: string | null;
 }>;
 
 export interface SettingsService {
@@ -27,7 +28,7 @@ export function createSettingsService(
   const effective = (stored: StoredSettings): Settings => {
     const merged = {
       ...defaults,
-      ...pick(stored, ['blenderPath', 'ffmpegPath']),
+      ...pick(stored, TOP_LEVEL),
       farm: { ...defaults.farm, ...(stored.farm ?? {}) },
     };
     const parsed = SettingsSchema.safeParse(merged);
@@ -49,10 +50,11 @@ export function createSettingsService(
       const next: StoredSettings = { ...stored };
       if (patch.blenderPath !== undefined) next.blenderPath = patch.blenderPath;
       if (patch.ffmpegPath !== undefined) next.ffmpegPath = patch.ffmpegPath;
+      if (patch.cadIngestWorkflowId !== undefined) next.cadIngestWorkflowId = patch.cadIngestWorkflowId;
       if (patch.farm !== undefined) next.farm = { ...(stored.farm ?? {}), ...patch.farm };
       const merged = {
         ...defaults,
-        ...pick(next, ['blenderPath', 'ffmpegPath']),
+        ...pick(next, TOP_LEVEL),
         farm: { ...defaults.farm, ...(next.farm ?? {}) },
       };
       const checked = SettingsSchema.safeParse(merged);
@@ -69,7 +71,10 @@ export function createSettingsService(
   };
 }
 
-function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
+/** The settings that are one value each (farm is merged field by field). */
+const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId'] as const;
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
   return out;
@@ -78,8 +83,8 @@ function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial
 /** Replace each invalid field by its default, keeping the valid ones. */
 function repair(merged: Settings, defaults: Settings): Settings {
   const out = { ...merged, farm: { ...merged.farm } };
-  for (const key of ['blenderPath', 'ffmpegPath'] as const) {
-    if (!SettingsSchema.shape[key].safeParse(out[key]).success) out[key] = defaults[key];
+  for (const key of TOP_LEVEL) {
+    if (!SettingsSchema.shape[key].safeParse(out[key]).success) (out as Record<string, unknown>)[key] = defaults[key];
   }
   const farmShape = SettingsSchema.shape.farm.shape;
   for (const key of Object.keys(farmShape) as (keyof Settings['farm'])[]) {

@@ -4,19 +4,27 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CadFile } from '../../../shared/cad/api';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { CadMetadata, CadTaskRunner } from '../../execution/cad/ingest';
-import type { ImageArtifact, MeshArtifact, MetadataArtifact } from '../../execution/executors/artifacts';
-import { NodeError, type RunContext } from '../../execution/executors/context';
-import type { RenderFarm } from '../../execution/farm/types';
-import type { LegacyService } from '../../catalog/legacy/legacy-service';
-import { nodeTypeOfService } from '../../catalog/legacy/pipeline-schema';
-import { sha256File } from '../../platform/files/sha256-file';
+import type { CadMetadata } from '../../../workers/cad/convert';
 import type { RunStore } from '../runs/run-store';
-import { runChain, type ChainStep } from '../../execution/dispatch/run-chain';
-import type { Tools } from '../../execution/dispatch/order-dispatcher';
+import { sha256File } from '../../platform/files/sha256-file';
 
-/** The preset workflow a CAD file is ingested with (shipped; a studio may import its own under this key). */
-export const CAD_PIPELINE = 'cad_ingest_default';
+/** The library's copy of a CAD file, as an ingest sees it. */
+export interface IngestSubject {
+  id: string;
+  name: string;
+  sourcePath: string;
+  sha256: string;
+}
+
+/** What an ingest answers: on success, the files and facts the library keeps a copy of. */
+export interface IngestOutcome {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error: string | null;
+  result?: { glbPath: string; glbSha256: string; metadata: CadMetadata | null; thumbnailPath: string | null };
+}
+
+/** Runs the bound cad_file workflow on a library file (execution/cad-import provides it). */
+export type CadIngester = (file: IngestSubject) => Promise<IngestOutcome>;
 
 type Row = {
   id: string;
@@ -50,22 +58,11 @@ const toCadFile = (r: Row): CadFile => ({
   updatedAt: r.updated_at,
 });
 
-/** cad_file runs render nothing on the farm (make_thumbnail starts its own Blender). */
-const NO_FARM: RenderFarm = {
-  concurrency: 0,
-  runJob: () => Promise.reject(new NodeError('a cad_file workflow does not render on the farm')),
-  cancelRun: () => 0,
-  close: async () => {},
-};
-
 export interface CadLibraryDeps {
   db: Database.Database;
   dataDir: string;
   runs: RunStore;
-  legacy: LegacyService;
-  tools: () => Promise<Tools>;
-  cadRunner?: CadTaskRunner;
-  timeoutMs?: number;
+  ingest: CadIngester;
   onChange?: (file: CadFile) => void;
 }
 
@@ -107,69 +104,34 @@ export function createCadLibrary(deps: CadLibraryDeps) {
 
   async function ingest(id: string): Promise<CadFile> {
     const row = q.get.get(id) as Row;
-    const pipeline = deps.legacy.pipeline(CAD_PIPELINE);
-    if (!pipeline || pipeline.family !== 'cad_file') {
-      q.failed.run({ id, error: `the CAD ingest workflow "${CAD_PIPELINE}" is missing`, now: new Date().toISOString() });
-      return changed(id);
-    }
-    const runId = runs.create({ family: 'cad_file', cadFileId: id, attempt: runs.ofCadFile(id).length + 1, mode: 'legacy', role: 'authoritative', pipelineKey: CAD_PIPELINE });
-    const steps: ChainStep[] = pipeline.steps.map((step, i) => ({ nodeId: `step${i + 1}_${step.service}`, nodeType: nodeTypeOfService(step.service), settings: structuredClone(step.options ?? {}), onError: step.on_error ?? 'fail' }));
-    let status: 'succeeded' | 'failed' | 'cancelled' = 'failed';
-    let error: string | null = null;
+    let outcome: IngestOutcome;
     try {
-      const tools = await deps.tools();
-      const context: RunContext = {
-        runId,
-        mode: 'legacy',
-        role: 'authoritative',
-        farm: NO_FARM,
-        tools: { ...tools, ...(deps.cadRunner ? { cadRunner: deps.cadRunner } : {}) },
-        names: { order: '', line: '', cad: path.basename(row.name, path.extname(row.name)), preset: CAD_PIPELINE },
-        draft: {},
-        timeoutMs: deps.timeoutMs ?? 10 * 60_000,
-        signal: new AbortController().signal,
-        selfPublish: false,
-        cadSource: { type: 'cad_source', cadFileId: id, file: row.source_path, name: row.name },
-        resolveCad: () => {
-          throw new NodeError('a cad_file workflow has no order line');
-        },
-        publish: () => Promise.reject(new NodeError('a cad_file workflow publishes no media asset')),
-        notify: () => {
-          throw new NodeError('a cad_file workflow sends no notification');
-        },
-        recordRender: () => {},
-        blenderVersion: async () => null,
-      };
-      const result = await runChain({ run: context, inputNode: 'input_cad_file', steps, runs, workRoot: path.join(deps.dataDir, 'runs', runId) });
-      status = result.status;
-      error = result.error;
-      const byType = (type: string) => steps.filter((s) => s.nodeType === type).map((s) => result.outputs.get(s.nodeId)).find(Boolean);
-      const mesh = byType('ingest_cad')?.mesh as MeshArtifact | undefined;
-      if (status === 'succeeded' && mesh) {
+      outcome = await deps.ingest({ id, name: row.name, sourcePath: row.source_path, sha256: row.sha256 });
+    } catch (caught) {
+      outcome = { status: 'failed', error: (caught as Error).message };
+    }
+    let error = outcome.error;
+    if (outcome.status === 'succeeded' && outcome.result) {
+      try {
         // The library keeps its own copies: run folders are work space.
         const dir = path.join(root, row.sha256);
         const glb = path.join(dir, 'model.glb');
-        await fs.promises.copyFile(mesh.glb, glb);
-        const thumbnail = byType('make_thumbnail')?.image as ImageArtifact | undefined;
+        await fs.promises.copyFile(outcome.result.glbPath, glb);
         let thumb: string | null = null;
-        if (thumbnail) {
+        if (outcome.result.thumbnailPath) {
           thumb = path.join(dir, 'thumbnail.png');
-          await fs.promises.copyFile(thumbnail.file, thumb);
+          await fs.promises.copyFile(outcome.result.thumbnailPath, thumb);
         }
-        const metadata: CadMetadata | null = (byType('extract_metadata')?.metadata as MetadataArtifact | undefined)?.metadata ?? mesh.metadata;
-        q.ready.run({ id, format: metadata?.format ?? null, glb, glbSha: mesh.glbSha256, metadata: JSON.stringify(metadata), thumb, now: new Date().toISOString() });
-      } else if (status === 'succeeded') {
-        status = 'failed';
-        error = `the ingest workflow "${CAD_PIPELINE}" produced no mesh`;
+        const metadata = outcome.result.metadata;
+        q.ready.run({ id, format: metadata?.format ?? null, glb, glbSha: outcome.result.glbSha256, metadata: JSON.stringify(metadata), thumb, now: new Date().toISOString() });
+        return changed(id);
+      } catch (caught) {
+        error = (caught as Error).message;
       }
-    } catch (caught) {
-      status = 'failed';
-      error = (caught as Error).message;
     }
     // Errors name the file the user imported, not where the library keeps its copy.
-    if (error) error = error.split(row.source_path).join(row.name);
-    runs.finish(runId, status, status === 'succeeded' ? undefined : { step: null, message: error ?? status });
-    if (status !== 'succeeded') q.failed.run({ id, error: error ?? 'ingest failed', now: new Date().toISOString() });
+    const message = (error ?? 'ingest failed').split(row.source_path).join(row.name);
+    q.failed.run({ id, error: message, now: new Date().toISOString() });
     return changed(id);
   }
 

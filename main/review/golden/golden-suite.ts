@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { ArtifactComparison, Verdict } from '../../../shared/comparison/api';
 import type { OrderLine } from '../../../shared/orders/api';
 import type { Draft } from '../../../shared/runs/api';
-import type { Backend } from '../../entry/app/backend';
-import { resourcesDir } from '../../platform/paths/paths';
+import type { Studio } from './studio';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { resolveDispatch } from './outcome';
 import { provisionCadFile, provisionLegacy, readLegacyBundle } from './provision';
 
@@ -87,7 +87,7 @@ export function parityFields(report: { artifacts: ArtifactComparison[]; records:
   ];
 }
 
-async function runCase(backend: Backend, line: OrderLine, draft: Draft): Promise<GoldenCase> {
+async function runCase(backend: Studio, line: OrderLine, draft: Draft): Promise<GoldenCase> {
   const started = Date.now();
   const cadFile = line.cadName;
   const c: GoldenCase = {
@@ -138,7 +138,7 @@ async function runCase(backend: Backend, line: OrderLine, draft: Draft): Promise
  * content are refused, never replaced), creates one order of every part × output type, and runs
  * each line in shadow mode with the same draft on both sides.
  */
-export async function runGoldenSuite(backend: Backend, options: GoldenOptions = {}): Promise<GoldenReport> {
+export async function runGoldenSuite(backend: Studio, options: GoldenOptions = {}): Promise<GoldenReport> {
   const draft: Draft = options.draft ?? { ...DEFAULT_GOLDEN_DRAFT };
   const documents = readLegacyBundle(goldenResourcesDir());
   // Documents first: a conflicting data directory is refused before anything is ingested.

@@ -2,7 +2,7 @@ import type { MediaAsset } from '../../../shared/media/api';
 import type { Notification } from '../../../shared/notifications/api';
 import type { OrderLine } from '../../../shared/orders/api';
 import type { WorkflowRun } from '../../../shared/runs/api';
-import type { Backend } from '../../entry/app/backend';
+import type { Studio } from './studio';
 import type { StoredComparison } from '../comparison/comparison-store';
 import type { DispatchOutcome } from '../../execution/dispatch/order-dispatcher';
 
@@ -61,7 +61,7 @@ export function summarizeRun(run: WorkflowRun, authoritativeId: string): RunSumm
 }
 
 /** Every run of the outcome's attempt (a graph run that fell back, a shadow observer) and the comparison. */
-export function resolveDispatch(backend: Backend, outcome: DispatchOutcome): ResolvedDispatch {
+export function resolveDispatch(backend: Studio, outcome: DispatchOutcome): ResolvedDispatch {
   const { production } = backend;
   // In the order they ran: a graph run before its fallback, the legacy run before its shadow observer.
   const later = (r: WorkflowRun) => (r.fallbackOf !== null ? 1 : 0) + (r.role === 'shadow' ? 2 : 0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CadFile } from '../../../shared/cad/api';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { Backend } from '../../entry/app/backend';
+import type { Studio } from './studio';
 import type { LegacyDocumentText, LegacyImportResult, LegacyMigrateResult } from '../../catalog/legacy/legacy-service';
 import { parseLegacyDocument } from '../../catalog/legacy/parse';
 import { stableJson } from '../../execution/runtime/node-cache';
@@ -51,7 +51,7 @@ export interface ProvisionOptions {
  * gives, nothing is saved again (so no new workflow revision, and a rollout mode set on an output
  * type is kept). A lossy migration stores nothing and is refused with every difference.
  */
-export function provisionLegacy(backend: Backend, documents: BundledDocument[], options: ProvisionOptions): ProvisionedLegacy {
+export function provisionLegacy(backend: Studio, documents: BundledDocument[], options: ProvisionOptions): ProvisionedLegacy {
   const { legacy, workflows } = backend;
   if (options.refuseChanged) {
     const conflicts: string[] = [];
@@ -103,7 +103,7 @@ export function provisionLegacy(backend: Backend, documents: BundledDocument[], 
 }
 
 /** Adds a CAD file to the library (deduplicated by content) and waits for its ingest; refused when it fails. */
-export async function provisionCadFile(backend: Backend, file: string): Promise<{ cadFile: CadFile; created: boolean }> {
+export async function provisionCadFile(backend: Studio, file: string): Promise<{ cadFile: CadFile; created: boolean }> {
   const imported = await backend.production.cad.importFile(file);
   const cadFile = await imported.done;
   if (cadFile.status !== 'ready') throw new ApiFailure('cad_ingest_failed', `${cadFile.name}: ingest failed: ${cadFile.error ?? 'unknown error'}`, 'cad');

@@ -5,8 +5,8 @@ import type { OrderLine } from '../../../shared/orders/api';
 import type { PreflightCheck } from '../../../shared/preflight/report';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { Backend } from '../../entry/app/backend';
-import { resourcesDir } from '../../platform/paths/paths';
+import type { Studio } from './studio';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { resolveDispatch, type RunSummary } from './outcome';
 import { provisionCadFile, provisionLegacy, readLegacyBundle } from './provision';
 
@@ -31,7 +31,7 @@ export interface SmokeContract {
 }
 
 /** The CAD file and the migrated output type (the order and its line come after preflight). */
-export async function provisionStillSmoke(backend: Backend): Promise<SmokeContract> {
+export async function provisionStillSmoke(backend: Studio): Promise<SmokeContract> {
   const { cadFile, created } = await provisionCadFile(backend, smokeCadFile());
   // The smoke preset is Lightbox's own (its key is the contract's): a changed shipped one replaces it.
   const legacy = provisionLegacy(backend, readLegacyBundle(smokeResourcesDir()), { refuseChanged: false });
@@ -49,7 +49,7 @@ export async function provisionStillSmoke(backend: Backend): Promise<SmokeContra
  * not yet tried in another mode, or a failed or cancelled one of this mode, else a new line. A
  * succeeded line is history and is never dispatched again.
  */
-export function smokeOrderLine(backend: Backend, cadFileId: string, mode: ExecutionMode): { orderId: string; orderCreated: boolean; line: OrderLine; lineCreated: boolean } {
+export function smokeOrderLine(backend: Studio, cadFileId: string, mode: ExecutionMode): { orderId: string; orderCreated: boolean; line: OrderLine; lineCreated: boolean } {
   const { production } = backend;
   // Lines whose process died go back to the queue first, so they can be reused.
   production.dispatcher.recover();
@@ -108,7 +108,7 @@ export interface SmokeOptions {
  * output type and bound workflow, and judges it: ok only when the line succeeded with one media
  * asset, in graph mode without falling back to legacy, in shadow mode with a `pass` comparison.
  */
-export async function runStillSmoke(backend: Backend, mode: ExecutionMode, options: SmokeOptions = {}): Promise<SmokeResult> {
+export async function runStillSmoke(backend: Studio, mode: ExecutionMode, options: SmokeOptions = {}): Promise<SmokeResult> {
   const result: SmokeResult = {
     suite: SMOKE_SUITE,
     mode,

@@ -3,13 +3,14 @@
 import time
 import traceback
 
-from . import compat, protocol, render
+from . import compat, protocol, render, thumbnail
 
 KINDS = {
     "render_still": render.render_still,
     "render_frames": render.render_frames,
     "export_blend": render.export_blend,
     "inspect_blend": render.inspect_blend,
+    "cad_thumbnail": thumbnail.cad_thumbnail,
 }
 
 

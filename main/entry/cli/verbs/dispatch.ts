@@ -1,7 +1,7 @@
 import { ExecutionModeSchema } from '../../../../shared/workflow/document';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Verb } from '../verb';
-import { positiveInt, printJson, withBackend } from './production-common';
+import { draftFromFlags, draftHelp, draftOptions, printJson, withBackend } from './production-common';
 import { printComparison } from './compare';
 
 /** How long the CLI gives the outbox to deliver before it exits (undelivered ones stay pending). */
@@ -13,19 +13,16 @@ export const dispatchVerb: Verb = {
   usage: 'lightbox dispatch ORDER_LINE_ID [--mode legacy] [--max-size PX] [--samples N] [--json] [--data-dir DIR]',
   optionHelp: [
     ['--mode MODE', 'legacy, graph or shadow for this dispatch (default: the output type\'s mode, else its workflow\'s, else legacy)'],
-    ['--max-size PX', 'draft: cap the longer side of the render (recorded in the render log)'],
-    ['--samples N', 'draft: override the render samples (recorded in the render log)'],
+    ...draftHelp,
     ['--json', 'print the outcome (or the error) as JSON'],
     dataDirHelp,
   ],
-  options: { ...dataDirOption, json: { type: 'boolean' }, mode: { type: 'string' }, 'max-size': { type: 'string' }, samples: { type: 'string' } },
+  options: { ...dataDirOption, json: { type: 'boolean' }, mode: { type: 'string' }, ...draftOptions },
   async run(values, positionals, io) {
     if (positionals.length !== 1) throw new UsageError('name exactly one order line id');
     const mode = values.mode === undefined ? undefined : ExecutionModeSchema.safeParse(values.mode);
     if (mode && !mode.success) throw new UsageError(`--mode must be legacy, graph or shadow, not "${String(values.mode)}"`);
-    const maxSize = positiveInt(values['max-size'], '--max-size', 16);
-    const samples = positiveInt(values.samples, '--samples');
-    const draft = { ...(maxSize === undefined ? {} : { maxSize }), ...(samples === undefined ? {} : { samples }) };
+    const draft = draftFromFlags(values);
     return withBackend(values, 'dispatch', io, async (backend, json) => {
       const { production } = backend;
       const started = production.dispatcher.start(positionals[0] as string, { mode: mode?.data, draft });

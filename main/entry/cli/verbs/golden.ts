@@ -1,7 +1,7 @@
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIO, type Verb } from '../verb';
 import { DEFAULT_GOLDEN_DRAFT, runGoldenSuite, type GoldenCase } from '../../../review/golden/golden-suite';
-import { positiveInt, printJson, withBackend } from './production-common';
+import { draftFromFlags, draftOptions, positiveInt, printJson, withBackend } from './production-common';
 
 export const goldenVerb: Verb = {
   name: 'golden',
@@ -14,11 +14,12 @@ export const goldenVerb: Verb = {
     ['--json', 'print { cases: [{ name, outputType, cadFile, verdict, fields, reasons }], passed, failed, ok }'],
     dataDirHelp,
   ],
-  options: { ...dataDirOption, json: { type: 'boolean' }, 'max-size': { type: 'string' }, samples: { type: 'string' }, concurrency: { type: 'string' } },
+  options: { ...dataDirOption, json: { type: 'boolean' }, ...draftOptions, concurrency: { type: 'string' } },
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const maxSize = positiveInt(values['max-size'], '--max-size', 16) ?? DEFAULT_GOLDEN_DRAFT.maxSize;
-    const samples = positiveInt(values.samples, '--samples') ?? DEFAULT_GOLDEN_DRAFT.samples;
+    const flags = draftFromFlags(values);
+    const maxSize = flags.maxSize ?? DEFAULT_GOLDEN_DRAFT.maxSize;
+    const samples = flags.samples ?? DEFAULT_GOLDEN_DRAFT.samples;
     const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 1;
     return withBackend(values, 'golden', io, async (backend, json) => {
       const report = await runGoldenSuite(backend, {

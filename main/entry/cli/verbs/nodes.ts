@@ -1,5 +1,7 @@
 import { createNodeRegistry } from '../../../catalog/nodes/registry';
 import { EXIT_OK, type Verb } from '../verb';
+import { NODE_RUNTIMES } from '../../../execution/executors';
+import { NODE_SPECS } from '../../../../shared/nodes/specs';
 
 export const nodesVerb: Verb = {
   name: 'nodes',
@@ -9,7 +11,7 @@ export const nodesVerb: Verb = {
   options: { json: { type: 'boolean' } },
   async run(values, _positionals, io) {
     // The registry needs no data directory: node types are part of the program.
-    const nodes = createNodeRegistry().definitions();
+    const nodes = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES).definitions();
     if (values.json) {
       io.stdout(`${JSON.stringify({ nodes }, null, 2)}\n`);
       return EXIT_OK;

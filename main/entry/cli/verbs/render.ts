@@ -2,21 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../../../../shared/settings/schema';
-import { CadIngestError, ingestCad } from '../../../execution/cad/ingest';
+import { createNodeRegistry } from '../../../catalog/nodes/registry';
+import { parseLegacyDocument } from '../../../catalog/legacy/parse';
+import type { PresetWorkflow } from '../../../catalog/legacy/pipeline-schema';
+import { fillPresetDefaults, type RenderPreset } from '../../../catalog/legacy/preset-schema';
+import { shippedPipelines } from '../../../catalog/legacy/shipped';
+import { NODE_SPECS } from '../../../../shared/nodes/specs';
+import { CAD_PIPELINE } from '../../../execution/cad-import/cad-ingest-runner';
+import { runUnstored, type UnstoredOutput, type UnstoredRun } from '../../../execution/dispatch/unstored-dispatch';
+import { NODE_RUNTIMES } from '../../../execution/executors';
 import { createLocalFarm } from '../../../execution/farm/local-farm';
 import type { RenderFarm } from '../../../execution/farm/types';
-import { parseLegacyDocument } from '../../../catalog/legacy/parse';
-import { fillPresetDefaults } from '../../../catalog/legacy/preset-schema';
-import { findExecutable } from '../../../platform/tools/find-executable';
-import { RenderError } from '../../../execution/render/errors';
-import { FileNameError } from '../../../execution/render/filename';
-import { renderPreset, type RenderOutput } from '../../../execution/render/preset';
-import { SceneSettingsError } from '../../../execution/render/scene';
+import { resolveTools } from '../../../execution/tools/resolve-tools';
+import { ApiFailure } from '../../../../shared/contract/errors';
 import { defaultSettings } from '../../../platform/settings/defaults';
 import { JsonFileStore } from '../../../platform/settings/json-file-store';
 import { createSettingsService, type StoredSettings } from '../../../platform/settings/settings-service';
 import { dataDirHelp, dataDirOption, resolveCliDataDir } from '../data-dir-option';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Verb } from '../verb';
+import { draftFromFlags, draftHelp, draftOptions } from './production-common';
 
 export interface FarmRequest {
   blenderPath: string;
@@ -43,13 +47,6 @@ const localFarm: FarmFactory = async (request) =>
     env: request.env,
   });
 
-function intFlag(value: string | boolean | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
-
 function stringFlag(value: string | boolean | undefined, flag: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} is required`);
   return value;
@@ -75,29 +72,56 @@ function loadSettings(dataDirFlag: string | undefined, env: NodeJS.ProcessEnv): 
   return { dataDir: dir, settings: service.get(), problems: service.problems() };
 }
 
+/**
+ * The preset workflow a preset names: a `--pipeline` file, else a `pipeline.<key>.json` (or
+ * `<key>.json`) beside the preset, else one Lightbox ships. Refusals name the file and the field.
+ */
+async function findPipeline(key: string, presetFile: string, given: string[]): Promise<PresetWorkflow | string> {
+  const parse = async (file: string): Promise<PresetWorkflow | string> => {
+    const parsed = parseLegacyDocument(path.basename(file), await fs.promises.readFile(file, 'utf8'));
+    if (!parsed.ok) return parsed.errors.map((e) => e.message).join('\n');
+    if (parsed.kind !== 'preset_workflow') return `${path.basename(file)}: is a render preset, not a preset workflow`;
+    return parsed.document;
+  };
+  for (const file of given) {
+    const found = await parse(file);
+    if (typeof found === 'string' || found.key === key) return found;
+  }
+  for (const name of [`pipeline.${key}.json`, `${key}.json`]) {
+    const beside = path.join(path.dirname(presetFile), name);
+    if (beside !== presetFile && fs.existsSync(beside)) {
+      const found = await parse(beside);
+      if (typeof found === 'string' || found.key === key) return found;
+    }
+  }
+  const shipped = shippedPipelines().get(key)?.document;
+  if (shipped) return shipped;
+  return `${path.basename(presetFile)}: pipeline: '${key}' is neither shipped nor given; pass its preset workflow with --pipeline FILE (or put pipeline.${key}.json beside the preset)`;
+}
+
 export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb {
   const createFarm = deps.createFarm ?? localFarm;
   return {
     name: 'render',
-    summary: 'Render a CAD file with a legacy render preset (still, turntable video or .blend).',
-    usage: 'lightbox render --cad FILE --preset PRESET.json --out DIR [--json] [--max-size PX] [--samples N] [--data-dir DIR]',
+    summary: 'Render a CAD file with a legacy render preset, as a dispatch that stores nothing (still, turntable video or .blend).',
+    usage: 'lightbox render --cad FILE --preset PRESET.json --out DIR [--pipeline FILE] [--json] [--max-size PX] [--samples N] [--data-dir DIR]',
     optionHelp: [
-      ['--cad FILE', 'the CAD file (STEP, STL, OBJ, glTF, GLB); ingested first'],
+      ['--cad FILE', 'the CAD file (STEP, STL, OBJ, glTF, GLB); ingested as a CAD import would'],
       ['--preset FILE', 'a legacy render preset (lightbox.legacy/render-preset@1)'],
-      ['--out DIR', 'folder for the outputs (created if needed)'],
-      ['--json', 'print {outputs: [...]} as JSON'],
-      ['--max-size PX', "cap the image's longer side (aspect kept); for quick checks"],
-      ['--samples N', "override the preset's renderer.samples"],
+      ['--pipeline FILE', "the preset workflow it names, when Lightbox does not ship it (default: pipeline.<key>.json beside the preset)"],
+      ['--out DIR', 'folder for what the dispatch would publish (created if needed)'],
+      ['--json', 'print {outputs, notifications, renderLogs, nodes} as JSON'],
+      ...draftHelp,
       dataDirHelp,
     ],
-    options: { ...dataDirOption, cad: { type: 'string' }, preset: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'max-size': { type: 'string' }, samples: { type: 'string' } },
+    options: { ...dataDirOption, cad: { type: 'string' }, preset: { type: 'string' }, pipeline: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' }, ...draftOptions },
     async run(values, positionals, io) {
       if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
       const cad = stringFlag(values.cad, '--cad');
       const presetFile = stringFlag(values.preset, '--preset');
       const outDir = path.resolve(stringFlag(values.out, '--out'));
-      const maxSize = intFlag(values['max-size'], '--max-size', 16, 8192);
-      const samples = intFlag(values.samples, '--samples', 1, 4096);
+      const draft = draftFromFlags(values);
+      const pipelineFiles = ((values as Record<string, unknown>).pipeline as string[] | undefined) ?? [];
       const json = values.json === true;
       const fail = (message: string, code = EXIT_FAILED): number => {
         if (json) io.stdout(`${JSON.stringify({ error: { message } }, null, 2)}\n`);
@@ -105,58 +129,54 @@ export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb 
         return code;
       };
 
-      for (const [file, what] of [[cad, 'CAD file'], [presetFile, 'preset']] as const) {
+      for (const [file, what] of [[cad, 'CAD file'], [presetFile, 'preset'], ...pipelineFiles.map((f) => [f, 'preset workflow'] as const)] as const) {
         const why = await unreadable(file);
         if (why) return fail(`cannot read the ${what} ${file}: ${why}`, EXIT_USAGE);
       }
       const parsed = parseLegacyDocument(path.basename(presetFile), await fs.promises.readFile(presetFile, 'utf8'));
       if (!parsed.ok) return fail(parsed.errors.map((e) => e.message).join('\n'));
       if (parsed.kind !== 'render_preset') return fail(`${path.basename(presetFile)}: is a preset workflow, not a render preset`);
-      const preset = fillPresetDefaults(parsed.document);
+      const preset: RenderPreset = fillPresetDefaults(parsed.document);
+      const pipeline = await findPipeline(String(preset.pipeline), presetFile, pipelineFiles);
+      if (typeof pipeline === 'string') return fail(pipeline);
+      if (pipeline.family !== 'order_line') return fail(`${path.basename(presetFile)}: pipeline: '${pipeline.key}' is a ${pipeline.family} workflow; a render preset needs an order_line one`);
+      const cadPipeline = shippedPipelines().get(CAD_PIPELINE)?.document as PresetWorkflow;
 
       const { dataDir, settings, problems } = loadSettings(values['data-dir'] as string | undefined, io.env);
       for (const p of problems) io.stderr(`lightbox render: warning: ${p}\n`);
-      const blender = await findExecutable({ label: 'Blender', command: 'blender', setting: settings.blenderPath, envVar: 'BLENDER_PATH', env: io.env, settingName: 'Blender path' });
-      if (!blender.found) return fail(`${blender.problem} ${blender.fix}`);
-      let ffmpegPath: string | undefined;
-      if (preset.artifact === 'turntable') {
-        const ffmpeg = await findExecutable({ label: 'ffmpeg', command: 'ffmpeg', setting: settings.ffmpegPath, envVar: 'FFMPEG_PATH', env: io.env, settingName: 'ffmpeg path' });
-        if (!ffmpeg.found) return fail(`${ffmpeg.problem} ${ffmpeg.fix}`);
-        ffmpegPath = ffmpeg.path;
+      let tools;
+      try {
+        tools = await resolveTools(settings, io.env);
+      } catch (error) {
+        return fail(error instanceof ApiFailure ? error.message : String(error));
       }
+      if (preset.artifact === 'turntable' && !tools.ffmpegPath) return fail('ffmpeg was not found: a turntable needs it to encode its video. Install ffmpeg, or set FFMPEG_PATH or the ffmpeg path in Settings.');
 
       const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lightbox-render-'));
       let farm: RenderFarm | null = null;
+      const controller = new AbortController();
+      // Ctrl-C cancels the run (and its Blender jobs) instead of waiting for them.
+      void io.stopSignal.then(() => controller.abort());
       try {
-        let glb: string;
-        try {
-          glb = (await ingestCad({ file: cad, outDir: work, thumbnail: false, env: io.env })).glbPath;
-        } catch (error) {
-          if (error instanceof CadIngestError) return fail(error.message, error.code === 'UNREADABLE' ? EXIT_USAGE : EXIT_FAILED);
-          throw error;
-        }
-        farm = await createFarm({ blenderPath: blender.path, farm: settings.farm, dataDir, env: io.env });
-        const runId = `cli-render-${process.pid}-${Date.now()}`;
-        const activeFarm = farm;
-        // Ctrl-C cancels the run's Blender jobs instead of waiting for them.
-        void io.stopSignal.then(() => activeFarm.cancelRun(runId));
-        const result = await renderPreset({
-          farm,
-          ffmpegPath,
-          glb: path.resolve(glb),
+        farm = await createFarm({ blenderPath: tools.blenderPath, farm: settings.farm, dataDir, env: io.env });
+        const run = await runUnstored({
+          cadFile: cad,
           preset,
+          pipeline,
+          cadPipeline,
           outDir,
-          names: { order: 'cli', line: '1', cad: path.basename(cad, path.extname(cad)) },
-          maxSize,
-          samples,
-          runId,
+          workDir: work,
+          draft,
+          registry: createNodeRegistry(NODE_SPECS, NODE_RUNTIMES),
+          farm,
+          tools,
+          signal: controller.signal,
         });
-        for (const note of result.notes) io.stderr(`lightbox render: note: ${note}\n`);
-        if (json) io.stdout(`${JSON.stringify({ outputs: result.outputs }, null, 2)}\n`);
-        else io.stdout(formatOutputs(result.outputs));
+        if (run.status !== 'succeeded') return fail(`${run.failedNode ? `${run.failedNode}: ` : ''}${run.error ?? run.status}`);
+        if (json) io.stdout(`${JSON.stringify({ outputs: run.outputs, notifications: run.notifications, renderLogs: run.renderLogs, nodes: run.nodes.map(({ log: _log, ...n }) => n) }, null, 2)}\n`);
+        else io.stdout(formatRun(run));
         return EXIT_OK;
       } catch (error) {
-        if (error instanceof RenderError || error instanceof FileNameError || error instanceof SceneSettingsError) return fail(error.message);
         // Farm failures (crash, timeout after retries) are render failures too, not usage errors.
         return fail(`render failed: ${(error as Error).message}`);
       } finally {
@@ -167,14 +187,13 @@ export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb 
   };
 }
 
-function formatOutputs(outputs: RenderOutput[]): string {
-  return `${outputs
-    .map((o) => {
-      const video = o.frames !== undefined ? `, ${o.frames} frames, ${o.durationSeconds?.toFixed(2)} s` : '';
-      return `${o.kind.padEnd(9)} ${o.file} (${o.format}, ${o.width}×${o.height}${video})`;
-    })
-    .join('\n')}\n`;
+function formatRun(run: UnstoredRun): string {
+  const outputs = run.outputs.map((o: UnstoredOutput) => {
+    const video = o.frames !== undefined ? `, ${o.frames} frames, ${o.durationSeconds?.toFixed(2)} s` : '';
+    return `${o.kind.padEnd(9)} ${o.file} (${o.format}, ${o.width ?? '?'}×${o.height ?? '?'}${video})`;
+  });
+  const sent = run.notifications.map((n) => `would notify ${n.event} by ${n.channels.join(' + ')}${n.webhookUrl ? ` (${n.webhookUrl})` : ''} (not sent)`);
+  return `${[...outputs, ...sent].join('\n')}\n`;
 }
 
 export const renderVerb: Verb = createRenderVerb();
-

@@ -1,5 +1,5 @@
 import { startHeadlessHost } from '../../host/headless-host';
-import { rendererDir } from '../../../platform/paths/paths';
+import { rendererDir } from '../../../../workers/resources/paths';
 import { createNodeBackend } from '../node-backend';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_OK, UsageError, type Verb } from '../verb';

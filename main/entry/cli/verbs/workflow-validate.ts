@@ -3,6 +3,8 @@ import { createNodeRegistry } from '../../../catalog/nodes/registry';
 import { hasErrors } from '../../../../shared/workflow/problems';
 import { validateWorkflow } from '../../../../shared/workflow/validate';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Verb } from '../verb';
+import { NODE_RUNTIMES } from '../../../execution/executors';
+import { NODE_SPECS } from '../../../../shared/nodes/specs';
 
 export const workflowValidateVerb: Verb = {
   name: 'workflow validate',
@@ -37,7 +39,7 @@ export const workflowValidateVerb: Verb = {
       return EXIT_USAGE;
     }
 
-    const { problems } = validateWorkflow(input, createNodeRegistry(), { mode });
+    const { problems } = validateWorkflow(input, createNodeRegistry(NODE_SPECS, NODE_RUNTIMES), { mode });
     const valid = !hasErrors(problems);
     if (values.json) {
       io.stdout(`${JSON.stringify({ file, valid, problems }, null, 2)}\n`);

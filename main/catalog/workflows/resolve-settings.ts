@@ -1,7 +1,6 @@
 import type { OrderLineOverrides } from '../../../shared/orders/api';
-import type { NodeSpec } from '../../../shared/nodes/specs';
-import { PRESET_FIELDS, getPath, setPath } from '../../catalog/legacy/field-map';
-import type { RenderPreset } from '../../catalog/legacy/preset-schema';
+import type { WorkflowDocument, WorkflowNode } from '../../../shared/workflow/document';
+import { setPath } from '../../../shared/workflow/dotted-path';
 
 function isPlain(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -36,16 +35,17 @@ export function applyOverrides(nodeType: string, settings: Record<string, unknow
 }
 
 /**
- * A legacy step's node settings, exactly as FORMAT.md says: the preset's values for this node
- * type (through the one field map migration uses), the step's options over them for this step
- * only, the order line's overrides last. Not yet parsed: the caller parses with the node's schema.
+ * A node's settings for a run: the profile's parameter values (else the parameter's default) at
+ * their targets, the node's own settings over them, the order line's overrides last; the node's
+ * defaults fill the rest when its schema parses the result. The same precedence the legacy
+ * dispatcher gives preset values, step options and overrides.
  */
-export function legacyStepSettings(preset: RenderPreset, spec: Pick<NodeSpec, 'type'>, options: Record<string, unknown> | undefined, overrides: OrderLineOverrides): Record<string, unknown> {
-  const settings: Record<string, unknown> = {};
-  for (const field of PRESET_FIELDS) {
-    const value = getPath(preset, field.path);
+export function resolveNodeSettings(document: WorkflowDocument, node: WorkflowNode, parameterValues: Record<string, unknown>, overrides: OrderLineOverrides): Record<string, unknown> {
+  const fromParameters: Record<string, unknown> = {};
+  for (const parameter of document.parameters ?? []) {
+    const value = Object.prototype.hasOwnProperty.call(parameterValues, parameter.name) ? parameterValues[parameter.name] : parameter.default;
     if (value === undefined) continue;
-    for (const target of field.targets) if (target.nodeType === spec.type) setPath(settings, target.setting, structuredClone(value));
+    for (const target of parameter.targets) if (target.nodeId === node.id) setPath(fromParameters, target.setting, structuredClone(value));
   }
-  return applyOverrides(spec.type, deepMerge(settings, options ?? {}), overrides);
+  return applyOverrides(node.type, deepMerge(fromParameters, node.settings), overrides);
 }

@@ -1,5 +1,5 @@
-import type { HandlerGroup } from '../../platform/transport/dispatch';
-import type { FarmService } from '../../execution/farm/farm-service';
+import type { HandlerGroup } from '../../../platform/transport/dispatch';
+import type { FarmService } from '../../../execution/farm/farm-service';
 
 export function farmHandlers(farm: FarmService): HandlerGroup<'farm.status' | 'farm.cancel'> {
   return {

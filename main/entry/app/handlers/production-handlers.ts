@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { confineToDataDir } from '../../platform/data-dir/confine';
-import type { HandlerGroup } from '../../platform/transport/dispatch';
-import { ApiFailure } from '../../../shared/contract/errors';
-import type { LegacyService } from '../../catalog/legacy/legacy-service';
-import type { Production } from '../app/production';
-import { previewOf } from '../../production/media/preview';
-import { fileDataUrl } from '../../platform/files/data-url';
+import { confineToDataDir } from '../../../platform/data-dir/confine';
+import type { HandlerGroup } from '../../../platform/transport/dispatch';
+import { ApiFailure } from '../../../../shared/contract/errors';
+import type { LegacyService } from '../../../catalog/legacy/legacy-service';
+import type { Production } from '../production';
+import { previewOf } from '../../../production/media/preview';
+import { fileDataUrl } from '../../../platform/files/data-url';
 
 
 type ProductionMethods =

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAD_UPLOAD_CHUNK_BYTES } from '../../../shared/cad/api';
-import type { Backend } from '../app/backend';
-import { exampleDocuments } from '../../catalog/legacy/legacy-testing';
-import { testBackend } from '../../testing/node-backend';
-import { waitFor } from '../../testing/processes';
-import { makeTempDir } from '../../testing/temp-dir';
-import { TEST_STEP } from '../../testing/warm-farm';
+import { CAD_UPLOAD_CHUNK_BYTES } from '../../../../shared/cad/api';
+import type { Backend } from '../backend';
+import { exampleDocuments } from '../../../catalog/legacy/legacy-testing';
+import { testBackend } from '../../../testing/node-backend';
+import { waitFor } from '../../../testing/processes';
+import { makeTempDir } from '../../../testing/temp-dir';
+import { TEST_STEP } from '../../../testing/warm-farm';
 
 /** The production methods through the contract dispatch both transports use (input checked by zod). */
 const T = 120_000;

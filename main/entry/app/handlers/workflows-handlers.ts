@@ -1,5 +1,5 @@
-import type { HandlerGroup } from '../../platform/transport/dispatch';
-import type { WorkflowStore } from '../../catalog/workflows/types';
+import type { HandlerGroup } from '../../../platform/transport/dispatch';
+import type { WorkflowStore } from '../../../catalog/workflows/types';
 
 export type WorkflowMethod =
   | 'workflows.list'

@@ -1,5 +1,5 @@
-import type { HandlerGroup } from '../../platform/transport/dispatch';
-import type { LegacyService } from '../../catalog/legacy/legacy-service';
+import type { HandlerGroup } from '../../../platform/transport/dispatch';
+import type { LegacyService } from '../../../catalog/legacy/legacy-service';
 
 export function legacyHandlers(legacy: LegacyService): HandlerGroup<'legacy.import' | 'legacy.migrate'> {
   return {
