@@ -22,6 +22,34 @@ const layerZones = MAIN_LAYERS.slice(0, -1).map((layer, i) => ({
   message: `main/${layer} is below ${MAIN_LAYERS.slice(i + 1).join(', ')}: a lower layer never imports a higher one`,
 }));
 
+/**
+ * main/nodes/<type>/ is a node type: its spec (spec.ts, pure: the catalog and the editor read it)
+ * and its executor (execute.ts, execution code). The specs are vocabulary every layer and the
+ * renderer may read; the executors run at the execution layer, paired with the specs by
+ * main/nodes/executors.ts, which only the composition root (entry) and tests import.
+ */
+// Glob `from` zones take their exceptions as globs over absolute paths.
+const NODE_SPEC_FILES = ['**/main/nodes/specs.ts', '**/main/nodes/*/spec.ts'];
+const nodeZones = [
+  {
+    target: ['./main/nodes/specs.ts', './main/nodes/*/spec.ts'],
+    from: ['./main/**', './workers/**'],
+    except: NODE_SPEC_FILES,
+    message: 'a node spec is pure vocabulary (the editor imports it): only zod, shared/ and other specs',
+  },
+  {
+    target: ['./main/nodes/*/execute.ts', './main/nodes/executors.ts'],
+    from: ['./main/review', './main/entry'],
+    message: 'an executor is execution code: it may use the layers up to execution, never review or entry',
+  },
+  ...MAIN_LAYERS.slice(0, -1).map((layer) => ({
+    target: `./main/${layer}`,
+    from: './main/nodes/**',
+    except: NODE_SPEC_FILES,
+    message: `main/${layer} may read node specs only; executors reach the runtime through the registry the composition root builds`,
+  })),
+];
+
 /** The one folder of main/ that may import electron. */
 export const ELECTRON_FOLDER = 'main/entry/electron';
 
@@ -45,7 +73,12 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './renderer', from: './main', message: 'the renderer talks to main only through the contract in shared/' },
+            {
+              target: './renderer',
+              from: './main/**',
+              except: NODE_SPEC_FILES,
+              message: 'the renderer talks to main only through the contract in shared/ (node specs, pure, are the one exception)',
+            },
             { target: './renderer', from: './workers', message: 'the renderer talks to workers only through the contract in shared/' },
             { target: './renderer', from: './resources', message: 'the renderer does not load backend resources' },
             { target: './shared', from: './main', message: 'shared/ is used by both sides and must not depend on main/' },
@@ -54,6 +87,7 @@ export default tseslint.config(
             { target: './workers', from: './renderer', message: 'workers never import UI code' },
             { target: './workers', from: './main', message: 'workers/ never imports main/: main drives the workers, not the other way' },
             ...layerZones,
+            ...nodeZones,
             { target: './main', from: './main/testing', message: 'main/testing holds test helpers: only tests import them' },
           ],
         },
@@ -72,7 +106,7 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './renderer', from: './main', message: 'the renderer talks to main only through the contract in shared/' },
+            { target: './renderer', from: './main/**', except: NODE_SPEC_FILES, message: 'the renderer talks to main only through the contract in shared/' },
             { target: './shared', from: './renderer', message: 'shared/ is used by both sides and must not depend on renderer/' },
           ],
         },
@@ -84,13 +118,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'main/nodes/specs.ts', 'main/nodes/*/spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [{ name: 'electron', message: 'only main/entry/electron/ may import electron' }],
-          patterns: [{ regex: nodeBuiltinsRegex, message: 'renderer/ and shared/ run in the browser too: no Node built-ins' }],
+          patterns: [{ regex: nodeBuiltinsRegex, message: 'renderer/, shared/ and node specs run in the browser too: no Node built-ins' }],
         },
       ],
     },

@@ -77,3 +77,29 @@ describe('main/ layers (platform → catalog → production → execution → re
     expect(await problems('main/execution/x.test.ts', "import { makeTempDir } from '../testing/temp-dir';\nexport const a = makeTempDir;\n")).toEqual([]);
   });
 });
+
+describe('main/nodes: a folder per node type (spec.ts pure, execute.ts execution code)', () => {
+  it('the renderer and lower layers may read node specs, never executors', async () => {
+    expect(await problems('renderer/x.ts', "import { NODE_SPECS } from '../main/nodes/specs';\nexport const a = NODE_SPECS;\n")).toEqual([]);
+    expect(await problems('renderer/x.ts', "import { spec } from '../main/nodes/render_still/spec';\nexport const a = spec;\n")).toEqual([]);
+    expect(await problems('renderer/x.ts', "import { NODE_RUNTIMES } from '../main/nodes/executors';\nexport const a = NODE_RUNTIMES;\n")).toHaveLength(1);
+    expect(await problems('main/catalog/x.ts', "import { NODE_SPECS } from '../nodes/specs';\nexport const a = NODE_SPECS;\n")).toEqual([]);
+    expect(await problems('main/catalog/x.ts', "import { execute } from '../nodes/render_still/execute';\nexport const a = execute;\n")).toEqual([
+      expect.stringContaining('main/catalog may read node specs only'),
+    ]);
+  });
+
+  it('a spec is pure: no main/ code beyond other specs, no Node built-ins', async () => {
+    expect(await problems('main/nodes/render_still/spec.ts', "import { renderStill } from '../../execution/render/still';\nexport const a = renderStill;\n")).toEqual([
+      expect.stringContaining('a node spec is pure vocabulary'),
+    ]);
+    expect(await problems('main/nodes/render_still/spec.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+  });
+
+  it('an executor may use the layers up to execution, never review or entry', async () => {
+    expect(await problems('main/nodes/render_still/execute.ts', "import { renderStill } from '../../execution/render/still';\nexport const a = renderStill;\n")).toEqual([]);
+    expect(await problems('main/nodes/render_still/execute.ts', "import { createBackend } from '../../entry/app/backend';\nexport const a = createBackend;\n")).toEqual([
+      expect.stringContaining('an executor is execution code'),
+    ]);
+  });
+});

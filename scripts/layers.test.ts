@@ -65,9 +65,9 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
 }
 
 describe('main/ architecture', () => {
-  it('holds only the layers (and test helpers) at its top', () => {
+  it('holds only the layers, the node types (main/nodes, a folder each) and test helpers at its top', () => {
     const top = fs.readdirSync(main).filter((e) => fs.statSync(path.join(main, e)).isDirectory());
-    expect(top.sort()).toEqual([...MAIN_LAYERS, 'testing'].sort());
+    expect(top.sort()).toEqual([...MAIN_LAYERS, 'nodes', 'testing'].sort());
   });
 
   it('has no import cycle between concept folders', () => {

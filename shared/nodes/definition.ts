@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FamilySchema } from '../workflow/document';
 import { PortSpecSchema } from './ports';
-import { NODE_CATEGORIES } from './specs';
+import { NODE_CATEGORIES } from './node-spec';
 
 /** A node type as the backend serves it (nodes.list, `lightbox nodes --json`). */
 export const NodeDefinitionSchema = z.object({

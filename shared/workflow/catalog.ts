@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../nodes/specs';
+import type { NodeSpec } from '../nodes/node-spec';
 
 /** Whether a node type can run now; a disabled type always says why. */
 export type NodeStatus = { executable: true } | { executable: false; disabledReason: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_SPECS } from '../nodes/specs';
+import { NODE_SPECS } from '../../main/nodes/specs';
 import { specLookup, type NodeCatalog } from './catalog';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './document';
 import { ProblemCodes } from './problems';

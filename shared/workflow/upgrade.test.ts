@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 // Tests check against the real registry (its specs and disabled reasons); validate.ts itself stays free of main/.
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
-import { NODE_SPECS, type NodeSpec } from '../nodes/specs';
+import { type NodeSpec } from '../nodes/node-spec';
+import { NODE_SPECS } from '../../main/nodes/specs';
 import type { WorkflowDocument } from './document';
 import { resolveNodeVersion, upgradeNodeSettings, upgradeWorkflowNodes } from './upgrade';
-import { NODE_RUNTIMES } from '../../main/execution/executors';
+import { NODE_RUNTIMES } from '../../main/nodes/executors';
 
 // Test-only: make_thumbnail v3, reached from v1 (`size` → `px`) and v2 (`px` → `size_px`).
 const thumb = NODE_SPECS.find((s) => s.type === 'make_thumbnail') as NodeSpec;

@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../nodes/specs';
+import type { NodeSpec } from '../nodes/node-spec';
 import type { NodeCatalog } from './catalog';
 import type { WorkflowDocument } from './document';
 

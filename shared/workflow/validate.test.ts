@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 // Tests check against the real registry (its specs and disabled reasons); validate.ts itself stays free of main/.
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
-import { NODE_SPECS, type NodeSpec } from '../nodes/specs';
+import { type NodeSpec } from '../nodes/node-spec';
+import { NODE_SPECS } from '../../main/nodes/specs';
 import type { NodeCatalog } from './catalog';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './document';
 import { ProblemCodes, type Problem } from './problems';
 import { formatPath, isValid, validateWorkflow } from './validate';
-import { NODE_RUNTIMES } from '../../main/execution/executors';
+import { NODE_RUNTIMES } from '../../main/nodes/executors';
 
 const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
 

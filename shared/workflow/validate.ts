@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { issueText } from '../contract/errors';
 import type { PortSpec } from '../nodes/ports';
-import type { NodeSpec } from '../nodes/specs';
+import type { NodeSpec } from '../nodes/node-spec';
 import type { ValidationMode } from './api';
 import type { NodeCatalog } from './catalog';
 import { WORKFLOW_SCHEMA_VERSION, WorkflowDocumentSchema, type Family, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './document';

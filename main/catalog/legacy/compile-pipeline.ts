@@ -1,4 +1,4 @@
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../nodes/specs';
 import { WORKFLOW_SCHEMA_VERSION, type WorkflowDocument } from '../../../shared/workflow/document';
 import { deepMerge } from '../workflows/resolve-settings';
 import { PRESET_FIELDS, getPath, setPath } from './field-map';

@@ -1,6 +1,7 @@
 import dagre from '@dagrejs/dagre';
 import { ApiFailure } from '../../../shared/contract/errors';
-import { NODE_SPECS, type NodeSpec } from '../../../shared/nodes/specs';
+import { type NodeSpec } from '../../../shared/nodes/node-spec';
+import { NODE_SPECS } from '../../nodes/specs';
 import {
   WORKFLOW_SCHEMA_VERSION,
   type WorkflowDocument,

@@ -11,8 +11,8 @@ import { parseLegacyDocument } from './parse';
 import type { PresetWorkflow } from './pipeline-schema';
 import type { RenderPreset } from './preset-schema';
 import { verifyPipeline, verifyPreset } from './project';
-import { NODE_RUNTIMES } from '../../execution/executors';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../nodes/executors';
+import { NODE_SPECS } from '../../nodes/specs';
 
 const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
 const int = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max), fc.integer({ min, max }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { issueText, showValue } from '../../../shared/contract/errors';
-import { LEGACY_SERVICE_TO_NODE, findSpec } from '../../../shared/nodes/specs';
+import { LEGACY_SERVICE_TO_NODE, findSpec } from '../../nodes/specs';
 import type { Family } from '../../../shared/workflow/document';
 import { LegacyName, LegacySlug, type RuleIssue } from './preset-schema';
 

@@ -1,4 +1,4 @@
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../nodes/specs';
 import type { OutputType } from '../../../shared/output-types/profile';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { WHOLE_VALUE_FIELDS, setPath } from './field-map';

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../nodes/specs';
 import { catalogFromDefinitions, type NodeCatalog } from '../../../shared/workflow/catalog';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { workflowArb } from '../../../shared/workflow/testing/arbitrary';
 import { validateWorkflow } from '../../../shared/workflow/validate';
-import { EXECUTORS } from '../../execution/executors';
 import { createNodeRegistry, type NodeRuntime } from './registry';
-import { NODE_RUNTIMES } from '../../execution/executors';
+import { NODE_RUNTIMES } from '../../nodes/executors';
 
 // The editor marks problems as the user types with the shared validator over a catalog built from
 // nodes.list; the backend's answer must then agree with it exactly, or the marks would flicker.
@@ -57,7 +56,7 @@ describe('the editor catalog (shared specs + nodes.list)', () => {
   });
 
   it('takes each type’s run status from the backend, so a type the backend cannot run is refused for dispatch alike', () => {
-    const runtimes: Record<string, NodeRuntime> = Object.fromEntries(Object.entries(EXECUTORS).map(([t, executor]) => [t, { executor }]));
+    const runtimes: Record<string, NodeRuntime> = { ...NODE_RUNTIMES };
     runtimes.render_still = { disabledReason: 'Blender is not installed' };
     runtimes.notify = { disabledReason: 'no outbox here' };
     const registry = createNodeRegistry(NODE_SPECS, runtimes);

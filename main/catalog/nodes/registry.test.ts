@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { NODE_SPECS, nodeTraits, type NodeSpec } from '../../../shared/nodes/specs';
+import { nodeTraits, type NodeSpec } from '../../../shared/nodes/node-spec';
+import { NODE_SPECS } from '../../nodes/specs';
 import { NodeDefinitionSchema } from '../../../shared/nodes/definition';
 import { createNodeRegistry, type NodeRuntime } from './registry';
-import { NODE_RUNTIMES } from '../../execution/executors';
+import { NODE_RUNTIMES } from '../../nodes/executors';
 
 /** The services of the legacy format (shared/legacy FORMAT.md) and the node type performing each. */
 const LEGACY_SERVICES: Record<string, string> = {

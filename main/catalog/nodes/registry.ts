@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NodeSpec } from '../../../shared/nodes/specs';
+import type { NodeSpec } from '../../../shared/nodes/node-spec';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import { specLookup, type NodeCatalog, type NodeStatus } from '../../../shared/workflow/catalog';
 

@@ -6,13 +6,14 @@ import { openDatabase } from '../../platform/db/open-database';
 import { createNodeRegistry, type NodeRegistry } from '../nodes/registry';
 import { makeTempDir } from '../../testing/temp-dir';
 import { ApiFailure } from '../../../shared/contract/errors';
-import { NODE_SPECS, type NodeSpec } from '../../../shared/nodes/specs';
+import { type NodeSpec } from '../../../shared/nodes/node-spec';
+import { NODE_SPECS } from '../../nodes/specs';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { ProblemCodes } from '../../../shared/workflow/problems';
 import { validWorkflowArb, workflowArb } from '../../../shared/workflow/testing/arbitrary';
 import { createWorkflowStore } from './workflow-store';
 import type { WorkflowStore } from './types';
-import { NODE_RUNTIMES } from '../../execution/executors';
+import { NODE_RUNTIMES } from '../../nodes/executors';
 
 /** The smallest useful order-line workflow: order line → resolve → scene → still. */
 function orderLineDoc(id = 'still-basic', overrides: Partial<WorkflowDocument> = {}): WorkflowDocument {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { schemaFiles } from '../../../scripts/write-schemas';
 import { createNodeRegistry } from '../nodes/registry';
 import { validWorkflowArb } from '../../../shared/workflow/testing/arbitrary';
-import { NODE_RUNTIMES } from '../../execution/executors';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../nodes/executors';
+import { NODE_SPECS } from '../../nodes/specs';
 
 describe('published JSON Schemas', () => {
   const files = schemaFiles();

@@ -23,8 +23,9 @@ import { createFarmService, type FarmService } from '../../execution/farm/farm-s
 import { farmHandlers } from './handlers/farm-handlers';
 import { createProduction, type Production } from './production';
 import { productionHandlers } from './handlers/production-handlers';
-import { NODE_RUNTIMES, type ExecutableRegistry } from '../../execution/executors';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { type ExecutableRegistry } from '../../execution/executors';
+import { NODE_RUNTIMES } from '../../nodes/executors';
+import { NODE_SPECS } from '../../nodes/specs';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 import { createNodeRegistry } from '../../catalog/nodes/registry';
 import { captureCli } from '../../testing/cli-capture';
-import { NODE_RUNTIMES } from '../../execution/executors';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../nodes/executors';
+import { NODE_SPECS } from '../../nodes/specs';
 
 const capture = captureCli;
 

@@ -96,6 +96,39 @@ describe('graph mode', () => {
   );
 });
 
+describe('notify on failure, in every mode (one runtime)', () => {
+  it('a workflow-only output type in graph mode whose render fails sends render.failed once per channel and publishes nothing', async () => {
+    const b = open([{ node: 'step4_render_still', fault: 'fail', mode: 'graph' }]);
+    // A workflow of its own (not a migrated preset workflow) bound by an output type made from it:
+    // there is no legacy form to fall back to.
+    const { metadata: _legacy, ...migrated } = b.workflows.get('legacy.still_default');
+    const saved = b.workflows.save({ ...migrated, id: 'studio_still', name: 'Studio still', revision: 0, metadata: {} }, 'a workflow of our own');
+    b.production.outputTypes.create({
+      key: 'wf_only_still',
+      name: 'Workflow-only still',
+      workflowId: saved.document.id,
+      parameterValues: { 'notify.channels': ['desktop', 'webhook'], 'notify.webhook_url': 'http://127.0.0.1:9/hook' },
+    });
+    const lineId = lineOf(b, 'wf_only_still');
+    const before = mediaFiles().length;
+    const outcome = await b.production.dispatcher.start(lineId, { draft: DRAFT }).done;
+    expect(outcome.line).toMatchObject({ status: 'failed', modeUsed: 'graph' });
+    expect(outcome.run).toMatchObject({ mode: 'graph', role: 'authoritative', status: 'failed', failedStep: 'step4_render_still', fallbackReason: null });
+    expect(b.production.media.list(lineId)).toEqual([]);
+    expect(mediaFiles().length).toBe(before);
+    // The notify node ran after the failure, told which node failed: one render.failed per channel.
+    expect(outcome.run.nodes.find((n) => n.nodeType === 'notify')?.status).toBe('succeeded');
+    expect(outcome.run.nodes.find((n) => n.nodeType === 'output_save')?.status).toBe('skipped');
+    const sent = b.production.outbox.list({ orderLineId: lineId });
+    expect(sent.map((n) => `${n.event} ${n.channel}`).sort()).toEqual(['render.failed desktop', 'render.failed webhook']);
+    for (const n of sent) expect(n.payload).toMatchObject({ orderLineId: lineId, asset: null, error: { step: 'step4_render_still', message: expect.stringContaining('injected fault') } });
+    // Dispatching the failed line again fails again and queues its own attempt's notifications, not duplicates of these.
+    const again = await b.production.dispatcher.start(lineId, { draft: DRAFT }).done;
+    expect(again.line.status).toBe('failed');
+    expect(b.production.outbox.list({ orderLineId: lineId })).toHaveLength(4);
+  }, T);
+});
+
 describe('a dispatch run again from a node', () => {
   it('a failed graph run is re-run from its failing node as an observer: upstream reused, the dispatch draft kept, nothing published', async () => {
     const faulty = open([{ node: 'step4_render_still', fault: 'fail', mode: 'graph' }]);

@@ -26,7 +26,7 @@ export interface UnstoredOutput {
 }
 
 /** A node run kept in memory: what the run store would have recorded. */
-type MemoryNode = Pick<NodeRun, 'nodeId' | 'nodeType' | 'status' | 'error'> & { log: string[] };
+type MemoryNode = Pick<NodeRun, 'nodeId' | 'nodeType' | 'status' | 'error'> & { outputs?: unknown; log: string[] };
 
 export interface UnstoredRun {
   status: GraphResult['status'];
@@ -49,7 +49,7 @@ function memoryRecorder(nodes: MemoryNode[]): RunRecorder {
       if (existing) Object.assign(existing, { status: 'running', error: null });
       else nodes.push({ nodeId: node.nodeId, nodeType: node.nodeType, status: 'running', error: null, log: [] });
     },
-    finishNode: (_runId, nodeId, result) => Object.assign(find(nodeId) ?? {}, { status: result.status, error: result.error ?? null }),
+    finishNode: (_runId, nodeId, result) => Object.assign(find(nodeId) ?? {}, { status: result.status, error: result.error ?? null, ...(result.outputs ? { outputs: result.outputs } : {}) }),
     appendLog: (_runId, nodeId, line) => find(nodeId)?.log.push(line),
   };
 }

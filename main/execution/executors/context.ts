@@ -48,11 +48,11 @@ export interface RunContext {
   blenderVersion(): Promise<string | null>;
 }
 
-export interface NodeExecution {
+export interface NodeExecution<S = Record<string, unknown>> {
   run: RunContext;
   nodeId: string;
   /** Parsed with the node type's settings schema: defaults filled, values checked. */
-  settings: Record<string, unknown>;
+  settings: S;
   inputs: Partial<Record<string, Artifact>>;
   /** This node's own folder for the files it makes. */
   workDir: string;
@@ -62,7 +62,11 @@ export interface NodeExecution {
   failure?: { step: string; message: string };
 }
 
-export type Executor = (execution: NodeExecution) => Promise<NodeOutputs>;
+/**
+ * A node type's work, typed by its own settings (`main/nodes/<type>/execute.ts`). Declared as a
+ * method so a registry of executors of different settings types can hold them side by side.
+ */
+export type Executor<S = Record<string, unknown>> = { run(execution: NodeExecution<S>): Promise<NodeOutputs> }['run'];
 
 /** A node failed for a reason the user can act on; `message` says what and why. */
 export class NodeError extends Error {
@@ -73,7 +77,7 @@ export class NodeError extends Error {
 }
 
 /** The input on `port`, of the given type, or a NodeError naming the port. */
-export function inputOf<T extends Artifact['type']>(execution: NodeExecution, port: string, type: T): Extract<Artifact, { type: T }> {
+export function inputOf<T extends Artifact['type']>(execution: Pick<NodeExecution<unknown>, 'inputs'>, port: string, type: T): Extract<Artifact, { type: T }> {
   const value = execution.inputs[port];
   if (!value) throw new NodeError(`input "${port}" has nothing: the step that feeds it did not produce a ${type}`);
   if (value.type !== type) throw new NodeError(`input "${port}" got a ${value.type}, expected a ${type}`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Document, NodeIO } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../nodes/specs';
 import type { BlenderJobInput } from '../../../workers/blender/job-spec';
 import { createNodeRegistry } from '../../catalog/nodes/registry';
 import { sha256File } from '../../platform/files/sha256-file';
@@ -13,9 +13,8 @@ import { TEST_BLENDER } from '../../testing/processes';
 import { startRenderFixture, TEST_STEP, type RenderFixture } from '../../testing/warm-farm';
 import type { Artifact, ArtifactOf, CadSourceArtifact, ImageArtifact, MeshArtifact, NodeOutputs, OrderLineArtifact, SceneArtifact, SequenceArtifact, VideoArtifact } from './artifacts';
 import { NodeError } from './context';
-import { EXECUTORS } from './index';
 import { createTestRun, runNode, type NodeResult, type TestRun, type TestRunOptions } from './testing';
-import { NODE_RUNTIMES } from '.';
+import { NODE_RUNTIMES } from '../../nodes/executors';
 
 const T = 60_000;
 const FFMPEG = '/usr/bin/ffmpeg';
@@ -121,16 +120,19 @@ function video() {
 }
 
 describe('node registry', () => {
-  it('has an executor for every node type, and lists every one as executable', () => {
-    expect(Object.keys(EXECUTORS).sort()).toEqual(NODE_SPECS.map((s) => s.type).sort());
+  it('has an executor for every node type (its folder’s execute.ts), and lists every one as executable', async () => {
+    expect(Object.keys(NODE_RUNTIMES).sort()).toEqual(NODE_SPECS.map((s) => s.type).sort());
     const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
     const definitions = registry.definitions();
-    expect(definitions.map((d) => d.type).sort()).toEqual(Object.keys(EXECUTORS).sort());
+    expect(definitions.map((d) => d.type).sort()).toEqual(Object.keys(NODE_RUNTIMES).sort());
     for (const definition of definitions) {
       expect({ type: definition.type, executable: definition.executable, disabledReason: definition.disabledReason }).toEqual({ type: definition.type, executable: true, disabledReason: undefined });
       expect(registry.status(definition.type, definition.version)).toEqual({ executable: true });
       const runtime = registry.runtime(definition.type, definition.version);
-      expect(runtime && 'executor' in runtime ? runtime.executor : null).toBe(EXECUTORS[definition.type]);
+      expect(runtime).toBe(NODE_RUNTIMES[definition.type]);
+      // The folder's execute.ts exports the executor the runtime loads.
+      const mod = (await import(`../../nodes/${definition.type}/execute.ts`)) as { execute?: unknown };
+      expect(typeof mod.execute).toBe('function');
     }
   });
 });
@@ -272,7 +274,8 @@ describe('CAD nodes', () => {
     fs.writeFileSync(broken, Buffer.concat([fs.readFileSync(fixture.glb).subarray(0, 200), Buffer.from('garbage')]));
     const error = await failureOf(runNode(test, 'make_thumbnail', { settings: { size_px: 32 }, inputs: { mesh: { ...mesh, name: 'broken', glb: broken } } }));
     expect(error).toBeInstanceOf(NodeError);
-    expect(error.message).toMatch(/^no thumbnail for broken: thumbnail render failed: \S/);
+    // The thumbnail renders on the farm: the job's failure carries Blender's own reason.
+    expect(error.message).toMatch(/^no thumbnail for broken: cad_thumbnail \S+ failed in Blender: .*Bad GLB/);
   });
 
   it('resolve_cad hands on the order line\'s ingested mesh', async () => {

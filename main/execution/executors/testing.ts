@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../nodes/specs';
 import type { Draft } from '../../../shared/runs/api';
 import type { RenderFarm } from '../farm/types';
 import type { Artifact, MediaAssetArtifact, MeshArtifact, NodeOutputs, NotificationArtifact } from './artifacts';
 import { NodeError, type NodeExecution, type NotifyRequest, type PublishRequest, type RenderLogEntry, type RunContext } from './context';
-import { EXECUTORS } from './index';
+import { NODE_RUNTIMES } from '../../nodes/executors';
 
 /** A RunContext for node-level tests, with every effect recorded instead of written to a library. */
 export interface TestRun {
@@ -113,14 +113,15 @@ export interface NodeResult {
 let nodeCounter = 0;
 
 /**
- * Runs one node's executor the way runChain does: settings parsed with the node spec's schema
+ * Runs one node's executor the way the runtime does: settings parsed with the node spec's schema
  * (a problem is a NodeError naming the settings path), a folder of its own, log and progress kept.
  */
 export async function runNode(test: TestRun, type: string, call: NodeCall = {}): Promise<NodeResult> {
   const spec = NODE_SPECS.find((s) => s.type === type);
   if (!spec) throw new NodeError(`node type ${type} is not registered`);
-  const executor = EXECUTORS[type];
-  if (!executor) throw new NodeError(`node type ${type} has no executor`);
+  const runtime = NODE_RUNTIMES[type];
+  if (!runtime || !('executor' in runtime)) throw new NodeError(`node type ${type} has no executor`);
+  const { executor } = runtime;
   let settings = call.settings ?? {};
   if (!call.unparsed) {
     const parsed = spec.settings.safeParse(settings);

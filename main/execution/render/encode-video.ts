@@ -59,7 +59,8 @@ export function concatList(frames: readonly string[]): string {
  * missing file in the folder can never change the video (no glob), and every image format ffmpeg
  * decodes works, EXR included (image2pipe cannot split EXR: there is no EXR parser). Timestamps
  * are set from the frame index, so each listed frame is exactly one video frame. Written under
- * a temp name, renamed when complete, then read back with ffprobe.
+ * a temp name, renamed when complete, then read back with ffprobe. Deterministic: the same
+ * frames and settings give the same bytes.
  */
 export async function encodeVideo(input: EncodeVideoInput): Promise<EncodedVideo> {
   if (input.frames.length === 0) throw new RenderError('encode_failed', 'encode_video: no frames to encode');
@@ -78,6 +79,9 @@ export async function encodeVideo(input: EncodeVideoInput): Promise<EncodedVideo
     '-vf', vf, '-fps_mode', 'passthrough', '-r', String(input.fps),
     ...codecArgs(input.codec, input.crf),
     '-an', '-map_metadata', '-1',
+    // Bit-exact: no random container UIDs (WebM) and no encoder version strings, so the same
+    // frames give the same video bytes every time (a render published and one re-run compare equal).
+    '-fflags', '+bitexact', '-flags:v', '+bitexact',
     temp,
   ];
   try {

@@ -13,8 +13,8 @@ import { TEST_BLENDER } from '../../testing/processes';
 import { startRenderFixture, type RenderFixture } from '../../testing/warm-farm';
 import { createNodeCache, type NodeCache } from './node-cache';
 import { planGraph, runGraph, type GraphRunInput } from './run-graph';
-import { NODE_RUNTIMES } from '../executors';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../nodes/executors';
+import { NODE_SPECS } from '../../nodes/specs';
 
 /** The graph runtime on real Blender renders, a real SQLite run store and a real node cache. */
 const T = 120_000;

@@ -14,7 +14,7 @@ describe('settings service', () => {
 
   it('answers machine defaults when nothing is stored', () => {
     const service = createSettingsService(open(), defaultSettings(8));
-    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' } });
+    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null });
   });
 
   it('stores only what was changed, merges nested fields, and notifies', () => {

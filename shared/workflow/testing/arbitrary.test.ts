@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NODE_SPECS } from '../../nodes/specs';
+import { NODE_SPECS } from '../../../main/nodes/specs';
 import { WorkflowDocumentSchema } from '../document';
 import { topologicalOrder } from '../graph';
 import type { NodeCatalog } from '../catalog';

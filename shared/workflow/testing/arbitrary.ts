@@ -13,7 +13,8 @@
  */
 import fc from 'fast-check';
 import { MATERIAL_KEYS } from '../../materials/library';
-import { NODE_SPECS, type NodeSpec } from '../../nodes/specs';
+import { type NodeSpec } from '../../nodes/node-spec';
+import { NODE_SPECS } from '../../../main/nodes/specs';
 import type { PortType } from '../../nodes/ports';
 import {
   WORKFLOW_SCHEMA_VERSION,

@@ -1,7 +1,7 @@
 import { createNodeRegistry } from '../../../catalog/nodes/registry';
 import { EXIT_OK, type Verb } from '../verb';
-import { NODE_RUNTIMES } from '../../../execution/executors';
-import { NODE_SPECS } from '../../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../../nodes/executors';
+import { NODE_SPECS } from '../../../nodes/specs';
 
 export const nodesVerb: Verb = {
   name: 'nodes',

@@ -3,8 +3,8 @@ import { createNodeRegistry } from '../../../catalog/nodes/registry';
 import { hasErrors } from '../../../../shared/workflow/problems';
 import { validateWorkflow } from '../../../../shared/workflow/validate';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Verb } from '../verb';
-import { NODE_RUNTIMES } from '../../../execution/executors';
-import { NODE_SPECS } from '../../../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../../nodes/executors';
+import { NODE_SPECS } from '../../../nodes/specs';
 
 export const workflowValidateVerb: Verb = {
   name: 'workflow validate',

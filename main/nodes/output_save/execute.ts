@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { PublishSettings } from '../../../shared/nodes/settings-parts';
-import type { Artifact, MediaAssetArtifact } from './artifacts';
-import { NodeError, type Executor, type PublishRequest } from './context';
+import type { Artifact, MediaAssetArtifact } from '../../execution/executors/artifacts';
+import { NodeError, type Executor, type PublishRequest } from '../../execution/executors/context';
+import type { spec } from './spec';
+
+type Settings = z.output<typeof spec.settings>;
 
 const KIND_BY_ARTIFACT = { image: 'render_still', image_sequence: 'render_turntable', video: 'render_turntable', blend_file: 'scene_blend' } as const;
 
@@ -31,7 +34,7 @@ function publishable(artifact: Artifact, keepFrames: boolean): Omit<PublishReque
 }
 
 /** output_save: publishes the deliverable once (in a shadow run: records what it would publish). */
-export const outputSave: Executor = async (execution) => {
+export const execute: Executor<Settings> = async (execution) => {
   const artifact = execution.inputs.artifact;
   if (!artifact) throw new NodeError('input "artifact" has nothing: no earlier step produced a deliverable');
   const settings = execution.settings as z.output<typeof PublishSettings>;
@@ -40,29 +43,4 @@ export const outputSave: Executor = async (execution) => {
   const asset: MediaAssetArtifact = await execution.run.publish({ nodeId: execution.nodeId, kind, folder: settings.folder, ...publishable(artifact, settings.keep_frames) });
   execution.log(`${asset.published ? 'published' : 'would publish'} ${asset.file} (${asset.kind})`);
   return { asset };
-};
-
-/**
- * notify: the hand-off after a render, per on_success / on_failure and channels. Only records
- * the notifications; the outbox delivers them (a failing endpoint never holds up the run).
- */
-export const notifyNode: Executor = async (execution) => {
-  const settings = execution.settings as { on_success: boolean; on_failure: boolean; channels: ('desktop' | 'webhook')[]; webhook_url?: string };
-  const failed = execution.failure;
-  if (failed ? !settings.on_failure : !settings.on_success) {
-    execution.log(`no notification: ${failed ? 'on_failure' : 'on_success'} is off`);
-    return { notification: { type: 'notification', notificationIds: [], sent: false } };
-  }
-  const input = execution.inputs.asset;
-  if (!failed && input?.type !== 'media_asset') throw new NodeError('input "asset" has nothing: no earlier step published a media asset');
-  const notification = execution.run.notify({
-    nodeId: execution.nodeId,
-    event: failed ? 'render.failed' : 'render.succeeded',
-    channels: settings.channels,
-    webhookUrl: settings.webhook_url,
-    asset: input?.type === 'media_asset' ? input : null,
-    ...(failed ? { error: failed } : {}),
-  });
-  execution.log(`${notification.sent ? 'queued' : 'would send'} ${settings.channels.join(' + ')} notification(s)`);
-  return { notification };
 };

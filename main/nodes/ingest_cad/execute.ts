@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import path from 'node:path';
+import { ingestCad } from '../../execution/cad/ingest';
+import { inputOf, type Executor } from '../../execution/executors/context';
+import type { spec } from './spec';
+
+type Settings = z.output<typeof spec.settings>;
+
+/** ingest_cad: the CAD source tessellated and normalized to a GLB (the thumbnail is make_thumbnail's). */
+export const execute: Executor<Settings> = async (execution) => {
+  const cad = inputOf(execution, 'cad', 'cad_source');
+  const { linear_deflection_mm, angular_deflection_deg } = execution.settings as { linear_deflection_mm: number; angular_deflection_deg: number };
+  execution.log(`ingesting ${cad.name}`);
+  const result = await ingestCad({
+    file: cad.file,
+    outDir: execution.workDir,
+    options: { linear_deflection_mm, angular_deflection_deg },
+    thumbnail: false,
+    runner: execution.run.tools.cadRunner,
+    signal: execution.run.signal,
+  });
+  execution.log(`GLB ${result.glbBytes} bytes, ${result.metadata.partCount} parts, ${result.metadata.triangleCount} triangles`);
+  const name = path.basename(cad.name, path.extname(cad.name)) || 'part';
+  return { mesh: { type: 'mesh_asset', cadFileId: cad.cadFileId, name, glb: result.glbPath, glbSha256: result.glbSha256, metadata: result.metadata } };
+};
