@@ -3,6 +3,7 @@ import type { Comparison } from '../../../shared/comparison/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { dataUrlToObjectUrl } from '../cad-library/base64';
+import { deliverableNodes } from '../runs/deliverable-nodes';
 
 export type Picture = { kind: 'image' | 'video'; src: string; name: string } | { kind: 'none'; reason: string };
 
@@ -25,8 +26,6 @@ function toPicture(file: { name: string; mime: string; dataUrl: string | null; r
   if (file.mime.startsWith('image/')) return { kind: 'image', src: file.dataUrl, name: file.name };
   return { kind: 'none', reason: `No preview for ${file.mime}.` };
 }
-
-const SHADOW_NODES = ['output_save', 'postprocess', 'encode_video', 'render_still', 'render_turntable', 'export_blend'];
 
 /**
  * The two pictures of a comparison. There is no method that serves a comparison's own files, so:
@@ -63,7 +62,7 @@ export function useSides(comparison: Comparison | null): Sides {
       const run = await client.call('runs.get', { runId: shadowRunId });
       const turntable = run.nodes.find((n) => n.nodeType === 'render_turntable' && n.outputs);
       if (live) setFrameNode(turntable?.nodeId ?? null);
-      const nodes = run.nodes.filter((n) => n.outputs && SHADOW_NODES.includes(n.nodeType)).sort((a, b) => SHADOW_NODES.indexOf(a.nodeType) - SHADOW_NODES.indexOf(b.nodeType));
+      const nodes = deliverableNodes(run);
       let last: Picture = { kind: 'none', reason: 'The shadow run produced no file to show.' };
       for (const node of nodes) {
         try {

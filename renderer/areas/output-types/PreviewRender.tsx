@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { dataUrlToObjectUrl } from '../cad-library/base64';
+import { deliverableNodes } from '../runs/deliverable-nodes';
 
 type Shown = { kind: 'image'; src: string; name: string } | { kind: 'video'; src: string; name: string } | { kind: 'none'; reason: string };
 
@@ -53,8 +54,7 @@ export function PreviewRender({ workflowId, revision, parameterValues }: { workf
         setState({ status: 'failed', runId, message: `The preview run ${run.status}${run.error ? `: ${run.error}` : ''}.` });
         return;
       }
-      const order = ['output_save', 'postprocess', 'encode_video', 'render_still', 'render_turntable'];
-      const candidates = run.nodes.filter((n) => n.outputs && order.includes(n.nodeType)).sort((a, b) => order.indexOf(a.nodeType) - order.indexOf(b.nodeType));
+      const candidates = deliverableNodes(run);
       let found: Shown = { kind: 'none', reason: 'The run produced no picture to show.' };
       for (const node of candidates) {
         try {
