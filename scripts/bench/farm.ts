@@ -14,13 +14,13 @@ import path from 'node:path';
 import { ingestCad } from '../../main/execution/cad/ingest';
 import { createLocalFarm } from '../../main/execution/farm/local-farm';
 import type { RenderFarm } from '../../main/execution/farm/types';
-import { findExecutable } from '../../main/platform/tools/find-executable';
+import { findTool } from '../../main/platform/tools/find-executable';
 import { applyMaterials, prepareScene } from '../../main/execution/render/scene';
 import { renderStill, type ImageRenderSettings } from '../../main/execution/render/still';
 import { renderTurntable } from '../../main/execution/render/turntable';
 import { runColdJob } from '../../workers/blender/cold-job';
 import { defaultScriptsDir, type BlenderJobInput, type JobReply } from '../../workers/blender/job-spec';
-import { NODE_SPECS } from '../../shared/nodes/specs';
+import { NODE_SPECS } from '../../main/nodes/specs';
 
 const STILLS = 20;
 const FRAMES = 24;
@@ -55,7 +55,7 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  const blender = await findExecutable({ label: 'Blender', command: 'blender', setting: null, envVar: 'BLENDER_PATH', env: process.env, settingName: 'Blender path' });
+  const blender = await findTool('blender', null, process.env);
   if (!blender.found) throw new Error(`Blender not found: ${blender.problem}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-'));
   const step = path.resolve('node_modules/occt-import-js/test/testfiles/cax-if/as1-oc-214.stp');

@@ -22,16 +22,16 @@ import { runGraph } from '../../main/execution/runtime/run-graph';
 import { migratePipeline } from '../../main/catalog/legacy/migrate-pipeline';
 import { shippedPipelines } from '../../main/catalog/legacy/shipped';
 import { createNodeRegistry } from '../../main/catalog/nodes/registry';
-import { findExecutable } from '../../main/platform/tools/find-executable';
+import { findTool } from '../../main/platform/tools/find-executable';
 import { createRunStore } from '../../main/production/runs/run-store';
-import { NODE_RUNTIMES } from '../../main/execution/executors';
-import { NODE_SPECS } from '../../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../../main/nodes/executors';
+import { NODE_SPECS } from '../../main/nodes/specs';
 
 const NODES = 1000;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 async function main(): Promise<void> {
-  const blender = await findExecutable({ label: 'Blender', command: 'blender', setting: null, envVar: 'BLENDER_PATH', env: process.env, settingName: 'Blender path' });
+  const blender = await findTool('blender', null, process.env);
   if (!blender.found) throw new Error(`Blender not found: ${blender.problem}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-runtime-'));
   const db = openDatabase(path.join(work, 'lightbox.db'));

@@ -6,7 +6,7 @@ import Piscina from 'piscina';
 import { CadIngestError } from '../../../workers/cad/errors';
 import { runCadTask, type CadMetadata, type CadTask, type CadTaskResult } from '../../../workers/cad/convert';
 import { cadIngestOptionsSchema, type CadIngestOptionsInput } from '../../../workers/cad/options';
-import { findExecutable } from '../../platform/tools/find-executable';
+import { findTool } from '../../platform/tools/find-executable';
 import { renderCadThumbnail } from './thumbnail';
 
 export { CadIngestError } from '../../../workers/cad/errors';
@@ -127,7 +127,7 @@ export async function ingestCad(input: IngestCadInput): Promise<IngestCadResult>
 
   let blender = input.blenderPath;
   if (!blender) {
-    const found = await findExecutable({ label: 'Blender', command: 'blender', setting: null, envVar: 'BLENDER_PATH', env, settingName: 'Blender path' });
+    const found = await findTool('blender', null, env);
     if (!found.found) return { ...ingested, thumbnailError: `no thumbnail: ${found.problem}` };
     blender = found.path;
   }

@@ -1,7 +1,7 @@
 import type { EventBus } from '../../platform/transport/event-bus';
 import { ApiFailure } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings/schema';
-import { findExecutable } from '../../platform/tools/find-executable';
+import { findTool } from '../../platform/tools/find-executable';
 import { createLocalFarm, idleFarmStatus, type FarmStatus, type LocalFarm, type LocalFarmOptions } from './local-farm';
 
 /**
@@ -37,14 +37,7 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
 
   const create = async (): Promise<LocalFarm> => {
     const settings = options.settings();
-    const found = await findExecutable({
-      label: 'Blender',
-      command: 'blender',
-      setting: settings.blenderPath,
-      envVar: 'BLENDER_PATH',
-      env: options.env,
-      settingName: 'Blender path',
-    });
+    const found = await findTool('blender', settings.blenderPath, options.env);
     if (!found.found) throw new ApiFailure('blender_not_found', `${found.problem} ${found.fix}`, '');
     if (closed) throw new ApiFailure('farm_closed', 'the render farm is shutting down', '');
     const made = (options.create ?? createLocalFarm)({

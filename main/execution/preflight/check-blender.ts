@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BlenderEngine, EngineProbe, ExecutableSource, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
 import { resourcesDir } from '../../../workers/resources/paths';
 import { blenderVersion, lastMarkedLine, runBlender, type RunBlenderResult } from '../../../workers/blender/run-blender';
-import { findExecutable } from '../../platform/tools/find-executable';
+import { findTool } from '../../platform/tools/find-executable';
 import { readPngSize } from '../../platform/files/png-size';
 
 export const PROBED_ENGINES: readonly BlenderEngine[] = ['CYCLES', 'BLENDER_EEVEE', 'BLENDER_WORKBENCH'];
@@ -253,14 +253,7 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
     return { blender, checks: [check, ...engineChecks] };
   };
 
-  const found = await findExecutable({
-    label: 'Blender',
-    command: 'blender',
-    setting: input.setting,
-    envVar: 'BLENDER_PATH',
-    env: input.env,
-    settingName: 'Blender path',
-  });
+  const found = await findTool('blender', input.setting, input.env);
   if (!found.found) {
     return unusable(
       { path: found.path, source: found.source, version: null, engines: [] },

@@ -1,6 +1,6 @@
 import type { PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
 import { runProcess, type RunProcessResult } from '../../../workers/blender/run-process';
-import { findExecutable } from '../../platform/tools/find-executable';
+import { findTool } from '../../platform/tools/find-executable';
 
 /** Encoders turntable videos use: H.264 (MP4) and VP9 (WebM). */
 export const REQUIRED_ENCODERS = { h264: 'libx264', vp9: 'libvpx-vp9' } as const;
@@ -38,14 +38,7 @@ export interface CheckFfmpegResult {
 export async function checkFfmpeg(input: CheckFfmpegInput): Promise<CheckFfmpegResult> {
   const title = 'ffmpeg';
   const none = { h264: false, vp9: false };
-  const found = await findExecutable({
-    label: 'ffmpeg',
-    command: 'ffmpeg',
-    setting: input.setting,
-    envVar: 'FFMPEG_PATH',
-    env: input.env,
-    settingName: 'ffmpeg path',
-  });
+  const found = await findTool('ffmpeg', input.setting, input.env);
   if (!found.found) {
     return {
       ffmpeg: { path: found.path, source: found.source, version: null, encoders: none },

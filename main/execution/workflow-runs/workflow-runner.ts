@@ -8,14 +8,13 @@ import type { Draft, RunSummary, RunsListInput, WorkflowRun } from '../../../sha
 import { WorkflowDocumentSchema, type WorkflowDocument } from '../../../shared/workflow/document';
 import type { CadSourceArtifact, NodeOutputs } from '../executors/artifacts';
 import type { RunContext } from '../executors/context';
-import { abortableFarm } from '../farm/abortable-farm';
 import type { RenderFarm } from '../farm/types';
 import type { Tools } from '../dispatch/order-dispatcher';
-import { blenderVersionOf } from '../farm/blender-version';
 import { resolveCadMesh } from '../dispatch/resolve-cad';
 import { createShadowEffects } from '../dispatch/shadow-effects';
 import type { Fault } from '../runtime/faults';
 import type { NodeCache } from '../runtime/node-cache';
+import { createRunContext } from '../runtime/run-context';
 import { planGraph, runGraph } from '../runtime/run-graph';
 import type { ExecutableRegistry } from '../executors';
 import type { OrderStore } from '../../production/orders/order-store';
@@ -88,26 +87,21 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     const cadRow = db.prepare<[string], { name: string; source_path: string }>('SELECT name, source_path FROM cad_files WHERE id = ?').get(target.cadFileId);
     if (!cadRow) throw new ApiFailure('not_found', `no CAD file "${target.cadFileId}" in the library`, 'cadFileId');
     const cadSource: CadSourceArtifact = { type: 'cad_source', cadFileId: target.cadFileId, file: cadRow.source_path, name: cadRow.name };
-    const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), runId);
-    return {
+    return createRunContext({
       runId,
       mode: 'graph',
       role: 'shadow',
-      farm: abortableFarm(farm, signal, runId),
+      farm,
       tools,
+      signal,
       ...subjectOf(runId, document, target, cadRow.name),
       draft: target.draft,
-      timeoutMs: 30 * 60_000,
-      signal,
-      selfPublish: true,
       cadSource,
       parameters: target.parameterValues,
       resolveCad: () => resolveCadMesh(db, target.cadFileId),
-      publish: shadow.publish,
-      notify: shadow.notify,
+      effects: createShadowEffects(path.join(deps.dataDir, 'shadow'), runId),
       recordRender: (entry) => runs.recordRender(runId, null, target.draft, entry),
-      blenderVersion: blenderVersionOf(farm),
-    };
+    });
   }
 
   function start(document: WorkflowDocument, target: RunTarget, forceFrom?: string): string {

@@ -127,3 +127,14 @@ export async function findExecutable(input: FindExecutableInput): Promise<Execut
     fix: `Install ${label}, or set ${settingName} in Settings (or ${envVar}) to the full path of the executable.`,
   };
 }
+
+/** The executables Lightbox runs, each with its one lookup: the setting, its variable, its command. */
+const TOOLS = {
+  blender: { label: 'Blender', command: 'blender', envVar: 'BLENDER_PATH', settingName: 'Blender path' },
+  ffmpeg: { label: 'ffmpeg', command: 'ffmpeg', envVar: 'FFMPEG_PATH', settingName: 'ffmpeg path' },
+} as const;
+
+/** Blender or ffmpeg, found the one way every caller finds it (the setting's value, or null to detect). */
+export function findTool(tool: keyof typeof TOOLS, setting: string | null, env: NodeJS.ProcessEnv): Promise<ExecutableLookup> {
+  return findExecutable({ ...TOOLS[tool], setting, env });
+}
