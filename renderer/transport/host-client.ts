@@ -8,6 +8,7 @@ import type {
   MethodOutput,
   WsClientMessage,
 } from '../../shared/contract';
+import { MAX_MESSAGE_BYTES } from '../../shared/contract';
 import type { ConnectionStore } from './connection';
 import { ClientErrorCodes, contractError, toContractError } from './errors';
 import { EventHub } from './event-hub';
@@ -59,8 +60,13 @@ export class HostClient implements ContractClient {
     }
     const id = this.nextId++;
     const message: WsClientMessage = { type: 'call', id, method, input };
+    const frame = JSON.stringify(message);
+    // The host closes the socket (1009) on a frame over its limit; the contract refuses such an input anyway.
+    if (frame.length * 3 > MAX_MESSAGE_BYTES && new TextEncoder().encode(frame).length > MAX_MESSAGE_BYTES) {
+      return Promise.reject(contractError('invalid_input', `the call is over ${MAX_MESSAGE_BYTES} bytes, more than the host takes in one message`));
+    }
     const answer = new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { frame: JSON.stringify(message), sent: false, resolve, reject });
+      this.pending.set(id, { frame, sent: false, resolve, reject });
     });
     this.flush();
     return answer.then((result) => checkResult(method, result));

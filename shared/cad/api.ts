@@ -29,7 +29,7 @@ export const CadFileSchema = z.object({
 });
 export type CadFile = z.infer<typeof CadFileSchema>;
 
-/** Uploads travel in chunks: the transports cap one message at 1 MiB. */
+/** Uploads travel in chunks of 1 MiB, well inside one message of the transports (MAX_MESSAGE_BYTES). */
 export const CAD_UPLOAD_CHUNK_BYTES = 512 * 1024;
 export const CAD_UPLOAD_MAX_BYTES = 2 * 1024 * 1024 * 1024;
 

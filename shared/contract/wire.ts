@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { ApiErrorSchema, type ApiError } from './errors';
 
+/**
+ * The largest call input the contract accepts: its JSON encoding, in UTF-8 bytes. The dispatch
+ * refuses anything larger on every transport (IPC too), and every transport carries at least
+ * MAX_MESSAGE_BYTES, so whatever the contract accepts (legacy.import of many documents) fits in
+ * one WebSocket frame or HTTP body.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+/** The largest WebSocket frame or HTTP body a transport reads: an input of MAX_INPUT_BYTES and its envelope. */
+export const MAX_MESSAGE_BYTES = MAX_INPUT_BYTES + 64 * 1024;
+
 /** The answer to one call, on either transport. */
 export type CallResult<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
 

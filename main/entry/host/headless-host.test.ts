@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHeadlessHost, type HeadlessHost, MAX_BODY_BYTES } from './headless-host';
+import { MAX_INPUT_BYTES } from '../../../shared/contract';
+import { resourcesDir } from '../../../workers/resources/paths';
 import { testBackend } from '../../testing/node-backend';
 import { makeTempDir } from '../../testing/temp-dir';
 import type { Backend } from '../app/backend';
@@ -149,6 +151,73 @@ describe('headless host', () => {
     expect(await waitFor((m) => m.id === null)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     ws.send(JSON.stringify({ type: 'call', id: 3 }));
     expect(await waitFor((m) => m.id === 3)).toMatchObject({ ok: false, error: { code: 'bad_request', path: 'method' } });
+    ws.close();
+  });
+});
+
+/** Resolves with the close code the host sent. */
+function closeCode(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => {
+    ws.on('error', () => {});
+    ws.once('close', (code) => resolve(code));
+  });
+}
+
+/** One call over a socket, answered by its id. */
+function callOver(ws: WebSocket, id: number, method: string, input: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (message.id !== id) return;
+      ws.off('message', onMessage);
+      resolve(message);
+    };
+    ws.on('message', onMessage);
+    ws.once('close', (code) => reject(new Error(`socket closed with ${code} before answer ${id}`)));
+    ws.send(JSON.stringify({ type: 'call', id, method, input }));
+  });
+}
+
+describe('headless host under hostile sockets', () => {
+  it('closes a frame over the limit with 1009 and bad UTF-8 with 1007, and keeps serving the others', async () => {
+    const bystander = await openSocket(host.token);
+    const big = await openSocket(host.token);
+    const bigClosed = closeCode(big);
+    big.send('x'.repeat(MAX_BODY_BYTES + 1));
+    expect(await bigClosed).toBe(1009);
+    const garbled = await openSocket(host.token);
+    const garbledClosed = closeCode(garbled);
+    garbled.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await garbledClosed).toBe(1007);
+    expect(await callOver(bystander, 1, 'app.info', {})).toMatchObject({ ok: true, result: { name: 'Lightbox' } });
+    expect((await post('app.info', {})).status).toBe(200);
+    const fresh = await openSocket(host.token);
+    expect(await callOver(fresh, 1, 'app.info', {})).toMatchObject({ ok: true });
+    for (const ws of [bystander, fresh]) ws.close();
+  });
+
+  it('carries a legacy.import the contract accepts (many documents, megabytes) over the socket', async () => {
+    const examples = path.join(resourcesDir(), 'legacy', 'examples');
+    // Legacy JSON may carry any amount of whitespace; 600 kB each makes a frame of about 8 MB.
+    const documents = fs.readdirSync(examples).map((fileName) => ({
+      fileName,
+      text: fs.readFileSync(path.join(examples, fileName), 'utf8') + ' '.repeat(600_000),
+    }));
+    const ws = await openSocket(host.token);
+    const answer = await callOver(ws, 7, 'legacy.import', { documents });
+    expect(answer).toMatchObject({ ok: true });
+    expect((answer.result as { imported: unknown[] }).imported).toHaveLength(documents.length);
+    ws.close();
+  });
+
+  it('refuses an input over the contract limit as an answer on every transport, the socket staying open', async () => {
+    const ws = await openSocket(host.token);
+    const input = { blenderPath: 'x'.repeat(MAX_INPUT_BYTES) };
+    const answer = await callOver(ws, 9, 'settings.update', input);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^input is \d+ bytes as JSON; a call takes at most 16777216$/) } });
+    expect(await callOver(ws, 10, 'app.info', {})).toMatchObject({ ok: true });
+    const res = await post('settings.update', input);
+    expect(res.status).toBe(400);
     ws.close();
   });
 });

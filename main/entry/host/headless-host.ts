@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ErrorCodes,
+  MAX_MESSAGE_BYTES,
   WsClientMessageSchema,
   zodToApiError,
   type ApiError,
@@ -16,7 +17,8 @@ import { SECURITY_HEADERS } from './security-headers';
 import { serveStatic } from './static-files';
 import { bearerToken, newToken, tokenMatches } from './token';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The transport's limit, the contract's input limit plus its envelope (shared/contract/wire.ts). */
+export const MAX_BODY_BYTES = MAX_MESSAGE_BYTES;
 
 export interface HostOptions {
   dispatch: Dispatch;
@@ -125,6 +127,8 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Node hands the raw socket over without its error listener; a reset here must not end the host.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -140,6 +144,9 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const unsubscribe = options.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    // A protocol error (a frame over maxPayload, bad UTF-8) closes this socket with its code
+    // (1009, 1007, 1002) inside ws; without a listener it would be thrown and end the host.
+    ws.on('error', (error) => console.warn(`[lightbox] WebSocket closed: ${error.message}`));
     ws.on('close', () => {
       unsubscribe();
       sockets.delete(ws);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiFailure, methods } from '../../../shared/contract';
+import { ApiFailure, MAX_INPUT_BYTES, methods } from '../../../shared/contract';
 import { createDispatch, type Handlers } from './dispatch';
 import { defaultSettings } from '../settings/defaults';
 
@@ -29,6 +29,14 @@ describe('dispatch', () => {
     const dispatch = createDispatch(handlers());
     const result = await dispatch('settings.get', {}, ctx);
     expect(result).toEqual({ ok: true, result: defaultSettings(4) });
+  });
+
+  it('refuses an input larger than the contract limit before any handler, on IPC too', async () => {
+    const handler = vi.fn();
+    const dispatch = createDispatch(handlers({ 'settings.update': handler }));
+    const result = await dispatch('settings.update', { blenderPath: 'é'.repeat(MAX_INPUT_BYTES / 2) }, { transport: 'ipc' });
+    expect(result).toEqual({ ok: false, error: { code: 'invalid_input', path: '', message: `input is ${MAX_INPUT_BYTES + 18} bytes as JSON; a call takes at most ${MAX_INPUT_BYTES}` } });
+    expect(handler).not.toHaveBeenCalled();
   });
 
   it('treats a missing input as an empty object', async () => {

@@ -2,6 +2,7 @@ import {
   ApiFailure,
   ErrorCodes,
   isMethodName,
+  MAX_INPUT_BYTES,
   methods,
   zodToApiError,
   type CallResult,
@@ -46,6 +47,8 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
     }
     const def = methods[method];
     const input = rawInput === undefined ? {} : rawInput;
+    const tooLarge = inputSizeProblem(input);
+    if (tooLarge) return { ok: false, error: { code: ErrorCodes.invalidInput, message: tooLarge, path: '' } };
     const parsed = def.input.safeParse(input);
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error, ErrorCodes.invalidInput, input) };
     try {
@@ -66,4 +69,15 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
       return { ok: false, error: { code: ErrorCodes.internal, message: `${method} failed unexpectedly`, path: '' } };
     }
   };
+}
+
+/** The contract's one size limit, the same on every transport (see MAX_INPUT_BYTES). */
+function inputSizeProblem(input: unknown): string | null {
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(input) ?? '');
+  } catch {
+    return 'input is not JSON data';
+  }
+  return bytes > MAX_INPUT_BYTES ? `input is ${bytes} bytes as JSON; a call takes at most ${MAX_INPUT_BYTES}` : null;
 }

@@ -12,7 +12,7 @@ interface Upload {
 }
 
 /**
- * Chunked uploads into `<dataDir>/uploads/`: the transports cap one message at 1 MiB, CAD files
+ * Chunked uploads into `<dataDir>/uploads/`: one message carries at most MAX_MESSAGE_BYTES, CAD files
  * are bigger. Chunks must arrive in order; an upload lives in this process only.
  */
 export function createUploads(dataDir: string) {
