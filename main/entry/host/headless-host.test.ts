@@ -38,9 +38,9 @@ const post = (method: string, body: unknown, token: string | null = host.token) 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-function openSocket(token: string): Promise<WebSocket> {
+function openSocket(token: string, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(token)}`, options);
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -128,6 +128,16 @@ describe('headless host', () => {
   it('refuses the socket without the right token', async () => {
     await expect(openSocket('wrong')).rejects.toThrow('HTTP 401');
     await expect(openSocket('')).rejects.toThrow('HTTP 401');
+  });
+
+  it('opens the socket only for its own origin (or a client that sends none)', async () => {
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${host.port + 1}`, `http://localhost:${host.port}`, 'null', 'file://']) {
+      await expect(openSocket(host.token, { origin }), origin).rejects.toThrow('HTTP 403');
+    }
+    for (const options of [{ origin: `http://127.0.0.1:${host.port}` }, {}]) {
+      const ws = await openSocket(host.token, options);
+      ws.close();
+    }
   });
 
   it('carries calls and events over the socket', async () => {

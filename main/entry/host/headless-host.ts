@@ -59,6 +59,23 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     return LOOPBACK.has(name);
   };
 
+  /**
+   * Browsers send Origin on every WebSocket: only a page this host served may open the socket
+   * (Origin equal to http(s)://<the Host header>). A request without Origin comes from a
+   * non-browser client (curl, ws, the CLI); it stays allowed, since it still needs the token.
+   */
+  const sameOrigin = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      return false;
+    }
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host === (req.headers.host ?? '').toLowerCase();
+  };
+
   const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
     res.writeHead(status, {
@@ -134,6 +151,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     };
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
     if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
+    if (!sameOrigin(req)) return refuse(403, 'Forbidden');
     if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
   });
