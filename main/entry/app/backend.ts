@@ -4,6 +4,7 @@ import { createDispatch, type Dispatch, type Handlers } from '../../platform/tra
 import { EventBus } from '../../platform/transport/event-bus';
 import { openDatabase, schemaVersion } from '../../platform/db/open-database';
 import { prepareDataDir } from '../../platform/data-dir/prepare';
+import { dataDirCandidateProblem } from '../../platform/data-dir/check';
 import type { DataDirSource } from '../../../shared/settings/schema';
 import { ApiFailure, type AppInfo } from '../../../shared/contract';
 import type { KeyValueStore } from '../../platform/settings/key-value-store';
@@ -111,13 +112,10 @@ export function createBackend(options: BackendOptions): Backend {
     'settings.setDataDir': ({ path: next }) => {
       if (next === null) options.locationStore.delete('dataDir');
       else {
-        const resolved = path.resolve(next);
-        try {
-          prepareDataDir(resolved);
-        } catch (error) {
-          throw new ApiFailure('data_dir_unusable', (error as Error).message, 'path');
-        }
-        options.locationStore.set('dataDir', resolved);
+        // Checked, not created: the folders are made at the next start, in the directory chosen.
+        const problem = dataDirCandidateProblem(next, 'path');
+        if (problem) throw new ApiFailure('data_dir_unusable', problem, 'path');
+        options.locationStore.set('dataDir', path.resolve(next));
       }
       return info();
     },

@@ -231,3 +231,42 @@ describe('headless host under hostile sockets', () => {
     ws.close();
   });
 });
+
+describe('settings.setDataDir over the host', () => {
+  it('refuses relative paths, system trees, files and symlinks into them at once, naming the field and the value', async () => {
+    const file = path.join(tmp.dir, 'secret.txt');
+    const link = path.join(tmp.dir, 'to-proc');
+    fs.symlinkSync('/proc/self', link);
+    const cases: Array<[string, RegExp]> = [
+      ['relative/dir', /is not an absolute path/],
+      ['/proc/self', /is under \/proc, which cannot hold data/],
+      ['/proc', /is under \/proc/],
+      ['/sys/kernel', /is under \/sys/],
+      ['/dev/shm/lightbox', /is under \/dev/],
+      [file, /is a file, not a folder/],
+      [path.join(file, 'below'), /is below .*secret\.txt, which is a file/],
+      [path.join(link, 'data'), /leads \(through .*to-proc\) to \/proc\/\d+, under \/proc/],
+    ];
+    for (const [value, reason] of cases) {
+      const started = Date.now();
+      const res = await post('settings.setDataDir', { path: value });
+      expect(Date.now() - started, value).toBeLessThan(1000);
+      expect(res.status, value).toBe(422);
+      const body = (await res.json()) as { code: string; path: string; message: string };
+      expect(body, value).toMatchObject({ code: 'data_dir_unusable', path: 'path' });
+      expect(body.message, value).toContain(`path "${value}"`);
+      expect(body.message, value).toMatch(reason);
+    }
+    const info = (await (await post('app.info', {})).json()) as { configuredDataDir: string | null };
+    expect(info.configuredDataDir).toBeNull();
+  });
+
+  it('saves a usable absolute path without creating it', async () => {
+    const next = path.join(tmp.dir, 'later', 'data');
+    const res = await post('settings.setDataDir', { path: next });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ configuredDataDir: next });
+    expect(fs.existsSync(path.join(tmp.dir, 'later'))).toBe(false);
+    expect((await post('settings.setDataDir', { path: null })).status).toBe(200);
+  });
+});
