@@ -102,7 +102,7 @@ describe('notify on failure, in every mode (one runtime)', () => {
     // A workflow of its own (not a migrated preset workflow) bound by an output type made from it:
     // there is no legacy form to fall back to.
     const { metadata: _legacy, ...migrated } = b.workflows.get('legacy.still_default');
-    const saved = b.workflows.save({ ...migrated, id: 'studio_still', name: 'Studio still', revision: 0, metadata: {} }, 'a workflow of our own');
+    const saved = b.workflows.save({ ...migrated, id: 'studio_still', name: 'Studio still', executionMode: 'graph', revision: 0, metadata: {} }, 'a workflow of our own');
     b.production.outputTypes.create({
       key: 'wf_only_still',
       name: 'Workflow-only still',

@@ -5,9 +5,14 @@ import type { Backend } from '../../entry/app/backend';
 import { testBackend } from '../../testing/node-backend';
 import { makeTempDir } from '../../testing/temp-dir';
 import { TEST_STEP } from '../../testing/warm-farm';
+import { migratePipeline } from '../../catalog/legacy/migrate-pipeline';
+import { shippedPipelines } from '../../catalog/legacy/shipped';
+import { readPngSize } from '../../platform/files/png-size';
 
 /** The CAD library: real STEP ingest through the cad_file pipeline, real SQLite, real Blender thumbnails. */
 const T = 120_000;
+const CUBE = path.resolve('node_modules/occt-import-js/test/testfiles/simple-basic-cube/cube.stp');
+const STL_TRIANGLE = 'solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n';
 let tmp: ReturnType<typeof makeTempDir>;
 let backend: Backend;
 
@@ -80,4 +85,33 @@ describe('CAD library', () => {
     backend.production.cad.recover();
     expect(backend.production.cad.get('cad_stale')).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
   });
+
+  it('runs the cad_file workflow bound in Settings (cadIngestWorkflowId): its nodes, its settings; a wrong binding fails by name', async () => {
+    const { cad, runs } = backend.production;
+    // A studio's own ingest workflow: the default one with a smaller thumbnail.
+    const base = migratePipeline(shippedPipelines().get('cad_ingest_default')!.document);
+    const nodes = base.nodes.map((n) => (n.type === 'make_thumbnail' ? { ...n, settings: { size_px: 64 } } : n));
+    const saved = backend.workflows.save({ ...base, id: 'studio_cad_ingest', name: 'Studio CAD ingest', nodes, metadata: {} }, 'small thumbnails');
+    backend.settings.update({ cadIngestWorkflowId: saved.document.id });
+    try {
+      const cube = path.join(tmp.dir, 'cube.stp');
+      fs.copyFileSync(CUBE, cube);
+      const file = await (await cad.importFile(cube)).done;
+      expect(file).toMatchObject({ status: 'ready', hasThumbnail: true, error: null });
+      const [run] = runs.ofCadFile(file.id);
+      expect(run).toMatchObject({ family: 'cad_file', mode: 'graph', status: 'succeeded', workflowId: 'studio_cad_ingest', workflowRevision: saved.document.revision, pipelineKey: null });
+      expect(await readPngSize(path.join(cad.root, file.sha256, 'thumbnail.png'))).toEqual({ width: 64, height: 64 });
+
+      // Bound to an order_line workflow: the import fails and says which setting and which value.
+      const line = backend.workflows.save({ ...migratePipeline(shippedPipelines().get('still_default')!.document), id: 'studio_still_for_cad', metadata: {} });
+      backend.settings.update({ cadIngestWorkflowId: line.document.id });
+      const other = path.join(tmp.dir, 'other.stl');
+      fs.writeFileSync(other, STL_TRIANGLE);
+      const refused = await (await cad.importFile(other)).done;
+      expect(refused.status).toBe('failed');
+      expect(refused.error).toBe("cadIngestWorkflowId: 'studio_still_for_cad' is a order_line workflow; expected a cad_file workflow");
+    } finally {
+      backend.settings.update({ cadIngestWorkflowId: null });
+    }
+  }, T);
 });

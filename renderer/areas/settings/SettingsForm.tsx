@@ -17,6 +17,8 @@ interface Props {
   setValue: <K extends FieldKey>(key: K, value: FormValues[K]) => void;
   onSave: (recheck: boolean) => void;
   onRevert: () => void;
+  /** The saved cad_file workflows a CAD import can run. */
+  cadWorkflows: { id: string; name: string }[];
 }
 
 /** What detection currently finds, so "empty = automatic" is not a guess. */
@@ -30,7 +32,7 @@ function detected(tool: { path: string | null; source: ExecutableSource | null }
   );
 }
 
-export function SettingsForm({ values, defaults, errors, formError, status, busy, dirty, report, setValue, onSave, onRevert }: Props) {
+export function SettingsForm({ values, defaults, errors, formError, status, busy, dirty, report, setValue, onSave, onRevert, cadWorkflows }: Props) {
   const formRef = useRef<HTMLFormElement>(null);
 
   // After a rejected save, put the keyboard on the first field that needs attention.
@@ -42,7 +44,7 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
     event.preventDefault();
     onSave(false);
   };
-  const text = (key: FieldKey) => (key === 'mode' ? values.mode : values[key]);
+  const text = (key: Exclude<FieldKey, 'mode'>) => values[key];
   const auto = 'detect automatically';
 
   return (
@@ -99,6 +101,28 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           <select {...a11y} value={values.mode} onChange={(e) => setValue('mode', e.target.value === 'cold' ? 'cold' : 'warm')}>
             <option value="warm">warm</option>
             <option value="cold">cold</option>
+          </select>
+        )}
+      </Field>
+
+      <h2 id="settings-cad">CAD import</h2>
+      <Field
+        label={LABELS.cadIngestWorkflowId}
+        defaultText="the migrated cad_ingest_default, else the shipped one"
+        hint="The cad_file workflow every CAD import runs (tessellation, metadata, thumbnail)."
+        error={errors.cadIngestWorkflowId}
+      >
+        {(a11y) => (
+          <select {...a11y} value={values.cadIngestWorkflowId} onChange={(e) => setValue('cadIngestWorkflowId', e.target.value)}>
+            <option value="">Default (cad_ingest_default)</option>
+            {cadWorkflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name} ({w.id})
+              </option>
+            ))}
+            {values.cadIngestWorkflowId !== '' && !cadWorkflows.some((w) => w.id === values.cadIngestWorkflowId) && (
+              <option value={values.cadIngestWorkflowId}>{values.cadIngestWorkflowId} (not a saved cad_file workflow)</option>
+            )}
           </select>
         )}
       </Field>

@@ -18,6 +18,17 @@ export function SettingsPage() {
   const [dataDirDirty, setDataDirDirty] = useState(false);
   const onDataDirDirty = useCallback((dirty: boolean) => setDataDirDirty(dirty), []);
   const blocker = useUnsavedChangesGuard(form.dirty || dataDirDirty, client.transport === 'http');
+  const [cadWorkflows, setCadWorkflows] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    let live = true;
+    client.call('workflows.list', { family: 'cad_file' }).then(
+      ({ workflows }) => live && setCadWorkflows(workflows.map((w) => ({ id: w.id, name: w.name }))),
+      () => live && setCadWorkflows([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
 
   // The last report tells what "detect automatically" currently finds.
   useEffect(() => {
@@ -53,6 +64,7 @@ export function SettingsPage() {
           setValue={form.setValue}
           onSave={(recheck) => void save(recheck)}
           onRevert={form.revert}
+          cadWorkflows={cadWorkflows}
         />
       ) : (
         !form.loadError && <p className="muted">Loading settings…</p>

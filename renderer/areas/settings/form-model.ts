@@ -8,11 +8,13 @@ export interface FormValues {
   concurrency: string;
   threadsPerBlender: string;
   mode: Settings['farm']['mode'];
+  /** A workflow id, or '' for the default ingest workflow. */
+  cadIngestWorkflowId: string;
 }
 export type FieldKey = keyof FormValues;
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
-export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode'];
+export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode', 'cadIngestWorkflowId'];
 
 export const LABELS: Record<FieldKey, string> = {
   blenderPath: 'Blender path',
@@ -20,6 +22,7 @@ export const LABELS: Record<FieldKey, string> = {
   concurrency: 'Blender processes at once',
   threadsPerBlender: 'Threads per Blender',
   mode: 'Blender process mode',
+  cadIngestWorkflowId: 'CAD ingest workflow',
 };
 
 /** Where each field lives in the settings, as the backend names it in error paths. */
@@ -29,6 +32,7 @@ const PATHS: Record<FieldKey, string> = {
   concurrency: 'farm.concurrency',
   threadsPerBlender: 'farm.threadsPerBlender',
   mode: 'farm.mode',
+  cadIngestWorkflowId: 'cadIngestWorkflowId',
 };
 
 export function toFormValues(settings: Settings): FormValues {
@@ -38,6 +42,7 @@ export function toFormValues(settings: Settings): FormValues {
     concurrency: String(settings.farm.concurrency),
     threadsPerBlender: String(settings.farm.threadsPerBlender),
     mode: settings.farm.mode,
+    cadIngestWorkflowId: settings.cadIngestWorkflowId ?? '',
   };
 }
 
@@ -73,6 +78,9 @@ export function buildPatch(values: FormValues, baseline: FormValues): { patch: S
       }
       case 'mode':
         farm.mode = values.mode;
+        break;
+      case 'cadIngestWorkflowId':
+        patch.cadIngestWorkflowId = values.cadIngestWorkflowId === '' ? null : values.cadIngestWorkflowId;
         break;
     }
   }
