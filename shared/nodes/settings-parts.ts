@@ -50,6 +50,11 @@ export type VideoCodec = z.infer<typeof VideoCodecSchema>;
 export const ImageFormatSchema = z.enum(['png', 'jpeg', 'webp', 'exr']);
 export type ImageFormat = z.infer<typeof ImageFormatSchema>;
 
+/** Control characters (U+0000–U+001F, U+007F): never in a file name (they split lists such as ffmpeg's concat file). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const NO_CONTROL_CHARACTERS = 'must not contain control characters (U+0000–U+001F, U+007F)';
+
 export const OutputSettings = obj({
   format: ImageFormatSchema.default('png'),
   quality: z.number().int().min(1).max(100).default(90),
@@ -59,6 +64,7 @@ export const OutputSettings = obj({
     .min(1)
     .max(200)
     .refine((t) => !/[\\/]|\.\./.test(t), 'must be a file name template without / \\ or ..')
+    .refine((t) => !CONTROL_CHARACTERS.test(t), NO_CONTROL_CHARACTERS)
     .default('{order}_{line}_{preset}'),
 });
 

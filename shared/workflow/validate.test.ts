@@ -195,6 +195,17 @@ describe('validateWorkflow: each class of problem', () => {
     expect(p.message).toBe('node "render" (render_still): setting renderer.samples = 10000 is too large; allowed: an integer from 1 to 4096');
   });
 
+  it('invalid_setting: a file name template with a control character, naming output.filename', () => {
+    for (const filename of ['a\u0000b', 'a\nfile x', 'tab\there', 'x\u001f', 'del\u007f']) {
+      const doc = orderLine();
+      (doc.nodes[4] as WorkflowNode).settings = { output: { filename } };
+      const p = only(doc);
+      expect(p, JSON.stringify(filename)).toMatchObject({ code: ProblemCodes.invalidSetting, path: 'nodes[4].settings.output.filename', nodeId: 'render' });
+      expect(p.message).toContain('output.filename');
+      expect(p.message).toContain('must not contain control characters (U+0000–U+001F, U+007F)');
+    }
+  });
+
   it('invalid_setting: enum, listing the values', () => {
     const doc = orderLine();
     (doc.nodes[4] as WorkflowNode).settings = { output: { format: 'gif', color_depth: 12 } };

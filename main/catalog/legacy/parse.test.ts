@@ -52,6 +52,15 @@ describe('parseLegacyDocument', () => {
     expect(errors).toHaveLength(6);
   });
 
+  it('refuses a file name template with a control character, naming output.filename', () => {
+    for (const filename of ['{order}\n{line}', 'a\u0000', '\u007f{preset}']) {
+      const [e, ...rest] = errorsOf({ ...base, output: { filename } });
+      expect(rest).toEqual([]);
+      expect(e).toMatchObject({ fileName: 'preset.web.json', path: 'output.filename' });
+      expect(e?.message).toContain('output.filename: must not contain control characters (U+0000–U+001F, U+007F)');
+    }
+  });
+
   it('says which service a step names when it is not a legacy service', () => {
     const errors = errorsOf(pipe('order_line', [{ service: 'resolve_cad' }, { service: 'render_magic' }, { on_error: 'fail' }]), 'pipeline.p.json');
     expect(errors.map((e) => e.message)).toEqual([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isMaterialKey, unknownMaterialMessage } from '../../../shared/materials/library';
-import { BackgroundModeSchema, CameraSettings, ImageFormatSchema, LibraryFolder, LightingSetting, RendererSettings, VideoCodecSchema } from '../../../shared/nodes/settings-parts';
+import { BackgroundModeSchema, CameraSettings, CONTROL_CHARACTERS, ImageFormatSchema, LibraryFolder, LightingSetting, NO_CONTROL_CHARACTERS, RendererSettings, VideoCodecSchema } from '../../../shared/nodes/settings-parts';
 import { NotificationChannelSchema } from '../../../shared/notifications/api';
 import { OutputArtifactKindSchema } from '../../../shared/output-types/profile';
 import { DEFAULT_PIPELINE_BY_ARTIFACT, PRESET_FIELDS, fieldDefault, getPath, setPath, type Artifact } from './field-map';
@@ -36,6 +36,7 @@ const FilenameTemplate = z
   .min(1)
   .max(200)
   .refine((t) => !/[\\/]|\.\./.test(t), 'must be a file name template without / \\ or ..')
+  .refine((t) => !CONTROL_CHARACTERS.test(t), NO_CONTROL_CHARACTERS)
   .refine(
     (t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => PLACEHOLDERS.includes(m[1] ?? '')),
     `may use only the placeholders ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runProcess } from '../../../workers/blender/run-process';
 import { RenderError } from './errors';
 import { sha256File } from '../../platform/files/sha256-file';
-import type { VideoCodec } from '../../../shared/nodes/settings-parts';
+import { CONTROL_CHARACTERS, type VideoCodec } from '../../../shared/nodes/settings-parts';
 
 export type { VideoCodec };
 
@@ -49,8 +49,14 @@ function codecArgs(codec: VideoCodec, crf: number): string[] {
   return ['-c:v', 'libvpx-vp9', '-crf', String(crf), '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4', '-pix_fmt', 'yuv420p'];
 }
 
-/** A concat-demuxer list naming exactly these files (single quotes escaped the ffconcat way). */
+/**
+ * A concat-demuxer list naming exactly these files (single quotes escaped the ffconcat way). The
+ * list is read line by line, so a path holding a line break or another control character could
+ * add a line of its own: such a path is refused, never written.
+ */
 export function concatList(frames: readonly string[]): string {
+  const bad = frames.find((f) => CONTROL_CHARACTERS.test(f));
+  if (bad !== undefined) throw new RenderError('encode_failed', `encode_video: frame path ${JSON.stringify(bad)} contains a control character`);
   return `ffconcat version 1.0\n${frames.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n`).join('')}`;
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ImageFormat } from '../../../shared/nodes/settings-parts';
+import { CONTROL_CHARACTERS, type ImageFormat } from '../../../shared/nodes/settings-parts';
 
 export type { ImageFormat };
 
@@ -33,6 +33,7 @@ function safePiece(value: string): string {
  */
 export function expandFileName(template: string, values: FileNameValues, extension: string, frame: number | string | null = 1): string {
   if (/[\\/]/.test(template) || template.includes('..')) throw new FileNameError(`file name template "${template}" must not contain / \\ or ..`);
+  if (CONTROL_CHARACTERS.test(template)) throw new FileNameError(`file name template ${JSON.stringify(template)} must not contain control characters`);
   let base = template.replace(/\{([^}]*)\}/g, (whole, name: string) => {
     if (name === 'frame') return frame === null ? '' : typeof frame === 'number' ? String(frame).padStart(4, '0') : frame;
     if (name === 'order' || name === 'line' || name === 'cad' || name === 'preset') return safePiece(values[name]);
