@@ -278,7 +278,7 @@ test('undo and redo an edit; a whole drag is one step', async ({ page, host, req
   await expect(page.getByRole('heading', { level: 1, name: 'Workflow: Undo redo' })).toBeVisible();
 });
 
-test('a dry run shows the plan over the graph; Dispatch on an order line jumps to the run, and a second dry run shows the reuse', async ({ page, host, request }) => {
+test("a dry run shows the plan over the graph; Dispatch on an order line runs with the line's output type as an observer and links to the run, and a second dry run shows the reuse", async ({ page, host, request }) => {
   test.setTimeout(300_000);
   const { cadFileId } = await prepareRuns(request, host);
   await saveWithNodeSettings(request, host, 'legacy.still_default', 'render_still', CHEAP_STILL);
@@ -302,10 +302,20 @@ test('a dry run shows the plan over the graph; Dispatch on an order line jumps t
   await expect(canvasNode(page, 'step4_render_still')).toContainText('#5');
   await expect(canvasNode(page, 'step4_render_still')).toContainText('1 render');
 
-  // Dispatch runs the saved revision on the line and opens the run, which ends with the image.
+  // The output type offered is the line's own; the panel says what an editor run is.
+  const outputType = runPanel.getByRole('combobox', { name: 'Output type' });
+  await expect(outputType.getByRole('option', { selected: true })).toHaveText("The line's own: Quick preview (still_quick_preview)");
+  await expect(outputType.getByRole('option', { name: 'Top view EXR for compositing (still_top_exr)' })).toHaveCount(1);
+  await expect(runPanel).toContainText('An editor run is an observer: it publishes nothing, notifies no one and leaves the order line as it is.');
+  await expect(runPanel.getByRole('group', { name: 'Draft (optional)' }).getByRole('spinbutton', { name: 'Max size (px)' })).toHaveValue('');
+
+  // Dispatch runs the saved revision on the line and links to the run, which ends with the image.
   const dispatch = runPanel.getByRole('button', { name: 'Dispatch', exact: true });
   await expect(dispatch).toBeEnabled();
   await dispatch.click();
+  const started = runPanel.getByRole('status').filter({ hasText: /^Started run/ });
+  await expect(started).toContainText('with output type still_quick_preview');
+  await started.getByRole('link', { name: 'Open the run' }).click();
   await expect(page).toHaveURL(/#\/runs\/[0-9a-f-]+$/);
   await expect(nodeStatus(page, 'step6_notify')).toHaveText(/^succeeded/, { timeout: 120_000 });
   await nodeRow(page, 'step4_render_still').getByRole('button', { name: 'step4_render_still', exact: true }).click();

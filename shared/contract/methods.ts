@@ -23,7 +23,7 @@ import { NotificationSchema, NotificationsListInput } from '../notifications/api
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
-import { ModeChangeSchema, RolloutSetInput, RolloutStatusSchema } from '../rollout/api';
+import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
 import { RunSummarySchema, RunsListInput, WorkflowPlanSchema, WorkflowRunSchema, WorkflowRunTargetSchema } from '../runs/api';
 
 const NoInput = z.object({}).strict();
@@ -232,9 +232,9 @@ export const methods = {
     output: WorkflowPlanSchema,
   }),
   'workflows.run': defineMethod({
-    summary: 'Run a saved workflow (a revision, else the current one) on a CAD file or an order line, as an observer: it publishes and notifies nothing.',
+    summary: "Run a saved workflow (a revision, else the current one) on a CAD file or an order line, with an output type's parameter values (on a line, its own by default) and a draft, as an observer: it publishes and notifies nothing and leaves the line as it is.",
     input: z.object({ workflowId: IdSchema, revision: z.number().int().min(1).optional() }).extend(WorkflowRunTargetSchema.shape).strict(),
-    output: z.object({ runId: z.string() }),
+    output: z.object({ runId: z.string(), outputTypeKey: z.string().nullable() }),
   }),
   'runs.list': defineMethod({
     summary: 'Runs, newest first, filtered by workflow, mode, role, status and dates.',
@@ -319,6 +319,11 @@ export const methods = {
     summary: 'Set the mode of an output type or a workflow; graph needs a clean shadow pass or an override with a reason.',
     input: RolloutSetInput,
     output: ModeChangeSchema,
+  }),
+  'rollout.tryRevision': defineMethod({
+    summary: "Try a workflow revision in shadow on an output type: its profile pins that revision (of its workflow, or a compatible order_line one), its mode becomes shadow, and the mode log records it; approval and graph then apply to that revision.",
+    input: RolloutTryRevisionInput,
+    output: z.object({ change: ModeChangeSchema, outputType: OutputTypeRolloutSchema }),
   }),
 } as const;
 

@@ -40,6 +40,18 @@ export const ModeChangeSchema = z.object({
 export const RolloutStatusSchema = z.object({ outputTypes: z.array(OutputTypeRolloutSchema), workflows: z.array(WorkflowRolloutSchema), changes: z.array(ModeChangeSchema) });
 export type RolloutStatus = z.infer<typeof RolloutStatusSchema>;
 
+/** Try a workflow revision in shadow on an output type: the profile pins it, the mode becomes shadow, the log says so. */
+export const RolloutTryRevisionInput = z
+  .object({
+    outputTypeKey: z.string().min(1).max(100),
+    /** The output type's bound workflow, or another order_line workflow its parameter values fit. */
+    workflowId: z.string().min(1).max(128),
+    revision: z.number().int().min(1),
+    reason: z.string().trim().max(2000).optional(),
+    who: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const RolloutSetInput = z
   .object({
     /** An output type key or a workflow id. */

@@ -122,7 +122,10 @@ export const WorkflowRunTargetSchema = z
   .object({
     cadFileId: z.string().min(1).max(100).optional(),
     orderLineId: z.string().min(1).max(100).optional(),
+    /** The output type whose profile's parameter values apply, as a dispatch of it resolves them; on an order line, the line's own by default. */
+    outputTypeKey: z.string().min(1).max(100).optional(),
     parameterValues: z.record(z.string(), z.unknown()).optional(),
+    /** A draft: the render's longest side at most maxSize pixels, and this many samples. */
     draft: DraftSchema.optional(),
   })
   .strict();

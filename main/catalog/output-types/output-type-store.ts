@@ -161,6 +161,18 @@ export function createOutputTypeStore(db: Database.Database) {
         return append(key, before, mode, note);
       })();
     },
+    /**
+     * Rollout: a workflow revision tried in shadow. The profile (pinning that revision) and the
+     * shadow mode are written in one transaction with their log entry, whose reason names the revision.
+     */
+    pinInShadow(key: string, outputType: OutputType, note: ModeNote, at = now()): ModeChange {
+      return db.transaction(() => {
+        const before = modeNow(key);
+        const { json } = split(outputType);
+        q.attachProfile.run({ key, json, mode: 'shadow', at });
+        return append(key, before, 'shadow', note);
+      })();
+    },
     /** Rollout of a workflow's mode is logged here too (the workflow store keeps the mode itself). */
     logWorkflowMode(workflowId: string, fromMode: ExecutionMode | null, toMode: ExecutionMode, note: ModeNote): ModeChange {
       return log.append({ targetKind: 'workflow', target: workflowId, fromMode, toMode, reason: note.reason, override: note.override ?? false, comparisonId: note.comparisonId ?? null, who: note.who });

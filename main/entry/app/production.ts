@@ -111,6 +111,7 @@ export function createProduction(options: ProductionOptions) {
     runs,
     orders,
     workflows: options.workflows,
+    legacy: options.legacy,
     registry: options.registry,
     cache,
     farm: () => options.farm.get(),
@@ -121,7 +122,7 @@ export function createProduction(options: ProductionOptions) {
     onLog: (event) => events.emit('runs.log', event),
   });
   const outputTypes = createOutputTypeService({ db, workflows: options.workflows, registry: options.registry, legacy: options.legacy });
-  const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons });
+  const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons, outputTypes });
   dispatcher.recover();
   cad.recover();
   return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };

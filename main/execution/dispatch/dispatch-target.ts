@@ -8,6 +8,19 @@ import { modeOf } from '../../catalog/output-types/output-type-store';
 import { projectPreset } from '../../catalog/legacy/project';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 
+/**
+ * An output type as a dispatch invokes it: its row, its invocation profile (null until migrated) and
+ * the parameter values a dispatch passes its bound workflow. The one reading, for dispatch and for
+ * editor runs (which run another revision, or another workflow, with the same values); undefined
+ * when there is no such output type.
+ */
+export function outputTypeInvocation(legacy: Pick<LegacyService, 'outputType'>, key: string) {
+  const outputType = legacy.outputType(key);
+  if (!outputType) return undefined;
+  const profile = outputType.outputType?.profile ?? null;
+  return { outputType, profile, parameterValues: profile?.parameterValues ?? {} };
+}
+
 function currentMode(workflows: WorkflowStore, id: string): ExecutionMode | undefined {
   try {
     return workflows.get(id).executionMode;
@@ -41,9 +54,9 @@ export function createTargetResolver(deps: { db: Database.Database; legacy: Lega
 
   /** What a dispatch of this line would run: mode, the legacy preset and pipeline, the bound workflow. */
   function resolveTarget(line: OrderLine, override?: ExecutionMode) {
-    const outputType = deps.legacy.outputType(line.outputTypeKey);
-    if (!outputType) throw new ApiFailure('not_found', `output type "${line.outputTypeKey}" no longer exists`, 'orderLineId');
-    const profile = outputType.outputType?.profile;
+    const invocation = outputTypeInvocation(deps.legacy, line.outputTypeKey);
+    if (!invocation) throw new ApiFailure('not_found', `output type "${line.outputTypeKey}" no longer exists`, 'orderLineId');
+    const { outputType, profile, parameterValues } = invocation;
     let workflow: WorkflowDocument | null = null;
     if (profile && deps.workflows) {
       try {
@@ -76,7 +89,7 @@ export function createTargetResolver(deps: { db: Database.Database; legacy: Lega
     const preset = legacy?.preset ?? null;
     const pipelineKey = legacy ? legacy.pipeline.key : null;
     const pipeline = legacy?.pipeline ?? null;
-    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow, outputTypeKey: outputType.key };
+    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow, outputTypeKey: outputType.key, parameterValues };
   }
 
   return resolveTarget;

@@ -65,7 +65,7 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
       draft,
       ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
       orderLine: { type: 'order_line', orderLineId, orderId: line.orderId, lineNo: line.lineNo, cadFileId: line.cadFileId, outputTypeKey: line.outputTypeKey, overrides: line.overrides },
-      parameters: target.profile?.parameterValues ?? {},
+      parameters: target.parameterValues,
       resolveCad: (l) => resolveCadMesh(db, l.cadFileId),
       effects,
       recordRender: (entry) => runs.recordRender(runId, orderLineId, draft, entry),

@@ -134,7 +134,7 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     const { mode, pipelineKey } = target;
     const draft = options.draft ?? {};
     // What the bound workflow runs on, kept with its runs so one can be run again from a node.
-    const runTarget: RunTarget = { cadFileId: line.cadFileId, orderLineId, overrides: line.overrides, parameterValues: target.profile?.parameterValues ?? {}, draft };
+    const runTarget: RunTarget = { cadFileId: line.cadFileId, orderLineId, overrides: line.overrides, parameterValues: target.parameterValues, draft };
     const firstRun = mode === 'graph' ? { mode: 'graph' as const, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, target: runTarget } : { mode, pipelineKey };
     const claimed = db.transaction(() => {
       const now = new Date().toISOString();

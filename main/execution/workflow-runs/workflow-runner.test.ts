@@ -8,6 +8,7 @@ import { testBackend } from '../../testing/node-backend';
 import { waitFor } from '../../testing/processes';
 import { makeTempDir } from '../../testing/temp-dir';
 import { TEST_STEP } from '../../testing/warm-farm';
+import { exrSize } from '../../review/comparison/files';
 
 /** Editor runs through the contract: plan, run as an observer, list, re-run from a node, cancel, files. */
 const T = 120_000;
@@ -109,4 +110,57 @@ describe('workflow runs from the editor', () => {
     expect((await finished(runId)).status).toBe('cancelled');
     await expect(call('runs.rerun', { runId, fromNode: 'ghost' })).rejects.toThrow(/has no node "ghost"/);
   }, T);
+});
+
+describe('editor runs with an output type and a draft', () => {
+  it("renders what the still_top_exr line's output type asks (EXR, top view, square), where the workflow's defaults give a PNG from three-quarter; the line stays as it was", async () => {
+    const line = backend.production.orders.create({ cadFileIds: [cadId], outputTypeKeys: ['still_top_exr'] }).lines[0]!;
+    // The output type binds the migrated still workflow at revision 1 (revision 2 sets a small render on the node itself).
+    expect(backend.legacy.outputType('still_top_exr')?.outputType?.profile).toMatchObject({ workflowId: 'legacy.still_default', workflowRevision: 1 });
+    const document = backend.workflows.get('legacy.still_default', 1);
+    type Plan = { nodes: { type: string; settings: Record<string, unknown> | null }[] };
+    const planned = (plan: Plan, type: string) => plan.nodes.find((n) => n.type === type)?.settings;
+
+    // Today's run without an output type: the workflow's defaults.
+    const plain = await call<Plan>('workflows.plan', { document, cadFileId: cadId });
+    expect(planned(plain, 'render_still')).toMatchObject({ output: { format: 'png' }, resolution: { width: 1920, height: 1080 } });
+    expect(planned(plain, 'prepare_scene')).toMatchObject({ camera: { angle: 'three_quarter' } });
+    // On the line, its output type applies by default; on a bare CAD file when chosen.
+    for (const target of [{ orderLineId: line.id }, { cadFileId: cadId, outputTypeKey: 'still_top_exr' }]) {
+      const plan = await call<Plan>('workflows.plan', { document, ...target });
+      expect(planned(plan, 'render_still')).toMatchObject({ output: { format: 'exr' }, resolution: { width: 512, height: 512 }, renderer: { samples: 32 } });
+      expect(planned(plan, 'prepare_scene')).toMatchObject({ camera: { angle: 'top' } });
+    }
+
+    const draft = { maxSize: 64, samples: 2 };
+    const started = await call<{ runId: string; outputTypeKey: string | null }>('workflows.run', { workflowId: 'legacy.still_default', revision: 1, orderLineId: line.id, draft });
+    expect(started.outputTypeKey).toBe('still_top_exr');
+    const run = await finished(started.runId);
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'graph', role: 'shadow', workflowRevision: 1, draft });
+    const nodeOf = (type: string) => run.nodes.find((n) => n.nodeType === type);
+    expect(nodeOf('render_still')?.settings).toMatchObject({ output: { format: 'exr' }, resolution: { width: 512, height: 512 }, renderer: { samples: 32 } });
+    expect(nodeOf('prepare_scene')?.settings).toMatchObject({ camera: { angle: 'top' } });
+    const image = (nodeOf('render_still')?.outputs as { image: { file: string; format: string } }).image;
+    expect(image.format).toBe('exr');
+    // 512×512 drawn at most 64 px on its longest side: square, as the output type asks.
+    expect(await exrSize(image.file)).toEqual({ width: 64, height: 64 });
+    // An observer: nothing published or sent, the line as it was.
+    expect(backend.production.orders.line(line.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(backend.production.media.list(line.id)).toEqual([]);
+    expect(backend.production.outbox.list({ orderLineId: line.id })).toEqual([]);
+    expect(backend.production.runs.ofOrderLine(line.id)).toEqual([]);
+  }, T);
+
+  it('refuses an unknown output type, one bound to another family, and a draft out of range, naming the field and the value', async () => {
+    const line = backend.production.orders.line(backend.production.orders.create({ cadFileIds: [cadId], outputTypeKeys: ['still_top_exr'] }).lines[0]!.id)!;
+    await expect(call('workflows.run', { workflowId: 'legacy.still_default', orderLineId: line.id, outputTypeKey: 'no_such_type' })).rejects.toThrow('not_found: outputTypeKey: no output type "no_such_type"');
+    await expect(call('workflows.plan', { document: backend.workflows.get('legacy.still_default'), cadFileId: cadId, outputTypeKey: 'no_such_type' })).rejects.toThrow('outputTypeKey: no output type "no_such_type"');
+    const ingest = backend.workflows.list({ family: 'cad_file' })[0]!;
+    await expect(call('workflows.run', { workflowId: ingest.id, cadFileId: cadId, outputTypeKey: 'still_top_exr' })).rejects.toThrow(
+      `wrong_family: outputTypeKey: output type "still_top_exr" binds order_line workflow legacy.still_default; workflow ${ingest.id} is a cad_file workflow`,
+    );
+    await expect(call('workflows.run', { workflowId: 'legacy.still_default', orderLineId: line.id, draft: { maxSize: 8 } })).rejects.toThrow(/invalid_input: draft\.maxSize: .*8/);
+    await expect(call('workflows.run', { workflowId: 'legacy.still_default', orderLineId: line.id, draft: { samples: 0 } })).rejects.toThrow(/invalid_input: draft\.samples: .*0/);
+    expect(backend.production.runs.ofOrderLine(line.id)).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import type { CadSourceArtifact, NodeOutputs } from '../executors/artifacts';
 import type { RunContext } from '../executors/context';
 import type { RenderFarm } from '../farm/types';
 import type { Tools } from '../dispatch/order-dispatcher';
+import { outputTypeInvocation } from '../dispatch/dispatch-target';
 import { resolveCadMesh } from '../dispatch/resolve-cad';
 import { createShadowEffects } from '../dispatch/shadow-effects';
 import type { Fault } from '../runtime/faults';
@@ -20,9 +21,18 @@ import type { ExecutableRegistry } from '../executors';
 import type { OrderStore } from '../../production/orders/order-store';
 import type { RunStore, RunTarget } from '../../production/runs/run-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
+import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { previewOf } from '../../production/media/preview';
 
-/** What an editor run ran on, kept with the run so it can be run again from a node. */
+/** What an editor run runs on: a CAD file or an order line, an output type whose values apply, a draft. */
+export interface EditorRunInput {
+  cadFileId?: string;
+  orderLineId?: string;
+  /** The output type whose profile's parameter values apply; on an order line, by default the line's own. */
+  outputTypeKey?: string;
+  parameterValues?: Record<string, unknown>;
+  draft?: Draft;
+}
 
 export interface WorkflowRunnerDeps {
   db: Database.Database;
@@ -30,6 +40,8 @@ export interface WorkflowRunnerDeps {
   runs: RunStore;
   orders: OrderStore;
   workflows: WorkflowStore;
+  /** Output types as a dispatch reads them (outputTypeInvocation). */
+  legacy: Pick<LegacyService, 'outputType'>;
   registry: ExecutableRegistry;
   cache: NodeCache;
   farm: () => Promise<RenderFarm>;
@@ -51,14 +63,45 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
   const { db, runs } = deps;
   const active = new Map<string, AbortController>();
 
-  function targetOf(input: { cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }): RunTarget {
+  /**
+   * The output type whose values an editor run applies: the one chosen, else on an order line the
+   * line's own (when it is migrated: an unmigrated one has no values a workflow can take, and the
+   * workflow's defaults apply as before). Refusals name the field and the value.
+   */
+  function outputTypeOf(document: WorkflowDocument, input: EditorRunInput, lineOutputType: string | null): { key: string; parameterValues: Record<string, unknown> } | null {
+    const key = input.outputTypeKey ?? lineOutputType;
+    if (!key) return null;
+    const invocation = outputTypeInvocation(deps.legacy, key);
+    if (!invocation) throw new ApiFailure('not_found', `outputTypeKey: no output type "${key}"`, 'outputTypeKey');
+    if (!invocation.profile) {
+      if (input.outputTypeKey === undefined) return null;
+      throw new ApiFailure('not_migrated', `outputTypeKey: output type "${key}" is not migrated yet: it binds no workflow whose parameter values could apply; migrate it first`, 'outputTypeKey');
+    }
+    const bound = invocation.profile.workflowId;
+    let family: string;
+    try {
+      family = deps.workflows.get(bound).family;
+    } catch {
+      throw new ApiFailure('not_found', `outputTypeKey: output type "${key}" binds workflow "${bound}", which no longer exists`, 'outputTypeKey');
+    }
+    if (family !== document.family) {
+      throw new ApiFailure('wrong_family', `outputTypeKey: output type "${key}" binds ${family} workflow ${bound}; workflow ${document.id} is a ${document.family} workflow`, 'outputTypeKey');
+    }
+    return { key, parameterValues: invocation.parameterValues };
+  }
+
+  /** The run's inputs; the output type's values first, values given with the run over them. */
+  function targetOf(document: WorkflowDocument, input: EditorRunInput): RunTarget & { outputTypeKey: string | null } {
+    const draft = input.draft ?? {};
     if (input.orderLineId) {
       const line = deps.orders.line(input.orderLineId);
       if (!line) throw new ApiFailure('not_found', `no order line "${input.orderLineId}"`, 'orderLineId');
-      return { cadFileId: line.cadFileId, orderLineId: line.id, overrides: line.overrides, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
+      const chosen = outputTypeOf(document, input, line.outputTypeKey);
+      return { cadFileId: line.cadFileId, orderLineId: line.id, overrides: line.overrides, parameterValues: { ...(chosen?.parameterValues ?? {}), ...(input.parameterValues ?? {}) }, draft, outputTypeKey: chosen?.key ?? null };
     }
     if (!input.cadFileId) throw new ApiFailure('invalid_input', 'choose a CAD file or an order line to run the workflow on', 'cadFileId');
-    return { cadFileId: input.cadFileId, orderLineId: null, overrides: {}, parameterValues: input.parameterValues ?? {}, draft: input.draft ?? {} };
+    const chosen = outputTypeOf(document, input, null);
+    return { cadFileId: input.cadFileId, orderLineId: null, overrides: {}, parameterValues: { ...(chosen?.parameterValues ?? {}), ...(input.parameterValues ?? {}) }, draft, outputTypeKey: chosen?.key ?? null };
   }
 
   /**
@@ -73,13 +116,15 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     const base = { type: 'order_line' as const, cadFileId: target.cadFileId, overrides: target.overrides };
     if (line) {
       return {
-        names: { order: line.orderId, line: String(line.lineNo), cad, preset: line.outputTypeKey },
+        names: { order: line.orderId, line: String(line.lineNo), cad, preset: target.outputTypeKey ?? line.outputTypeKey },
         orderLine: { ...base, orderLineId: line.id, orderId: line.orderId, lineNo: line.lineNo, outputTypeKey: line.outputTypeKey },
       };
     }
+    // On a bare CAD file with an output type chosen, its key names the files as a dispatch of it would.
+    const preset = target.outputTypeKey ?? document.id.replace(/[^A-Za-z0-9._-]/g, '_');
     return {
-      names: { order: 'test', line: '1', cad, preset: document.id.replace(/[^A-Za-z0-9._-]/g, '_') },
-      orderLine: { ...base, orderLineId: target.orderLineId ?? `test-${runId}`, orderId: 'test', lineNo: 1, outputTypeKey: document.id },
+      names: { order: 'test', line: '1', cad, preset },
+      orderLine: { ...base, orderLineId: target.orderLineId ?? `test-${runId}`, orderId: 'test', lineNo: 1, outputTypeKey: target.outputTypeKey ?? document.id },
     };
   }
 
@@ -178,7 +223,7 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
   const documentOf = (id: string, revision?: number): WorkflowDocument => deps.workflows.get(id, revision);
 
   return {
-    async plan(input: { document: unknown; cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }) {
+    async plan(input: EditorRunInput & { document: unknown }) {
       const validation = deps.workflows.validate(input.document, 'dispatch');
       // A document that is not even canonical has no plan, only its problems.
       const parsed = WorkflowDocumentSchema.safeParse(input.document);
@@ -186,8 +231,10 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       const document = parsed.data;
       let target: RunTarget | null = null;
       try {
-        target = input.cadFileId || input.orderLineId ? targetOf(input) : null;
-      } catch {
+        target = input.cadFileId || input.orderLineId ? targetOf(document, input) : null;
+      } catch (error) {
+        // A bad output type is the caller's to fix; a target that cannot be read plans without one.
+        if (error instanceof ApiFailure && error.path === 'outputTypeKey') throw error;
         target = null;
       }
       const farm: RenderFarm = { concurrency: 1, runJob: () => Promise.reject(new Error('planning renders nothing')), cancelRun: () => 0, close: async () => {} };
@@ -213,14 +260,15 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
         throw new ApiFailure('invalid_workflow', (error as Error).message, 'document');
       }
     },
-    run(input: { workflowId: string; revision?: number; cadFileId?: string; orderLineId?: string; parameterValues?: Record<string, unknown>; draft?: Draft }): { runId: string } {
+    run(input: EditorRunInput & { workflowId: string; revision?: number }): { runId: string; outputTypeKey: string | null } {
       const document = documentOf(input.workflowId, input.revision);
       const validation = deps.workflows.validate(document, 'dispatch');
       if (!validation.valid) {
         const first = validation.problems.find((p) => p.severity === 'error');
         throw new ApiFailure('invalid_workflow', `workflow ${document.id} cannot run: ${first ? `${first.path}: ${first.message}` : 'it is invalid'}`, 'workflowId', validation.problems);
       }
-      return { runId: start(document, targetOf(input)) };
+      const target = targetOf(document, input);
+      return { runId: start(document, target), outputTypeKey: target.outputTypeKey };
     },
     rerun(runId: string, fromNode: string): { runId: string } {
       const row = db.prepare<[string], { workflow_id: string | null; workflow_revision: number | null; context_json: string | null }>('SELECT workflow_id, workflow_revision, context_json FROM workflow_runs WHERE id = ?').get(runId);

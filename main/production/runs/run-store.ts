@@ -12,6 +12,8 @@ export interface RunTarget {
   overrides: OrderLineOverrides;
   parameterValues: Record<string, unknown>;
   draft: Draft;
+  /** The output type whose parameter values an editor run applied (none: the workflow's defaults). */
+  outputTypeKey?: string | null;
 }
 
 export interface NewRun {

@@ -2,11 +2,12 @@ import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatus } from '../../../shared/rollout/api';
+import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatus, RolloutTryRevisionInput } from '../../../shared/rollout/api';
 import type { ComparisonStore } from '../comparison/comparison-store';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { createOutputTypeStore, modeOf } from '../../catalog/output-types/output-type-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
+import type { OutputTypeService } from '../../catalog/output-types/output-type-service';
 
 type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
 type ModeChange = z.infer<typeof ModeChangeSchema>;
@@ -16,7 +17,7 @@ type ModeChange = z.infer<typeof ModeChangeSchema>;
  * dispatch, so a change (a rollback above all) applies to the next dispatch with no restart.
  * Enabling graph needs a clean shadow pass of the bound revision, or an override with a reason.
  */
-export function createRolloutService(deps: { db: Database.Database; legacy: LegacyService; workflows: WorkflowStore; comparisons: ComparisonStore }) {
+export function createRolloutService(deps: { db: Database.Database; legacy: LegacyService; workflows: WorkflowStore; comparisons: ComparisonStore; outputTypes: Pick<OutputTypeService, 'validate'> }) {
   const { db, legacy, workflows, comparisons } = deps;
   // Modes and their log are the output-type store's; rollout reads and sets them there.
   const store = createOutputTypeStore(db);
@@ -101,6 +102,53 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       };
     },
     outputType: outputTypeStatus,
+    /**
+     * "Try this revision in shadow on output type X": the profile pins the revision (of the bound
+     * workflow, or of another order_line workflow its parameter values fit, checked as an output
+     * type edit is) and the output type's mode becomes shadow, logged. Dispatches then observe that
+     * revision; its comparisons, their approval and graph apply to it (blockedBy).
+     */
+    tryRevision(input: z.output<typeof RolloutTryRevisionInput>): { change: ModeChange; outputType: OutputTypeRollout } {
+      const who = input.who ?? os.userInfo().username;
+      const row = legacy.outputType(input.outputTypeKey);
+      if (!row) throw new ApiFailure('not_found', `outputTypeKey: no output type "${input.outputTypeKey}"`, 'outputTypeKey');
+      const current = row.outputType;
+      if (!current) throw new ApiFailure('not_migrated', `outputTypeKey: output type "${input.outputTypeKey}" binds no workflow yet: migrate it before trying a revision in shadow`, 'outputTypeKey');
+      const workflow = workflowOf(input.workflowId);
+      if (!workflow) throw new ApiFailure('not_found', `workflowId: no workflow "${input.workflowId}"`, 'workflowId');
+      if (workflow.family !== 'order_line') {
+        throw new ApiFailure('wrong_family', `workflowId: workflow ${workflow.id} is a ${workflow.family} workflow; output type "${row.key}" renders order lines and can try only an order_line workflow`, 'workflowId');
+      }
+      let document: ReturnType<WorkflowStore['get']>;
+      try {
+        document = workflows.get(workflow.id, input.revision);
+      } catch {
+        throw new ApiFailure('not_found', `revision: workflow ${workflow.id} has no revision ${input.revision} (its latest is ${workflow.revision})`, 'revision');
+      }
+      const bound = current.profile;
+      // The same check as an output type edit: family, deliverable, the parameter values and the contract's kind.
+      const checked = deps.outputTypes.validate({
+        key: row.key,
+        name: current.name,
+        workflowId: document.id,
+        workflowRevision: document.revision,
+        parameterValues: bound.parameterValues,
+        artifact: { kind: current.artifact },
+        active: current.active,
+      });
+      if (!checked.valid) {
+        const first = checked.problems[0] as { path: string; message: string };
+        throw new ApiFailure('incompatible_workflow', `workflowId: output type "${row.key}" cannot run workflow ${document.id} revision ${document.revision}: ${checked.problems.map((p) => p.message).join('; ')}`, first.path === 'workflowId' ? 'workflowId' : first.path);
+      }
+      // Pinned (no latest_approved: that would pick another revision), the rest of the output type kept.
+      const { revisionPolicy: _policy, executionMode: _mode, ...profile } = checked.outputType.profile;
+      const next = { ...current, profile: { ...profile, executionMode: 'shadow' as const } };
+      const was = bound.workflowId === document.id ? `revision ${bound.workflowRevision}` : `${bound.workflowId} revision ${bound.workflowRevision}`;
+      const why = `try ${document.id} revision ${document.revision} in shadow (was ${was})`;
+      const reason = input.reason?.trim() ? `${why}: ${input.reason.trim()}` : why;
+      const change = store.pinInShadow(row.key, next, { reason, who, comparisonId: null });
+      return { change, outputType: outputTypeStatus(row.key) as OutputTypeRollout };
+    },
     set(input: z.output<typeof RolloutSetInput>): ModeChange {
       const who = input.who ?? os.userInfo().username;
       const reason = input.reason?.trim() || null;

@@ -1,8 +1,8 @@
 import { useEffect, useId, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import type { CadFile } from '../../../shared/cad/api';
-import type { Order } from '../../../shared/orders/api';
+import type { Order, OutputTypeSummary } from '../../../shared/orders/api';
 import type { WorkflowPlanSchema } from '../../../shared/runs/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
@@ -22,13 +22,29 @@ interface RunPanelProps {
 
 type Target = { kind: 'orderLineId' | 'cadFileId'; id: string } | null;
 
-/** Dry run (the backend's plan) and dispatch of the saved workflow on a CAD file or an order line. */
+/** A draft's bounds, as the contract takes them (DraftSchema). */
+const DRAFT = { maxSize: { min: 16, max: 8192 }, samples: { min: 1, max: 4096 } } as const;
+
+/**
+ * Dry run (the backend's plan) and dispatch of the saved workflow on a CAD file or an order line,
+ * with an output type's parameter values (on a line, its own by default) and an optional draft.
+ * An editor run is an observer: the panel says so, and links to the run it started.
+ */
 export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPanelProps) {
   const client = useClient();
-  const navigate = useNavigate();
   const headingId = useId();
   const reasonsId = useId();
   const targetId = useId();
+  const outputTypeId = useId();
+  const maxSizeId = useId();
+  const samplesId = useId();
+  const observerId = useId();
+  const [outputTypes, setOutputTypes] = useState<OutputTypeSummary[]>([]);
+  /** '' : the line's own output type (on a CAD file: none, the workflow's defaults). */
+  const [outputTypeKey, setOutputTypeKey] = useState<string>('');
+  const [maxSize, setMaxSize] = useState('');
+  const [samples, setSamples] = useState('');
+  const [started, setStarted] = useState<{ runId: string; outputTypeKey: string | null } | null>(null);
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [cadFiles, setCadFiles] = useState<CadFile[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -41,13 +57,26 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
     let live = true;
     const load = family === 'order_line' ? client.call('orders.list', {}).then((r) => live && setOrders(r.orders)) : client.call('cad.list', {}).then((r) => live && setCadFiles(r.cadFiles));
     load.catch((e: unknown) => live && setLoadError(`The ${family === 'order_line' ? 'order lines' : 'CAD files'} could not be read: ${errorText(e)}`));
+    // Output types apply to order_line workflows; only a migrated one has values a workflow takes.
+    if (family === 'order_line') {
+      client
+        .call('outputTypes.list', {})
+        .then((r) => live && setOutputTypes(r.outputTypes.filter((o) => o.form !== 'legacy_preset')))
+        .catch((e: unknown) => live && setLoadError(`The output types could not be read: ${errorText(e)}`));
+    }
     return () => {
       live = false;
     };
   }, [client, family]);
 
   const parsed: Target = target ? { kind: family === 'order_line' ? 'orderLineId' : 'cadFileId', id: target } : null;
-  const targetInput = parsed ? { [parsed.kind]: parsed.id } : {};
+  const draftNumber = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+  const draft = { ...(draftNumber(maxSize) !== undefined ? { maxSize: draftNumber(maxSize) } : {}), ...(draftNumber(samples) !== undefined ? { samples: draftNumber(samples) } : {}) };
+  const targetInput = {
+    ...(parsed ? { [parsed.kind]: parsed.id } : {}),
+    ...(family === 'order_line' && outputTypeKey ? { outputTypeKey } : {}),
+    ...(Object.keys(draft).length > 0 ? { draft } : {}),
+  };
 
   const reasons: string[] = [];
   if (dirty) reasons.push('Save the workflow first: dispatch runs the saved revision.');
@@ -74,8 +103,8 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
     setBusy('run');
     setError(null);
     try {
-      const { runId } = await client.call('workflows.run', { workflowId: doc.id, revision: doc.revision, ...targetInput });
-      void navigate(`/runs/${encodeURIComponent(runId)}`);
+      setStarted(null);
+      setStarted(await client.call('workflows.run', { workflowId: doc.id, revision: doc.revision, ...targetInput }));
     } catch (e) {
       setError(`Dispatch failed: ${errorText(e)}`);
     } finally {
@@ -84,6 +113,15 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
   };
 
   const lines = (orders ?? []).flatMap((o) => o.lines.map((l) => ({ order: o, line: l })));
+  const chosenLine = parsed?.kind === 'orderLineId' ? lines.find((l) => l.line.id === parsed.id)?.line : undefined;
+  const lineOwn = chosenLine ? outputTypes.find((o) => o.key === chosenLine.outputTypeKey) : undefined;
+  const ownLabel = chosenLine
+    ? lineOwn
+      ? `The line's own: ${lineOwn.name} (${lineOwn.key})`
+      : `The line's own: ${chosenLine.outputTypeKey} (not migrated: the workflow's defaults apply)`
+    : parsed
+      ? "None: the workflow's defaults"
+      : "The line's own";
   const ready = (cadFiles ?? []).filter((c) => c.status === 'ready');
   const planShown = plan && plan.doc === doc ? plan.result : null;
 
@@ -108,6 +146,33 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
               ))}
         </select>
       </div>
+      {family === 'order_line' && (
+        <div className="wf-row">
+          <label htmlFor={outputTypeId}>Output type</label>
+          <select id={outputTypeId} value={outputTypeKey} onChange={(e) => setOutputTypeKey(e.target.value)}>
+            <option value="">{ownLabel}</option>
+            {outputTypes.map((o) => (
+              <option key={o.key} value={o.key}>
+                {o.name} ({o.key})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <fieldset className="wf-draft">
+        <legend>Draft (optional)</legend>
+        <div className="wf-row">
+          <label htmlFor={maxSizeId}>Max size (px)</label>
+          <input id={maxSizeId} type="number" inputMode="numeric" min={DRAFT.maxSize.min} max={DRAFT.maxSize.max} step={1} placeholder="full size" value={maxSize} onChange={(e) => setMaxSize(e.target.value)} />
+        </div>
+        <div className="wf-row">
+          <label htmlFor={samplesId}>Samples</label>
+          <input id={samplesId} type="number" inputMode="numeric" min={DRAFT.samples.min} max={DRAFT.samples.max} step={1} placeholder="as set" value={samples} onChange={(e) => setSamples(e.target.value)} />
+        </div>
+      </fieldset>
+      <p id={observerId} className="muted">
+        An editor run is an observer: it publishes nothing, notifies no one and leaves the order line as it is.
+      </p>
       <div className="actions">
         <button type="button" onClick={() => void dryRun()} disabled={busy !== null}>
           {busy === 'plan' ? 'Planning…' : 'Dry run'}
@@ -124,6 +189,11 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
       {error && (
         <p role="alert" className="banner banner-error">
           {error}
+        </p>
+      )}
+      {started && (
+        <p role="status">
+          Started run {started.runId.slice(0, 8)} {started.outputTypeKey ? `with output type ${started.outputTypeKey}` : "with the workflow's defaults"}: <Link to={`/runs/${encodeURIComponent(started.runId)}`}>Open the run</Link>
         </p>
       )}
       {plan && !planShown && <p className="muted">The graph changed since the last dry run; run it again.</p>}

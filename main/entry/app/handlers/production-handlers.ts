@@ -29,6 +29,7 @@ type ProductionMethods =
   | 'runs.comparison'
   | 'rollout.status'
   | 'rollout.set'
+  | 'rollout.tryRevision'
   | 'workflows.plan'
   | 'workflows.run'
   | 'runs.list'
@@ -102,6 +103,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,
     'rollout.status': () => production.rollout.status(),
     'rollout.set': (input) => production.rollout.set(input),
+    'rollout.tryRevision': (input) => production.rollout.tryRevision(input),
     'workflows.plan': (input) => production.runner.plan(input),
     'workflows.run': (input) => production.runner.run(input),
     'runs.list': (filter) => ({ runs: production.runner.list(filter) }),
