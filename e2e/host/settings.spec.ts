@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
 import { startHost } from '../host';
+import { callApi, importLegacyExamples } from '../production-fixtures';
 
 test('a setting saved in the UI survives a host restart', async ({ page, host, dataDir }) => {
   await page.goto(`${host.url}#/settings`);
@@ -64,4 +65,18 @@ test('leaving with unsaved changes asks first', async ({ page, host }) => {
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Farm' }).click();
   await dialog.getByRole('button', { name: 'Leave without saving' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Farm' })).toBeVisible();
+});
+
+test('the CAD ingest workflow is chosen among the saved cad_file workflows, and kept', async ({ page, host, request }) => {
+  // The studio's cad_file workflow: the example ingest pipeline, migrated.
+  await importLegacyExamples(request, host, ['pipeline.cad_ingest_default.json']);
+  await callApi(request, host, 'legacy.migrate', { keys: ['cad_ingest_default'] });
+  await page.goto(`${host.url}#/settings`);
+  const choice = page.getByRole('combobox', { name: 'CAD ingest workflow' });
+  await expect(choice).toHaveValue('');
+  await expect(choice.getByRole('option')).toHaveText(['Default (cad_ingest_default)', /\(legacy\.cad_ingest_default\)$/]);
+  await choice.selectOption('legacy.cad_ingest_default');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
+  expect(await callApi(request, host, 'settings.get', {})).toMatchObject({ cadIngestWorkflowId: 'legacy.cad_ingest_default' });
 });
