@@ -13,9 +13,9 @@ import { orderCreateVerb } from './order-create';
 import { dispatchVerb } from './dispatch';
 import { assetsListVerb, notificationsListVerb } from './production-lists';
 import { compareVerb } from './compare';
-import { rolloutSetVerb, rolloutStatusVerb } from './rollout';
+import { rolloutSetVerb, rolloutStatusVerb, rolloutTryVerb } from './rollout';
 import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, testRenderPipelineVerb, goldenVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb];

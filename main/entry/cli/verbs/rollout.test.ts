@@ -77,4 +77,18 @@ describe('lightbox rollout and compare', () => {
     expect(none.code).toBe(1);
     expect(none.err).toContain('run no-such-run has no shadow comparison');
   }, T);
+
+  it('rollout try pins a revision of the bound workflow in shadow and logs it; a missing revision is named', async () => {
+    const tried = await cli(['rollout', 'try', 'still_top_exr', '--revision', '1', '--reason', 'cli try']);
+    expect(tried.code, tried.err).toBe(0);
+    expect(tried.out).toContain('still_top_exr: (inherited) → shadow, pinned to legacy.still_default revision 1; the next dispatch observes it in shadow.');
+    expect(tried.out).toContain('Graph: not yet (it has no shadow comparison yet)');
+    const status = JSON.parse((await cli(['rollout', 'status', '--json'])).out) as { outputTypes: { key: string; ownMode: string | null }[]; changes: { target: string; toMode: string; reason: string | null }[] };
+    expect(status.outputTypes.find((o) => o.key === 'still_top_exr')?.ownMode).toBe('shadow');
+    expect(status.changes[0]).toMatchObject({ target: 'still_top_exr', toMode: 'shadow', reason: 'try legacy.still_default revision 1 in shadow (was revision 1): cli try' });
+    const missing = await cli(['rollout', 'try', 'still_top_exr', '--revision', '99', '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.out)).toMatchObject({ error: { code: 'not_found', path: 'revision' } });
+    expect((await cli(['rollout', 'try', 'still_top_exr'])).code).toBe(2);
+  });
 });

@@ -1,7 +1,8 @@
 import { ExecutionModeSchema } from '../../../../shared/workflow/document';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_OK, UsageError, type Verb } from '../verb';
-import { printJson, withBackend } from './production-common';
+import { ApiFailure } from '../../../../shared/contract/errors';
+import { positiveInt, printJson, withBackend } from './production-common';
 
 const pct = (r: { runs: number; failed: number; rate: number | null }) => (r.rate === null ? 'no runs' : `${(r.rate * 100).toFixed(1)} % of ${r.runs}`);
 
@@ -55,6 +56,39 @@ export const rolloutSetVerb: Verb = {
       });
       if (json) printJson(io, change);
       else io.stdout(`${change.target}: ${change.fromMode ?? '(inherited)'} → ${change.toMode}${change.override ? ' (override)' : ''}; the next dispatch uses it.\n`);
+      return EXIT_OK;
+    });
+  },
+};
+
+export const rolloutTryVerb: Verb = {
+  name: 'rollout try',
+  summary: "Try a workflow revision in shadow on an output type: its profile pins the revision, its mode becomes shadow (logged); approval and graph then apply to that revision.",
+  usage: 'lightbox rollout try OUTPUT_TYPE --revision N [--workflow ID] [--reason TEXT] [--json] [--data-dir DIR]',
+  optionHelp: [
+    ['--revision N', 'the workflow revision to try'],
+    ['--workflow ID', "the workflow (default: the one the output type binds; another must be a compatible order_line workflow)"],
+    ['--reason TEXT', 'why; recorded with the change'],
+    ['--json', 'print the recorded change and the output type\'s rollout as JSON (the rollout.tryRevision method)'],
+    dataDirHelp,
+  ],
+  options: { ...dataDirOption, json: { type: 'boolean' }, revision: { type: 'string' }, workflow: { type: 'string' }, reason: { type: 'string' } },
+  async run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError('name exactly one output type key');
+    const revision = positiveInt(values.revision, '--revision');
+    if (revision === undefined) throw new UsageError('--revision N is required: the workflow revision to try in shadow');
+    const key = positionals[0] as string;
+    return withBackend(values, 'rollout try', io, async (backend, json) => {
+      const bound = backend.legacy.outputType(key)?.outputType?.profile.workflowId;
+      const workflowId = typeof values.workflow === 'string' ? values.workflow : bound;
+      if (!workflowId) throw new ApiFailure(backend.legacy.outputType(key) ? 'not_migrated' : 'not_found', backend.legacy.outputType(key) ? `output type "${key}" binds no workflow yet: migrate it first, or name one with --workflow` : `no output type "${key}"`, 'outputTypeKey');
+      const tried = backend.production.rollout.tryRevision({ outputTypeKey: key, workflowId, revision, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) });
+      if (json) printJson(io, tried);
+      else {
+        const c = tried.change;
+        io.stdout(`${c.target}: ${c.fromMode ?? '(inherited)'} → ${c.toMode}, pinned to ${workflowId} revision ${revision}; the next dispatch observes it in shadow.\n`);
+        io.stdout(`Graph: ${tried.outputType.graphBlockedBy ? `not yet (${tried.outputType.graphBlockedBy})` : 'allowed'}\n`);
+      }
       return EXIT_OK;
     });
   },
