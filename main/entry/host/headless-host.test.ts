@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startHeadlessHost, type HeadlessHost, MAX_BODY_BYTES } from './headless-host';
+import net from 'node:net';
+import { startHeadlessHost, type HeadlessHost, HEADERS_TIMEOUT_MS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './headless-host';
 import { MAX_INPUT_BYTES } from '../../../shared/contract';
 import { resourcesDir } from '../../../workers/resources/paths';
 import { testBackend } from '../../testing/node-backend';
@@ -268,5 +269,65 @@ describe('settings.setDataDir over the host', () => {
     expect(await res.json()).toMatchObject({ configuredDataDir: next });
     expect(fs.existsSync(path.join(tmp.dir, 'later'))).toBe(false);
     expect((await post('settings.setDataDir', { path: null })).status).toBe(200);
+  });
+});
+
+/** Writes raw bytes to the host and collects what it answers until it closes the connection (or gives up). */
+function rawExchange(port: number, request: string, giveUpMs: number): Promise<{ text: string; closedAfterMs: number | null }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closedAfterMs: null });
+    }, giveUpMs);
+    socket.on('data', (d) => (text += d.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closedAfterMs: Date.now() - started });
+    });
+  });
+}
+
+describe('HTTP limits', () => {
+  it('refuses a body announced too large by its Content-Length before reading any of it', async () => {
+    const request = `POST /api/app.info HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${host.token}\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n{`;
+    const { text, closedAfterMs } = await rawExchange(host.port, request, 2_000);
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text).toContain(`body of ${MAX_BODY_BYTES + 1} bytes exceeds ${MAX_BODY_BYTES} bytes`);
+    expect(closedAfterMs).not.toBeNull();
+  });
+
+  it('answers a malformed percent-encoding with 400 and no stack', async () => {
+    for (const p of ['/api/%E0%A4%A', '/api/app.%zz', '/api/%']) {
+      const res = await fetch(`${origin}${p}`, { method: 'POST', headers: { Authorization: `Bearer ${host.token}` }, body: '{}' });
+      expect(res.status, p).toBe(400);
+      const body = await res.text();
+      expect(JSON.parse(body), p).toMatchObject({ code: 'bad_request', message: 'malformed URL (bad percent-encoding)' });
+      expect(body).not.toMatch(/at .*\.ts:\d+|URIError/);
+    }
+  });
+
+  it('cuts off a client that trickles its headers within seconds', async () => {
+    expect(HEADERS_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+    const { text, closedAfterMs } = await rawExchange(host.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n`, HEADERS_TIMEOUT_MS + 3_000);
+    expect(closedAfterMs).not.toBeNull();
+    expect(closedAfterMs!).toBeLessThan(HEADERS_TIMEOUT_MS + 2_000);
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+  }, 20_000);
+
+  it('cuts off a body that never ends (the request timeout, shortened here; seconds by default)', async () => {
+    expect(REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(60_000);
+    const short = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, port: 0, rendererDir: null, headersTimeoutMs: 500, requestTimeoutMs: 1_000 });
+    try {
+      const request = `POST /api/app.info HTTP/1.1\r\nHost: 127.0.0.1:${short.port}\r\nAuthorization: Bearer ${short.token}\r\nContent-Length: 10\r\n\r\n{}`;
+      const { closedAfterMs } = await rawExchange(short.port, request, 5_000);
+      expect(closedAfterMs).not.toBeNull();
+      expect(closedAfterMs!).toBeLessThan(3_000);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -20,6 +20,10 @@ import { bearerToken, newToken, tokenMatches } from './token';
 /** The transport's limit, the contract's input limit plus its envelope (shared/contract/wire.ts). */
 export const MAX_BODY_BYTES = MAX_MESSAGE_BYTES;
 
+/** Slow clients (a header trickled byte by byte, a body that never ends) are cut off in seconds. */
+export const HEADERS_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface HostOptions {
   dispatch: Dispatch;
   events: EventBus;
@@ -28,6 +32,9 @@ export interface HostOptions {
   port?: number;
   rendererDir: string | null;
   token?: string;
+  /** Tests shorten these; the defaults are HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export interface HeadlessHost {
@@ -99,8 +106,17 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
       res.setHeader('Allow', 'POST');
       return sendError(res, { code: ErrorCodes.badRequest, message: 'use POST for contract methods', path: '' }, 405);
     }
-    const body = await readBody(req);
+    // Refused on the announced size before a byte of the body is read; the connection is closed.
+    const announced = Number(req.headers['content-length'] ?? 0);
+    if (announced > MAX_BODY_BYTES) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, { code: ErrorCodes.badRequest, message: `body of ${announced} bytes exceeds ${MAX_BODY_BYTES} bytes`, path: '' }, 413);
+    }
+    // A client that hangs up (or is cut off by the request timeout) mid-body gets no answer.
+    const body = await readBody(req).catch(() => null);
+    if (body === null) return void res.destroy();
     if (body === 'too_large') {
+      res.setHeader('Connection', 'close');
       return sendError(res, { code: ErrorCodes.badRequest, message: `body exceeds ${MAX_BODY_BYTES} bytes`, path: '' }, 413);
     }
     let input: unknown = {};
@@ -120,15 +136,29 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     else sendError(res, result.error);
   };
 
-  const server = http.createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const serverOptions: http.ServerOptions = {
+    headersTimeout,
+    // Covers receiving the whole request, not answering it: a long dispatch over HTTP is not cut.
+    requestTimeout,
+    // How often Node checks the two above (its default, 30 s, would make them minutes).
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     void (async () => {
       if (!hostHeaderAllowed(req)) {
         return sendError(res, { code: ErrorCodes.badRequest, message: 'unexpected Host header', path: '' }, 421);
       }
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname.startsWith('/api/')) {
-        return handleApi(req, res, decodeURIComponent(url.pathname.slice('/api/'.length)));
+      let url: URL;
+      let apiMethod: string | null = null;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname.startsWith('/api/')) apiMethod = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        return sendError(res, { code: ErrorCodes.badRequest, message: 'malformed URL (bad percent-encoding)', path: '' });
       }
+      if (apiMethod !== null) return handleApi(req, res, apiMethod);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendError(res, { code: ErrorCodes.badRequest, message: 'method not allowed', path: '' }, 405);
@@ -220,12 +250,19 @@ function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      // A body without Content-Length (chunked) that grows too large: stop reading at once.
+      tooLarge = true;
+      req.off('data', onData);
+      req.pause();
+      resolve('too_large');
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
