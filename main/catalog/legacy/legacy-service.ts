@@ -98,10 +98,7 @@ export function createLegacyService(
 ): LegacyService {
   const shipped = options.shipped ?? (() => shippedPipelines());
   const now = options.now ?? (() => new Date().toISOString());
-  const specOf: SpecLookup = (type) => {
-    const version = registry.versions(type).at(-1);
-    return version === undefined ? undefined : registry.spec(type, version);
-  };
+  const specOf: SpecLookup = (type) => registry.current(type);
 
   // Output types are the store's: import and migration write their presets and profiles through it.
   const outputTypes = createOutputTypeStore(db);

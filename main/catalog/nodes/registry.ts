@@ -12,6 +12,8 @@ export type NodeRuntime<E = unknown> = { executor: E } | { disabledReason: strin
 export interface NodeRegistry<E = unknown> extends NodeCatalog {
   definitions(): NodeDefinition[];
   runtime(type: string, version: number): NodeRuntime<E> | undefined;
+  /** The current spec of a type (what a new node, a migration or a compiled pipeline uses). */
+  current(type: string): NodeSpec | undefined;
   /** Settings of an older version brought to the current one through the registered upgrades. */
   upgradeSettings(type: string, fromVersion: number, settings: Record<string, unknown>): { version: number; settings: Record<string, unknown> } | undefined;
 }
@@ -67,6 +69,7 @@ export function createNodeRegistry<E>(specs: readonly NodeSpec[], runtimes: Read
     definitions: () => structuredClone(definitions),
     ...specLookup(byType),
     status,
+    current: (type) => byType.get(type),
     runtime: (type, version) => {
       const spec = byType.get(type);
       return spec && spec.version === version ? runtimes[type] : undefined;

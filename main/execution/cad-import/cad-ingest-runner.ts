@@ -10,11 +10,10 @@ import type { CadIngester, IngestOutcome } from '../../production/cad-library/ca
 import type { RunStore } from '../../production/runs/run-store';
 import type { CadTaskRunner } from '../cad/ingest';
 import type { ExecutableRegistry } from '../executors';
-import type { ImageArtifact, MeshArtifact, MetadataArtifact, NodeOutputs } from '../executors/artifacts';
 import { NodeError } from '../executors/context';
 import type { RenderFarm } from '../farm/types';
 import { createRunContext } from '../runtime/run-context';
-import { runGraph, type GraphRunInput } from '../runtime/run-graph';
+import { lastArtifact, runGraph, type GraphRunInput } from '../runtime/run-graph';
 import type { Tools } from '../tools/resolve-tools';
 
 /** The preset workflow CAD files are ingested with when no workflow is bound (shipped). */
@@ -38,19 +37,12 @@ export interface CadIngestRunnerDeps {
 type Bound = { document: WorkflowDocument; compiled: boolean; pipelineKey: string | null };
 
 /** A cad_file run publishes and notifies nothing: its outputs go into the CAD library. */
-const CAD_EFFECTS = {
+export const CAD_EFFECTS = {
   publish: () => Promise.reject(new NodeError('a cad_file workflow publishes no media asset')),
   notify: () => {
     throw new NodeError('a cad_file workflow sends no notification');
   },
 };
-
-/** The artifact of a type the run produced last (in run order), if any. */
-function last<T extends { type: string }>(outputs: Map<string, NodeOutputs>, type: T['type']): T | undefined {
-  let found: T | undefined;
-  for (const produced of outputs.values()) for (const artifact of Object.values(produced)) if (artifact?.type === type) found = artifact as unknown as T;
-  return found;
-}
 
 /**
  * CAD import through the one runtime: the cad_file workflow bound in Settings, else the migrated
@@ -125,7 +117,7 @@ export function createCadIngestRunner(deps: CadIngestRunnerDeps): CadIngester {
         onNode: (e) => deps.onNode?.({ runId, ...e }),
         onLog: (nodeId, line) => deps.onLog?.({ runId, nodeId, line }),
       });
-      const mesh = last<MeshArtifact>(result.outputs, 'mesh_asset');
+      const mesh = lastArtifact(result.outputs, 'mesh_asset');
       if (result.status !== 'succeeded') outcome = { status: result.status, error: result.error ?? result.status };
       else if (!mesh) outcome = { status: 'failed', error: `the ingest workflow "${document.name}" produced no mesh` };
       else {
@@ -135,8 +127,8 @@ export function createCadIngestRunner(deps: CadIngestRunnerDeps): CadIngester {
           result: {
             glbPath: mesh.glb,
             glbSha256: mesh.glbSha256,
-            metadata: last<MetadataArtifact>(result.outputs, 'metadata')?.metadata ?? mesh.metadata,
-            thumbnailPath: last<ImageArtifact>(result.outputs, 'image')?.file ?? null,
+            metadata: lastArtifact(result.outputs, 'metadata')?.metadata ?? mesh.metadata,
+            thumbnailPath: lastArtifact(result.outputs, 'image')?.file ?? null,
           },
         };
       }

@@ -46,7 +46,7 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
   const orderLineId = line.id;
   const { mode, preset, pipelineKey, pipeline } = target;
   // The legacy side: the preset's pipeline compiled to a linear workflow, run by the same runtime.
-  const compiled = pipeline ? compilePipeline(pipeline, preset, (type) => deps.registry.spec(type, deps.registry.versions(type).at(-1) ?? 1)) : null;
+  const compiled = pipeline ? compilePipeline(pipeline, preset, (type) => deps.registry.current(type)) : null;
   const typeKey = target.outputTypeKey;
   const progress = (runId: string, step: string | null, extra: { done?: number; total?: number } = {}) =>
     deps.onProgress?.({ orderLineId, runId, status: 'rendering', step, ...extra });

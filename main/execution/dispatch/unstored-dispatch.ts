@@ -6,11 +6,12 @@ import type { PresetWorkflow } from '../../catalog/legacy/pipeline-schema';
 import type { RenderPreset } from '../../catalog/legacy/preset-schema';
 import { readPngSize } from '../../platform/files/png-size';
 import type { ExecutableRegistry } from '../executors';
-import type { MediaAssetArtifact, MeshArtifact, NodeOutputs } from '../executors/artifacts';
-import { NodeError, type NotifyRequest, type PublishRequest, type RenderLogEntry } from '../executors/context';
+import type { MediaAssetArtifact } from '../executors/artifacts';
+import type { NotifyRequest, PublishRequest, RenderLogEntry } from '../executors/context';
 import type { RenderFarm } from '../farm/types';
 import { createRunContext } from '../runtime/run-context';
-import { runGraph, type GraphResult, type RunRecorder } from '../runtime/run-graph';
+import { lastArtifact, runGraph, type GraphResult, type RunRecorder } from '../runtime/run-graph';
+import { CAD_EFFECTS } from '../cad-import/cad-ingest-runner';
 import type { Tools } from '../tools/resolve-tools';
 
 /** A file `lightbox render` wrote into its output folder. */
@@ -87,7 +88,7 @@ export async function runUnstored(input: {
   const renderLogs: RenderLogEntry[] = [];
   const cadName = path.basename(input.cadFile);
   const cad = path.basename(cadName, path.extname(cadName));
-  const lookup = (type: string) => input.registry.spec(type, input.registry.versions(type).at(-1) ?? 1);
+  const lookup = (type: string) => input.registry.current(type);
   const base = { farm: input.farm, tools: input.tools, signal: input.signal, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) };
   const phase = (document: ReturnType<typeof compilePipeline>, run: ReturnType<typeof createRunContext>, folder: string) =>
     runGraph({ document, registry: input.registry, parameterValues: {}, overrides: {}, run, runs, cache: null, parallel: 1, selfPublish: 'pipeline', workRoot: path.join(input.workDir, folder), onLog: input.onLog });
@@ -102,11 +103,11 @@ export async function runUnstored(input: {
       role: 'authoritative',
       names: { order: 'cli', line: '1', cad, preset: input.cadPipeline.key },
       cadSource: { type: 'cad_source', cadFileId: null, file: path.resolve(input.cadFile), name: cadName },
-      effects: { publish: () => Promise.reject(new NodeError('a cad_file workflow publishes nothing')), notify: () => ({ type: 'notification', notificationIds: [], sent: false }) },
+      effects: CAD_EFFECTS,
     }),
     'cad',
   );
-  const mesh = [...ingest.outputs.values()].flatMap((o: NodeOutputs) => Object.values(o)).filter((a) => a?.type === 'mesh_asset').at(-1) as MeshArtifact | undefined;
+  const mesh = lastArtifact(ingest.outputs, 'mesh_asset');
   if (ingest.status !== 'succeeded' || !mesh) {
     return { status: ingest.status === 'succeeded' ? 'failed' : ingest.status, failedNode: ingest.failedNode, error: ingest.error ?? 'the CAD file produced no mesh', nodes, outputs, notifications, renderLogs };
   }

@@ -22,6 +22,13 @@ export type RunRecorder = Pick<RunStore, 'startNode' | 'finishNode' | 'appendLog
  */
 export type SelfPublishRule = 'downstream' | 'pipeline';
 
+/** The artifact of a type a run produced last (in run order), if any: a run's mesh, thumbnail, metadata. */
+export function lastArtifact<T extends Artifact['type']>(outputs: Map<string, NodeOutputs>, type: T): Extract<Artifact, { type: T }> | undefined {
+  let found: Extract<Artifact, { type: T }> | undefined;
+  for (const produced of outputs.values()) for (const artifact of Object.values(produced)) if (artifact?.type === type) found = artifact as Extract<Artifact, { type: T }>;
+  return found;
+}
+
 /** A failed `continue` node's outputs: each output port gets the node's input of the same type, if any. */
 export function passThrough(spec: Pick<NodeSpec, 'outputs'>, inputs: Partial<Record<string, Artifact>>): NodeOutputs {
   const out: NodeOutputs = {};
