@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { callApi } from '../production-fixtures';
-import { CHEAP_STILL, nodePanel, nodeRow, nodeStatus, prepareRuns, saveWithNodeSettings } from '../run-fixtures';
+import { CHEAP_STILL, migrateLegacyExamples, nodePanel, nodeRow, nodeStatus, prepareRuns, saveWithNodeSettings } from '../run-fixtures';
 import { STILL_CHAIN, canvas, canvasNode, downloadJsonFrom, dragConnect, getWorkflow, port, saveWorkflow, stillWorkflow, type WorkflowDoc } from '../workflow-fixtures';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -303,7 +303,7 @@ test("a dry run shows the plan over the graph; Dispatch on an order line runs wi
   await expect(canvasNode(page, 'step4_render_still')).toContainText('1 render');
 
   // The output type offered is the line's own; the panel says what an editor run is.
-  const outputType = runPanel.getByRole('combobox', { name: 'Output type' });
+  const outputType = runPanel.getByRole('combobox', { name: 'Output type', exact: true });
   await expect(outputType.getByRole('option', { selected: true })).toHaveText("The line's own: Quick preview (still_quick_preview)");
   await expect(outputType.getByRole('option', { name: 'Top view EXR for compositing (still_top_exr)' })).toHaveCount(1);
   await expect(runPanel).toContainText('An editor run is an observer: it publishes nothing, notifies no one and leaves the order line as it is.');
@@ -329,6 +329,28 @@ test("a dry run shows the plan over the graph; Dispatch on an order line runs wi
   await expect(planRow('step4_render_still')).toContainText('reused');
   await expect(canvasNode(page, 'step4_render_still')).toContainText('Reused');
   await expect(canvasNode(page, 'step4_render_still')).not.toContainText('1 render');
+});
+
+test('an edited revision is tried in shadow on an output type from the editor: the output type pins it, its mode is shadow, the mode log says so', async ({ page, host, request }) => {
+  await migrateLegacyExamples(request, host);
+  const revision = await saveWithNodeSettings(request, host, 'legacy.still_default', 'render_still', { renderer: { samples: 3 } });
+  expect(revision).toBe(2);
+  await page.goto(`${host.url}#/workflows/legacy.still_default`);
+  await expect(problemsStatus(page)).toHaveText('No problems: the graph can be dispatched.');
+  const tryPanel = page.getByRole('region', { name: 'Try in shadow' });
+  const outputType = tryPanel.getByRole('combobox', { name: 'Output type to try on' });
+  // An output type bound to this workflow is offered first.
+  await expect(outputType.getByRole('option', { selected: true })).toContainText('now legacy.still_default revision 1');
+  await outputType.selectOption('still_white_2k');
+  const tryIt = tryPanel.getByRole('button', { name: 'Try revision 2 in shadow' });
+  await expect(tryIt).toBeEnabled();
+  await tryIt.click();
+  await expect(tryPanel.getByRole('status')).toContainText('(still_white_2k) now runs legacy.still_default revision 2 in shadow. Graph: not yet, it has no shadow comparison yet.');
+  const status = await callApi<{ outputTypes: { key: string; ownMode: string | null; workflowRevision: number | null }[]; changes: { target: string; toMode: string; reason: string | null }[] }>(request, host, 'rollout.status', {});
+  expect(status.outputTypes.find((o) => o.key === 'still_white_2k')).toMatchObject({ ownMode: 'shadow', workflowRevision: 2 });
+  expect(status.changes[0]).toMatchObject({ target: 'still_white_2k', toMode: 'shadow', reason: 'try legacy.still_default revision 2 in shadow (was revision 1)' });
+  await tryPanel.getByRole('link', { name: 'Open its rollout' }).click();
+  await expect(page).toHaveURL(/#\/output-types\/still_white_2k\/rollout$/);
 });
 
 test('workflow parameters: added, aimed at a setting, a default that does not fit explained and focused from the problems, kept by save, undone', async ({ page, host, request }) => {

@@ -7,6 +7,7 @@ import type { WorkflowPlanSchema } from '../../../shared/runs/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
+import { TryInShadow } from './TryInShadow';
 
 export type WorkflowPlan = z.infer<typeof WorkflowPlanSchema>;
 
@@ -242,6 +243,7 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
           )}
         </div>
       )}
+      {family === 'order_line' && <TryInShadow doc={doc} dirty={dirty} />}
     </section>
   );
 }
