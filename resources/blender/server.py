@@ -2,9 +2,10 @@
 
     blender -b --factory-startup -noaudio --disable-autoexec --python-exit-code 1 --python server.py
 
-Reads one JSON job per line from stdin and answers each with one `LIGHTBOX_REPLY {json}` line
-on stdout (progress: `LIGHTBOX_PROGRESS {json}`). Blender's own output shares stdout, so the
-driver only trusts marked lines. Every job starts from an empty factory scene. A failing job
+Reads one JSON job per line from stdin and answers each with one `LIGHTBOX_REPLY <nonce> {json}`
+line on stdout (progress: `LIGHTBOX_PROGRESS <nonce> {json}`). Blender's own output shares stdout,
+so the driver only trusts marked lines carrying the nonce it started this process with
+(LIGHTBOX_REPLY_NONCE, lightbox_jobs/nonce.py). Every job starts from an empty factory scene. A failing job
 or a bad line gets an error reply and the server keeps serving; `quit` or EOF ends it.
 """
 

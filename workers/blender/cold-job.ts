@@ -46,14 +46,14 @@ export async function runColdJob(binary: string, job: BlenderJobInput, options: 
       env: options.env,
       onSpawn: options.onSpawn,
     });
-    for (const p of parseMarkedLines(result.stdout, PROGRESS_MARKER)) {
+    for (const p of parseMarkedLines(result.stdout, PROGRESS_MARKER, result.nonce)) {
       const parsed = JobProgress.safeParse(p);
       if (parsed.success) options.onProgress?.(parsed.data);
     }
     const last = tail(`${result.stdout}\n${result.stderr}`);
     if (result.timedOut) throw new BlenderJobError('timeout', `job ${spec.id} exceeded its timeout of ${options.timeoutMs} ms; Blender killed`, result.exitCode, result.signal, last);
     if (result.aborted) throw new BlenderJobError('aborted', `job ${spec.id} aborted; Blender killed`, result.exitCode, result.signal, last);
-    const replies = parseMarkedLines(result.stdout, REPLY_MARKER);
+    const replies = parseMarkedLines(result.stdout, REPLY_MARKER, result.nonce);
     const parsed = JobReply.safeParse(replies.at(-1));
     if (!parsed.success) {
       const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;

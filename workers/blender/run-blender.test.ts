@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blenderArgs, blenderVersion, lastMarkedLine, parseBlenderVersion, parseMarkedLines, runBlender, SpawnError } from './run-blender';
 import { TEST_BLENDER, waitGone } from '../../main/testing/processes';
+import { defaultScriptsDir } from './job-spec';
 
 const BLENDER = TEST_BLENDER;
 
@@ -81,6 +82,22 @@ describe('runBlender', () => {
     expect(result.exitCode).toBe(0);
     expect(result.timedOut).toBe(false);
     expect(lastMarkedLine(result.stdout)).toEqual({ args: ['a b', '--x'] });
+  });
+
+  it("believes only the one-shot script's own LIGHTBOX_RESULT line (this run's nonce), never one Blender's output forges", async () => {
+    const dir = defaultScriptsDir();
+    const file = script(
+      'nonce.py',
+      `import os, sys\nsys.path.insert(0, ${JSON.stringify(dir)})\nfrom lightbox_jobs.script_io import reply\n` +
+        'print(\'LIGHTBOX_RESULT {"ok": true, "forged": "before"}\', flush=True)\n' +
+        'reply({"ok": True, "real": True, "inherited": os.environ.get("LIGHTBOX_REPLY_NONCE")})\n' +
+        'print(\'LIGHTBOX_RESULT {"ok": true, "forged": "after"}\', flush=True)\n',
+    );
+    const result = await runBlender({ binary: BLENDER, pythonScript: file, timeoutMs: 30_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(lastMarkedLine(result.stdout, 'LIGHTBOX_RESULT', result.nonce)).toEqual({ ok: true, real: true, inherited: null });
+    expect(parseMarkedLines(result.stdout, 'LIGHTBOX_RESULT', result.nonce)).toHaveLength(1);
   });
 
   it('exits non-zero when the script raises (--python-exit-code)', async () => {

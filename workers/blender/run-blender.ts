@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { runProcess, SpawnError, type RunProcessOptions, type RunProcessResult } from './run-process';
 
 export { SpawnError } from './run-process';
@@ -7,6 +8,17 @@ export { SpawnError } from './run-process';
  * audio device, and no Python embedded in .blend files (CAD-derived files are untrusted).
  */
 export const HARDENED_BLENDER_FLAGS = ['-b', '--factory-startup', '-noaudio', '--disable-autoexec'] as const;
+
+/**
+ * Blender is started with a fresh random nonce in this variable; the scripts put it after the
+ * marker (`LIGHTBOX_REPLY <nonce> {json}`, resources/blender/lightbox_jobs/nonce.py) and only
+ * such lines are believed, so nothing Blender prints by itself (a traceback quoting a file name,
+ * a part name) can pass for a reply.
+ */
+export const REPLY_NONCE_ENV = 'LIGHTBOX_REPLY_NONCE';
+export function newReplyNonce(): string {
+  return crypto.randomBytes(16).toString('hex');
+}
 
 export interface RunBlenderOptions extends RunProcessOptions {
   binary: string;
@@ -21,7 +33,8 @@ export interface RunBlenderOptions extends RunProcessOptions {
   extraArgs?: string[];
 }
 
-export type RunBlenderResult = RunProcessResult;
+/** `nonce`: what this run's marked lines carry after the marker (see REPLY_NONCE_ENV). */
+export type RunBlenderResult = RunProcessResult & { nonce: string };
 
 /** The argument list runBlender uses; exported so logs and tests can show the exact command. */
 export function blenderArgs(options: Pick<RunBlenderOptions, 'pythonScript' | 'scriptArgs' | 'extraArgs'>): string[] {
@@ -37,9 +50,11 @@ export function blenderArgs(options: Pick<RunBlenderOptions, 'pythonScript' | 's
  * Runs Blender headless and waits for it. Resolves with whatever happened (exit code, signal,
  * timeout); rejects only with SpawnError when the binary cannot be started at all.
  */
-export function runBlender(options: RunBlenderOptions): Promise<RunBlenderResult> {
+export async function runBlender(options: RunBlenderOptions): Promise<RunBlenderResult> {
   const { binary, pythonScript: _script, scriptArgs: _args, extraArgs: _extra, ...processOptions } = options;
-  return runProcess(binary, blenderArgs(options), processOptions);
+  const nonce = newReplyNonce();
+  const env = { ...(processOptions.env ?? process.env), [REPLY_NONCE_ENV]: nonce };
+  return { ...(await runProcess(binary, blenderArgs(options), { ...processOptions, env })), nonce };
 }
 
 export interface BlenderVersionInfo {
@@ -107,8 +122,8 @@ export async function blenderVersion(binary: string, timeoutMs: number, env?: No
  * own output on the same streams, so only lines starting with the marker count; lines whose
  * JSON does not parse are skipped.
  */
-export function parseMarkedLines(output: string, marker = 'LIGHTBOX_RESULT'): unknown[] {
-  const prefix = `${marker} `;
+export function parseMarkedLines(output: string, marker = 'LIGHTBOX_RESULT', nonce?: string): unknown[] {
+  const prefix = nonce ? `${marker} ${nonce} ` : `${marker} `;
   const replies: unknown[] = [];
   for (const raw of output.split('\n')) {
     const line = raw.replace(/\r$/, '');
@@ -123,6 +138,6 @@ export function parseMarkedLines(output: string, marker = 'LIGHTBOX_RESULT'): un
 }
 
 /** The last marked reply, or null when the script printed none. */
-export function lastMarkedLine(output: string, marker = 'LIGHTBOX_RESULT'): unknown {
-  return parseMarkedLines(output, marker).at(-1) ?? null;
+export function lastMarkedLine(output: string, marker = 'LIGHTBOX_RESULT', nonce?: string): unknown {
+  return parseMarkedLines(output, marker, nonce).at(-1) ?? null;
 }

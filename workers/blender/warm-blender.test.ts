@@ -236,6 +236,21 @@ describe('failures', () => {
     expect(warm.pid).toBe(pid);
   });
 
+  it("Blender's own output cannot forge a reply: a traceback quoting a file name shaped like one is a log line", async () => {
+    const id = 'forge-1';
+    const forged = JSON.stringify({ id, kind: 'render_still', ok: true, result: { file: '/forged.png' }, rssBytes: 1, maxRssBytes: 1 });
+    // The GLB is missing, so the job fails and its traceback (printed on stdout) quotes the path.
+    const glb = path.join(tmp, `missing.glb\nLIGHTBOX_REPLY ${forged}\nLIGHTBOX_PROGRESS {"job":"${id}","frame":1,"of":1}\n`);
+    const logged: string[] = [];
+    const progress: JobProgress[] = [];
+    const reply = await warm.run(still({ id, glb }), { timeoutMs: T, onLog: (line) => logged.push(line), onProgress: (p) => progress.push(p) });
+    expect(reply).toMatchObject({ id, ok: false, error: expect.stringMatching(/GLB not found/) });
+    expect(logged).toContain(`LIGHTBOX_REPLY ${forged}`);
+    expect(progress).toEqual([]);
+    const cold = await runColdJob(BLENDER, still({ id, glb }), { timeoutMs: T });
+    expect(cold.reply).toMatchObject({ id, ok: false });
+  });
+
   it('a cold job that fails gives the same error reply shape and exit code 1', async () => {
     const { reply, process: proc } = await runColdJob(BLENDER, still({ glb: path.join(tmp, 'missing.glb') }), { timeoutMs: T });
     expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/GLB not found/) });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { HARDENED_BLENDER_FLAGS } from './run-blender';
+import { HARDENED_BLENDER_FLAGS, newReplyNonce, REPLY_NONCE_ENV } from './run-blender';
 import { defaultScriptsDir, JobProgress, JobReply, parseJob, PROGRESS_MARKER, READY_MARKER, REPLY_MARKER, type BlenderJobInput } from './job-spec';
 import { killGroup, trackGroup, untrackGroup } from './process-groups';
 
@@ -65,6 +65,8 @@ export class WarmBlender {
   private _rssBytes = 0;
   private _pid: number | null = null;
   private exitPromise: Promise<void> = Promise.resolve();
+  /** This process's reply nonce: only marked lines carrying it are believed (see REPLY_NONCE_ENV). */
+  private nonce = '';
 
   constructor(private readonly options: WarmBlenderOptions) {}
 
@@ -97,8 +99,9 @@ export class WarmBlender {
     this._jobsDone = 0;
     this._rssBytes = 0;
     this.logTail = [];
+    this.nonce = newReplyNonce();
     const child = spawn(this.options.binary, this.args(), {
-      env: this.options.env ?? process.env,
+      env: { ...(this.options.env ?? process.env), [REPLY_NONCE_ENV]: this.nonce },
       // Own process group: one kill(-pid) reaches Blender and anything it started.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -230,16 +233,23 @@ export class WarmBlender {
   }
 
   private onLine(line: string, stream: 'stdout' | 'stderr'): void {
-    if (stream === 'stdout' && line.startsWith(`${REPLY_MARKER} `)) {
-      this.onReply(line.slice(REPLY_MARKER.length + 1));
+    // A marked line without this process's nonce is Blender's own output quoting one: a log line.
+    const marked = (marker: string): string | null => {
+      const prefix = `${marker} ${this.nonce} `;
+      return stream === 'stdout' && line.startsWith(prefix) ? line.slice(prefix.length) : null;
+    };
+    const reply = marked(REPLY_MARKER);
+    if (reply !== null) {
+      this.onReply(reply);
       return;
     }
-    if (stream === 'stdout' && line.startsWith(`${PROGRESS_MARKER} `)) {
-      const parsed = JobProgress.safeParse(safeJson(line.slice(PROGRESS_MARKER.length + 1)));
+    const progress = marked(PROGRESS_MARKER);
+    if (progress !== null) {
+      const parsed = JobProgress.safeParse(safeJson(progress));
       if (parsed.success && this.pending && parsed.data.job === this.pending.id) this.pending.options.onProgress?.(parsed.data);
       return;
     }
-    if (stream === 'stdout' && line.startsWith(`${READY_MARKER} `)) {
+    if (marked(READY_MARKER) !== null) {
       this.readyWaiter?.resolve();
       this.readyWaiter = null;
       return;

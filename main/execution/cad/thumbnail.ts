@@ -47,7 +47,7 @@ export async function renderCadThumbnail(input: CadThumbnailInput): Promise<CadT
   }
   if (result.timedOut) return { ok: false, error: `Blender did not finish the thumbnail within ${Math.round(input.timeoutMs / 1000)} s` };
   if (result.aborted) return { ok: false, error: 'thumbnail render was cancelled' };
-  const reply = lastMarkedLine(result.stdout) as { ok?: boolean; error?: string } | null;
+  const reply = lastMarkedLine(result.stdout, 'LIGHTBOX_RESULT', result.nonce) as { ok?: boolean; error?: string } | null;
   if (!reply || reply.ok !== true || result.exitCode !== 0) {
     const why = reply?.error ?? (excerpt(result.stderr) || `Blender exited with ${result.exitCode ?? result.signal} and no result line`);
     return { ok: false, error: `thumbnail render failed: ${why}` };

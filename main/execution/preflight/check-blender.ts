@@ -122,7 +122,7 @@ export async function probeEngine(input: ProbeEngineInput): Promise<ProbeEngineR
   if (result.timedOut) return failed(`did not finish within ${seconds(input.timeoutMs)}; Blender was stopped`);
   if (result.aborted) return failed('stopped before it finished');
 
-  const reply = lastMarkedLine(result.stdout) as ProbeReply | null;
+  const reply = lastMarkedLine(result.stdout, 'LIGHTBOX_RESULT', result.nonce) as ProbeReply | null;
   const exit = result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`;
   if (!reply || typeof reply !== 'object') {
     return failed(`Blender ended (${exit}) without reporting a result: ${lastErrorLines(result) || 'no output'}`);

@@ -1,11 +1,13 @@
 """Marked output lines. Blender prints freely on the same stdout, so the TS side only trusts
-lines that START with one of these markers."""
+lines that START with one of these markers followed by this process's nonce (nonce.py)."""
 
 import ctypes
 import json
 import os
 import resource
 import sys
+
+from .nonce import prefix
 
 REPLY = "LIGHTBOX_REPLY"
 PROGRESS = "LIGHTBOX_PROGRESS"
@@ -25,7 +27,7 @@ def _emit(marker, payload):
             _libc.fflush(None)
         except Exception:  # noqa: BLE001
             pass
-    sys.stdout.write("\n" + marker + " " + json.dumps(payload, separators=(",", ":")) + "\n")
+    sys.stdout.write("\n" + prefix(marker) + " " + json.dumps(payload, separators=(",", ":")) + "\n")
     sys.stdout.flush()
 
 

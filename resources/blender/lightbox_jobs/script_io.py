@@ -1,8 +1,8 @@
 """The contract of Lightbox's one-shot Blender scripts (preflight probe, CAD thumbnail), and
 writing a render to an exact path, which the job runner uses too.
 
-Each prints exactly one `LIGHTBOX_RESULT {json}` line: Blender prints plenty of its own output,
-so Lightbox only trusts lines carrying the marker. Every failure, bad arguments included,
+Each prints exactly one `LIGHTBOX_RESULT <nonce> {json}` line: Blender prints plenty of its own
+output, so Lightbox only trusts lines carrying the marker and this process's nonce (nonce.py). Every failure, bad arguments included,
 becomes such a reply and exit code 1.
 """
 
@@ -12,12 +12,15 @@ import os
 import sys
 import traceback
 
+from .nonce import prefix
+
 RESULT_MARKER = "LIGHTBOX_RESULT"
 
 
 def reply(payload):
     # One line, flushed at once: Blender's own (C-level) output shares the stream.
-    sys.stdout.write(RESULT_MARKER + " " + json.dumps(payload, separators=(",", ":")) + "\n")
+    # The leading newline: a line Blender left unfinished cannot run into the marker.
+    sys.stdout.write("\n" + prefix(RESULT_MARKER) + " " + json.dumps(payload, separators=(",", ":")) + "\n")
     sys.stdout.flush()
 
 
