@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, session, shell } from 'electron';
 import { APP_ORIGIN } from './renderer-protocol';
 import { originOf } from './bridge';
+import { externalLinkAllowed } from './external-links';
 
 /** The one app window, hardened: isolated, sandboxed, no navigation away, no new windows. */
 export function createMainWindow(): BrowserWindow {
@@ -36,8 +37,8 @@ export function createMainWindow(): BrowserWindow {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Documentation links open in the user's browser; nothing opens inside the app.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // Documentation links on the allowlist open in the user's browser; nothing opens inside the app.
+    if (externalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window.show());
