@@ -290,6 +290,13 @@ test("a dry run shows the plan over the graph; Dispatch on an order line runs wi
   const runPanel = page.getByRole('region', { name: 'Dry run and dispatch' });
   await runPanel.getByRole('combobox', { name: 'Order line' }).selectOption(lineId);
 
+  // A draft out of range is refused by the backend, naming the field and the value.
+  const maxSize = runPanel.getByRole('group', { name: 'Draft (optional)' }).getByRole('spinbutton', { name: 'Max size (px)' });
+  await maxSize.fill('8');
+  await runPanel.getByRole('button', { name: 'Dry run' }).click();
+  await expect(runPanel.getByRole('alert')).toHaveText(/^Dry run failed: draft\.maxSize: .*\b8\b/);
+  await maxSize.fill('');
+
   // The backend's plan, in a table and over the graph: order, reuse, renders to queue.
   await runPanel.getByRole('button', { name: 'Dry run' }).click();
   const plan = page.getByRole('region', { name: 'Dry run plan' });
@@ -307,7 +314,7 @@ test("a dry run shows the plan over the graph; Dispatch on an order line runs wi
   await expect(outputType.getByRole('option', { selected: true })).toHaveText("The line's own: Quick preview (still_quick_preview)");
   await expect(outputType.getByRole('option', { name: 'Top view EXR for compositing (still_top_exr)' })).toHaveCount(1);
   await expect(runPanel).toContainText('An editor run is an observer: it publishes nothing, notifies no one and leaves the order line as it is.');
-  await expect(runPanel.getByRole('group', { name: 'Draft (optional)' }).getByRole('spinbutton', { name: 'Max size (px)' })).toHaveValue('');
+  await expect(maxSize).toHaveValue('');
 
   // Dispatch runs the saved revision on the line and links to the run, which ends with the image.
   const dispatch = runPanel.getByRole('button', { name: 'Dispatch', exact: true });
