@@ -95,6 +95,21 @@ test('rollout by workflow: shadow is set, graph is refused with the backend reas
   await expect(page.getByRole('table', { name: 'Workflow mode changes' }).getByRole('row')).toHaveCount(3);
 });
 
+test('a revision is tried in shadow from the rollout page: the output type pins it, runs in shadow, the gate and the log name it', async ({ page, host, request }) => {
+  await migrateLegacyExamples(request, host);
+  const document = await callApi<{ id: string; nodes: { type: string; settings: Record<string, unknown> }[] }>(request, host, 'workflows.get', { id: 'legacy.still_default' });
+  const saved = await callApi<{ document: { revision: number } }>(request, host, 'workflows.save', { document, note: 'edited' });
+  expect(saved.document.revision).toBe(2);
+  await page.goto(`${host.url}#/output-types/still_white_2k/rollout`);
+  const section = page.getByRole('region', { name: 'Try a revision in shadow' });
+  await expect(section.getByRole('combobox', { name: 'Revision to try' }).getByRole('option', { selected: true })).toHaveText('Revision 2: edited');
+  await section.getByRole('button', { name: 'Try revision 2 in shadow' }).click();
+  await expect(section.getByRole('status')).toHaveText('still_white_2k now runs legacy.still_default revision 2 in shadow; graph: not yet, it has no shadow comparison yet.');
+  await expect(page.getByRole('region', { name: 'Mode', exact: true })).toContainText('legacy.still_default revision 2');
+  await expect(page.getByTestId('effective-mode')).toHaveText('shadow');
+  await expect(page.getByRole('table', { name: 'Mode changes' })).toContainText('try legacy.still_default revision 2 in shadow (was revision 1)');
+});
+
 test('"Migrate" converts a legacy output type and shows it before and after', async ({ page, host, request }) => {
   await importLegacyExamples(request, host, ['preset.still_quick_preview.json', 'pipeline.still_selfpublish.json']);
   await page.goto(`${host.url}#/output-types`);

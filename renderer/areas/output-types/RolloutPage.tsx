@@ -8,6 +8,7 @@ import { formatRate } from './format';
 import { formatTime } from '../../ui/format-time';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
+import { TryRevision } from './TryRevision';
 
 /** The rollout of one output type: mode, shadow history, error rates, enable graph (gated), roll back, the log of mode changes. */
 export function RolloutPage() {
@@ -143,6 +144,7 @@ export function RolloutPage() {
               </p>
             )}
           </section>
+          {rollout.workflowId && <TryRevision outputTypeKey={key} workflowId={rollout.workflowId} bound={rollout.workflowRevision} onTried={() => status.reload()} />}
         </>
       )}
       <section className="section" aria-labelledby={`${id}-history`}>
