@@ -20,6 +20,8 @@ export const ErrorCodes = {
   unauthorized: 'unauthorized',
   badRequest: 'bad_request',
   notFound: 'not_found',
+  /** Allowed to some callers only (an executable setting from a remote client). */
+  forbidden: 'forbidden',
   internal: 'internal',
 } as const;
 

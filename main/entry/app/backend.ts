@@ -6,7 +6,7 @@ import { openDatabase, schemaVersion } from '../../platform/db/open-database';
 import { prepareDataDir } from '../../platform/data-dir/prepare';
 import { dataDirCandidateProblem } from '../../platform/data-dir/check';
 import type { DataDirSource } from '../../../shared/settings/schema';
-import { ApiFailure, type AppInfo } from '../../../shared/contract';
+import { ApiFailure, ErrorCodes, type AppInfo } from '../../../shared/contract';
 import type { KeyValueStore } from '../../platform/settings/key-value-store';
 import { createSettingsService, type SettingsService, type StoredSettings } from '../../platform/settings/settings-service';
 import { defaultSettings } from '../../platform/settings/defaults';
@@ -108,7 +108,17 @@ export function createBackend(options: BackendOptions): Backend {
     'app.info': () => info(),
     'settings.get': () => settings.get(),
     'settings.defaults': () => settings.defaults(),
-    'settings.update': (patch) => settings.update(patch),
+    'settings.update': (patch, ctx) => {
+      // An executable's path runs code on this machine: not settable from another one.
+      if (ctx.loopback === false) {
+        for (const field of ['blenderPath', 'ffmpegPath'] as const) {
+          if (patch[field] !== undefined) {
+            throw new ApiFailure(ErrorCodes.forbidden, `${field} names an executable: change it in the desktop app or from a browser on this machine`, field);
+          }
+        }
+      }
+      return settings.update(patch);
+    },
     'settings.setDataDir': ({ path: next }) => {
       if (next === null) options.locationStore.delete('dataDir');
       else {

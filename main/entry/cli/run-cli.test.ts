@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 import { verbs } from './verbs';
@@ -89,5 +92,73 @@ describe('lightbox CLI', () => {
     expect(fs.existsSync(path.join(dataDir, 'lightbox.db'))).toBe(true);
     stop('SIGTERM');
     expect(await done).toBe(0);
+  });
+
+  describe('serve beyond loopback', () => {
+    const tlsDir = path.join(import.meta.dirname, '..', 'host', 'test-tls');
+    const cert = path.join(tlsDir, 'cert.pem');
+    const key = path.join(tlsDir, 'key.pem');
+
+    it('refuses a non-loopback --host without TLS or --insecure-lan, and half a TLS pair (exit 2)', async () => {
+      for (const host of ['0.0.0.0', '192.0.2.10', '::']) {
+        const c = capture();
+        expect(await runCli(['serve', '--host', host, '--port', '0', '--data-dir', tmp.dir], c.io), host).toBe(2);
+        expect(c.err()).toContain(`--host ${host} exposes Lightbox beyond this machine: give --tls-cert and --tls-key (HTTPS), or --insecure-lan`);
+      }
+      const half = capture();
+      expect(await runCli(['serve', '--host', '0.0.0.0', '--tls-cert', cert, '--port', '0', '--data-dir', tmp.dir], half.io)).toBe(2);
+      expect(half.err()).toContain('--tls-cert and --tls-key go together');
+      expect(fs.existsSync(path.join(tmp.dir, 'lightbox.db'))).toBe(false);
+    });
+
+    it('--insecure-lan serves plain HTTP with a warning; executable paths change only from this machine', async () => {
+      let stop!: (s: string) => void;
+      const c = capture({}, new Promise((r) => (stop = r)));
+      const done = runCli(['serve', '--host', '0.0.0.0', '--insecure-lan', '--port', '0', '--json', '--data-dir', path.join(tmp.dir, 'data')], c.io);
+      for (let i = 0; i < 100 && !c.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
+      const { port, token } = JSON.parse(c.out()) as { port: number; token: string };
+      expect(c.err()).toContain('warning: --insecure-lan: plain HTTP on 0.0.0.0: the token and every call cross the network unencrypted');
+      const update = (address: string, body: unknown) =>
+        fetch(`http://${address}:${port}/api/settings.update`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      expect((await update('127.0.0.1', { blenderPath: '/usr/bin/blender' })).status).toBe(200);
+      // Another machine's view: this machine's own non-loopback address is not loopback to the host.
+      const lan = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+      if (lan) {
+        const remote = await update(lan, { ffmpegPath: '/tmp/evil' });
+        expect(remote.status).toBe(403);
+        expect(await remote.json()).toMatchObject({ code: 'forbidden', path: 'ffmpegPath', message: 'ffmpegPath names an executable: change it in the desktop app or from a browser on this machine' });
+        expect((await update(lan, { farm: { concurrency: 1 } })).status).toBe(200);
+      }
+      stop('SIGTERM');
+      expect(await done).toBe(0);
+    });
+
+    it('--tls-cert/--tls-key serve HTTPS and WSS', async () => {
+      let stop!: (s: string) => void;
+      const c = capture({}, new Promise((r) => (stop = r)));
+      const done = runCli(['serve', '--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key, '--port', '0', '--json', '--data-dir', path.join(tmp.dir, 'data')], c.io);
+      for (let i = 0; i < 100 && !c.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
+      const { url, port, token } = JSON.parse(c.out()) as { url: string; port: number; token: string };
+      expect(url).toBe(`https://127.0.0.1:${port}/?token=${token}`);
+      expect(c.err()).not.toContain('--insecure-lan');
+      const ca = fs.readFileSync(cert);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = https.request({ host: '127.0.0.1', port, path: '/api/app.info', method: 'POST', ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+      expect(status).toBe(200);
+      const ws = new WebSocket(`wss://127.0.0.1:${port}/ws?token=${token}`, { ca });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.close();
+      stop('SIGTERM');
+      expect(await done).toBe(0);
+    });
   });
 });

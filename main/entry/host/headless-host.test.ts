@@ -94,6 +94,22 @@ describe('headless host', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('changes executable paths only for a local caller (IPC or loopback), never a remote one', async () => {
+    const own = testBackend(path.join(tmp.dir, 'remote-rule', 'data'));
+    for (const patch of [{ blenderPath: '/tmp/evil' }, { ffmpegPath: '/tmp/evil' }]) {
+      const field = Object.keys(patch)[0]!;
+      expect(await own.dispatch('settings.update', patch, { transport: 'http', loopback: false })).toEqual({
+        ok: false,
+        error: { code: 'forbidden', path: field, message: `${field} names an executable: change it in the desktop app or from a browser on this machine` },
+      });
+    }
+    expect(own.settings.get().blenderPath).not.toBe('/tmp/evil');
+    expect((await own.dispatch('settings.update', { farm: { concurrency: 1 } }, { transport: 'http', loopback: false })).ok).toBe(true);
+    expect((await own.dispatch('settings.update', { blenderPath: '/usr/bin/blender' }, { transport: 'ipc' })).ok).toBe(true);
+    expect((await own.dispatch('settings.update', { ffmpegPath: '/usr/bin/ffmpeg' }, { transport: 'http', loopback: true })).ok).toBe(true);
+    await own.close();
+  });
+
   it('changes settings over HTTP and keeps them on disk', async () => {
     const res = await post('settings.update', { farm: { threadsPerBlender: 3 } });
     expect(res.status).toBe(200);

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -32,6 +33,8 @@ export interface HostOptions {
   port?: number;
   rendererDir: string | null;
   token?: string;
+  /** HTTPS and WSS with this certificate and key (PEM); plain HTTP without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Tests shorten these; the defaults are HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -46,6 +49,18 @@ export interface HeadlessHost {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Whether an address to bind names this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Whether a peer's address is this machine (IPv4, IPv6, IPv4-mapped IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.replace(/^::ffff:/i, '');
+  return plain === '::1' || /^127\.\d+\.\d+\.\d+$/.test(plain);
+}
 
 /**
  * The headless host: the same contract as Electron IPC, over HTTP (POST /api/<method>) and a
@@ -131,7 +146,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
         });
       }
     }
-    const result = await options.dispatch(method, input, { transport: 'http' });
+    const result = await options.dispatch(method, input, { transport: 'http', loopback: isLoopbackAddress(req.socket.remoteAddress) });
     if (result.ok) sendJson(res, 200, result.result);
     else sendError(res, result.error);
   };
@@ -145,7 +160,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     // How often Node checks the two above (its default, 30 s, would make them minutes).
     connectionsCheckingInterval: Math.min(1_000, headersTimeout),
   };
-  const server = http.createServer(serverOptions, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void (async () => {
       if (!hostHeaderAllowed(req)) {
         return sendError(res, { code: ErrorCodes.badRequest, message: 'unexpected Host header', path: '' }, 421);
@@ -169,7 +184,10 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
       if (!res.headersSent) sendError(res, { code: ErrorCodes.internal, message: 'request failed', path: '' });
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : http.createServer(serverOptions, onRequest);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -183,10 +201,10 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
     if (!sameOrigin(req)) return refuse(403, 'Forbidden');
     if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, isLoopbackAddress(req.socket.remoteAddress)));
   });
 
-  const onSocket = (ws: WebSocket): void => {
+  const onSocket = (ws: WebSocket, loopback: boolean): void => {
     sockets.add(ws);
     const send = (message: WsServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -213,7 +231,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
           return send({ type: 'result', id, ok: false, error: zodToApiError(parsed.error, ErrorCodes.badRequest, raw) });
         }
         const { id, method, input } = parsed.data;
-        const result = await options.dispatch(method, input, { transport: 'http' });
+        const result = await options.dispatch(method, input, { transport: 'http', loopback });
         send(result.ok ? { type: 'result', id, ok: true, result: result.result } : { type: 'result', id, ok: false, error: result.error });
       })();
     });
@@ -228,7 +246,8 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
   });
   port = (server.address() as AddressInfo).port;
   const urlHost = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-  const url = `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/?token=${token}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const url = `${scheme}://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/?token=${token}`;
 
   return {
     url,

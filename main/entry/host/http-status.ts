@@ -8,6 +8,8 @@ export function statusForError(code: string): number {
       return 400;
     case ErrorCodes.unauthorized:
       return 401;
+    case ErrorCodes.forbidden:
+      return 403;
     case ErrorCodes.unknownMethod:
     case ErrorCodes.notFound:
       return 404;

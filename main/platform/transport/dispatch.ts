@@ -13,6 +13,12 @@ import {
 
 export interface CallContext {
   transport: 'ipc' | 'http';
+  /**
+   * False when the call came over the network from another machine (the host bound beyond
+   * loopback). IPC and loopback clients leave it absent or true. Settings naming executables
+   * (Blender, ffmpeg) change only from the desktop app or a loopback client.
+   */
+  loopback?: boolean;
 }
 
 export type Handler<M extends MethodName> = (
