@@ -56,6 +56,19 @@ test('a still run of a migrated workflow: the page follows its nodes to succeede
   await expect(nodePanel(page, 'step5_save_output')).toContainText('no (recorded what it would publish)');
   await nodePanel(page, 'step5_save_output').getByRole('button', { name: /^Close/ }).click();
   await expect(nodePanel(page, 'step5_save_output')).toHaveCount(0);
+
+  // The graph is most of the page at 1440×900 once the run's details are folded; a screenshot for a reviewer.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const details = page.getByRole('toolbar', { name: 'Run view' }).getByRole('button', { name: 'Run details' });
+  await expect(details).toHaveAttribute('aria-expanded', 'true');
+  await page.screenshot({ path: 'test-results/screenshots/run-viewer-1440x900.png' });
+  await details.click();
+  await expect(details).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByRole('term').filter({ hasText: /^Mode$/ })).toHaveCount(0);
+  await graph.scrollIntoViewIfNeeded();
+  const box = await graph.boundingBox();
+  expect(((box?.width ?? 0) * Math.min(box?.height ?? 0, 900)) / (1440 * 900)).toBeGreaterThanOrEqual(0.5);
+  await page.screenshot({ path: 'test-results/screenshots/run-viewer-details-folded-1440x900.png' });
 });
 
 test('Cancel stops a running turntable from its page', async ({ page, host, request }) => {

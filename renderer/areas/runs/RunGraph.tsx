@@ -1,5 +1,6 @@
-import { memo, useMemo } from 'react';
-import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useMemo, useRef } from 'react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { ZoomBand } from '../../ui/zoom-band';
 import '@xyflow/react/dist/style.css';
 import { RunStatusTag } from './RunStatusTag';
 import type { ShownNode } from './shown-nodes';
@@ -16,7 +17,7 @@ const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) 
     <div className={`run-node run-node-${shown.status}${selected ? ' run-node-selected' : ''}`}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <button type="button" className="run-node-button nodrag nopan" aria-pressed={selected}>
-        <span className="run-node-title">{shown.label}</span>{' '}
+        <span className="run-node-title">{breakable(shown.label)}</span>{' '}
         <span className="run-node-type">{shown.type}</span>{' '}
         <span className="run-node-status">
           <RunStatusTag status={shown.status} />
@@ -38,14 +39,36 @@ const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) 
   );
 });
 
+/** A node id as a title that may wrap after its underscores (zoomed out, titles are large); the text itself is unchanged. */
+function breakable(label: string) {
+  const parts = label.split('_');
+  return parts.map((p, i) => (i < parts.length - 1 ? [p, '_', <wbr key={i} />] : p));
+}
+
 const NODE_TYPES = { run: RunNodeView };
+const minimapColor = () => '#aab2bd';
+const FIT_VIEW = { padding: 0.08, maxZoom: 1.2 };
+const MINIMAP_STYLE = { width: 132, height: 88 };
 
 /**
  * The run's graph, read-only: positions from the workflow revision it ran (or a left-to-right
  * chain for a run without one), each node coloured and labelled by its live status. Every node is
  * a button that opens its panel; the table of nodes beside it is the same choice by keyboard.
  */
-export function RunGraph({ nodes, edges, selectedId, onSelect }: { nodes: ShownNode[]; edges: { id: string; source: string; target: string }[]; selectedId: string | null; onSelect: (nodeId: string) => void }) {
+export function RunGraph({
+  nodes,
+  edges,
+  selectedId,
+  onSelect,
+  minimap,
+}: {
+  nodes: ShownNode[];
+  edges: { id: string; source: string; target: string }[];
+  selectedId: string | null;
+  onSelect: (nodeId: string) => void;
+  minimap: boolean;
+}) {
+  const graphRef = useRef<HTMLDivElement>(null);
   const flowNodes = useMemo<RunFlowNode[]>(
     () => nodes.map((shown) => ({ id: shown.id, type: 'run', position: shown.position, data: { shown, selected: shown.id === selectedId }, draggable: false, selectable: false, connectable: false })),
     [nodes, selectedId],
@@ -56,7 +79,7 @@ export function RunGraph({ nodes, edges, selectedId, onSelect }: { nodes: ShownN
     [edges, status],
   );
   return (
-    <div className="run-graph">
+    <div ref={graphRef} className="run-graph" data-zoom="near">
       <ReactFlow
         aria-label="Graph of the run"
         nodes={flowNodes}
@@ -70,11 +93,13 @@ export function RunGraph({ nodes, edges, selectedId, onSelect }: { nodes: ShownN
         // A handler gives the nodes pointer events (a node that is neither selectable nor draggable has none).
         onNodeClick={(_, node) => onSelect(node.id)}
         fitView
-        fitViewOptions={{ padding: 0.15 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={16} />
+        <ZoomBand target={graphRef} />
+        {minimap && <MiniMap pannable zoomable ariaLabel="Minimap of the run" style={MINIMAP_STYLE} nodeColor={minimapColor} />}
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { Comparison } from '../../../shared/comparison/api';
 import type { WorkflowRun } from '../../../shared/runs/api';
@@ -165,6 +165,10 @@ function RunView({ runId }: { runId: string }) {
   const fallbackRunId = useFallbackRun(run);
   const [cancel, setCancel] = useState<{ busy: boolean; requested: boolean; error: string | null }>({ busy: false, requested: false, error: null });
   const [rerun, setRerun] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  // The graph gets the room: the run's facts fold away, the minimap hides.
+  const [detailsOpen, setDetailsOpen] = useState(true);
+  const [minimap, setMinimap] = useState(true);
+  const detailsId = useId();
 
   const waitingForDocument = Boolean(run?.workflowId) && !document && !documentError;
   const graph = useMemo(() => (run && !waitingForDocument ? shownGraph(run, document, view.live, view.readSeq, view.progress) : null), [run, document, waitingForDocument, view.live, view.readSeq, view.progress]);
@@ -231,7 +235,19 @@ function RunView({ runId }: { runId: string }) {
       {!run && !view.error && <p className="muted">Reading the run…</p>}
       {run && (
         <>
-          <RunFacts run={run} fallbackRunId={fallbackRunId} />
+          <div className="run-view-toggles" role="toolbar" aria-label="Run view">
+            <button type="button" className="wf-toggle" aria-expanded={detailsOpen} aria-controls={detailsId} onClick={() => setDetailsOpen((o) => !o)}>
+              Run details
+            </button>
+            <button type="button" className="wf-toggle" aria-pressed={minimap} onClick={() => setMinimap((m) => !m)}>
+              Minimap
+            </button>
+          </div>
+          {detailsOpen && (
+            <div id={detailsId}>
+              <RunFacts run={run} fallbackRunId={fallbackRunId} />
+            </div>
+          )}
           {running && (
             <div className="toolbar">
               <button type="button" onClick={() => void onCancel()} disabled={cancel.busy || cancel.requested}>
@@ -255,7 +271,7 @@ function RunView({ runId }: { runId: string }) {
           {!run.workflowId && <p className="muted">A legacy pipeline run: its steps are shown in the order they ran.</p>}
           {graph ? (
             <>
-              {graph.nodes.length > 0 ? <RunGraph nodes={graph.nodes} edges={graph.edges} selectedId={selectedId} onSelect={selectNode} /> : <p className="muted">No node has started yet.</p>}
+              {graph.nodes.length > 0 ? <RunGraph nodes={graph.nodes} edges={graph.edges} selectedId={selectedId} onSelect={selectNode} minimap={minimap} /> : <p className="muted">No node has started yet.</p>}
               <div className="run-columns">
                 <div className="run-nodes">
                   <NodeTable nodes={graph.nodes} selectedId={selectedId} onSelect={selectNode} />

@@ -23,6 +23,7 @@ import type { WorkflowNode } from '../../../shared/workflow/document';
 import type { EditorModel } from './editor-store';
 import type { ConnectionAttempt } from '../../../shared/workflow/validate';
 import { connectionRefusal, portColor, portTypesText } from './node-defs';
+import { ZoomBand } from '../../ui/zoom-band';
 
 export const PALETTE_MIME = 'application/x-lightbox-node-type';
 
@@ -136,6 +137,12 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
           ))}
         </div>
       </div>
+      {/* Semantic zoom: drawn only when zoomed out (CSS, by the canvas's data-zoom), over the node's
+          own box, so the node keeps its size and nothing is measured again. */}
+      <div className="wf-node-far" aria-hidden="true">
+        <span className="wf-node-far-title">{node.label || title}</span>
+        <span className="wf-node-far-status">{farStatus(def, node, marks, plan)}</span>
+      </div>
       <div className="wf-node-foot">
         {!def && <span className="wf-badge wf-badge-error">Unknown type</span>}
         {def && !def.executable && (
@@ -171,11 +178,25 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
   );
 });
 
+/** The one status word a zoomed-out node shows under its title. */
+function farStatus(def: NodeDefinition | undefined, node: NodeView, marks: { errors: number; warnings: number }, plan: PlanBadge | undefined): string {
+  if (!def) return 'Unknown type';
+  if (marks.errors > 0) return `${marks.errors} ${marks.errors === 1 ? 'problem' : 'problems'}`;
+  if (!def.executable) return 'Cannot run';
+  if (node.disabled) return 'Disabled';
+  if (marks.warnings > 0) return `${marks.warnings} ${marks.warnings === 1 ? 'warning' : 'warnings'}`;
+  if (plan?.willReuse) return 'Reused';
+  if (plan && plan.renders > 0) return `#${plan.order} · ${plan.renders} ${plan.renders === 1 ? 'render' : 'renders'}`;
+  if (plan) return `#${plan.order}`;
+  return '';
+}
+
 const nodeTypes = { wf: WorkflowNodeView };
 
 // React Flow copies every prop that changed identity into its store, and each store update re-runs
 // a selector per node, edge and handle: props are constants or memoized, never fresh literals.
-const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
+export const FIT_VIEW = { padding: 0.08, maxZoom: 1 };
+const MINIMAP_STYLE = { width: 132, height: 88 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ['Control', 'Meta', 'Shift'];
 
@@ -187,10 +208,13 @@ export interface CanvasProps {
   marksByNode: Map<string, NodeMarks>;
   edgesWithProblems: Set<string>;
   plan: Map<string, PlanBadge> | null;
+  /** The minimap can be hidden (the toolbar's Minimap button). */
+  minimap: boolean;
 }
 
 /** The graph, drawn by React Flow from the document in the editor store. */
-export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: CanvasProps) {
+export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan, minimap }: CanvasProps) {
+  const canvasRef = useRef<HTMLDivElement>(null);
   const doc = useStore(model.store, (s) => s.doc);
   const selectedNodes = useStore(model.store, (s) => s.selectedNodes);
   const selectedEdges = useStore(model.store, (s) => s.selectedEdges);
@@ -387,7 +411,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
 
   return (
     <DecorationsContext.Provider value={decorations}>
-      <div className="wf-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <div ref={canvasRef} className="wf-canvas" data-zoom="near" onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<WfNode, Edge>
           nodes={nodes}
           edges={edges}
@@ -410,7 +434,8 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan }: 
           aria-label="Workflow graph"
         >
           <Background gap={16} />
-          <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={minimapColor} />
+          <ZoomBand target={canvasRef} />
+          {minimap && <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeColor={minimapColor} style={MINIMAP_STYLE} />}
           <Controls showInteractive={false} aria-label="Zoom and fit" />
         </ReactFlow>
       </div>

@@ -12,7 +12,7 @@ import type { Problem } from '../../../shared/workflow/problems';
 import { useClient, useConnection } from '../../app/services';
 import { errorText, refusedProblems } from '../../transport/errors';
 import { autoLayout } from './auto-layout';
-import { Canvas, type NodeMarks, type PlanBadge } from './Canvas';
+import { Canvas, FIT_VIEW, type NodeMarks, type PlanBadge } from './Canvas';
 import { downloadJson, settingsPathOf } from './doc-utils';
 import { createEditorModel, isDirty, type EditorModel } from './editor-store';
 import { Inspector } from './Inspector';
@@ -23,6 +23,7 @@ import { Palette } from './Palette';
 import { PARAMETERS_HEADING_ID, parameterFieldId } from './ParametersPanel';
 import { RunPanel, type WorkflowPlan } from './RunPanel';
 import { useValidation } from './use-validation';
+import { usePanels } from './panels';
 
 const MODES: { value: ExecutionMode; text: string }[] = [
   { value: 'legacy', text: 'legacy: the preset pipeline renders (default)' },
@@ -123,6 +124,15 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   const nameId = useId();
   const modeId = useId();
   const blocker = useUnsavedChangesGuard(dirty, client.transport === 'http');
+  const panels = usePanels();
+  const { openPanel } = panels;
+  const paletteId = useId();
+  const sideId = useId();
+  // A selection shows its settings: the side panel opens for it unless the user closed it.
+  const hasSelection = useStore(model.store, (s) => s.selectedNodes.length > 0 || s.selectedEdges.length > 0);
+  useEffect(() => {
+    if (hasSelection) openPanel('side', false);
+  }, [hasSelection, openPanel]);
 
   const problems = validation.problems;
   const errorCount = problems.filter((p) => p.severity === 'error').length;
@@ -207,17 +217,29 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
 
   const layout = useCallback(() => {
     const s = model.store.getState();
-    model.layout(autoLayout(s.doc, s.measured));
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }));
+    // The layout's direction follows the canvas: left to right on a wide one, top down on a tall one.
+    const rect = canvasRef.current?.getBoundingClientRect();
+    model.layout(autoLayout(s.doc, s.measured, rect && rect.height > rect.width * 1.1 ? 'TB' : 'LR'));
+    requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }));
   }, [model, flow]);
 
-  const fit = useCallback(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }), [flow]);
+  const fit = useCallback(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }), [flow]);
+
+  const focusSearch = useCallback(() => {
+    openPanel('palette', true);
+    // After the palette is drawn.
+    requestAnimationFrame(() => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    });
+  }, [openPanel]);
 
   const showParameters = useCallback((focusId: string = PARAMETERS_HEADING_ID) => {
+    openPanel('side', true);
     model.select([], []);
     // After the side panel shows the parameters.
     requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(focusId)?.focus()));
-  }, [model]);
+  }, [model, openPanel]);
 
   const focusProblem = (p: Problem) => {
     const parameterField = parameterFieldId(p.path);
@@ -268,15 +290,13 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
       }
       if (mod && key === 'k') {
         e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
+        focusSearch();
         return;
       }
       if (typing) return;
       if (e.key === '/') {
         e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
+        focusSearch();
       } else if (e.key === '?') {
         e.preventDefault();
         setHelpOpen(true);
@@ -312,10 +332,12 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [model, save, layout, fit]);
+  }, [model, save, layout, fit, focusSearch]);
 
   return (
     <div className="wf-editor">
+      {/* Header and canvas fill the window; problems and the run panel follow below. */}
+      <div className="wf-screen">
       <header className="wf-editor-head">
         <h1 tabIndex={-1}>
           Workflow: {doc.name}
@@ -328,6 +350,15 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
           </span>
         </div>
         <div className="wf-toolbar" role="toolbar" aria-label="Editor">
+          <button type="button" className="wf-toggle" aria-expanded={panels.palette} aria-controls={paletteId} onClick={() => panels.toggle('palette')}>
+            Node palette
+          </button>
+          <button type="button" className="wf-toggle" aria-expanded={panels.side} aria-controls={sideId} onClick={() => panels.toggle('side')}>
+            Side panel
+          </button>
+          <button type="button" className="wf-toggle" aria-pressed={panels.minimap} onClick={() => panels.toggle('minimap')}>
+            Minimap
+          </button>
           <label htmlFor={nameId}>Name</label>
           <input id={nameId} type="text" value={doc.name} maxLength={200} onChange={(e) => model.setName(e.target.value)} />
           <label htmlFor={modeId}>Execution mode</label>
@@ -398,8 +429,12 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
         )}
       </header>
 
-      <div className="wf-body">
-        <Palette ref={searchRef} defs={defs} family={doc.family} onAdd={addAtCentre} />
+      <div className={`wf-body${panels.palette ? ' wf-with-palette' : ''}${panels.side ? ' wf-with-side' : ''}`}>
+        {panels.palette && (
+          <div id={paletteId} className="wf-palette-dock">
+            <Palette ref={searchRef} defs={defs} family={doc.family} onAdd={addAtCentre} />
+          </div>
+        )}
         <section className="wf-canvas-area" aria-label="Canvas">
           <div className="wf-notice-slot">
             <div role="alert" className={notice?.kind === 'refused' ? 'wf-notice wf-notice-refused' : 'visually-hidden'}>
@@ -410,15 +445,18 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
             </div>
           </div>
           <div ref={canvasRef} className="wf-canvas-wrap">
-            <Canvas model={model} byType={byType} marksByNode={marksByNode} edgesWithProblems={edgesWithProblems} plan={planBadges} />
+            <Canvas model={model} byType={byType} marksByNode={marksByNode} edgesWithProblems={edgesWithProblems} plan={planBadges} minimap={panels.minimap} />
           </div>
           <p className="hint wf-legend">
             Drag from an output (right) to an input (left) to connect; ports are coloured by type. Press ? for shortcuts.
           </p>
         </section>
-        <div className="wf-side">
-          <Inspector model={model} byType={byType} problems={problems} />
-        </div>
+        {panels.side && (
+          <div id={sideId} className="wf-side">
+            <Inspector model={model} byType={byType} problems={problems} />
+          </div>
+        )}
+      </div>
       </div>
 
       <div className="wf-bottom">

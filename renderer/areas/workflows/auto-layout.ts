@@ -3,10 +3,13 @@ import type { WorkflowDocument } from '../../../shared/workflow/document';
 
 const FALLBACK = { width: 200, height: 90 };
 
-/** Left-to-right layered layout of the graph (dagre); answers each node's new top-left corner. */
-export function autoLayout(doc: WorkflowDocument, sizes: Record<string, { width: number; height: number }>): Record<string, { x: number; y: number }> {
+/**
+ * Layered layout of the graph (dagre), left to right or (for a tall canvas) top down; answers each
+ * node's new top-left corner.
+ */
+export function autoLayout(doc: WorkflowDocument, sizes: Record<string, { width: number; height: number }>, direction: 'LR' | 'TB' = 'LR'): Record<string, { x: number; y: number }> {
   const g = new Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: direction, nodesep: 40, ranksep: direction === 'LR' ? 90 : 60, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of doc.nodes) {
     const s = sizes[n.id] ?? FALLBACK;
