@@ -1,6 +1,14 @@
+import fs from 'node:fs';
 import { expect, test } from '../fixtures';
 
 const AREAS = ['Workflows', 'Runs', 'Orders', 'CAD library', 'Output types', 'Comparisons', 'Farm', 'Preflight', 'Settings'];
+/** A screenshot of each area at both window sizes, for a reviewer who does not run the app. */
+const SHOTS = 'test-results/screenshots';
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 700 },
+];
+const slug = (area: string) => area.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 test('the app loads with every area in the navigation, and each area opens its page', async ({ page, host }) => {
   await page.goto(host.url);
@@ -12,11 +20,21 @@ test('the app loads with every area in the navigation, and each area opens its p
   // The token left the visible URL.
   expect(page.url()).not.toContain('token=');
 
-  // Every area is built now: none shows the placeholder any more.
-  for (const area of AREAS) {
-    await nav.getByRole('link', { name: area, exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(area === 'CAD library' ? /CAD library/ : new RegExp(area, 'i'));
-    await expect(page.getByRole('main')).not.toContainText(/not built yet/i);
+  // Every area is built now: none shows the placeholder any more. Each is photographed at 1440×900
+  // and 1024×700 under test-results/screenshots/<area>-<size>.png.
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const area of AREAS) {
+      await nav.getByRole('link', { name: area, exact: true }).click();
+      await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(area === 'CAD library' ? /CAD library/ : new RegExp(area, 'i'));
+      await expect(page.getByRole('main')).not.toContainText(/not built yet/i);
+      // What the page reads on arrival is drawn before the picture.
+      await expect(page.getByRole('main').getByText(/^(Loading|Reading)\b/)).toHaveCount(0);
+      const file = `${SHOTS}/${slug(area)}-${size.width}x${size.height}.png`;
+      await page.screenshot({ path: file });
+      expect(fs.statSync(file).size).toBeGreaterThan(0);
+    }
   }
 });
 
