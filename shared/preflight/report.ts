@@ -27,6 +27,15 @@ export type EngineProbe = z.infer<typeof EngineProbeSchema>;
 export const ExecutableSourceSchema = z.enum(['setting', 'env', 'path']);
 export type ExecutableSource = z.infer<typeof ExecutableSourceSchema>;
 
+export const BlenderPythonSchema = z.object({
+  version: z.string(),
+  executable: z.string(),
+  prefix: z.string(),
+  /** numpy's version as imported inside Blender; null when it does not import. */
+  numpy: z.string().nullable(),
+});
+export type BlenderPython = z.infer<typeof BlenderPythonSchema>;
+
 export const PreflightReportSchema = z.object({
   ok: z.boolean(),
   startedAt: z.string(),
@@ -36,6 +45,8 @@ export const PreflightReportSchema = z.object({
     source: ExecutableSourceSchema.nullable(),
     version: z.string().nullable(),
     engines: z.array(EngineProbeSchema),
+    /** The Python Blender actually runs (preflight's probe_python.py); null when it did not report. */
+    python: BlenderPythonSchema.nullable().optional(),
   }),
   ffmpeg: z.object({
     path: z.string().nullable(),

@@ -23,6 +23,17 @@ const executablePath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must not contain NUL bytes');
 
+/**
+ * Extra environment variables for Blender, on top of the minimal one Lightbox gives it
+ * (workers/blender/blender-env.ts): names are plain identifiers, values without NUL.
+ */
+export const BlenderEnvSchema = z
+  .record(
+    z.string().regex(/^[A-Z_][A-Z0-9_]*$/i, 'must be a variable name: letters, digits and _, not starting with a digit').max(200),
+    z.string().max(32_768).refine((v) => !v.includes('\0'), 'must not contain NUL bytes'),
+  )
+  .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables');
+
 export const SettingsSchema = z
   .object({
     /** Blender executable; null detects it from BLENDER_PATH, then PATH. */
@@ -35,6 +46,8 @@ export const SettingsSchema = z
      * `legacy.cad_ingest_default` when it exists, else the shipped cad_ingest_default pipeline.
      */
     cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable(),
+    /** Extra variables for Blender's environment (a studio's OCIO, a licence server…). */
+    blenderEnv: BlenderEnvSchema,
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -46,6 +59,7 @@ export const SettingsPatchSchema = z
     ffmpegPath: executablePath.nullable().optional(),
     farm: FarmSettingsSchema.partial().strict().optional(),
     cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable().optional(),
+    blenderEnv: BlenderEnvSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -15,6 +15,8 @@ export interface ColdJobOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  extraEnv?: Readonly<Record<string, string>>;
   scriptsDir?: string;
   /** Called after the run, once per progress line (cold output is read when Blender exits). */
   onProgress?: (progress: JobProgress) => void;
@@ -44,6 +46,7 @@ export async function runColdJob(binary: string, job: BlenderJobInput, options: 
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       env: options.env,
+      extraEnv: options.extraEnv,
       onSpawn: options.onSpawn,
     });
     for (const p of parseMarkedLines(result.stdout, PROGRESS_MARKER, result.nonce)) {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { runProcess, SpawnError, type RunProcessOptions, type RunProcessResult } from './run-process';
+import { blenderEnvironment } from './blender-env';
 
 export { SpawnError } from './run-process';
 
@@ -22,6 +23,11 @@ export function newReplyNonce(): string {
 
 export interface RunBlenderOptions extends RunProcessOptions {
   binary: string;
+  /**
+   * `env` is the caller's environment (default process.env): Blender gets only what
+   * blenderEnvironment keeps of it, plus these extra variables (Settings → blenderEnv).
+   */
+  extraEnv?: Readonly<Record<string, string>>;
   /** Python file run after startup; its failure makes Blender exit with code 1. */
   pythonScript?: string;
   /** Passed to the script after `--`, where Blender ignores them (read via sys.argv). */
@@ -51,9 +57,9 @@ export function blenderArgs(options: Pick<RunBlenderOptions, 'pythonScript' | 's
  * timeout); rejects only with SpawnError when the binary cannot be started at all.
  */
 export async function runBlender(options: RunBlenderOptions): Promise<RunBlenderResult> {
-  const { binary, pythonScript: _script, scriptArgs: _args, extraArgs: _extra, ...processOptions } = options;
+  const { binary, pythonScript: _script, scriptArgs: _args, extraArgs: _extra, extraEnv, ...processOptions } = options;
   const nonce = newReplyNonce();
-  const env = { ...(processOptions.env ?? process.env), [REPLY_NONCE_ENV]: nonce };
+  const env = { ...blenderEnvironment(processOptions.env ?? process.env, extraEnv), [REPLY_NONCE_ENV]: nonce };
   return { ...(await runProcess(binary, blenderArgs(options), { ...processOptions, env })), nonce };
 }
 
@@ -94,11 +100,16 @@ function excerpt(text: string, max = 300): string {
 }
 
 /** Runs `binary --version`; never throws, a binary that is not Blender is an error result. */
-export async function blenderVersion(binary: string, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<BlenderVersionInfo | BlenderVersionError> {
+export async function blenderVersion(
+  binary: string,
+  timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
+  extraEnv?: Readonly<Record<string, string>>,
+): Promise<BlenderVersionInfo | BlenderVersionError> {
   let result: RunProcessResult;
   try {
     // --version alone: it exits before loading anything, so no hardened flags are needed.
-    result = await runProcess(binary, ['--version'], { timeoutMs, env, maxOutputBytes: 64 * 1024 });
+    result = await runProcess(binary, ['--version'], { timeoutMs, env: blenderEnvironment(env ?? process.env, extraEnv), maxOutputBytes: 64 * 1024 });
   } catch (error) {
     const message = error instanceof SpawnError ? error.message : `cannot start ${binary}: ${(error as Error).message}`;
     return { ok: false, error: message, output: '' };

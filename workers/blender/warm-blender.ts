@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { HARDENED_BLENDER_FLAGS, newReplyNonce, REPLY_NONCE_ENV } from './run-blender';
+import { blenderEnvironment } from './blender-env';
 import { defaultScriptsDir, JobProgress, JobReply, parseJob, PROGRESS_MARKER, READY_MARKER, REPLY_MARKER, type BlenderJobInput } from './job-spec';
 import { killGroup, trackGroup, untrackGroup } from './process-groups';
 
@@ -15,7 +16,10 @@ export interface WarmBlenderOptions {
   binary: string;
   /** Folder holding server.py and lightbox_jobs/; defaults to the source tree's resources/blender. */
   scriptsDir?: string;
+  /** The caller's environment (default process.env); Blender gets blenderEnvironment of it. */
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  extraEnv?: Readonly<Record<string, string>>;
   /** How long Blender may take to start and print its ready line. */
   startTimeoutMs?: number;
   /** Log lines kept for error messages. */
@@ -101,7 +105,7 @@ export class WarmBlender {
     this.logTail = [];
     this.nonce = newReplyNonce();
     const child = spawn(this.options.binary, this.args(), {
-      env: { ...(this.options.env ?? process.env), [REPLY_NONCE_ENV]: this.nonce },
+      env: { ...blenderEnvironment(this.options.env ?? process.env, this.options.extraEnv), [REPLY_NONCE_ENV]: this.nonce },
       // Own process group: one kill(-pid) reaches Blender and anything it started.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -59,7 +59,7 @@ async function ensureWarm(config: SlotConfig, post: (m: SlotMessage) => void, si
   }
   if (warm?.running && warmBinary === config.binary) return warm;
   if (warm?.running) await stopWarm(post);
-  warm = new WarmBlender({ binary: config.binary, scriptsDir: config.scriptsDir, env: config.env, startTimeoutMs: config.startTimeoutMs });
+  warm = new WarmBlender({ binary: config.binary, scriptsDir: config.scriptsDir, env: config.env, extraEnv: config.extraEnv, startTimeoutMs: config.startTimeoutMs });
   warmBinary = config.binary;
   const blender = warm;
   // start() spawns synchronously before its first await: the pid is known right away.
@@ -112,6 +112,7 @@ async function runCold(task: Extract<SlotTask, { kind: 'job' }>, post: (m: SlotM
       timeoutMs: task.timeoutMs,
       signal,
       env: task.config.env,
+      extraEnv: task.config.extraEnv,
       scriptsDir: task.config.scriptsDir,
       onSpawn: (spawned) => {
         pid = spawned;

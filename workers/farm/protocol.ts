@@ -19,6 +19,8 @@ export interface SlotConfig {
   /** ...or once its last reply reported more resident memory than this. */
   maxRssBytes: number;
   env?: Record<string, string | undefined>;
+  /** Extra variables for Blender (Settings → blenderEnv); Blender gets blenderEnvironment(env, extraEnv). */
+  extraEnv?: Record<string, string>;
   startTimeoutMs?: number;
 }
 

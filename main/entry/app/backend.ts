@@ -116,6 +116,10 @@ export function createBackend(options: BackendOptions): Backend {
             throw new ApiFailure(ErrorCodes.forbidden, `${field} names an executable: change it in the desktop app or from a browser on this machine`, field);
           }
         }
+        // Blender's environment can run code too (LD_PRELOAD, PYTHONSTARTUP).
+        if (patch.blenderEnv !== undefined) {
+          throw new ApiFailure(ErrorCodes.forbidden, "blenderEnv sets Blender's environment: change it in the desktop app or from a browser on this machine", 'blenderEnv');
+        }
       }
       return settings.update(patch);
     },

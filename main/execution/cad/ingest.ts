@@ -65,6 +65,8 @@ export interface IngestCadInput {
   /** Where conversion runs; default: a one-off piscina pool when the worker is built, else in-process. */
   runner?: CadTaskRunner;
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  blenderEnv?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -134,7 +136,7 @@ export async function ingestCad(input: IngestCadInput): Promise<IngestCadResult>
   const pngPath = path.join(input.outDir, `${base}.png`);
   const pngTemp = `${tempName(input.outDir, `${base}.png`)}.png`;
   try {
-    const thumb = await renderCadThumbnail({ blenderPath: blender, glbPath, outPath: pngTemp, sizePx: options.size_px, timeoutMs: options.thumbnail_timeout_ms, env, signal: input.signal });
+    const thumb = await renderCadThumbnail({ blenderPath: blender, glbPath, outPath: pngTemp, sizePx: options.size_px, timeoutMs: options.thumbnail_timeout_ms, env, blenderEnv: input.blenderEnv, signal: input.signal });
     if (!thumb.ok) return { ...ingested, thumbnailError: thumb.error };
     await fs.promises.rename(pngTemp, pngPath);
     return { ...ingested, thumbnailPath: pngPath };

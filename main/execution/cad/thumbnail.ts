@@ -11,6 +11,8 @@ export interface CadThumbnailInput {
   sizePx: number;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  blenderEnv?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -40,6 +42,7 @@ export async function renderCadThumbnail(input: CadThumbnailInput): Promise<CadT
       scriptArgs: ['--glb', input.glbPath, '--out', input.outPath, '--size', String(input.sizePx)],
       timeoutMs: input.timeoutMs,
       env: input.env,
+      extraEnv: input.blenderEnv,
       signal: input.signal,
     });
   } catch (error) {

@@ -47,6 +47,7 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
       threadsPerBlender: settings.farm.threadsPerBlender,
       mode: settings.farm.mode,
       env: options.env,
+      blenderEnv: settings.blenderEnv,
     });
     const events = options.events;
     if (events) {

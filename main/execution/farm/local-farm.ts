@@ -35,6 +35,8 @@ export interface LocalFarmOptions {
   /** Finished tasks kept for status (default 200). */
   keepFinished?: number;
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv); see workers/blender/blender-env.ts. */
+  blenderEnv?: Record<string, string>;
   scriptsDir?: string;
   /** The worker module; defaults to the bundled one (or one built from sources in dev/tests). */
   workerFile?: string;
@@ -143,6 +145,7 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     maxJobsPerProcess: options.maxJobsPerProcess ?? 50,
     maxRssBytes: options.maxRssBytes ?? 2 * 1024 ** 3,
     env: options.env,
+    extraEnv: options.blenderEnv,
     startTimeoutMs: options.startTimeoutMs,
   };
   const farmDir = path.join(options.dataDir, 'farm');

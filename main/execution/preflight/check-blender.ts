@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BlenderEngine, EngineProbe, ExecutableSource, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
+import type { BlenderEngine, BlenderPython, EngineProbe, ExecutableSource, PreflightCheck, PreflightReport } from '../../../shared/preflight/report';
 import { resourcesDir } from '../../../workers/resources/paths';
+import { makeBoxesGlb } from '../../../workers/blender/test-glb';
 import { blenderVersion, lastMarkedLine, runBlender, type RunBlenderResult } from '../../../workers/blender/run-blender';
 import { findTool } from '../../platform/tools/find-executable';
 import { readPngSize } from '../../platform/files/png-size';
@@ -28,6 +29,13 @@ export function engineTitle(engine: BlenderEngine): string {
 export function probeScriptPath(): string {
   return path.join(resourcesDir(), 'blender', 'probe_engine.py');
 }
+
+export function pythonProbeScriptPath(): string {
+  return path.join(resourcesDir(), 'blender', 'probe_python.py');
+}
+
+export const PYTHON_CHECK_ID = 'blender.python';
+const PYTHON_TITLE = "Blender's Python (numpy, glTF import)";
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -63,6 +71,8 @@ export interface ProbeEngineInput {
   outDir: string;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  blenderEnv?: Record<string, string>;
   scriptPath?: string;
   signal?: AbortSignal;
 }
@@ -112,6 +122,7 @@ export async function probeEngine(input: ProbeEngineInput): Promise<ProbeEngineR
       scriptArgs: ['--engine', input.engine, '--out', out],
       timeoutMs: input.timeoutMs,
       env: input.env,
+      extraEnv: input.blenderEnv,
       cwd: input.outDir,
       signal: input.signal,
     });
@@ -148,6 +159,90 @@ export async function probeEngine(input: ProbeEngineInput): Promise<ProbeEngineR
     detail: `rendered a ${PROBE_SIZE}x${PROBE_SIZE} PNG${used} in ${seconds(durationMs)}${exitNote}`,
     durationMs,
     file: out,
+  };
+}
+
+export interface ProbePythonInput {
+  binary: string;
+  outDir: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  blenderEnv?: Record<string, string>;
+}
+
+export interface ProbePythonResult {
+  check: PreflightCheck;
+  python: BlenderPython | null;
+}
+
+interface PythonReply {
+  ok?: unknown;
+  error?: unknown;
+  python?: { version?: unknown; executable?: unknown; prefix?: unknown };
+  numpy?: { version?: unknown };
+  meshes?: unknown;
+}
+
+/**
+ * Imports numpy and a tiny GLB inside Blender (resources/blender/probe_python.py), in the same
+ * environment renders get, and reports the Python Blender runs: what renders need of Python is
+ * checked where it runs, not in the user's shell.
+ */
+export async function probePython(input: ProbePythonInput): Promise<ProbePythonResult> {
+  const glb = path.join(input.outDir, 'probe-box.glb');
+  const fail = (detail: string, python: BlenderPython | null = null): ProbePythonResult => ({
+    check: {
+      id: PYTHON_CHECK_ID,
+      title: PYTHON_TITLE,
+      status: 'fail',
+      detail,
+      fix:
+        "Renders import glTF with Blender's Python and numpy. Install numpy for Blender's Python (Debian: " +
+        'apt-get install python3-numpy), or use a blender.org build (it bundles both). If a variable in Settings → ' +
+        'Blender environment points Blender at another Python, remove it.',
+    },
+    python,
+  });
+  let result: RunBlenderResult;
+  try {
+    await fs.promises.writeFile(glb, await makeBoxesGlb([{ name: 'probe_box', size: [1, 1, 1], translation: [0, 0, 0] }]));
+    result = await runBlender({
+      binary: input.binary,
+      pythonScript: pythonProbeScriptPath(),
+      scriptArgs: ['--glb', glb],
+      timeoutMs: input.timeoutMs,
+      env: input.env,
+      extraEnv: input.blenderEnv,
+      cwd: input.outDir,
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (result.timedOut) return fail(`did not finish within ${seconds(input.timeoutMs)}; Blender was stopped`);
+  const reply = lastMarkedLine(result.stdout, 'LIGHTBOX_RESULT', result.nonce) as PythonReply | null;
+  const exit = result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`;
+  if (!reply || typeof reply !== 'object') {
+    return fail(`Blender's Python did not start or did not report (${exit}): ${lastErrorLines(result) || 'no output'}`);
+  }
+  const str = (value: unknown) => (typeof value === 'string' ? value : '?');
+  const python: BlenderPython | null = reply.python
+    ? {
+        version: str(reply.python.version),
+        executable: str(reply.python.executable),
+        prefix: str(reply.python.prefix),
+        numpy: typeof reply.numpy?.version === 'string' ? reply.numpy.version : null,
+      }
+    : null;
+  const which = python ? `Python ${python.version} (${python.executable || 'no executable'}, prefix ${python.prefix})` : 'Python';
+  if (reply.ok !== true) return fail(`${which}: ${typeof reply.error === 'string' ? reply.error : 'unknown error'}`, python);
+  return {
+    check: {
+      id: PYTHON_CHECK_ID,
+      title: PYTHON_TITLE,
+      status: 'ok',
+      detail: `${which}: numpy ${python?.numpy ?? '?'} imports, and a GLB imports (${String(reply.meshes)} mesh).`,
+    },
+    python,
   };
 }
 
@@ -228,7 +323,10 @@ async function makeProbeDir(dataDir: string): Promise<string> {
 export interface CheckBlenderInput {
   dataDir: string;
   setting: string | null;
+  /** The caller's environment; Blender gets blenderEnvironment(env, blenderEnv) of it. */
   env: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  blenderEnv?: Record<string, string>;
   versionTimeoutMs?: number;
   engineTimeoutMs?: number;
   /** Engine probes running at once; each is a whole Blender, so keep it small. */
@@ -239,7 +337,7 @@ export interface CheckBlenderInput {
 
 export interface CheckBlenderResult {
   blender: PreflightReport['blender'];
-  /** 'blender' first, then one check per engine in PROBED_ENGINES order. */
+  /** 'blender' first, then Blender's Python, then one check per engine in PROBED_ENGINES order, then the denoiser. */
   checks: PreflightCheck[];
 }
 
@@ -248,9 +346,10 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
   const title = 'Blender';
   const unusable = (blender: PreflightReport['blender'], check: PreflightCheck): CheckBlenderResult => {
     emit(check);
-    const engineChecks = [...PROBED_ENGINES.map(notTestedCheck), denoiserCheck(undefined)];
+    const python: PreflightCheck = { id: PYTHON_CHECK_ID, title: PYTHON_TITLE, status: 'fail', detail: 'Not tested: Blender is not usable.', fix: 'Fix the Blender check first, then run the checks again.' };
+    const engineChecks = [python, ...PROBED_ENGINES.map(notTestedCheck), denoiserCheck(undefined)];
     engineChecks.forEach(emit);
-    return { blender, checks: [check, ...engineChecks] };
+    return { blender: { ...blender, python: null }, checks: [check, ...engineChecks] };
   };
 
   const found = await findTool('blender', input.setting, input.env);
@@ -261,7 +360,7 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
     );
   }
 
-  const version = await blenderVersion(found.path, input.versionTimeoutMs ?? 20_000, input.env);
+  const version = await blenderVersion(found.path, input.versionTimeoutMs ?? 20_000, input.env, input.blenderEnv);
   if (!version.ok) {
     return unusable(
       { path: found.path, source: found.source, version: null, engines: [] },
@@ -290,19 +389,30 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
 
   const probeDir = await makeProbeDir(input.dataDir);
   let probes: ProbeEngineResult[];
+  let python: ProbePythonResult;
   try {
-    probes = await mapLimited(PROBED_ENGINES, input.engineConcurrency ?? 2, async (engine) => {
+    // Python first, in the same slots as the engines: it is quick and says why renders would fail.
+    const tasks: ('python' | BlenderEngine)[] = ['python', ...PROBED_ENGINES];
+    const done = await mapLimited(tasks, input.engineConcurrency ?? 2, async (task) => {
+      if (task === 'python') {
+        const probe = await probePython({ binary: found.path, outDir: probeDir, timeoutMs: input.engineTimeoutMs ?? 60_000, env: input.env, blenderEnv: input.blenderEnv });
+        emit(probe.check);
+        return probe;
+      }
       const probe = await probeEngine({
         binary: found.path,
-        engine,
+        engine: task,
         outDir: probeDir,
         timeoutMs: input.engineTimeoutMs ?? 60_000,
         env: input.env,
+        blenderEnv: input.blenderEnv,
         scriptPath: input.scriptPath,
       });
       emit(engineCheck(probe));
       return probe;
     });
+    python = done[0] as ProbePythonResult;
+    probes = done.slice(1) as ProbeEngineResult[];
   } finally {
     await fs.promises.rm(probeDir, { recursive: true, force: true }).catch(() => {});
   }
@@ -312,7 +422,7 @@ export async function checkBlender(input: CheckBlenderInput): Promise<CheckBlend
   const denoiser = denoiserCheck(cycles?.renders ? cycles.denoiser : undefined);
   emit(denoiser);
   return {
-    blender: { path: found.path, source: found.source, version: version.version, engines },
-    checks: [blenderCheck, ...engines.map(engineCheck), denoiser],
+    blender: { path: found.path, source: found.source, version: version.version, engines, python: python.python },
+    checks: [blenderCheck, python.check, ...engines.map(engineCheck), denoiser],
   };
 }

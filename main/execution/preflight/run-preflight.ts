@@ -1,12 +1,12 @@
 import { PreflightReportSchema, type PreflightCheck, type PreflightReport } from '../../../shared/preflight/report';
-import { checkBlender, DENOISER_CHECK_ID, engineCheckId, engineTitle, PROBED_ENGINES, type CheckBlenderInput } from './check-blender';
+import { checkBlender, DENOISER_CHECK_ID, PYTHON_CHECK_ID, engineCheckId, engineTitle, PROBED_ENGINES, type CheckBlenderInput } from './check-blender';
 import { checkDataDir } from './check-data-dir';
 import { checkDisk } from './check-disk';
 import { checkFfmpeg } from './check-ffmpeg';
 import type { PreflightDeps } from './types';
 
 /** Every check id, in the order the report lists them (the UI and e2e rely on these ids). */
-export const PREFLIGHT_CHECK_IDS = ['blender', ...PROBED_ENGINES.map(engineCheckId), DENOISER_CHECK_ID, 'ffmpeg', 'disk', 'data-dir'] as const;
+export const PREFLIGHT_CHECK_IDS = ['blender', PYTHON_CHECK_ID, ...PROBED_ENGINES.map(engineCheckId), DENOISER_CHECK_ID, 'ffmpeg', 'disk', 'data-dir'] as const;
 
 /** Knobs for tests and the CLI; the app uses the defaults. */
 export interface PreflightOptions {
@@ -53,6 +53,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
     dataDir: deps.dataDir,
     setting: settings?.blenderPath ?? null,
     env,
+    blenderEnv: settings?.blenderEnv,
     onCheck: emit,
     ...options,
   };
@@ -61,6 +62,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
     checkBlender(blenderInput).catch((error: unknown) => {
       const checks = [
         crashed('blender', 'Blender', error),
+        crashed(PYTHON_CHECK_ID, "Blender's Python (numpy, glTF import)", error),
         ...PROBED_ENGINES.map((e) => crashed(engineCheckId(e), engineTitle(e), error)),
         crashed(DENOISER_CHECK_ID, 'Denoiser (OpenImageDenoise)', error),
       ];

@@ -16,5 +16,6 @@ export function defaultSettings(cores = os.availableParallelism()): Settings {
       mode: 'warm',
     },
     cadIngestWorkflowId: null,
+    blenderEnv: {},
   };
 }

@@ -14,7 +14,7 @@ describe('settings service', () => {
 
   it('answers machine defaults when nothing is stored', () => {
     const service = createSettingsService(open(), defaultSettings(8));
-    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null });
+    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null, blenderEnv: {} });
   });
 
   it('stores only what was changed, merges nested fields, and notifies', () => {
@@ -55,5 +55,27 @@ describe('settings service', () => {
     expect(service.get().farm).toEqual({ concurrency: 4, threadsPerBlender: 2, mode: 'cold' });
     expect(service.problems().join('\n')).toMatch(/farm\.concurrency/);
     expect(JSON.parse(fs.readFileSync(store.path, 'utf8'))).toEqual({ farm: { concurrency: -3, mode: 'cold' } });
+  });
+
+  it('stores extra Blender environment variables, and refuses a bad name or a NUL value by field', () => {
+    const service = createSettingsService(open(), defaultSettings(8));
+    expect(service.update({ blenderEnv: { OCIO: '/studio/ocio.config', studio_licence: 'srv:5053' } }).blenderEnv).toEqual({ OCIO: '/studio/ocio.config', studio_licence: 'srv:5053' });
+    expect(createSettingsService(open(), defaultSettings(8)).get().blenderEnv).toEqual({ OCIO: '/studio/ocio.config', studio_licence: 'srv:5053' });
+    const before = fs.readFileSync(open().path, 'utf8');
+    for (const [env, at] of [
+      [{ 'BAD-NAME': 'x' }, 'blenderEnv.BAD-NAME'],
+      [{ '1ABC': 'x' }, 'blenderEnv.1ABC'],
+      [{ OK: 'a\0b' }, 'blenderEnv.OK'],
+    ] as const) {
+      let caught: unknown;
+      try {
+        service.update({ blenderEnv: env as Record<string, string> });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, JSON.stringify(env)).toBeInstanceOf(ApiFailure);
+      expect((caught as ApiFailure).path).toBe(at);
+    }
+    expect(fs.readFileSync(open().path, 'utf8')).toBe(before);
   });
 });

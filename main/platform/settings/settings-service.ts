@@ -8,6 +8,7 @@ export type StoredSettings = Partial<{
   ffmpegPath: string | null;
   farm: Partial<Settings['farm']>;
   cadIngestWorkflowId: string | null;
+  blenderEnv: Record<string, string>;
 }>;
 
 export interface SettingsService {
@@ -51,6 +52,7 @@ export function createSettingsService(
       if (patch.blenderPath !== undefined) next.blenderPath = patch.blenderPath;
       if (patch.ffmpegPath !== undefined) next.ffmpegPath = patch.ffmpegPath;
       if (patch.cadIngestWorkflowId !== undefined) next.cadIngestWorkflowId = patch.cadIngestWorkflowId;
+      if (patch.blenderEnv !== undefined) next.blenderEnv = patch.blenderEnv;
       if (patch.farm !== undefined) next.farm = { ...(stored.farm ?? {}), ...patch.farm };
       const merged = {
         ...defaults,
@@ -72,7 +74,7 @@ export function createSettingsService(
 }
 
 /** The settings that are one value each (farm is merged field by field). */
-const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId'] as const;
+const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId', 'blenderEnv'] as const;
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};

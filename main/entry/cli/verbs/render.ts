@@ -28,6 +28,8 @@ export interface FarmRequest {
   /** The data directory: the farm keeps its live-pid registry and logs under <dataDir>/farm. */
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** Extra variables for Blender (Settings → blenderEnv). */
+  blenderEnv?: Record<string, string>;
 }
 
 export type FarmFactory = (request: FarmRequest) => Promise<RenderFarm>;
@@ -45,6 +47,7 @@ const localFarm: FarmFactory = async (request) =>
     threadsPerBlender: request.farm.threadsPerBlender,
     mode: request.farm.mode,
     env: request.env,
+    blenderEnv: request.blenderEnv,
   });
 
 function stringFlag(value: string | boolean | undefined, flag: string): string {
@@ -158,7 +161,7 @@ export function createRenderVerb(deps: { createFarm?: FarmFactory } = {}): Verb 
       // Ctrl-C cancels the run (and its Blender jobs) instead of waiting for them.
       void io.stopSignal.then(() => controller.abort());
       try {
-        farm = await createFarm({ blenderPath: tools.blenderPath, farm: settings.farm, dataDir, env: io.env });
+        farm = await createFarm({ blenderPath: tools.blenderPath, farm: settings.farm, blenderEnv: settings.blenderEnv, dataDir, env: io.env });
         const run = await runUnstored({
           cadFile: cad,
           preset,
