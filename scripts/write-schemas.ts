@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { WorkflowDocumentSchema } from '../shared/workflow/document';
 import { createNodeRegistry } from '../main/catalog/nodes/registry';
 import type { NodeDefinition } from '../shared/nodes/definition';
-import { NODE_RUNTIMES } from '../main/execution/executors';
-import { NODE_SPECS } from '../shared/nodes/specs';
+import { NODE_RUNTIMES } from '../main/nodes/executors';
+import { NODE_SPECS } from '../main/nodes/specs';
 
 export interface SchemaFiles {
   'workflow.schema.json': Record<string, unknown>;
