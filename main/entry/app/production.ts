@@ -123,7 +123,7 @@ export function createProduction(options: ProductionOptions) {
   });
   const outputTypes = createOutputTypeService({ db, workflows: options.workflows, registry: options.registry, legacy: options.legacy });
   const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons, outputTypes });
-  dispatcher.recover();
+  dispatcher.recover({ sweep: true });
   cad.recover();
   return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };
 }

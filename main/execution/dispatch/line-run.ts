@@ -38,7 +38,7 @@ export interface LineRunContext {
  * Runs a claimed attempt in its mode: legacy runs the preset's pipeline; graph runs the bound
  * workflow and falls back to legacy at once on any failure; shadow runs legacy, then the workflow
  * as an observer, then compares them. What is published is committed with the line's status in
- * one transaction (run-effects).
+ * one transaction, and its staged files are moved into place right after (run-effects).
  */
 export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
   const { deps, line, target, draft, runTarget, attempt, claimedRunId, controller, handle } = ctx;
@@ -115,6 +115,7 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
       runs.finish(runId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedStep, message: result.error ?? result.status });
       finishLine(result);
     })();
+    effects.settle();
     return result;
   };
   const finishLine = (result: Ended) =>
@@ -171,6 +172,7 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
             runs.finish(claimedRunId, 'succeeded');
             finishLine({ status: 'succeeded', failedStep: null, error: null });
           })();
+          effects.settle();
         } else if (result.status === 'cancelled') {
           await effects.discard();
           db.transaction(() => {
@@ -186,6 +188,7 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
             runs.finish(claimedRunId, 'failed', { step: result.failedNode, message: result.error ?? 'failed' });
             finishLine({ status: 'failed', failedStep: result.failedNode, error: result.error });
           })();
+          effects.settle();
         } else {
           // Any graph failure: nothing of it is published, and legacy renders the same line at once.
           await effects.discard();

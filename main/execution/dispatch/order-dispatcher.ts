@@ -106,14 +106,20 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     };
   }
 
-  /** Runs whose process is gone become interrupted; their lines go back to the queue. */
-  function recover(): WorkflowRun[] {
+  /**
+   * Runs whose process is gone become interrupted; their lines go back to the queue. Then the
+   * media library's staging is finished off for every run no longer running: files its committed
+   * rows name are moved into place, the rest removed. With `sweep` (at start), files in the media
+   * library that no row names are removed too.
+   */
+  function recover(options: { sweep?: boolean } = {}): WorkflowRun[] {
     const recovered = runs.recoverInterrupted();
     for (const run of recovered) {
       if (run.orderLineId && run.role === 'authoritative') {
         q.requeue.run({ id: run.orderLineId, now: new Date().toISOString(), error: `attempt ${run.attempt} was interrupted (its process ended); dispatch again to complete it` });
       }
     }
+    deps.media.recover((runId) => runs.get(runId)?.status === 'running', options);
     return recovered;
   }
 

@@ -1,6 +1,7 @@
-import fs from 'node:fs';
+import type { MediaAsset } from '../../../shared/media/api';
 import type { MediaAssetArtifact, NotificationArtifact } from '../executors/artifacts';
 import type { NotifyRequest, PublishRequest } from '../executors/context';
+import { publishPause } from '../runtime/faults';
 import type { MediaLibrary, PlacedAsset } from '../../production/media/media-library';
 import type { EnqueueInput, NotificationOutbox } from '../../production/notifications';
 
@@ -13,13 +14,15 @@ export interface EffectOwner {
 }
 
 /**
- * What a run publishes and sends, held until the run ends. Files are put in place as soon as a
- * step publishes (so a finished render is never lost), but the asset rows and notifications are
- * written in the run's final transaction: a run killed half-way has published nothing.
+ * What a run publishes and sends, held until the run ends. Files are staged as soon as a step
+ * publishes (so a finished render is never lost), the asset rows and notifications are written in
+ * the run's final transaction, and the staged files are moved into place right after it commits
+ * (`settle`): a run killed half-way has published nothing, not even a file.
  * Keys are per order-line attempt, so writing them twice cannot duplicate anything.
  */
 export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox, owner: EffectOwner) {
   const assets: PlacedAsset[] = [];
+  let committed: MediaAsset[] | null = null;
   const notifications: EnqueueInput[] = [];
   const scope = `${owner.orderLineId ?? owner.runId}:attempt-${owner.attempt}`;
 
@@ -27,6 +30,7 @@ export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox
     async publish(request: PublishRequest): Promise<MediaAssetArtifact> {
       const placed = await media.place(request, { publishKey: `${scope}:${request.nodeId}`, runId: owner.runId, orderLineId: owner.orderLineId });
       assets.push(placed);
+      publishPause('staged');
       return { type: 'media_asset', assetId: placed.id, kind: placed.kind, file: placed.file, sha256: placed.sha256, published: true };
     },
     notify(request: NotifyRequest): NotificationArtifact {
@@ -56,7 +60,8 @@ export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox
     },
     /** Writes the rows; call inside the transaction that ends the run. */
     commit(): { assetIds: string[]; notificationIds: string[] } {
-      const assetIds = assets.map((a) => media.insert(a).id);
+      committed = assets.map((a) => media.insert(a));
+      const assetIds = committed.map((a) => a.id);
       const notificationIds = notifications.map((n) => outbox.enqueue(n).notification.id);
       return { assetIds, notificationIds };
     },
@@ -65,11 +70,16 @@ export function createRunEffects(media: MediaLibrary, outbox: NotificationOutbox
      * placed files go, no row was written. Its notifications go too, unless they are to be sent
      * (a failed workflow-only run still tells of its failure).
      */
-    async discard(options: { keepNotifications?: boolean } = {}): Promise<void> {
-      for (const a of assets.splice(0)) {
-        for (const file of [a.file, ...a.attachments.map((x) => x.file)]) await fs.promises.rm(media.absolute({ file }), { force: true });
-      }
+    discard(options: { keepNotifications?: boolean } = {}): Promise<void> {
+      media.discard(assets.splice(0));
       if (!options.keepNotifications) notifications.splice(0);
+      return Promise.resolve();
+    },
+    /** Right after the transaction that called `commit` has committed: the staged files go into place. */
+    settle(): void {
+      if (!committed) throw new Error('settle() before commit()');
+      publishPause('committed');
+      media.moveIntoPlace(assets, committed);
     },
     get pending() {
       return { assets: assets.length, notifications: notifications.length };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 import type { RenderFarm } from '../farm/types';
 import type { LocalFarm } from '../farm/local-farm';
@@ -66,4 +67,25 @@ export function killingFarm(farm: RenderFarm): RenderFarm {
     cancelRun: (runId) => farm.cancelRun(runId),
     close: () => farm.close(),
   };
+}
+
+/**
+ * Test-only pause points in publishing, so a test can SIGKILL a dispatch at the worst moment:
+ *
+ *   LIGHTBOX_TEST_PUBLISH_PAUSE='{"at":"staged","marker":"/tmp/x/paused"}'
+ *
+ * `staged`: a step's files are copied for publishing and the step has not returned; `committed`:
+ * the run's final transaction (asset rows, line status) is committed and the files are not yet
+ * moved into place. The process writes `marker` and then blocks for `ms` (default 2 minutes).
+ */
+export const PublishPauseSchema = z.object({ at: z.enum(['staged', 'committed']), marker: z.string().min(1), ms: z.number().int().positive().optional() }).strict();
+
+export function publishPause(at: 'staged' | 'committed', env: NodeJS.ProcessEnv = process.env): void {
+  const raw = env.LIGHTBOX_TEST_PUBLISH_PAUSE;
+  if (!raw) return;
+  const pause = PublishPauseSchema.parse(JSON.parse(raw));
+  if (pause.at !== at) return;
+  fs.writeFileSync(pause.marker, `${process.pid}\n`);
+  // Blocks the whole process, as a stall at this very instruction would.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause.ms ?? 120_000);
 }

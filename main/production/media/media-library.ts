@@ -49,23 +49,32 @@ const toAsset = (r: Row): MediaAsset => ({
   createdAt: r.created_at,
 });
 
+/** Where a run's files wait until its rows are committed: inside the library, where no reader looks. */
+export const STAGING_DIR = '.staging';
+
 /** `folder` inside `root`, or an error: a preset's publish.folder never escapes the library. */
 export function libraryFolder(root: string, folder: string): string {
   const base = path.resolve(root);
   const dir = path.resolve(base, folder);
   if (dir !== base && !dir.startsWith(base + path.sep)) throw new Error(`publish folder "${folder}" escapes the media library`);
+  if (path.relative(base, dir).split(path.sep)[0] === STAGING_DIR) throw new Error(`publish folder "${folder}" is the media library's staging folder`);
   return dir;
 }
 
 /**
- * The media library: published files under `root`, one row per asset. Publishing is two steps
- * so it can be exactly once: `place` puts the files in (copy to a temp name, fsync, rename),
- * then `insert` writes the row inside the caller's transaction. A crash between the two leaves
- * a file without a row, which the next publish of that name simply replaces.
+ * The media library: published files under `root`, one row per asset. Publishing is atomic on
+ * disk: `place` copies a step's files into `root/.staging/<run>/<name>` (fsynced; no reader looks
+ * there), `insert` writes the row inside the run's final transaction, and `moveIntoPlace`, right
+ * after that transaction commits, renames the staged files to their names. The committed row is
+ * the journal: a process killed before the commit leaves only staged files (removed at the next
+ * start), one killed after it leaves rows whose files are still staged (moved into place at the
+ * next start, `recover`). So a file in the library always has its row.
  */
 export function createMediaLibrary(db: Database.Database, root: string) {
   const q = {
     byFile: db.prepare<[string], { id: string }>('SELECT id FROM media_assets WHERE file = ?'),
+    filesOfRun: db.prepare<[string], { file: string; attachments_json: string }>('SELECT file, attachments_json FROM media_assets WHERE run_id = ?'),
+    allFiles: db.prepare<[], { file: string; attachments_json: string }>('SELECT file, attachments_json FROM media_assets'),
     byKey: db.prepare<[string], Row>('SELECT * FROM media_assets WHERE publish_key = ?'),
     get: db.prepare<[string], Row>('SELECT * FROM media_assets WHERE id = ?'),
     all: db.prepare<[], Row>('SELECT * FROM media_assets ORDER BY created_at DESC, id'),
@@ -86,22 +95,61 @@ export function createMediaLibrary(db: Database.Database, root: string) {
     }
   }
 
-  async function copyInto(source: string, rel: string): Promise<void> {
-    const dest = path.join(root, rel);
+  const stagingRoot = path.join(root, STAGING_DIR);
+  const staged = (runId: string, rel: string) => path.join(stagingRoot, runId, rel);
+  const filesOf = (a: Pick<MediaAsset, 'file' | 'attachments'>) => [a.file, ...a.attachments.map((x) => x.file)];
+
+  /** Copies a file into the run's staging folder and makes it durable. */
+  async function stage(source: string, runId: string, rel: string): Promise<void> {
+    const dest = staged(runId, rel);
     await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-    const temp = path.join(path.dirname(dest), `.publishing-${crypto.randomBytes(6).toString('hex')}`);
+    await fs.promises.copyFile(source, dest);
+    const handle = await fs.promises.open(dest, 'r+');
     try {
-      await fs.promises.copyFile(source, temp);
-      const handle = await fs.promises.open(temp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.promises.rename(temp, dest);
+      await handle.sync();
     } finally {
-      await fs.promises.rm(temp, { force: true });
+      await handle.close();
     }
+  }
+
+  /** Renames a staged file to its place (replacing an unpublished leftover of that name). */
+  function moveStaged(runId: string, rel: string): void {
+    const dest = path.join(root, rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    try {
+      fs.renameSync(staged(runId, rel), dest);
+    } catch (error) {
+      // Another process's recovery moved it a moment ago.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(dest)) throw error;
+    }
+  }
+
+  function removeStagingOf(runId: string): void {
+    fs.rmSync(path.join(stagingRoot, runId), { recursive: true, force: true });
+    try {
+      fs.rmdirSync(stagingRoot);
+    } catch {
+      // Another run is staging (or it is gone already).
+    }
+  }
+
+  /** Every file under `dir` (relative to `root`), leaving out the staging folder. */
+  function libraryFiles(dir = root): string[] {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (dir === root && e.name === STAGING_DIR) continue;
+        out.push(...libraryFiles(full));
+      } else out.push(path.relative(root, full));
+    }
+    return out;
   }
 
   return {
@@ -111,15 +159,15 @@ export function createMediaLibrary(db: Database.Database, root: string) {
       const taken = new Set<string>();
       const rel = freeName(path.join(dir, path.basename(request.main.file)), taken);
       taken.add(rel);
-      await copyInto(request.main.file, rel);
+      await stage(request.main.file, owner.runId, rel);
       const attachments: MediaAsset['attachments'] = [];
       for (const a of request.attachments) {
         const name = freeName(path.join(dir, path.basename(a.file)), taken);
         taken.add(name);
-        await copyInto(a.file, name);
+        await stage(a.file, owner.runId, name);
         attachments.push({ role: a.role, file: name, sha256: a.sha256 });
       }
-      const bytes = (await fs.promises.stat(path.join(root, rel))).size;
+      const bytes = (await fs.promises.stat(staged(owner.runId, rel))).size;
       return {
         id: crypto.randomUUID(),
         publishKey: owner.publishKey,
@@ -146,6 +194,69 @@ export function createMediaLibrary(db: Database.Database, root: string) {
       if (existing) return toAsset(existing);
       q.insert.run({ ...asset, attachments: JSON.stringify(asset.attachments) });
       return asset;
+    },
+    /**
+     * After the transaction that inserted them commits: the staged files go to their places (an
+     * asset whose key was already published is not: its staged copies go). In the same step.
+     */
+    moveIntoPlace(placed: readonly PlacedAsset[], committed: readonly MediaAsset[]): void {
+      const runs = new Set<string>();
+      placed.forEach((asset, i) => {
+        runs.add(asset.runId);
+        if (committed[i]?.id !== asset.id) return;
+        for (const file of filesOf(asset)) moveStaged(asset.runId, file);
+      });
+      for (const runId of runs) removeStagingOf(runId);
+    },
+    /** Files a run staged and will not publish (no row was written). */
+    discard(placed: readonly PlacedAsset[]): void {
+      for (const a of placed) for (const file of filesOf(a)) fs.rmSync(staged(a.runId, file), { force: true });
+      for (const runId of new Set(placed.map((a) => a.runId))) removeStagingOf(runId);
+    },
+    /**
+     * At start: a staged run that is no longer running (`isLive` says which are) is finished off —
+     * files its committed rows name are moved into place, the rest removed — and, with `sweep`, a
+     * file in the library that no row names (a leftover of a kill before publishing was atomic, a
+     * `.publishing-*` temp file) is removed. Answers what it moved and removed.
+     */
+    recover(isLive: (runId: string) => boolean, options: { sweep?: boolean } = {}): { moved: string[]; removed: string[] } {
+      const moved: string[] = [];
+      const removed: string[] = [];
+      let runDirs: fs.Dirent[] = [];
+      try {
+        runDirs = fs.readdirSync(stagingRoot, { withFileTypes: true });
+      } catch {
+        // Nothing staged.
+      }
+      for (const entry of runDirs) {
+        const runId = entry.name;
+        if (entry.isDirectory() && isLive(runId)) continue;
+        if (entry.isDirectory()) {
+          const named = new Set(q.filesOfRun.all(runId).flatMap((r) => [r.file, ...(JSON.parse(r.attachments_json) as { file: string }[]).map((a) => a.file)]));
+          for (const rel of fs.readdirSync(path.join(stagingRoot, runId), { recursive: true }) as string[]) {
+            if (!fs.statSync(staged(runId, rel)).isFile()) continue;
+            if (named.has(rel)) {
+              moveStaged(runId, rel);
+              moved.push(rel);
+            } else removed.push(path.join(STAGING_DIR, runId, rel));
+          }
+        } else removed.push(path.join(STAGING_DIR, runId));
+        fs.rmSync(path.join(stagingRoot, runId), { recursive: true, force: true });
+      }
+      try {
+        fs.rmdirSync(stagingRoot);
+      } catch {
+        // Not empty (a live run stages) or not there.
+      }
+      if (options.sweep) {
+        const named = new Set(q.allFiles.all().flatMap((r) => [r.file, ...(JSON.parse(r.attachments_json) as { file: string }[]).map((a) => a.file)]));
+        for (const rel of libraryFiles()) {
+          if (named.has(rel)) continue;
+          fs.rmSync(path.join(root, rel), { force: true });
+          removed.push(rel);
+        }
+      }
+      return { moved, removed };
     },
     get: (id: string): MediaAsset | undefined => {
       const row = q.get.get(id);
