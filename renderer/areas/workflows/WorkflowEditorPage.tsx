@@ -5,7 +5,7 @@ import '@xyflow/react/dist/style.css';
 import { useStore } from 'zustand';
 import { ContractError } from '../../../shared/contract';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
-import { NODE_SPECS } from '../../../shared/nodes/specs';
+import { NODE_SPECS } from '../../../main/nodes/specs';
 import { catalogFromDefinitions } from '../../../shared/workflow/catalog';
 import type { ExecutionMode, WorkflowDocument } from '../../../shared/workflow/document';
 import type { Problem } from '../../../shared/workflow/problems';
