@@ -18,7 +18,7 @@ export const NodeDefinitionSchema = z.object({
   /** The settings a new node gets; they validate against settingsSchema. */
   defaults: z.record(z.string(), z.unknown()),
   isOutput: z.boolean(),
-  /** How the runtime and the editor treat the node (shared/nodes/specs.ts NodeTraits). */
+  /** How the runtime and the editor treat the node (shared/nodes/node-spec.ts NodeTraits). */
   traits: z.object({
     cacheable: z.boolean(),
     planEvaluated: z.boolean(),

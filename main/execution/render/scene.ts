@@ -3,7 +3,7 @@ import { isMaterialKey, unknownMaterialMessage, type MaterialKey } from '../../.
 import type { BackgroundSettings, CameraSettings, LightingSetting } from '../../../shared/nodes/settings-parts';
 import { byPartRules, materialLibraryForJob, type JobMaterials } from '../../../workers/blender/job-spec';
 
-/** prepare_scene node settings after defaults (shared/nodes/specs.ts). */
+/** prepare_scene node settings after defaults (main/nodes/prepare_scene/spec.ts). */
 export interface PrepareSceneSettings {
   camera: z.output<typeof CameraSettings>;
   lighting: z.output<typeof LightingSetting>;
