@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { migrateLegacyExamples } from '../run-fixtures';
+import { callApi } from '../production-fixtures';
+import { migrateLegacyExamples, prepareRuns } from '../run-fixtures';
 import { canvas, canvasNode, getWorkflow, settledBox } from '../workflow-fixtures';
 
 /** Where the suite leaves screenshots for a reviewer (beside the shell test's, one per area). */
@@ -120,4 +121,67 @@ test('the canvas is the page: at 1440×900 it covers most of the window and the 
   await samples.fill('12');
   await expect(page.getByRole('status').filter({ hasText: 'Unsaved changes' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/workflow-editor-selected-1024x700.png` });
+});
+
+test('words for people: parameters titled in plain words, grouped by node, folded and searchable; no meaningless limits; the dry run explains itself', async ({ page, host, request }) => {
+  test.setTimeout(240_000);
+  const { cadFileId } = await prepareRuns(request, host);
+  const order = await callApi<{ lines: { id: string }[] }>(request, host, 'orders.create', { name: 'Words', cadFileIds: [cadFileId], outputTypeKeys: ['still_quick_preview'] });
+  const lineId = order.lines[0]?.id as string;
+  const doc = await getWorkflow(request, host, 'legacy.still_default');
+  expect(doc.parameters?.length).toBeGreaterThan(8);
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${host.url}#/workflows/legacy.still_default`);
+  await page.getByRole('toolbar', { name: 'Editor' }).getByRole('button', { name: 'Parameters', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Parameters' });
+  await expect(panel.getByRole('heading', { name: 'Parameters' })).toBeFocused();
+  // Many parameters: grouped by the node they fill, folded.
+  await expect(panel.getByText('Render still (step4_render_still)')).toBeVisible();
+  await expect(panel.getByRole('group', { name: 'Parameter renderer.samples' })).toHaveCount(0);
+  await expect(panel).not.toContainText('Preset ');
+  // A search opens what matches; the title is in words, the name beside it.
+  await panel.getByRole('searchbox', { name: 'Search parameters' }).fill('samples');
+  const samples = panel.getByRole('group', { name: 'Parameter renderer.samples' });
+  await expect(samples).toBeVisible();
+  await expect(samples.getByRole('textbox', { name: 'Title' })).toHaveValue('Samples');
+  await expect(panel.getByRole('group', { name: 'Parameter resolution.width' })).toHaveCount(0);
+  await panel.getByRole('searchbox', { name: 'Search parameters' }).fill('resolution width');
+  await expect(panel.getByRole('group', { name: 'Parameter resolution.width' }).getByRole('textbox', { name: 'Title' })).toHaveValue('Resolution width');
+  await page.screenshot({ path: `${SHOTS}/workflow-editor-parameters-1440x900.png` });
+
+  // A node's settings show no limit that says nothing.
+  await canvasNode(page, 'step2_prepare_scene').click({ position: { x: 30, y: 10 } });
+  await expect(page.getByRole('region', { name: 'Settings of step2_prepare_scene' })).toContainText('Framing margin');
+  await expect(page.getByRole('region', { name: 'Settings of step2_prepare_scene' })).not.toContainText('9007199254740991');
+
+  // The dry run says in words what reuse, renders and publishing mean.
+  const runPanel = page.getByRole('region', { name: 'Dry run and dispatch' });
+  await runPanel.getByRole('combobox', { name: 'Order line' }).selectOption(lineId);
+  await runPanel.getByRole('button', { name: 'Dry run' }).click();
+  const plan = page.getByRole('region', { name: 'Dry run plan' });
+  const planRow = (id: string) => plan.getByRole('row').filter({ has: page.getByRole('rowheader', { name: id, exact: true }) });
+  await expect(planRow('step2_prepare_scene')).toContainText('runs');
+  await expect(planRow('step4_render_still')).toContainText('1 render on the farm');
+  await expect(planRow('step5_save_output')).toContainText('Would publish to the media library.');
+  await expect(planRow('step6_notify')).toContainText('Would notify.');
+  await expect(planRow('step6_notify')).not.toContainText('Would publish');
+  const legend = plan.getByRole('definition');
+  await expect(legend.nth(0)).toContainText('runs: no earlier run made this output from the same inputs and settings.');
+  await expect(legend.nth(0)).toContainText('reused: an earlier run did');
+  await expect(legend.nth(1)).toContainText('Blender jobs the node queues on the render farm');
+  await expect(legend.nth(2)).toContainText('it records what it would publish and send, and publishes and notifies nothing.');
+  await plan.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/workflow-editor-dry-run-1440x900.png` });
+
+  // The output type form shows a parameter's limits only when they say something.
+  await page.goto(`${host.url}#/output-types`);
+  await page.getByRole('button', { name: 'New output type' }).click();
+  const form = page.getByRole('form', { name: 'New output type' });
+  await form.getByLabel('Workflow').selectOption('legacy.still_default');
+  const params = form.getByRole('group', { name: /^Parameters of / });
+  await expect(params.getByText(/Backend default:/).first()).toBeVisible();
+  await expect(params).toContainText('from 1 to 4096');
+  await expect(params).not.toContainText('9007199254740991');
+  await page.screenshot({ path: `${SHOTS}/output-type-form-1440x900.png` });
 });

@@ -132,7 +132,7 @@ export function workflowParameters(nodes: readonly WorkflowNode[]): WorkflowPara
     const def = field.defaultByArtifact ? undefined : fieldDefault(field, 'still');
     return {
       name: field.path,
-      title: `Preset ${field.path}`,
+      title: field.title,
       ...(def === undefined ? {} : { default: def }),
       targets,
     };

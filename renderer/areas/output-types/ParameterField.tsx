@@ -11,17 +11,27 @@ export interface ParameterView {
   schema: Record<string, unknown> | null;
 }
 
-function constraintsOf(schema: Record<string, unknown> | null): string[] {
+/** Limits at or beyond JavaScript's safe integers say nothing a person needs ("max 9007199254740991"). */
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const says = (n: unknown): n is number => typeof n === 'number' && Math.abs(n) < MAX_SAFE;
+
+const TYPE_WORDS: Record<string, string> = { integer: 'whole number', number: 'number', string: 'text', boolean: 'yes or no', array: 'list', object: 'group of values' };
+
+/** The constraints of a parameter in words, each only when it says something. */
+export function constraintsOf(schema: Record<string, unknown> | null): string[] {
   if (!schema) return [];
   const out: string[] = [];
   const type = schema.type;
-  if (typeof type === 'string') out.push(type);
-  if (typeof schema.minimum === 'number') out.push(`min ${schema.minimum}`);
-  if (typeof schema.maximum === 'number') out.push(`max ${schema.maximum}`);
-  if (typeof schema.exclusiveMinimum === 'number') out.push(`> ${schema.exclusiveMinimum}`);
-  if (typeof schema.exclusiveMaximum === 'number') out.push(`< ${schema.exclusiveMaximum}`);
-  if (typeof schema.minLength === 'number') out.push(`at least ${schema.minLength} characters`);
-  if (typeof schema.maxLength === 'number') out.push(`at most ${schema.maxLength} characters`);
+  if (typeof type === 'string' && !Array.isArray(schema.enum)) out.push(TYPE_WORDS[type] ?? type);
+  const lo = says(schema.minimum) ? schema.minimum : null;
+  const hi = says(schema.maximum) ? schema.maximum : null;
+  if (lo !== null && hi !== null) out.push(`from ${lo} to ${hi}`);
+  else if (lo !== null) out.push(`at least ${lo}`);
+  else if (hi !== null) out.push(`at most ${hi}`);
+  if (says(schema.exclusiveMinimum)) out.push(`more than ${schema.exclusiveMinimum}`);
+  if (says(schema.exclusiveMaximum)) out.push(`less than ${schema.exclusiveMaximum}`);
+  if (typeof schema.minLength === 'number' && schema.minLength > 1) out.push(`at least ${schema.minLength} characters`);
+  if (typeof schema.maxLength === 'number' && schema.maxLength < MAX_SAFE) out.push(`at most ${schema.maxLength} characters`);
   if (Array.isArray(schema.enum)) out.push(`one of ${schema.enum.map((v) => formatValue(v)).join(', ')}`);
   if (typeof schema.pattern === 'string') out.push(`matches ${schema.pattern}`);
   return out;

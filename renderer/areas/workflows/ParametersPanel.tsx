@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { WorkflowNode, WorkflowParameter } from '../../../shared/workflow/document';
@@ -51,12 +51,46 @@ const freshName = (taken: readonly WorkflowParameter[]) => {
 
 const messagesAt = (problems: Problem[], path: string) => problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`)).map((p) => p.message);
 
+/** Up to this many parameters every group is open; more (a migrated workflow has 39) and they start folded. */
+const OPEN_UP_TO = 8;
+
+interface ParameterGroup {
+  key: string;
+  title: string;
+  items: { param: WorkflowParameter; index: number }[];
+}
+
+/**
+ * Parameters by the node they fill (the first target's), in the nodes' order; those that fill no
+ * node of this workflow last. `query` keeps those whose name, title, description or nodes match.
+ */
+export function groupParameters(parameters: readonly WorkflowParameter[], nodes: readonly WorkflowNode[], byType: Map<string, NodeDefinition>, query: string): ParameterGroup[] {
+  const q = query.trim().toLowerCase();
+  const groups = new Map<string, ParameterGroup>();
+  for (const n of nodes) groups.set(n.id, { key: n.id, title: `${n.label || byType.get(n.type)?.title || n.type} (${n.id})`, items: [] });
+  const loose: ParameterGroup = { key: '', title: 'Filling no node of this workflow', items: [] };
+  parameters.forEach((param, index) => {
+    const hay = [param.name, param.title ?? '', param.description ?? '', ...param.targets.map((t) => `${t.nodeId} ${t.setting}`)].join(' ').toLowerCase();
+    if (q && !hay.includes(q)) return;
+    const target = param.targets.find((t) => groups.has(t.nodeId));
+    (target ? (groups.get(target.nodeId) as ParameterGroup) : loose).items.push({ param, index });
+  });
+  return [...groups.values(), loose].filter((g) => g.items.length > 0);
+}
+
 export function ParametersPanel({ model, byType, problems }: Props) {
   const parameters = useStore(model.store, (s) => s.doc.parameters ?? NONE);
   const nodes = useStore(model.store, (s) => s.doc.nodes);
+  const [query, setQuery] = useState('');
+  // The parameter added last: its group opens, wherever it goes as its targets change.
+  const [added, setAdded] = useState<number | null>(null);
+  const searchId = useId();
+  const groups = useMemo(() => groupParameters(parameters, nodes, byType, query), [parameters, nodes, byType, query]);
+  const searching = query.trim() !== '';
   const add = () => {
     const name = freshName(parameters);
     model.editParameters((ps) => [...ps, { name, targets: [] }]);
+    setAdded(parameters.length);
     model.notify('info', `Added parameter ${name}.`);
   };
   return (
@@ -68,10 +102,28 @@ export function ParametersPanel({ model, byType, problems }: Props) {
         Values an output type gives this workflow. Each fills the settings it targets, unless a node sets them itself.
       </p>
       {parameters.length === 0 && <p className="muted">No parameters.</p>}
-      {parameters.map((p, i) => (
-        // Keyed by position: a rename must keep the fields (and the focus) where they are.
-        <ParameterFields key={i} index={i} param={p} nodes={nodes} byType={byType} problems={problems} model={model} />
-      ))}
+      {parameters.length > 0 && (
+        <div className="wf-row wf-param-search">
+          <label htmlFor={searchId}>Search parameters</label>
+          <input id={searchId} type="search" value={query} placeholder="Name, title or node" onChange={(e) => setQuery(e.target.value)} />
+        </div>
+      )}
+      {searching && groups.length === 0 && <p className="muted">No parameter matches "{query.trim()}".</p>}
+      {groups.map((g) => {
+        const open = searching || parameters.length <= OPEN_UP_TO || g.items.some((it) => it.index === added);
+        return (
+          // Keyed with its open state: a search or an added parameter opens the group anew; otherwise the user's choice stays.
+          <details key={`${g.key}:${open}`} className="wf-param-group" open={open}>
+            <summary>
+              {g.title} <span className="muted">· {g.items.length} {g.items.length === 1 ? 'parameter' : 'parameters'}</span>
+            </summary>
+            {g.items.map(({ param, index }) => (
+              // Keyed by position: a rename must keep the fields (and the focus) where they are.
+              <ParameterFields key={index} index={index} param={param} nodes={nodes} byType={byType} problems={problems} model={model} />
+            ))}
+          </details>
+        );
+      })}
       <button type="button" onClick={add}>
         Add parameter
       </button>
@@ -125,8 +177,9 @@ function ParameterFields({ index, param, nodes, byType, problems, model }: Field
   };
 
   return (
-    <fieldset className="wf-fieldset wf-parameter">
-      <legend>Parameter {param.name}</legend>
+    <fieldset className="wf-fieldset wf-parameter" aria-label={`Parameter ${param.name}`}>
+      {/* In words first ("Samples"), its name after. */}
+      <legend>{param.title ? <>{param.title} <code>{param.name}</code></> : <>Parameter {param.name}</>}</legend>
       <div className={`wf-row${nameErrors.length ? ' wf-row-invalid' : ''}`}>
         <label htmlFor={`${id}-name`}>Name</label>
         <input

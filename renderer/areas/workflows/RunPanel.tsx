@@ -10,6 +10,30 @@ import { errorText } from '../../transport/errors';
 import { TryInShadow } from './TryInShadow';
 
 export type WorkflowPlan = z.infer<typeof WorkflowPlanSchema>;
+type PlanNode = WorkflowPlan['nodes'][number];
+
+/** The dry-run table in words: whether a node runs or reuses what an earlier run made (explained under the table). */
+export function reuseWords(n: PlanNode): string {
+  if (n.willReuse) return 'reused';
+  if (n.willReuse === false) return 'runs';
+  if (n.cacheable) return 'unknown yet';
+  return 'always runs';
+}
+
+export function rendersWords(renders: number): string {
+  if (renders === 0) return 'none';
+  return `${renders} ${renders === 1 ? 'render' : 'renders'} on the farm`;
+}
+
+export function notesWords(n: PlanNode): string[] {
+  const out: string[] = [];
+  if (n.disabled) out.push('Disabled: it does not run.');
+  if (n.type === 'output_save') out.push('Would publish to the media library.');
+  else if (n.selfPublish && n.type !== 'notify') out.push('Would publish its own output (no Save output after it).');
+  if (n.type === 'notify') out.push('Would notify.');
+  if (n.problem) out.push(n.problem);
+  return out;
+}
 
 interface RunPanelProps {
   doc: WorkflowDocument;
@@ -213,10 +237,8 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
                 <th scope="col">Node</th>
                 <th scope="col">Type</th>
                 <th scope="col">Reuse</th>
-                <th scope="col" className="num">
-                  Renders
-                </th>
-                <th scope="col">Notes</th>
+                <th scope="col">Renders</th>
+                <th scope="col">Publishing and notes</th>
               </tr>
             </thead>
             <tbody>
@@ -225,13 +247,25 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
                   <td className="num">{i + 1}</td>
                   <th scope="row">{n.nodeId}</th>
                   <td>{n.type}</td>
-                  <td>{n.willReuse ? 'reused' : n.willReuse === false ? 'runs' : n.cacheable ? 'unknown' : 'not cached'}</td>
-                  <td className="num">{n.renders}</td>
-                  <td>{[n.disabled ? 'disabled' : null, n.selfPublish ? 'publishes itself' : null, n.problem].filter(Boolean).join('; ')}</td>
+                  <td>{reuseWords(n)}</td>
+                  <td>{rendersWords(n.renders)}</td>
+                  <td>{notesWords(n).join(' ')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <dl className="wf-plan-legend" aria-label="What the plan says">
+            <dt>Reuse</dt>
+            <dd>
+              <strong>runs</strong>: no earlier run made this output from the same inputs and settings. <strong>reused</strong>: an earlier run did, so the node is not run
+              again and its stored output is used. <strong>unknown yet</strong>: its inputs are made during the run, so whether it can be reused is known only then.{' '}
+              <strong>always runs</strong>: its output is never stored for reuse.
+            </dd>
+            <dt>Renders</dt>
+            <dd>Blender jobs the node queues on the render farm (a turntable's frames count one each).</dd>
+            <dt>Publishing</dt>
+            <dd>A dispatch from the editor is an observer: it records what it would publish and send, and publishes and notifies nothing.</dd>
+          </dl>
           {planShown.problems.length > 0 && (
             <ul className="wf-problem-list">
               {planShown.problems.map((p, i) => (

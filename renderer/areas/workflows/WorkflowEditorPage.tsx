@@ -238,7 +238,15 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     openPanel('side', true);
     model.select([], []);
     // After the side panel shows the parameters.
-    requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(focusId)?.focus()));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        const el = document.getElementById(focusId);
+        // A parameter's field may sit in a folded group: open it first.
+        const group = el?.closest('details');
+        if (group) group.open = true;
+        el?.focus();
+      }),
+    );
   }, [model, openPanel]);
 
   const focusProblem = (p: Problem) => {
