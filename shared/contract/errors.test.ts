@@ -60,3 +60,13 @@ describe('refusal messages name the value found', () => {
     expect(zodToApiError(parsed.error, undefined, 'bad').message).toBe('"bad" is not ok');
   });
 });
+
+describe('a value too deep for JSON (issue 13 item 12, found by the hostile-input suite)', () => {
+  it('is named by its kind: describing a refusal never throws', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+    expect(showValue(deep)).toBe('an array too deep to show');
+    const parsed = z.object({ type: z.literal('call') }).safeParse(deep);
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(zodToApiError(parsed.error, 'bad_request', deep)).toMatchObject({ code: 'bad_request', path: '' });
+  });
+});

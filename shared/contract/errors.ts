@@ -70,10 +70,19 @@ export function formatPath(path: IssuePath): string {
   return out;
 }
 
-/** A refused value as a message shows it: JSON (numbers as written), cut to 80 characters. */
+/**
+ * A refused value as a message shows it: JSON (numbers as written), cut to 80 characters. Never
+ * throws: a value JSON cannot show (nested thousands deep, a cycle) is named by its kind, so
+ * describing a refusal cannot itself fail.
+ */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  let text: string;
+  try {
+    text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? 'an array too deep to show' : typeof value === 'object' ? 'an object too deep to show' : typeof value;
+  }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

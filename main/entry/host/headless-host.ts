@@ -233,7 +233,11 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
         const { id, method, input } = parsed.data;
         const result = await options.dispatch(method, input, { transport: 'http', loopback });
         send(result.ok ? { type: 'result', id, ok: true, result: result.result } : { type: 'result', id, ok: false, error: result.error });
-      })();
+      })().catch((error: unknown) => {
+        // Never an unhandled rejection: that would end the host for every client.
+        console.error('[lightbox] host socket frame failed:', error);
+        send({ type: 'result', id: null, ok: false, error: { code: ErrorCodes.internal, message: 'frame failed', path: '' } });
+      });
     });
   };
 
