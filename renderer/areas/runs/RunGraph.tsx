@@ -49,6 +49,8 @@ const NODE_TYPES = { run: RunNodeView };
 const minimapColor = () => '#aab2bd';
 const FIT_VIEW = { padding: 0.08, maxZoom: 1.2 };
 const MINIMAP_STYLE = { width: 132, height: 88 };
+// The minimap draws a node only with a size on the node itself (these nodes' measured sizes stay inside React Flow): the nodes' fixed width, a usual height.
+const MINIMAP_SIZE = { initialWidth: 210, initialHeight: 56 };
 
 /**
  * The run's graph, read-only: positions from the workflow revision it ran (or a left-to-right
@@ -70,7 +72,7 @@ export function RunGraph({
 }) {
   const graphRef = useRef<HTMLDivElement>(null);
   const flowNodes = useMemo<RunFlowNode[]>(
-    () => nodes.map((shown) => ({ id: shown.id, type: 'run', position: shown.position, data: { shown, selected: shown.id === selectedId }, draggable: false, selectable: false, connectable: false })),
+    () => nodes.map((shown) => ({ id: shown.id, type: 'run', position: shown.position, data: { shown, selected: shown.id === selectedId }, draggable: false, selectable: false, connectable: false, ...MINIMAP_SIZE })),
     [nodes, selectedId],
   );
   const status = useMemo(() => new Map(nodes.map((n) => [n.id, n.status])), [nodes]);
