@@ -34,6 +34,9 @@ export const BlenderEnvSchema = z
   )
   .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables');
 
+/** The CAD import's size cap in MiB: sized for real assemblies by default (512), at most 64 GiB. */
+export const CadMaxFileMiBSchema = z.number().int().min(1).max(65_536);
+
 export const SettingsSchema = z
   .object({
     /** Blender executable; null detects it from BLENDER_PATH, then PATH. */
@@ -48,6 +51,8 @@ export const SettingsSchema = z
     cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable(),
     /** Extra variables for Blender's environment (a studio's OCIO, a licence server…). */
     blenderEnv: BlenderEnvSchema,
+    /** CAD files larger than this (MiB) are refused before parsing. */
+    cadMaxFileMiB: CadMaxFileMiBSchema,
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -60,6 +65,7 @@ export const SettingsPatchSchema = z
     farm: FarmSettingsSchema.partial().strict().optional(),
     cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable().optional(),
     blenderEnv: BlenderEnvSchema.optional(),
+    cadMaxFileMiB: CadMaxFileMiBSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -16,8 +16,12 @@ export const cadIngestOptionsSchema = z.object({
   linear_deflection_mm: z.number().positive().max(1000).default(0.1),
   /** Angular tolerance of the STEP tessellation, degrees. */
   angular_deflection_deg: z.number().positive().max(180).default(15),
-  /** Files larger than this are refused before being read. */
+  /** Files larger than this are refused before being read (Settings → cadMaxFileMiB in the app). */
   max_size_bytes: z.number().int().positive().default(512 * 1024 * 1024),
+  /** The CAD worker's JS heap cap, MiB: past it the worker is ended (ERR_WORKER_OUT_OF_MEMORY). */
+  worker_heap_mb: z.number().int().min(8).max(65_536).default(4096),
+  /** The CAD worker's time limit for one file: past it the worker is ended. */
+  worker_timeout_ms: z.number().int().positive().default(10 * 60_000),
   /** Units assumed for STL and OBJ, which have none. */
   mesh_units: z.enum(MESH_UNITS).default('mm'),
   /**

@@ -101,7 +101,7 @@ export function createProduction(options: ProductionOptions) {
     onNode: (event) => events.emit('runs.node', event),
     onLog: (event) => events.emit('runs.log', event),
   });
-  const cad = createCadLibrary({ db, dataDir, runs, ingest, onChange: (file) => events.emit('cad.changed', file) });
+  const cad = createCadLibrary({ db, dataDir, runs, ingest, onChange: (file) => events.emit('cad.changed', file), maxBytes: () => options.settings().cadMaxFileMiB * 1024 * 1024 });
   const uploads = createUploads(dataDir);
   const faults = faultsFromEnv(options.env);
   const nodeTimeoutMs = nodeTimeoutFromEnv(options.env);

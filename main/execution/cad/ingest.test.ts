@@ -16,6 +16,21 @@ const require = createRequire(import.meta.url);
 const caxIf = path.join(path.dirname(require.resolve('occt-import-js/package.json')), 'test', 'testfiles', 'cax-if');
 const caxIfFiles = fs.readdirSync(caxIf).filter((f) => f.endsWith('.stp')).sort();
 const SMALL_STEP = path.join(caxIf, 'sg1-c5-214.stp');
+const TEST_STEP = path.join(caxIf, 'as1-oc-214.stp');
+
+/** `mib` MiB of printable garbage behind a valid STEP header and trailer: detected as STEP, parsed for long. */
+function garbageStep(file: string, mib: number): string {
+  const header = "ISO-10303-21;\nHEADER;\nFILE_DESCRIPTION((''),'2;1');\nFILE_NAME('garbage','2024-01-01T00:00:00',(''),(''),'','','');\nFILE_SCHEMA(('AUTOMOTIVE_DESIGN'));\nENDSEC;\nDATA;\n";
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, header);
+    for (let i = 0; i < mib; i++) fs.writeSync(fd, crypto.randomBytes(786_432).toString('base64').replace(/(.{76})/g, '$1\n').slice(0, 1024 * 1024));
+    fs.writeSync(fd, '\nENDSEC;\nEND-ISO-10303-21;\n');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
+}
 
 let dir: string;
 let cleanup: () => void;
@@ -137,6 +152,53 @@ describe('ingestCad through the piscina worker (the built app path)', () => {
       const empty = path.join(dir, 'empty.stl');
       fs.writeFileSync(empty, '');
       expect((await failure(ingestCad({ file: empty, outDir: path.join(dir, 'c'), thumbnail: false, runner: pool.run }))).code).toBe('EMPTY');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // Issue 13 item 9: a 220 MB garbage file behind a STEP header took 99 s and 2.4 GB before failing.
+  it('a file over the size cap is refused before parsing, with its size and the cap in the message', async () => {
+    const pool = createCadWorkerPool({ filename: path.join(bundleDir, 'tessellate.worker.mjs'), maxThreads: 1 });
+    try {
+      const big = garbageStep(path.join(dir, 'huge.step'), 8);
+      const outDir = path.join(dir, 'capped');
+      const started = Date.now();
+      const error = await failure(ingestCad({ file: big, outDir, thumbnail: false, runner: pool.run, options: { max_size_bytes: 4 * 1024 * 1024 } }));
+      expect(error.code).toBe('TOO_LARGE');
+      expect(error.reason).toMatch(/file is 8\.0 MiB, over the 4\.0 MiB limit/);
+      expect(Date.now() - started, 'refused before parsing (a parse of it takes seconds)').toBeLessThan(3000);
+      expect(fs.readdirSync(outDir)).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the worker time limit ends a long STEP parse with an error that says so, and leaves nothing behind', async () => {
+    const pool = createCadWorkerPool({ filename: path.join(bundleDir, 'tessellate.worker.mjs'), maxThreads: 1, timeoutMs: 1500 });
+    try {
+      // 16 MiB of text behind a STEP header takes OpenCascade ~20 s to reject.
+      const garbage = garbageStep(path.join(dir, 'garbage.step'), 16);
+      const outDir = path.join(dir, 'timed-out');
+      const started = Date.now();
+      const error = await failure(ingestCad({ file: garbage, outDir, thumbnail: false, runner: pool.run }));
+      expect(error.code).toBe('WORKER_FAILED');
+      expect(error.reason).toMatch(/the CAD worker timed out: no result within 1\.5 s/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(fs.readdirSync(outDir)).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the worker heap limit ends it with ERR_WORKER_OUT_OF_MEMORY, named as such, and leaves nothing behind', async () => {
+    const pool = createCadWorkerPool({ filename: path.join(bundleDir, 'tessellate.worker.mjs'), maxThreads: 1, maxHeapMb: 8 });
+    try {
+      const outDir = path.join(dir, 'out-of-memory');
+      const error = await failure(ingestCad({ file: TEST_STEP, outDir, thumbnail: false, runner: pool.run }));
+      expect(error.code).toBe('WORKER_FAILED');
+      expect(error.reason).toMatch(/the CAD worker ran out of memory \(ERR_WORKER_OUT_OF_MEMORY: over its 8 MiB heap limit\)/);
+      expect(fs.readdirSync(outDir)).toEqual([]);
     } finally {
       await pool.close();
     }

@@ -36,23 +36,52 @@ export function bundledWorkerFile(): string | null {
   return fs.existsSync(file) ? file : null;
 }
 
-/** A piscina pool running workers/cad/tessellate.worker; `filename` defaults to the bundled one. */
-export function createCadWorkerPool(options: { filename?: string; maxThreads?: number } = {}): CadWorkerPool {
+export interface CadWorkerLimits {
+  /** The worker's JS heap cap in MiB (V8 resourceLimits); past it the worker ends with ERR_WORKER_OUT_OF_MEMORY. */
+  maxHeapMb?: number;
+  /** Per file: past it the task is aborted and its worker terminated. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_LIMITS = cadIngestOptionsSchema.parse({});
+
+/**
+ * A piscina pool running workers/cad/tessellate.worker; `filename` defaults to the bundled one.
+ * Every worker runs with a heap cap and every task with a time limit: a hostile or huge file
+ * ends its worker with an error that says which limit it hit, and never takes the app down.
+ */
+export function createCadWorkerPool(options: { filename?: string; maxThreads?: number } & CadWorkerLimits = {}): CadWorkerPool {
   const filename = options.filename ?? bundledWorkerFile();
   if (!filename) throw new Error('the CAD worker is not built (dist/workers/cad/tessellate.worker.mjs); run npm run build');
-  const pool = new Piscina<CadTask, CadTaskResult>({ filename, maxThreads: options.maxThreads ?? 2, idleTimeout: 30_000 });
+  const maxHeapMb = options.maxHeapMb ?? DEFAULT_LIMITS.worker_heap_mb;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LIMITS.worker_timeout_ms;
+  const pool = new Piscina<CadTask, CadTaskResult>({
+    filename,
+    maxThreads: options.maxThreads ?? 2,
+    idleTimeout: 30_000,
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(64, Math.floor(maxHeapMb / 8))) },
+  });
   return {
     run: async (task) => {
+      const signal = AbortSignal.timeout(timeoutMs);
       try {
-        return await pool.run(task);
+        return await pool.run(task, { signal });
       } catch (error) {
-        // The worker itself died (out of memory, WASM abort escaping): still an ingest error.
-        return { ok: false, error: { code: 'WORKER_FAILED', file: task.file, reason: `the CAD worker failed: ${(error as Error).message}` } };
+        // The worker itself was ended (a limit, a WASM abort escaping): still an ingest error, named.
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = signal.aborted
+          ? `the CAD worker timed out: no result within ${formatMs(timeoutMs)} (the limit per file); the worker was ended`
+          : code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `the CAD worker ran out of memory (ERR_WORKER_OUT_OF_MEMORY: over its ${maxHeapMb} MiB heap limit); the worker was ended`
+            : `the CAD worker failed: ${(error as Error).message}`;
+        return { ok: false, error: { code: 'WORKER_FAILED', file: task.file, reason } };
       }
     },
     close: () => pool.destroy(),
   };
 }
+
+const formatMs = (ms: number) => (ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`);
 
 export interface IngestCadInput {
   file: string;
@@ -109,7 +138,7 @@ export async function ingestCad(input: IngestCadInput): Promise<IngestCadResult>
   let runner = input.runner;
   if (!runner) {
     const worker = bundledWorkerFile();
-    pool = worker ? createCadWorkerPool({ filename: worker, maxThreads: 1 }) : null;
+    pool = worker ? createCadWorkerPool({ filename: worker, maxThreads: 1, maxHeapMb: options.worker_heap_mb, timeoutMs: options.worker_timeout_ms }) : null;
     runner = pool?.run ?? inlineCadRunner;
   }
   let result: CadTaskResult;

@@ -27,7 +27,7 @@ export interface RunContext {
   mode: ExecutionMode;
   role: RunRole;
   farm: RenderFarm;
-  tools: { blenderPath: string; ffmpegPath?: string; ffprobePath?: string; cadRunner?: CadTaskRunner };
+  tools: { blenderPath: string; ffmpegPath?: string; ffprobePath?: string; cadRunner?: CadTaskRunner; cadMaxBytes?: number };
   /** The `{order}` `{line}` `{cad}` `{preset}` values for file names. */
   names: FileNameValues;
   draft: Draft;

@@ -8,6 +8,8 @@ export interface Tools {
   blenderPath: string;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** CAD files larger than this are refused before parsing (Settings → cadMaxFileMiB). */
+  cadMaxBytes?: number;
 }
 
 /** Blender (required) and ffmpeg (turntables only), found the way preflight finds them. */
@@ -15,5 +17,6 @@ export async function resolveTools(settings: Settings, env: NodeJS.ProcessEnv): 
   const blender = await findTool('blender', settings.blenderPath, env);
   if (!blender.found) throw new ApiFailure('blender_not_found', `${blender.problem} ${blender.fix}`, '');
   const ffmpeg = await findTool('ffmpeg', settings.ffmpegPath, env);
-  return ffmpeg.found ? { blenderPath: blender.path, ffmpegPath: ffmpeg.path, ffprobePath: ffprobeNextTo(ffmpeg.path) } : { blenderPath: blender.path };
+  const cadMaxBytes = settings.cadMaxFileMiB * 1024 * 1024;
+  return ffmpeg.found ? { blenderPath: blender.path, ffmpegPath: ffmpeg.path, ffprobePath: ffprobeNextTo(ffmpeg.path), cadMaxBytes } : { blenderPath: blender.path, cadMaxBytes };
 }

@@ -14,7 +14,7 @@ export const execute: Executor<Settings> = async (execution) => {
   const result = await ingestCad({
     file: cad.file,
     outDir: execution.workDir,
-    options: { linear_deflection_mm, angular_deflection_deg },
+    options: { linear_deflection_mm, angular_deflection_deg, ...(execution.run.tools.cadMaxBytes ? { max_size_bytes: execution.run.tools.cadMaxBytes } : {}) },
     thumbnail: false,
     runner: execution.run.tools.cadRunner,
     signal: execution.run.signal,

@@ -17,5 +17,6 @@ export function defaultSettings(cores = os.availableParallelism()): Settings {
     },
     cadIngestWorkflowId: null,
     blenderEnv: {},
+    cadMaxFileMiB: 512,
   };
 }

@@ -14,7 +14,16 @@ describe('settings service', () => {
 
   it('answers machine defaults when nothing is stored', () => {
     const service = createSettingsService(open(), defaultSettings(8));
-    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null, blenderEnv: {} });
+    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null, blenderEnv: {}, cadMaxFileMiB: 512 });
+  });
+
+  it('the CAD size cap (cadMaxFileMiB) defaults to 512 MiB, is stored when changed, and refuses what is not a whole number of MiB', () => {
+    const service = createSettingsService(open(), defaultSettings(8));
+    expect(service.get().cadMaxFileMiB).toBe(512);
+    expect(service.update({ cadMaxFileMiB: 2048 }).cadMaxFileMiB).toBe(2048);
+    expect(createSettingsService(open(), defaultSettings(8)).get().cadMaxFileMiB).toBe(2048);
+    for (const bad of [0, -1, 1.5, 1_000_000]) expect(() => service.update({ cadMaxFileMiB: bad })).toThrow(ApiFailure);
+    expect(service.get().cadMaxFileMiB).toBe(2048);
   });
 
   it('stores only what was changed, merges nested fields, and notifies', () => {

@@ -9,6 +9,7 @@ export type StoredSettings = Partial<{
   farm: Partial<Settings['farm']>;
   cadIngestWorkflowId: string | null;
   blenderEnv: Record<string, string>;
+  cadMaxFileMiB: number;
 }>;
 
 export interface SettingsService {
@@ -53,6 +54,7 @@ export function createSettingsService(
       if (patch.ffmpegPath !== undefined) next.ffmpegPath = patch.ffmpegPath;
       if (patch.cadIngestWorkflowId !== undefined) next.cadIngestWorkflowId = patch.cadIngestWorkflowId;
       if (patch.blenderEnv !== undefined) next.blenderEnv = patch.blenderEnv;
+      if (patch.cadMaxFileMiB !== undefined) next.cadMaxFileMiB = patch.cadMaxFileMiB;
       if (patch.farm !== undefined) next.farm = { ...(stored.farm ?? {}), ...patch.farm };
       const merged = {
         ...defaults,
@@ -74,7 +76,7 @@ export function createSettingsService(
 }
 
 /** The settings that are one value each (farm is merged field by field). */
-const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId', 'blenderEnv'] as const;
+const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId', 'blenderEnv', 'cadMaxFileMiB'] as const;
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};

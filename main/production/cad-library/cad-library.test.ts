@@ -79,6 +79,19 @@ describe('CAD library', () => {
     expect(backend.production.cad.list()).toHaveLength(2);
   });
 
+  it('refuses a file over the size cap in Settings (cadMaxFileMiB) before copying or parsing it, with its size and the cap', async () => {
+    const big = path.join(tmp.dir, 'assembly.stp');
+    fs.writeFileSync(big, Buffer.concat([fs.readFileSync(TEST_STEP), Buffer.alloc(2 * 1024 * 1024, 0x20)]));
+    const before = backend.production.cad.list().length;
+    backend.settings.update({ cadMaxFileMiB: 1 });
+    try {
+      await expect(backend.production.cad.importFile(big)).rejects.toThrow(/^assembly\.stp: the file is 2\.4 MiB, over the 1\.0 MiB limit/);
+      expect(backend.production.cad.list()).toHaveLength(before);
+    } finally {
+      backend.settings.update({ cadMaxFileMiB: 512 });
+    }
+  });
+
   it('an ingest left running by a process that died is failed at the next start, to be imported again', async () => {
     const { db } = backend;
     db.prepare(`INSERT INTO cad_files (id, sha256, name, bytes, source_path, status, created_at, updated_at) VALUES ('cad_stale', 'x', 'stale.stp', 1, '/nowhere', 'ingesting', 'now', 'now')`).run();

@@ -64,6 +64,8 @@ export interface CadLibraryDeps {
   runs: RunStore;
   ingest: CadIngester;
   onChange?: (file: CadFile) => void;
+  /** The size cap (Settings → cadMaxFileMiB): a larger file is refused before it is copied or parsed. */
+  maxBytes?: () => number;
 }
 
 export interface CadImport {
@@ -72,6 +74,8 @@ export interface CadImport {
   /** Resolves when the ingest has ended (ready or failed); never rejects. */
   done: Promise<CadFile>;
 }
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
  * The CAD library: files deduplicated by the sha256 of their bytes, kept in the data directory
@@ -153,6 +157,10 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       }
       if (!stat.isFile()) throw new ApiFailure('cad_unreadable', `${name}: is not a regular file`, 'file');
       if (stat.size === 0) throw new ApiFailure('cad_empty', `${name}: the file is empty`, 'file');
+      const maxBytes = deps.maxBytes?.();
+      if (maxBytes !== undefined && stat.size > maxBytes) {
+        throw new ApiFailure('cad_too_large', `${name}: the file is ${mib(stat.size)}, over the ${mib(maxBytes)} limit (Settings → cadMaxFileMiB)`, 'file');
+      }
       const sha256 = await sha256File(file);
       const existing = q.bySha.get(sha256);
       if (existing) {

@@ -126,6 +126,16 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           </select>
         )}
       </Field>
+      <Field
+        label={LABELS.cadMaxFileMiB}
+        defaultText={defaults?.cadMaxFileMiB ?? '…'}
+        hint="A larger CAD file is refused before it is read; the CAD worker also stops at its memory and time limits."
+        error={errors.cadMaxFileMiB}
+      >
+        {(a11y) => (
+          <input {...a11y} type="number" inputMode="numeric" min={1} max={65536} step={1} className="narrow" value={text('cadMaxFileMiB')} onChange={(e) => setValue('cadMaxFileMiB', e.target.value)} />
+        )}
+      </Field>
 
       {formError && (
         <p role="alert" className="banner banner-error">

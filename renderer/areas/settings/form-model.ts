@@ -10,11 +10,13 @@ export interface FormValues {
   mode: Settings['farm']['mode'];
   /** A workflow id, or '' for the default ingest workflow. */
   cadIngestWorkflowId: string;
+  /** The CAD size cap in MiB, as typed. */
+  cadMaxFileMiB: string;
 }
 export type FieldKey = keyof FormValues;
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
-export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode', 'cadIngestWorkflowId'];
+export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode', 'cadIngestWorkflowId', 'cadMaxFileMiB'];
 
 export const LABELS: Record<FieldKey, string> = {
   blenderPath: 'Blender path',
@@ -23,6 +25,7 @@ export const LABELS: Record<FieldKey, string> = {
   threadsPerBlender: 'Threads per Blender',
   mode: 'Blender process mode',
   cadIngestWorkflowId: 'CAD ingest workflow',
+  cadMaxFileMiB: 'CAD file size limit (MiB)',
 };
 
 /** Where each field lives in the settings, as the backend names it in error paths. */
@@ -33,6 +36,7 @@ const PATHS: Record<FieldKey, string> = {
   threadsPerBlender: 'farm.threadsPerBlender',
   mode: 'farm.mode',
   cadIngestWorkflowId: 'cadIngestWorkflowId',
+  cadMaxFileMiB: 'cadMaxFileMiB',
 };
 
 export function toFormValues(settings: Settings): FormValues {
@@ -43,6 +47,7 @@ export function toFormValues(settings: Settings): FormValues {
     threadsPerBlender: String(settings.farm.threadsPerBlender),
     mode: settings.farm.mode,
     cadIngestWorkflowId: settings.cadIngestWorkflowId ?? '',
+    cadMaxFileMiB: String(settings.cadMaxFileMiB),
   };
 }
 
@@ -74,6 +79,13 @@ export function buildPatch(values: FormValues, baseline: FormValues): { patch: S
         const number = Number(text);
         if (text === '' || !Number.isFinite(number)) errors[key] = `${LABELS[key]}: enter a whole number`;
         else farm[key] = number;
+        break;
+      }
+      case 'cadMaxFileMiB': {
+        const text = values.cadMaxFileMiB.trim();
+        const number = Number(text);
+        if (text === '' || !Number.isFinite(number)) errors.cadMaxFileMiB = `${LABELS.cadMaxFileMiB}: enter a whole number`;
+        else patch.cadMaxFileMiB = number;
         break;
       }
       case 'mode':
