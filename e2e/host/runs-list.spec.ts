@@ -95,10 +95,15 @@ test('the runs list filters by workflow, mode, role, status and date, and links 
     await filters.getByLabel('Role').selectOption('authoritative');
     await expect(runLinks(page)).toHaveCount(4);
     await filters.getByLabel('Mode').selectOption('legacy');
-    // The CAD ingest and the legacy run that stood in for the graph run.
-    await expect(runLinks(page)).toHaveCount(2);
+    // The legacy run that stood in for the graph run.
+    await expect(runLinks(page)).toHaveCount(1);
     await expect(runRow(page, standIn.id)).toBeVisible();
     await expect(runRow(page, fellBack.id)).toHaveCount(0);
+    // The CAD import ran the migrated cad_ingest_default workflow through the runtime: a graph run, beside the one that fell back.
+    await filters.getByLabel('Mode').selectOption('graph');
+    await expect(runLinks(page)).toHaveCount(2);
+    await expect(runRow(page, fellBack.id)).toBeVisible();
+    await expect(runRow(page, standIn.id)).toHaveCount(0);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await filters.getByLabel('Workflow').selectOption('legacy.still_default');
     await expect(runLinks(page)).toHaveText([short(still)]);
