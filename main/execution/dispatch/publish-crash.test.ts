@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaAsset } from '../../../shared/media/api';
 import type { WorkflowRun } from '../../../shared/runs/api';
-import { runCli } from '../../entry/cli/run-cli';
 import { examplesDir, repoRoot } from '../../catalog/legacy/legacy-testing';
-import { captureCli } from '../../testing/cli-capture';
+import { cliOn } from '../../testing/cli-capture';
+import { queryDataDir } from '../../testing/read-db';
 import { waitFor } from '../../testing/processes';
 import { makeTempDir } from '../../testing/temp-dir';
 import { TEST_STEP } from '../../testing/warm-farm';
@@ -26,20 +25,9 @@ let tmp: ReturnType<typeof makeTempDir>;
 let dataDir: string;
 let lines: string[];
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = captureCli(process.env);
-  const code = await runCli([...args, '--data-dir', dataDir], c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+const cli = (args: string[]) => cliOn(dataDir, args);
 
-const query = <T>(sql: string, ...params: unknown[]): T[] => {
-  const db = new Database(path.join(dataDir, 'lightbox.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-};
+const query = <T>(sql: string, ...params: unknown[]): T[] => queryDataDir<T>(dataDir, sql, ...params);
 
 const mediaDir = () => path.join(dataDir, 'media');
 const filesUnder = (dir: string): string[] =>
