@@ -21,10 +21,18 @@ export function Layout() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#content" onClick={(event) => {
+        // The router owns the URL hash; move focus by hand instead of navigating.
+        event.preventDefault();
+        const heading = mainRef.current?.querySelector<HTMLElement>('h1');
+        (heading ?? mainRef.current)?.focus();
+      }}>
+        Skip to content
+      </a>
       <Sidebar />
       <div className="workspace">
         <ConnectionBanner />
-        <main className="page" ref={mainRef}>
+        <main className="page" id="content" tabIndex={-1} ref={mainRef}>
           <Outlet />
         </main>
         <StatusFooter />

@@ -1,27 +1,31 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { Modal as MantineModal } from '@mantine/core';
 
-/** A modal dialog driven by `open`; Escape or the close button calls onClose. */
-export function Modal({ open, onClose, title, children, className }: { open: boolean; onClose: () => void; title: string; children: ReactNode; className?: string }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+/**
+ * A modal dialog driven by `open`; Escape, the close button or a click outside call onClose.
+ * Mantine traps focus inside and gives it back to the opener on close.
+ */
+export function Modal({ open, onClose, title, children, className, size }: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  className?: string;
+  size?: string | number;
+}) {
   return (
-    <dialog
-      ref={ref}
-      className={`dialog ${className ?? ''}`}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <MantineModal
+      opened={open}
+      onClose={onClose}
+      title={title}
+      className={className}
+      size={size ?? 'lg'}
+      // Every dialog of the app ends in its own Close or Cancel button; a second one in the header
+      // would be a duplicate tab stop with the same name.
+      withCloseButton={false}
+      styles={{ title: { fontWeight: 600, fontSize: 15 } }}
     >
-      <h2 id={titleId}>{title}</h2>
-      {open && children}
-    </dialog>
+      {children}
+    </MantineModal>
   );
 }
