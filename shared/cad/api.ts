@@ -52,3 +52,6 @@ export const CadUploadFinishInput = z.object({ uploadId: z.string().regex(/^[a-f
 
 export const CadImportOutput = z.object({ cadFile: CadFileSchema, created: z.boolean() });
 export const CadIdInput = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** cad.delete: what was removed (the library entry and its stored files). */
+export const CadDeleteOutput = z.object({ deleted: z.boolean(), id: z.string(), name: z.string() });

@@ -16,15 +16,26 @@ import {
 } from '../workflow/api';
 import { LegacyImportInput, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../legacy/api';
 import { FarmCancelInput, FarmCancelOutput, FarmStatusSchema } from '../farm/status';
-import { CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUploadChunkInput, CadUploadFinishInput } from '../cad/api';
-import { DispatchInput, DispatchStarted, OrderLineDetailSchema, OrderSchema, OrdersCreateInput, OutputTypeSummarySchema } from '../orders/api';
+import { CadDeleteOutput, CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUploadChunkInput, CadUploadFinishInput } from '../cad/api';
+import {
+  DispatchInput,
+  DispatchStarted,
+  OrderIdInput,
+  OrderLineDetailSchema,
+  OrderLineIdInput,
+  OrderSchema,
+  OrdersCancelOutput,
+  OrdersCreateInput,
+  OrdersListInput,
+  OutputTypeSummarySchema,
+} from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
-import { RunSummarySchema, RunsListInput, WorkflowPlanSchema, WorkflowRunSchema, WorkflowRunTargetSchema } from '../runs/api';
+import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
 
 const NoInput = z.object({}).strict();
 
@@ -176,6 +187,16 @@ export const methods = {
     input: CadIdInput,
     output: z.object({ dataUrl: z.string().nullable() }),
   }),
+  'cad.delete': defineMethod({
+    summary: 'Delete a CAD file and its stored files; refused (naming them) while order lines use it, or while it is ingesting.',
+    input: CadIdInput,
+    output: CadDeleteOutput,
+  }),
+  'cad.retry': defineMethod({
+    summary: "Ingest a failed CAD file again from the library's copy of its original; progress comes as cad.changed events.",
+    input: CadIdInput,
+    output: CadImportOutput,
+  }),
   'outputTypes.list': defineMethod({
     summary: 'Every output type: legacy render presets and invocation profiles, with mode and artifact.',
     input: NoInput,
@@ -187,8 +208,8 @@ export const methods = {
     output: OrderSchema,
   }),
   'orders.list': defineMethod({
-    summary: 'Orders with their lines, newest first.',
-    input: NoInput,
+    summary: 'Orders with their lines, newest first; archived orders only with includeArchived.',
+    input: OrdersListInput,
     output: z.object({ orders: z.array(OrderSchema) }),
   }),
   'orders.line': defineMethod({
@@ -202,9 +223,20 @@ export const methods = {
     output: DispatchStarted,
   }),
   'orders.cancel': defineMethod({
-    summary: 'Cancel the running dispatch of an order line; its Blender processes end at once.',
-    input: z.object({ orderLineId: z.string().min(1).max(100) }).strict(),
-    output: z.object({ cancelled: z.boolean() }),
+    summary:
+      'Cancel an order line: a rendering line\'s dispatch stops at once (Blender processes end; it may be dispatched again); a line waiting for dispatch is cancelled for good and never dispatched.',
+    input: OrderLineIdInput,
+    output: OrdersCancelOutput,
+  }),
+  'orders.archive': defineMethod({
+    summary: 'Archive an order: hidden from orders.list by default, its lines are not dispatched; the time is kept.',
+    input: OrderIdInput,
+    output: OrderSchema,
+  }),
+  'orders.unarchive': defineMethod({
+    summary: 'Bring an archived order back: listed again, its lines can be dispatched.',
+    input: OrderIdInput,
+    output: OrderSchema,
   }),
   'assets.list': defineMethod({
     summary: 'Published media assets, newest first; optionally those of one order line.',
@@ -237,14 +269,14 @@ export const methods = {
     output: z.object({ runId: z.string(), outputTypeKey: z.string().nullable() }),
   }),
   'runs.list': defineMethod({
-    summary: 'Runs, newest first, filtered by workflow, mode, role, status and dates.',
+    summary: 'Runs, newest first, filtered by workflow, mode, role, status and dates; each with its CAD file by name.',
     input: RunsListInput,
-    output: z.object({ runs: z.array(RunSummarySchema) }),
+    output: z.object({ runs: z.array(RunListItemSchema) }),
   }),
   'runs.get': defineMethod({
-    summary: 'One run with every node: status, timings, settings, outputs, log.',
+    summary: 'One run with every node: status, timings, settings, outputs, log; its CAD file by name.',
     input: z.object({ runId: z.string().min(1).max(100) }).strict(),
-    output: WorkflowRunSchema,
+    output: RunDetailSchema,
   }),
   'runs.cancel': defineMethod({
     summary: 'Cancel a running run started in this backend; its Blender jobs end at once.',

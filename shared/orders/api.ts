@@ -39,10 +39,19 @@ export const OrderLineSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   assetIds: z.array(z.string()),
+  /** When the line was cancelled before being dispatched; such a line is never dispatched. */
+  cancelledAt: z.string().nullable(),
 });
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
-export const OrderSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lines: z.array(OrderLineSchema) });
+export const OrderSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  /** When the order was archived: hidden from the list by default, its lines are not dispatched. */
+  archivedAt: z.string().nullable(),
+  lines: z.array(OrderLineSchema),
+});
 export type Order = z.infer<typeof OrderSchema>;
 
 export const OrdersCreateInput = z
@@ -55,6 +64,22 @@ export const OrdersCreateInput = z
     overrides: OrderLineOverridesSchema.default({}),
   })
   .strict();
+
+export const OrdersListInput = z
+  .object({
+    /** Archived orders too (default: only the others). */
+    includeArchived: z.boolean().default(false),
+  })
+  .strict();
+
+export const OrderLineIdInput = z.object({ orderLineId: z.string().min(1).max(100) }).strict();
+export const OrderIdInput = z.object({ orderId: z.string().min(1).max(100) }).strict();
+
+/**
+ * orders.cancel: a rendering line's dispatch is stopped (the line may be dispatched again);
+ * a line waiting for dispatch is cancelled for good (`line.cancelledAt`).
+ */
+export const OrdersCancelOutput = z.object({ cancelled: z.boolean(), line: OrderLineSchema.nullable() });
 
 export const DispatchInput = z
   .object({

@@ -89,7 +89,8 @@ export function createOrderDispatcher(deps: DispatchDeps) {
   const q = {
     claim: db.prepare(
       `UPDATE order_lines SET status = 'rendering', attempts = attempts + 1, mode_used = @mode, started_at = @now, finished_at = NULL, error = NULL
-       WHERE id = @id AND status IN ('queued', 'failed', 'cancelled')`,
+       WHERE id = @id AND status IN ('queued', 'failed', 'cancelled') AND cancelled_at IS NULL
+         AND order_id NOT IN (SELECT id FROM orders WHERE archived_at IS NOT NULL)`,
     ),
     finishLine: db.prepare(`UPDATE order_lines SET status = @status, finished_at = @now, error = @error WHERE id = @id AND status = 'rendering'`),
     requeue: db.prepare(`UPDATE order_lines SET status = 'queued', queued_at = @now, error = @error WHERE id = @id AND status = 'rendering'`),
@@ -128,6 +129,8 @@ export function createOrderDispatcher(deps: DispatchDeps) {
     recover();
     const line = orders.line(orderLineId);
     if (!line) throw new ApiFailure('not_found', `no order line "${orderLineId}"`, 'orderLineId');
+    // A line cancelled before dispatch, or of an archived order, is refused with the reason.
+    orders.assertDispatchable(orderLineId);
     if (line.status === 'succeeded') {
       const done = runs.ofOrderLine(orderLineId).find((r) => r.status === 'succeeded' && r.role === 'authoritative');
       if (done) return { orderLineId, runId: done.id, attempt: done.attempt, alreadyDone: true, done: Promise.resolve(outcomeOf(orderLineId, done.id)) };

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { revisionIdText, workflowContentText } from '../../../shared/workflow/content';
 
 export interface Migration {
   version: number;
@@ -318,6 +320,108 @@ export const migrations: readonly Migration[] = [
       db.exec(`
         ALTER TABLE output_types DROP COLUMN execution_mode;
         ALTER TABLE output_types RENAME COLUMN own_mode TO execution_mode;
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: 'orders can be archived and queued order lines cancelled before dispatch, each with the time it was done',
+    up(db) {
+      db.exec(`
+        ALTER TABLE orders ADD COLUMN archived_at TEXT;
+        -- Set only when a line was cancelled while waiting for dispatch: it is never dispatched after.
+        ALTER TABLE order_lines ADD COLUMN cancelled_at TEXT;
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: "workflow revisions form a history: an id, parents and a content hash each; stored revisions are never changed",
+    up(db) {
+      // Rebuilt rather than altered, so the new columns are NOT NULL and checked. Every row is
+      // copied as it is (document_json byte for byte, saved_at, note); each gets the id, parents
+      // (the previous revision of its workflow) and content hash the store gives a save today
+      // (main/catalog/workflows/revision-identity.ts; the formulas live in shared/workflow/content.ts).
+      db.exec(`
+        CREATE TABLE workflow_revisions_history (
+          workflow_id TEXT NOT NULL REFERENCES workflows(id),
+          revision INTEGER NOT NULL CHECK (revision >= 1),
+          document_json TEXT NOT NULL,
+          saved_at TEXT NOT NULL,
+          note TEXT,
+          revision_id TEXT NOT NULL UNIQUE CHECK (length(revision_id) = 64),
+          -- ids, in order: none for a workflow's first revision, one for a save, two for a merge
+          parents_json TEXT NOT NULL CHECK (json_valid(parents_json) AND json_type(parents_json) = 'array' AND json_array_length(parents_json) <= 2),
+          content_hash TEXT NOT NULL CHECK (length(content_hash) = 64),
+          PRIMARY KEY (workflow_id, revision)
+        ) STRICT;
+      `);
+      const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+      const rows = db
+        .prepare<[], { workflow_id: string; revision: number; document_json: string; saved_at: string; note: string | null }>(
+          'SELECT workflow_id, revision, document_json, saved_at, note FROM workflow_revisions ORDER BY workflow_id, revision',
+        )
+        .all();
+      const insert = db.prepare(
+        `INSERT INTO workflow_revisions_history (workflow_id, revision, document_json, saved_at, note, revision_id, parents_json, content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      let previous: { workflowId: string; revisionId: string } | null = null;
+      for (const row of rows) {
+        const parents = previous?.workflowId === row.workflow_id ? [previous.revisionId] : [];
+        const contentHash = sha256(workflowContentText(JSON.parse(row.document_json) as object));
+        const revisionId = sha256(revisionIdText(parents, contentHash));
+        insert.run(row.workflow_id, row.revision, row.document_json, row.saved_at, row.note, revisionId, JSON.stringify(parents), contentHash);
+        previous = { workflowId: row.workflow_id, revisionId };
+      }
+      db.exec(`
+        DROP TABLE workflow_revisions;
+        ALTER TABLE workflow_revisions_history RENAME TO workflow_revisions;
+        -- History is append-only: a stored revision is never changed or removed, by the store or anyone.
+        CREATE TRIGGER workflow_revisions_append_only_update BEFORE UPDATE ON workflow_revisions
+        BEGIN SELECT RAISE(ABORT, 'workflow revisions are append-only: a stored revision is never changed; save a new revision'); END;
+        CREATE TRIGGER workflow_revisions_append_only_delete BEFORE DELETE ON workflow_revisions
+        BEGIN SELECT RAISE(ABORT, 'workflow revisions are append-only: a stored revision is never deleted (deleting a workflow keeps its history)'); END;
+        -- INSERT OR REPLACE deletes the old row without firing delete triggers: refuse it here.
+        CREATE TRIGGER workflow_revisions_append_only_replace BEFORE INSERT ON workflow_revisions
+        WHEN EXISTS (SELECT 1 FROM workflow_revisions WHERE (workflow_id = NEW.workflow_id AND revision = NEW.revision) OR revision_id = NEW.revision_id)
+        BEGIN SELECT RAISE(ABORT, 'workflow revisions are append-only: a stored revision is never replaced'); END;
+      `);
+    },
+  },
+  {
+    version: 10,
+    name: 'people with roles (tokens stored as hashes only) and an audit log of who did what',
+    up(db) {
+      db.exec(`
+        -- A name is active once at a time; a revoked person's row stays (the audit log names them).
+        CREATE TABLE people (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('artist', 'lead', 'admin')),
+          token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+          created_at TEXT NOT NULL,
+          revoked_at TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX people_active_name ON people(name) WHERE revoked_at IS NULL;
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          who TEXT NOT NULL,
+          role TEXT,
+          method TEXT NOT NULL,
+          target TEXT,
+          outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'denied', 'failed')),
+          detail TEXT
+        ) STRICT;
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never changed'); END;
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never deleted'); END;
+        CREATE TRIGGER audit_log_append_only_replace BEFORE INSERT ON audit_log
+        WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never replaced'); END;
       `);
     },
   },

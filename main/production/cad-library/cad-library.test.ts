@@ -8,6 +8,7 @@ import { TEST_STEP } from '../../testing/warm-farm';
 import { migratePipeline } from '../../catalog/legacy/migrate-pipeline';
 import { shippedPipelines } from '../../catalog/legacy/shipped';
 import { readPngSize } from '../../platform/files/png-size';
+import { cliOn } from '../../testing/cli-capture';
 
 /** The CAD library: real STEP ingest through the cad_file pipeline, real SQLite, real Blender thumbnails. */
 const T = 120_000;
@@ -126,5 +127,57 @@ describe('CAD library', () => {
     } finally {
       backend.settings.update({ cadIngestWorkflowId: null });
     }
+  }, T);
+  it('a failed import is retried from the stored original (failing again with its error) and deleted with its stored files; runs stay, unlinked', async () => {
+    const { cad, runs } = backend.production;
+    const broken = cad.list().find((f) => f.name === 'broken.stp')!;
+    expect(broken.status).toBe('failed');
+    const retried = cad.retry(broken.id);
+    expect(retried.cadFile.status).toBe('ingesting');
+    const again = await retried.done;
+    expect(again).toMatchObject({ id: broken.id, status: 'failed', error: broken.error });
+    expect(runs.ofCadFile(broken.id)).toHaveLength(2);
+    // Only a failed file is retried; an unknown one is named.
+    const ready = cad.list().find((f) => f.status === 'ready')!;
+    expect(() => cad.retry(ready.id)).toThrow(/is ready; only a failed import is tried again/);
+    expect(() => cad.retry('cad_nope')).toThrow('no CAD file "cad_nope" in the library');
+
+    const runIds = runs.ofCadFile(broken.id).map((r) => r.id);
+    const dir = path.join(cad.root, broken.sha256);
+    expect(await cad.delete(broken.id)).toEqual({ deleted: true, id: broken.id, name: 'broken.stp' });
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(() => cad.get(broken.id)).toThrow(/no CAD file/);
+    expect(runIds.map((id) => runs.get(id)?.id)).toEqual(runIds);
+    // The library folder and the other files are untouched.
+    expect(fs.existsSync(path.join(cad.root, ready.sha256, 'model.glb'))).toBe(true);
+  }, T);
+
+  it('a CAD file used by order lines is not deleted: the refusal names the lines', async () => {
+    const { cad, orders } = backend.production;
+    backend.legacy.import([{ fileName: 'preset.tiny.json', text: JSON.stringify({ format: 'lightbox.legacy/render-preset@1', key: 'tiny', name: 'Tiny', artifact: 'still', resolution: { width: 64, height: 48 } }) }]);
+    const ready = cad.list().find((f) => f.name === 'as1-oc-214.stp')!;
+    const order = orders.create({ name: 'Uses it', cadFileIds: [ready.id], outputTypeKeys: ['tiny'], copies: 2 });
+    const refused = cad.delete(ready.id);
+    await expect(refused).rejects.toMatchObject({ code: 'cad_in_use', path: 'id' });
+    await expect(refused).rejects.toThrow(`as1-oc-214.stp is used by 2 order lines: ${order.lines[0]!.id} (line 1 of order ${order.id}), ${order.lines[1]!.id} (line 2 of order ${order.id}); it cannot be deleted`);
+    expect(cad.get(ready.id).status).toBe('ready');
+    expect(fs.existsSync(path.join(cad.root, ready.sha256, 'model.glb'))).toBe(true);
+  }, T);
+
+  it('CLI: lightbox cad retry ID and cad delete ID', async () => {
+    const dataDir = path.join(tmp.dir, 'data');
+    const bad = path.join(tmp.dir, 'bad.stl');
+    fs.writeFileSync(bad, 'solid x\nfacet normal 0 0 1\nouter loop\nvertex 0 0\n');
+    const file = await (await backend.production.cad.importFile(bad)).done;
+    expect(file.status).toBe('failed');
+    const retry = await cliOn(dataDir, ['cad', 'retry', file.id]);
+    expect(retry.code).toBe(1);
+    expect(retry.err).toContain('bad.stl: ingest failed:');
+    const del = await cliOn(dataDir, ['cad', 'delete', file.id]);
+    expect(del).toMatchObject({ code: 0, out: `Deleted bad.stl (${file.id})\n` });
+    expect(backend.production.cad.list().map((f) => f.id)).not.toContain(file.id);
+    const missing = await cliOn(dataDir, ['cad', 'delete', file.id]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`no CAD file "${file.id}"`);
   }, T);
 });

@@ -7,6 +7,8 @@ import { ApiFailure } from '../../../shared/contract/errors';
 import type { CadMetadata } from '../../../workers/cad/convert';
 import type { RunStore } from '../runs/run-store';
 import { sha256File } from '../../platform/files/sha256-file';
+import { confineToDataDir } from '../../platform/data-dir/confine';
+import { createOrderStore } from '../orders/order-store';
 
 /** The library's copy of a CAD file, as an ingest sees it. */
 export interface IngestSubject {
@@ -98,6 +100,16 @@ export function createCadLibrary(deps: CadLibraryDeps) {
     ),
     failed: db.prepare(`UPDATE cad_files SET status = 'failed', error = @error, updated_at = @now WHERE id = @id`),
     stale: db.prepare<[], Row>(`SELECT * FROM cad_files WHERE status = 'ingesting'`),
+    running: db.prepare<[string], { id: string }>(`SELECT id FROM workflow_runs WHERE cad_file_id = ? AND status = 'running'`),
+    // Runs are history: they stay listed, without the file they ran on.
+    unlinkRuns: db.prepare<[string]>('UPDATE workflow_runs SET cad_file_id = NULL WHERE cad_file_id = ?'),
+    remove: db.prepare<[string]>('DELETE FROM cad_files WHERE id = ?'),
+  };
+  const orders = createOrderStore(db);
+  const rowOrThrow = (id: string): Row => {
+    const row = q.get.get(id);
+    if (!row) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, 'id');
+    return row;
   };
   const inFlight = new Map<string, Promise<CadFile>>();
   const changed = (id: string): CadFile => {
@@ -183,10 +195,41 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       return { cadFile: changed(id), created: true, done: begin(id) };
     },
     list: (): CadFile[] => q.all.all().map(toCadFile),
-    get(id: string): CadFile {
-      const row = q.get.get(id);
-      if (!row) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, 'id');
-      return toCadFile(row);
+    get: (id: string): CadFile => toCadFile(rowOrThrow(id)),
+    /**
+     * Removes a file from the library with its stored copies (`cad/<sha256>/`, inside the data
+     * directory only). Refused while it is ingesting or used by order lines, naming them.
+     */
+    async delete(id: string): Promise<{ deleted: true; id: string; name: string }> {
+      const row = rowOrThrow(id);
+      if (inFlight.has(id) || row.status === 'ingesting' || q.running.get(id)) {
+        throw new ApiFailure('busy', `${row.name} is being ingested or run right now; delete it once that has ended`, 'id');
+      }
+      const lines = orders.linesOfCadFile(id);
+      if (lines.length > 0) {
+        const names = lines.slice(0, 5).map((l) => `${l.id} (line ${l.lineNo} of order ${l.orderId})`);
+        const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
+        throw new ApiFailure('cad_in_use', `${row.name} is used by ${lines.length} order ${lines.length === 1 ? 'line' : 'lines'}: ${names.join(', ')}${more}; it cannot be deleted`, 'id');
+      }
+      // Only the file's own folder under the library, whatever the row says.
+      const dir = confineToDataDir(deps.dataDir, path.join('cad', row.sha256), 'id');
+      if (path.dirname(dir) !== path.resolve(root)) throw new ApiFailure('path_outside_data_dir', `${row.name}: its stored folder is not inside the CAD library`, 'id');
+      db.transaction(() => {
+        q.unlinkRuns.run(id);
+        q.remove.run(id);
+      })();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      return { deleted: true, id, name: row.name };
+    },
+    /** Ingests a failed file again from the library's copy of its original; progress comes as for an import. */
+    retry(id: string): CadImport {
+      const row = rowOrThrow(id);
+      const pending = inFlight.get(id);
+      if (pending) return { cadFile: toCadFile(row), created: false, done: pending };
+      if (row.status !== 'failed') throw new ApiFailure('not_failed', `${row.name} is ${row.status}; only a failed import is tried again`, 'id');
+      if (!fs.existsSync(row.source_path)) throw new ApiFailure('cad_unreadable', `${row.name}: the library's copy of the original is gone; delete it and import the file again`, 'id');
+      q.restart.run({ id, now: new Date().toISOString() });
+      return { cadFile: changed(id), created: false, done: begin(id) };
     },
     thumbnailPath: (id: string): string | null => q.get.get(id)?.thumbnail_path ?? null,
     /** Ingests left 'ingesting' by a process that ended are failed, to be imported again. */

@@ -22,7 +22,13 @@ type LineRow = {
   started_at: string | null;
   finished_at: string | null;
   asset_ids: string | null;
+  cancelled_at: string | null;
 };
+
+/** "2026-12-02 07:30 UTC": precise enough for a message. */
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+type OrderRow = { id: string; name: string; created_at: string; archived_at: string | null };
 
 const LINE_SELECT = `SELECT l.*, c.name AS cad_name,
   (SELECT group_concat(a.id) FROM media_assets a WHERE a.order_line_id = l.id) AS asset_ids
@@ -45,6 +51,7 @@ const toLine = (r: LineRow): OrderLine => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   assetIds: r.asset_ids ? r.asset_ids.split(',') : [],
+  cancelledAt: r.cancelled_at,
 });
 
 /** Orders and their lines; a line's status moves queued → rendering → succeeded | failed | cancelled. */
@@ -56,13 +63,34 @@ export function createOrderStore(db: Database.Database) {
       `INSERT INTO order_lines (id, order_id, line_no, cad_file_id, output_type_key, overrides_json, status, created_at, queued_at)
        VALUES (@id, @orderId, @lineNo, @cadFileId, @outputTypeKey, @overrides, 'queued', @now, @now)`,
     ),
-    order: db.prepare<[string], { id: string; name: string; created_at: string }>('SELECT * FROM orders WHERE id = ?'),
-    orders: db.prepare<[], { id: string; name: string; created_at: string }>('SELECT * FROM orders ORDER BY created_at DESC, id DESC'),
+    order: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE id = ?'),
+    orders: db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at DESC, id DESC'),
+    current: db.prepare<[], OrderRow>('SELECT * FROM orders WHERE archived_at IS NULL ORDER BY created_at DESC, id DESC'),
+    archive: db.prepare<[string | null, string]>('UPDATE orders SET archived_at = ? WHERE id = ?'),
+    // Only a line nobody is rendering, not yet done and not already cancelled for good.
+    withdraw: db.prepare(`UPDATE order_lines SET status = 'cancelled', cancelled_at = @now, finished_at = @now WHERE id = @id AND status IN ('queued', 'failed', 'cancelled') AND cancelled_at IS NULL`),
     linesOf: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.order_id = ? ORDER BY l.line_no`),
     line: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.id = ?`),
     cad: db.prepare<[string], { id: string; status: string; name: string }>('SELECT id, status, name FROM cad_files WHERE id = ?'),
+    linesOfCad: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.cad_file_id = ? ORDER BY l.order_id, l.line_no`),
   };
-  const orderOf = (row: { id: string; name: string; created_at: string }): Order => ({ id: row.id, name: row.name, createdAt: row.created_at, lines: q.linesOf.all(row.id).map(toLine) });
+  const orderOf = (row: OrderRow): Order => ({ id: row.id, name: row.name, createdAt: row.created_at, archivedAt: row.archived_at, lines: q.linesOf.all(row.id).map(toLine) });
+  const orderRow = (orderId: string, field = 'orderId'): OrderRow => {
+    const row = q.order.get(orderId);
+    if (!row) throw new ApiFailure('not_found', `no order "${orderId}"`, field);
+    return row;
+  };
+  const lineOrThrow = (lineId: string, field = 'orderLineId'): OrderLine => {
+    const row = q.line.get(lineId);
+    if (!row) throw new ApiFailure('not_found', `no order line "${lineId}"`, field);
+    return toLine(row);
+  };
+  const setArchived = (orderId: string, archived: boolean): Order => {
+    const row = orderRow(orderId);
+    // Archiving twice keeps the first time it was done.
+    if (archived !== (row.archived_at !== null)) q.archive.run(archived ? new Date().toISOString() : null, orderId);
+    return orderOf(orderRow(orderId));
+  };
 
   return {
     /** One line per CAD file × output type × copy; every id is checked first, so nothing half-made is stored. */
@@ -89,7 +117,7 @@ export function createOrderStore(db: Database.Database) {
     },
     /** More lines on an existing order, numbered after its last one. */
     addLines(orderId: string, input: { cadFileIds: string[]; outputTypeKeys: string[]; copies?: number; overrides?: OrderLineOverrides }): OrderLine[] {
-      if (!q.order.get(orderId)) throw new ApiFailure('not_found', `no order "${orderId}"`, 'orderId');
+      if (orderRow(orderId).archived_at) throw new ApiFailure('order_archived', `order "${orderId}" is archived; unarchive it to add lines`, 'orderId');
       input.cadFileIds.forEach((id, i) => {
         if (!q.cad.get(id)) throw new ApiFailure('not_found', `no CAD file "${id}" in the library`, `cadFileIds.${i}`);
       });
@@ -116,11 +144,36 @@ export function createOrderStore(db: Database.Database) {
       const row = q.order.get(id);
       return row ? orderOf(row) : undefined;
     },
-    list: (): Order[] => q.orders.all().map(orderOf),
+    /** Newest first; archived orders only when asked for. */
+    list: (options: { includeArchived?: boolean } = {}): Order[] => (options.includeArchived ? q.orders.all() : q.current.all()).map(orderOf),
     line(id: string): OrderLine | undefined {
       const row = q.line.get(id);
       return row ? toLine(row) : undefined;
     },
+    /** Hides the order from the list and stops its lines from being dispatched; the time is kept. */
+    archive: (orderId: string): Order => setArchived(orderId, true),
+    unarchive: (orderId: string): Order => setArchived(orderId, false),
+    /**
+     * Cancels a line that waits for dispatch (queued, or failed or stopped earlier): it becomes
+     * cancelled for good and is never dispatched. A rendering line is stopped by the dispatcher instead.
+     */
+    withdraw(lineId: string): OrderLine {
+      const line = lineOrThrow(lineId);
+      if (line.cancelledAt) return line;
+      if (line.status === 'rendering') throw new ApiFailure('busy', `order line ${lineId} is being rendered; cancel its dispatch instead`, 'orderLineId');
+      if (line.status === 'succeeded') throw new ApiFailure('already_done', `order line ${lineId} has already succeeded; there is nothing to cancel`, 'orderLineId');
+      q.withdraw.run({ id: lineId, now: new Date().toISOString() });
+      return lineOrThrow(lineId);
+    },
+    /** Why a line may not be dispatched (cancelled for good, or its order archived); throws with the reason. */
+    assertDispatchable(lineId: string): void {
+      const line = lineOrThrow(lineId);
+      if (line.cancelledAt) throw new ApiFailure('line_cancelled', `order line ${lineId} was cancelled at ${when(line.cancelledAt)} before it was dispatched; it is not dispatched`, 'orderLineId');
+      const order = orderRow(line.orderId);
+      if (order.archived_at) throw new ApiFailure('order_archived', `order line ${lineId} belongs to order "${order.name}", archived at ${when(order.archived_at)}; unarchive the order to dispatch it`, 'orderLineId');
+    },
+    /** Order lines that use a CAD file, e.g. to refuse deleting it. */
+    linesOfCadFile: (cadFileId: string): OrderLine[] => q.linesOfCad.all(cadFileId).map(toLine),
   };
 }
 

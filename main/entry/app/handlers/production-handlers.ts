@@ -17,12 +17,16 @@ type ProductionMethods =
   | 'cad.list'
   | 'cad.get'
   | 'cad.thumbnail'
+  | 'cad.delete'
+  | 'cad.retry'
   | 'outputTypes.list'
   | 'orders.create'
   | 'orders.list'
   | 'orders.line'
   | 'orders.dispatch'
   | 'orders.cancel'
+  | 'orders.archive'
+  | 'orders.unarchive'
   | 'assets.list'
   | 'assets.preview'
   | 'notifications.list'
@@ -69,6 +73,12 @@ export function productionHandlers(production: Production, legacy: LegacyService
       if (!file || !fs.existsSync(file)) return { dataUrl: null };
       return { dataUrl: fileDataUrl(file, 'image/png') };
     },
+    'cad.delete': ({ id }) => cad.delete(id),
+    'cad.retry': ({ id }) => {
+      const retried = cad.retry(id);
+      // The ingest goes on in the background; cad.changed events report it.
+      return { cadFile: retried.cadFile, created: retried.created };
+    },
     'outputTypes.list': () => ({
       outputTypes: legacy.listOutputTypes().map((row) => ({
         key: row.key,
@@ -80,7 +90,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
       })),
     }),
     'orders.create': (input) => orders.create(input),
-    'orders.list': () => ({ orders: orders.list() }),
+    'orders.list': ({ includeArchived }) => ({ orders: orders.list({ includeArchived }) }),
     'orders.line': ({ id }) => {
       const line = orders.line(id);
       if (!line) throw new ApiFailure('not_found', `no order line "${id}"`, 'id');
@@ -92,7 +102,15 @@ export function productionHandlers(production: Production, legacy: LegacyService
       started.done.catch(() => undefined);
       return { orderLineId, runId: started.runId, attempt: started.attempt, alreadyDone: started.alreadyDone };
     },
-    'orders.cancel': ({ orderLineId }) => ({ cancelled: dispatcher.cancel(orderLineId) }),
+    'orders.cancel': ({ orderLineId }) => {
+      const line = orders.line(orderLineId);
+      if (!line) throw new ApiFailure('not_found', `no order line "${orderLineId}"`, 'orderLineId');
+      // Rendering: stop the dispatch (its end arrives as orders.progress). Waiting: cancelled for good.
+      if (line.status === 'rendering') return { cancelled: dispatcher.cancel(orderLineId), line: orders.line(orderLineId) ?? null };
+      return { cancelled: true, line: orders.withdraw(orderLineId) };
+    },
+    'orders.archive': ({ orderId }) => orders.archive(orderId),
+    'orders.unarchive': ({ orderId }) => orders.unarchive(orderId),
     'assets.list': ({ orderLineId }) => ({ assets: media.list(orderLineId) }),
     'assets.preview': ({ id }) => {
       const asset = media.get(id);
@@ -106,8 +124,14 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'rollout.tryRevision': (input) => production.rollout.tryRevision(input),
     'workflows.plan': (input) => production.runner.plan(input),
     'workflows.run': (input) => production.runner.run(input),
-    'runs.list': (filter) => ({ runs: production.runner.list(filter) }),
-    'runs.get': ({ runId }) => production.runner.get(runId),
+    'runs.list': (filter) => {
+      const names = new Map(cad.list().map((f) => [f.id, f.name]));
+      return { runs: production.runner.list(filter).map((run) => ({ ...run, cadFileName: (run.cadFileId && names.get(run.cadFileId)) || null })) };
+    },
+    'runs.get': ({ runId }) => {
+      const run = production.runner.get(runId);
+      return { ...run, cadFileName: run.cadFileId ? (cad.list().find((f) => f.id === run.cadFileId)?.name ?? null) : null };
+    },
     // A dispatch's runs are cancelled through their order line; editor runs here.
     'runs.cancel': ({ runId }) => {
       if (production.runner.cancel(runId)) return { cancelled: true };

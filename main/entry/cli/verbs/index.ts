@@ -10,6 +10,8 @@ import { farmStatusVerb } from './farm-status';
 import { renderVerb } from './render';
 import { cadImportVerb } from './cad-import';
 import { orderCreateVerb } from './order-create';
+import { orderArchiveVerb, orderCancelVerb, orderUnarchiveVerb } from './order-manage';
+import { cadDeleteVerb, cadRetryVerb } from './cad-manage';
 import { dispatchVerb } from './dispatch';
 import { assetsListVerb, notificationsListVerb } from './production-lists';
 import { compareVerb } from './compare';
@@ -18,4 +20,4 @@ import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, orderCreateVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb];
