@@ -21,7 +21,14 @@ export const WorkflowRevisionSchema = z.object({
   note: z.string().nullable(),
   nodeCount: z.number().int(),
   edgeCount: z.number().int(),
+  /** Stable across data directories: sha256 of the parents and the content hash. */
+  revisionId: z.string(),
+  /** The revision(s) it was made from: none for the first, one for a save, two for a merge. */
+  parents: z.array(z.string()).max(2),
+  /** sha256 of the canonical JSON of the document without its revision number (shared/workflow/content.ts). */
+  contentHash: z.string(),
 });
+export type WorkflowRevision = z.infer<typeof WorkflowRevisionSchema>;
 
 export const ValidationModeSchema = z.enum(['save', 'dispatch']);
 export type ValidationMode = z.infer<typeof ValidationModeSchema>;

@@ -12,6 +12,7 @@ import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { ProblemCodes } from '../../../shared/workflow/problems';
 import { validWorkflowArb, workflowArb } from '../../../shared/workflow/testing/arbitrary';
 import { createWorkflowStore } from './workflow-store';
+import { revisionIdentity } from './revision-identity';
 import type { WorkflowStore } from './types';
 import { NODE_RUNTIMES } from '../../nodes/executors';
 
@@ -308,7 +309,13 @@ describe('workflow store', () => {
       "INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at) VALUES ('old-still', 'Old', 'order_line', 'legacy', 1, ?, ?)",
     ).run(now, now);
     const json = JSON.stringify(old);
-    db.prepare("INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at) VALUES ('old-still', 1, ?, ?)").run(json, now);
+    const identity = revisionIdentity(old, []);
+    db.prepare("INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, revision_id, parents_json, content_hash) VALUES ('old-still', 1, ?, ?, ?, '[]', ?)").run(
+      json,
+      now,
+      identity.revisionId,
+      identity.contentHash,
+    );
 
     const read = upgraded.get('old-still');
     expect(read.nodes[3]).toMatchObject({ type: 'render_still', typeVersion: 2, settings: { renderer: { samples: 16 } } });

@@ -7,13 +7,15 @@ import type { ValidationMode, WorkflowSummary } from '../../../shared/workflow/a
 import type { NodeCatalog } from '../../../shared/workflow/catalog';
 import { validateWorkflow } from '../../../shared/workflow/validate';
 import { upgradeWorkflowNodes } from '../../../shared/workflow/upgrade';
-import type { SaveResult, WorkflowStore } from './types';
+import type { RevisionInfo, SaveOptions, SaveResult, WorkflowStore } from './types';
+import { revisionIdentity } from './revision-identity';
 
 /** Error codes of the store beyond the generic ones of the contract. */
 export const WorkflowErrorCodes = {
   invalid: 'invalid_workflow',
   revisionConflict: 'revision_conflict',
   deleted: 'workflow_deleted',
+  unknownParent: 'unknown_parent',
   notFound: ErrorCodes.notFound,
 } as const;
 
@@ -40,6 +42,9 @@ interface RevisionRow {
   note: string | null;
   node_count: number | null;
   edge_count: number | null;
+  revision_id: string;
+  parents_json: string;
+  content_hash: string;
 }
 
 /**
@@ -54,6 +59,10 @@ interface RevisionRow {
  * - A deleted workflow keeps its id and its revisions (readable through get and revisions), but it
  *   cannot be saved to again: that is a `workflow_deleted` failure, never a silent undelete.
  *   Deleting twice answers the first deletion's time.
+ * - Revisions form a history: each has an id, its parents (the revision it was saved on, and a
+ *   second one for a merge) and a content hash (revision-identity.ts). The history is append-only:
+ *   this store never updates or deletes a revision row, and triggers (migration 9) refuse anyone
+ *   who tries.
  * - get answers the stored JSON as it is. Only a document of an older schema version or with a node
  *   older than the registry's current version goes through the loader / node upgrades (never
  *   written back: the stored revision stays what was saved).
@@ -70,6 +79,9 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
 
   const summaryColumns = `w.id, w.name, w.family, w.execution_mode, w.current_revision, w.created_at, w.updated_at, w.deleted_at,
     json_array_length(r.document_json, '$.nodes') AS node_count`;
+  const revisionColumns = `revision, saved_at, note, revision_id, parents_json, content_hash,
+    json_array_length(document_json, '$.nodes') AS node_count,
+    json_array_length(document_json, '$.edges') AS edge_count`;
   const stmts = {
     row: db.prepare<[string], WorkflowRow>(
       `SELECT ${summaryColumns} FROM workflows w
@@ -85,11 +97,10 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
       'SELECT document_json FROM workflow_revisions WHERE workflow_id = ? AND revision = ?',
     ),
     revisions: db.prepare<[string], RevisionRow>(
-      `SELECT revision, saved_at, note,
-         json_array_length(document_json, '$.nodes') AS node_count,
-         json_array_length(document_json, '$.edges') AS edge_count
-       FROM workflow_revisions WHERE workflow_id = ? ORDER BY revision DESC`,
+      `SELECT ${revisionColumns} FROM workflow_revisions WHERE workflow_id = ? ORDER BY revision DESC`,
     ),
+    revision: db.prepare<[string, number], RevisionRow>(`SELECT ${revisionColumns} FROM workflow_revisions WHERE workflow_id = ? AND revision = ?`),
+    revisionById: db.prepare<[string, string], { revision: number }>('SELECT revision FROM workflow_revisions WHERE workflow_id = ? AND revision_id = ?'),
     insertWorkflow: db.prepare(
       `INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at, deleted_at)
        VALUES (@id, @name, @family, @executionMode, @revision, @now, @now, NULL)`,
@@ -100,8 +111,8 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
        WHERE id = @id AND current_revision = @previous`,
     ),
     insertRevision: db.prepare(
-      `INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note)
-       VALUES (@id, @revision, @json, @now, @note)`,
+      `INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note, revision_id, parents_json, content_hash)
+       VALUES (@id, @revision, @json, @now, @note, @revisionId, @parentsJson, @contentHash)`,
     ),
     markDeleted: db.prepare('UPDATE workflows SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
   };
@@ -154,7 +165,18 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
 
   const validate = (document: unknown, mode: ValidationMode = 'save') => validateWorkflow(document, catalog, { mode });
 
-  const save = db.transaction((document: WorkflowDocument, note: string | null): WorkflowDocument => {
+  const info = (r: RevisionRow): RevisionInfo => ({
+    revision: r.revision,
+    savedAt: r.saved_at,
+    note: r.note,
+    nodeCount: r.node_count ?? 0,
+    edgeCount: r.edge_count ?? 0,
+    revisionId: r.revision_id,
+    parents: JSON.parse(r.parents_json) as string[],
+    contentHash: r.content_hash,
+  });
+
+  const save = db.transaction((document: WorkflowDocument, note: string | null, options: SaveOptions): Omit<SaveResult, 'problems'> => {
     const row = stmts.row.get(document.id);
     if (row?.deleted_at) {
       throw new ApiFailure(
@@ -175,6 +197,21 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
     }
     const stored: WorkflowDocument = { ...document, revision: current + 1 };
     const json = JSON.stringify(stored);
+    const previous = row ? stmts.revision.get(stored.id, current) : undefined;
+    const parents = previous ? [previous.revision_id] : [];
+    const { mergedFrom } = options;
+    if (mergedFrom !== undefined) {
+      // A merge's second parent is a revision this workflow's history already holds.
+      if (!stmts.revisionById.get(stored.id, mergedFrom)) {
+        throw new ApiFailure(WorkflowErrorCodes.unknownParent, `workflow "${stored.id}" has no revision with id "${mergedFrom}" to merge from`, 'mergedFrom');
+      }
+      if (!parents.includes(mergedFrom)) parents.push(mergedFrom);
+    }
+    const identity = revisionIdentity(stored, parents);
+    if (options.unlessUnchanged && previous && mergedFrom === undefined && previous.content_hash === identity.contentHash) {
+      const current = stmts.document.get(stored.id, previous.revision);
+      if (current) return { document: JSON.parse(current.document_json) as WorkflowDocument, revisionInfo: info(previous), stored: false };
+    }
     const now = timestamp();
     const params = {
       id: stored.id,
@@ -186,6 +223,9 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
       now,
       json,
       note,
+      revisionId: identity.revisionId,
+      parentsJson: JSON.stringify(identity.parents),
+      contentHash: identity.contentHash,
     };
     if (row) {
       const changed = stmts.updateWorkflow.run(params).changes;
@@ -194,8 +234,10 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
       stmts.insertWorkflow.run(params);
     }
     stmts.insertRevision.run(params);
+    const revision = stmts.revision.get(stored.id, stored.revision);
+    if (!revision) throw new Error(`revision ${stored.revision} of "${stored.id}" was not stored`);
     // Answer what a later get reads: the JSON as stored, not the object handed in.
-    return JSON.parse(json) as WorkflowDocument;
+    return { document: JSON.parse(json) as WorkflowDocument, revisionInfo: info(revision), stored: true };
   });
 
   return {
@@ -217,7 +259,7 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
       return read(id, wanted, stored.document_json);
     },
 
-    save(document, note): SaveResult {
+    save(document, note, options: SaveOptions = {}): SaveResult {
       const { document: valid, problems } = validate(document, 'save');
       const errors = problems.filter((p) => p.severity === 'error');
       if (errors.length > 0 || !valid) {
@@ -228,8 +270,8 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
         throw new ApiFailure(WorkflowErrorCodes.invalid, message, first?.path ?? '', problems);
       }
       // IMMEDIATE: the revision check and the writes happen under one write lock, also across processes.
-      const stored = save.immediate(valid, note ?? null);
-      return { document: stored, problems };
+      const stored = save.immediate(valid, note ?? null, options);
+      return { ...stored, problems };
     },
 
     validate(document, mode = 'save') {
@@ -249,13 +291,15 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
 
     revisions(id) {
       requireRow(id);
-      return stmts.revisions.all(id).map((r) => ({
-        revision: r.revision,
-        savedAt: r.saved_at,
-        note: r.note,
-        nodeCount: r.node_count ?? 0,
-        edgeCount: r.edge_count ?? 0,
-      }));
+      return stmts.revisions.all(id).map(info);
+    },
+
+    revision(id, revision) {
+      const row = requireRow(id);
+      const wanted = revision ?? row.current_revision;
+      const found = stmts.revision.get(id, wanted);
+      if (!found) throw notFound(id, wanted);
+      return info(found);
     },
   };
 }
