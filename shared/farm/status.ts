@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * What the render farm shows: its Blender processes and its queue. Mirrors the controller's
- * FarmProcessView and TaskView (main/farm), checked against them at compile time there.
+ * FarmProcessView and TaskView (main/execution/farm), checked against them at compile time there;
+ * the run context of a task (order line, CAD file) is added by the farm service.
  */
 
 /** Warm keeps Blender resident between jobs; cold starts one per job. */
@@ -39,8 +40,17 @@ export const FarmAttemptSchema = z.object({
 export const FarmTaskViewSchema = z.object({
   id: z.string(),
   kind: z.string(),
+  /** The job id the caller gave (names the log file). */
   label: z.string(),
+  /** What the task does, in words: "Still 512×512, 32 samples (Cycles) → front.png". */
+  title: z.string(),
+  /** A check of Blender (a version ping), not a render: shown apart from the work. */
+  probe: z.boolean(),
   runId: z.string().nullable(),
+  /** Of the task's run, when it has one: the order line it renders for and the CAD file it renders. */
+  orderLineId: z.string().nullable(),
+  cadFileId: z.string().nullable(),
+  cadFileName: z.string().nullable(),
   priority: z.number(),
   state: FarmTaskStateSchema,
   progress: z.number(),
@@ -58,6 +68,7 @@ export const FarmStatusSchema = z.object({
   tasks: z.array(FarmTaskViewSchema),
 });
 export type FarmStatus = z.infer<typeof FarmStatusSchema>;
+export type FarmTaskView = z.infer<typeof FarmTaskViewSchema>;
 
 export const FarmCancelInput = z.union([z.object({ taskId: z.string().min(1) }).strict(), z.object({ runId: z.string().min(1) }).strict()]);
 export const FarmCancelOutput = z.object({ cancelled: z.number().int() });

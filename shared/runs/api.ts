@@ -104,6 +104,13 @@ export const RunSummarySchema = WorkflowRunSchema.omit({ nodes: true }).extend({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
+/** What the runs pages show beside a run: its CAD file by name (null without one, or once deleted from the library). */
+const Named = { cadFileName: z.string().nullable() };
+export const RunListItemSchema = RunSummarySchema.extend(Named);
+export type RunListItem = z.infer<typeof RunListItemSchema>;
+export const RunDetailSchema = WorkflowRunSchema.extend(Named);
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
 export const RunsListInput = z
   .object({
     workflowId: z.string().max(128).optional(),

@@ -21,7 +21,7 @@ import type { WorkflowStore } from '../../catalog/workflows/types';
 import { createLegacyService, type LegacyService } from '../../catalog/legacy/legacy-service';
 import { legacyHandlers } from './handlers/legacy-handlers';
 import { createFarmService, type FarmService } from '../../execution/farm/farm-service';
-import { farmHandlers } from './handlers/farm-handlers';
+import { farmHandlers, farmRunContext } from './handlers/farm-handlers';
 import { createProduction, type Production } from './production';
 import { productionHandlers } from './handlers/production-handlers';
 import { type ExecutableRegistry } from '../../execution/executors';
@@ -90,7 +90,8 @@ export function createBackend(options: BackendOptions): Backend {
   const nodes = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
-  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events });
+  // runContext is only called once tasks exist, so after production below is made.
+  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId) });
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
 
   const info = (): AppInfo => ({

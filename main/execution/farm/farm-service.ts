@@ -28,12 +28,43 @@ export interface FarmServiceOptions {
   events?: EventBus;
   /** For tests: another farm factory. */
   create?: (options: LocalFarmOptions) => LocalFarm;
+  /** What a run renders for (its order line, its CAD file), so each task can say so; null for an unknown run. */
+  runContext?: (runId: string) => FarmRunContext | null;
+}
+
+export interface FarmRunContext {
+  orderLineId: string | null;
+  cadFileId: string | null;
+  cadFileName: string | null;
 }
 
 export function createFarmService(options: FarmServiceOptions): FarmService {
   let farm: LocalFarm | null = null;
   let creating: Promise<LocalFarm> | null = null;
   let closed = false;
+  // A run's order line and CAD file never change: asked once per run, not on every farm.changed.
+  const contexts = new Map<string, FarmRunContext | null>();
+  const withContext = (status: FarmStatus): FarmStatus => {
+    const lookup = options.runContext;
+    if (!lookup) return status;
+    const tasks = status.tasks.map((task) => {
+      if (!task.runId) return task;
+      if (!contexts.has(task.runId)) {
+        let found: FarmRunContext | null = null;
+        try {
+          found = lookup(task.runId);
+        } catch {
+          // A run the store does not know (a render outside any run): the task stays without context.
+        }
+        // Unknown now may be known in a moment (the run row is written as it starts): only keep hits.
+        if (!found) return task;
+        if (contexts.size > 1000) contexts.clear();
+        contexts.set(task.runId, found);
+      }
+      return { ...task, ...contexts.get(task.runId) };
+    });
+    return { ...status, tasks };
+  };
 
   const create = async (): Promise<LocalFarm> => {
     const settings = options.settings();
@@ -51,7 +82,7 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
     });
     const events = options.events;
     if (events) {
-      made.on('changed', (status) => events.emit('farm.changed', status));
+      made.on('changed', (status) => events.emit('farm.changed', withContext(status)));
       made.on('log', (line) => events.emit('farm.log', line));
     }
     farm = made;
@@ -72,7 +103,7 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
       return farm !== null;
     },
     status() {
-      if (farm) return farm.status();
+      if (farm) return withContext(farm.status());
       return idleFarmStatus(options.settings().farm);
     },
     cancel(target) {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { defaultSettings } from '../../platform/settings/defaults';
 import { defaultScriptsDir, parseJob, type BlenderJob, type BlenderJobInput, type JobProgress, type JobReply } from '../../../workers/blender/job-spec';
 import type { SlotConfig, SlotFailureCode, SlotMessage, SlotResult } from '../../../workers/farm/protocol';
-import type { FarmMode, FarmStatus } from '../../../shared/farm/status';
+import type { FarmMode, FarmStatus, FarmTaskView } from '../../../shared/farm/status';
 import { livePidsFile, LivePidRegistry } from './pid-registry';
+import { describeJob, isProbeJob } from './job-title';
 import { parseBlenderProgress } from './progress';
 import { farmWorkerFile, SlotPool, type SlotRun } from './slot-pool';
 import { TaskQueue, type ExecutionContext, type TaskView } from './task-queue';
@@ -86,6 +87,7 @@ interface FarmPayload {
   job: BlenderJob;
   timeoutMs: number;
   onProgress?: (progress: JobProgress) => void;
+  onFraction?: (fraction: number) => void;
   onLog?: (line: string) => void;
 }
 
@@ -205,14 +207,21 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
         break;
       case 'progress': {
         payload?.onProgress?.(message.progress);
-        if (ctx && tracker) ctx.progress(...tracker.frame(message.progress));
+        if (ctx && tracker) {
+          const [fraction, text] = tracker.frame(message.progress);
+          ctx.progress(fraction, text);
+          payload?.onFraction?.(fraction);
+        }
         break;
       }
       case 'log': {
         ctx?.log(message.line);
         payload?.onLog?.(message.line);
         const p = tracker?.line(message.line);
-        if (ctx && p) ctx.progress(...p);
+        if (ctx && p) {
+          ctx.progress(...p);
+          payload?.onFraction?.(p[0]);
+        }
         break;
       }
       default:
@@ -282,7 +291,8 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     const all = queue.tasks();
     const active = all.filter((t) => t.state === 'queued' || t.state === 'running' || t.state === 'retrying');
     const recent = all.filter((t) => !active.includes(t)).slice(-RECENT_FINISHED);
-    const trim = (t: TaskView): TaskView => ({ ...t, attempts: t.attempts.map((a) => ({ ...a, log: a.log.slice(-STATUS_LOG_LINES) })) });
+    // The run's order line and CAD file are the backend's to add (FarmService): the farm only knows the run id.
+    const trim = (t: TaskView): FarmTaskView => ({ ...t, orderLineId: null, cadFileId: null, cadFileName: null, attempts: t.attempts.map((a) => ({ ...a, log: a.log.slice(-STATUS_LOG_LINES) })) });
     return { started: true, concurrency, mode, processes: processes(), tasks: [...active, ...recent].map(trim) };
   };
 
@@ -292,7 +302,9 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     const { id, done } = queue.submit({
       kind: parsed.kind,
       label: jobOptions.label,
-      payload: { job: parsed, timeoutMs: jobOptions.timeoutMs, onProgress: jobOptions.onProgress, onLog: jobOptions.onLog },
+      title: describeJob(parsed),
+      probe: jobOptions.probe ?? isProbeJob(parsed),
+      payload: { job: parsed, timeoutMs: jobOptions.timeoutMs, onProgress: jobOptions.onProgress, onFraction: jobOptions.onFraction, onLog: jobOptions.onLog },
       priority: jobOptions.priority,
       runId: jobOptions.runId,
       timeoutMs: jobOptions.timeoutMs,

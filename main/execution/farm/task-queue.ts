@@ -6,6 +6,10 @@ import type { FarmAttemptOutcome, FarmTaskState } from '../../../shared/farm/sta
 export interface TaskSpec<P> {
   kind: string;
   label: string;
+  /** What the task does, in words (defaults to the label). */
+  title?: string;
+  /** A check of the tool (a version ping), not work anyone asked for: the farm page groups these away. */
+  probe?: boolean;
   payload: P;
   /** Higher runs first; equal priorities run in submission order. */
   priority?: number;
@@ -65,6 +69,8 @@ export interface TaskView {
   id: string;
   kind: string;
   label: string;
+  title: string;
+  probe: boolean;
   runId: string | null;
   priority: number;
   state: FarmTaskState;
@@ -120,6 +126,8 @@ export class TaskQueue<P, R> extends EventEmitter {
       id,
       kind: spec.kind,
       label: spec.label,
+      title: spec.title ?? spec.label,
+      probe: spec.probe ?? false,
       runId: spec.runId ?? null,
       priority: spec.priority ?? 0,
       state: 'queued',

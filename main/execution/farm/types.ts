@@ -11,6 +11,13 @@ export interface FarmJobOptions {
   /** Attempts before the job fails for good; each retry runs on another Blender process. */
   maxAttempts?: number;
   onProgress?: (progress: JobProgress) => void;
+  /**
+   * The job's progress as a fraction 0..1, from the frames it finished and the samples Cycles
+   * reports on its output ("Fra:1 … | Sample 12/32"), as the farm shows it on the task.
+   */
+  onFraction?: (fraction: number) => void;
+  /** A check of Blender (version ping), not a render; pings are probes without saying so. */
+  probe?: boolean;
   onLog?: (line: string) => void;
 }
 

@@ -193,7 +193,8 @@ describe('turntable + encode_video', () => {
     expect(new Set(jobs.map((j) => j.options.runId)).size).toBe(1);
     expect(tt.frames).toEqual([1, 2, 3, 4, 5, 6].map((i) => path.join(dir, `tt_000${i}.png`)));
     expect(fs.readdirSync(dir).sort()).toEqual(tt.frames.map((f) => path.basename(f)));
-    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    // Steps are samples over all frames (4 samples × 6 frames); this test farm reports finished frames only.
+    expect(progress).toEqual([4, 8, 12, 16, 20, 24]);
     expect([tt.width, tt.height]).toEqual([65, 49]);
     // The object turns: the first and the fourth frame differ.
     expect(fs.readFileSync(tt.frames[0]!).equals(fs.readFileSync(tt.frames[3]!))).toBe(false);

@@ -15,9 +15,26 @@ export interface ImageRenderSettings {
   output: z.output<typeof OutputSettings>;
 }
 
+/** Whole steps of a render: samples with Cycles (which reports them, "Sample 12/32"), else frames. */
 export interface RenderProgress {
   done: number;
   total: number;
+}
+
+/** Steps per frame: Cycles reports every sample, the other engines only the finished frame. */
+export function progressUnit(renderer: { engine: string; samples: number }): number {
+  return renderer.engine === 'cycles' ? Math.max(1, renderer.samples) : 1;
+}
+
+/** Turns the farm's 0..1 fraction of a job into whole steps of `total`, reported when they move on. */
+export function progressReporter(total: number, onProgress: ((progress: RenderProgress) => void) | undefined): (fraction: number) => void {
+  let last = 0;
+  return (fraction) => {
+    const done = Math.min(total, Math.round(fraction * total));
+    if (done <= last) return;
+    last = done;
+    onProgress?.({ done, total });
+  };
 }
 
 export interface RenderStillInput {
@@ -54,10 +71,12 @@ export async function renderStill(input: RenderStillInput): Promise<RenderedImag
   const id = jobId('still');
   const { filename: _template, ...output } = settings.output;
   const job = { kind: 'render_still' as const, id, glb: input.glb, ...input.scene, renderer: settings.renderer, resolution: settings.resolution, output, out: file };
-  const reply = await input.farm.runJob(job, { label: id, runId: input.runId, timeoutMs: input.timeoutMs, onLog: input.onLog });
+  const unit = progressUnit(settings.renderer);
+  const report = progressReporter(unit, input.onProgress);
+  const reply = await input.farm.runJob(job, { label: id, runId: input.runId, timeoutMs: input.timeoutMs, onLog: input.onLog, onFraction: report });
   if (!reply.ok) throw new RenderError('job_failed', `render_still failed in Blender: ${reply.error}`, reply.traceback);
   if (!fs.existsSync(file)) throw new RenderError('missing_output', `render_still reported success but ${file} was not written`);
-  input.onProgress?.({ done: 1, total: 1 });
+  input.onProgress?.({ done: unit, total: unit });
   const result = reply.result;
   return {
     file,

@@ -5,7 +5,7 @@ import type { TurntableSettings } from '../../../shared/nodes/settings-parts';
 import { splitFrames } from '../farm/chunks';
 import { jobId, RenderError, runJobOk } from './errors';
 import { expandFileName, IMAGE_EXTENSIONS, insideDir, type ImageFormat } from './filename';
-import type { ImageRenderSettings, RenderStillInput } from './still';
+import { progressReporter, progressUnit, type ImageRenderSettings, type RenderStillInput } from './still';
 
 export interface TurntableRenderSettings extends ImageRenderSettings {
   turntable: Pick<z.output<typeof TurntableSettings>, 'frames' | 'degrees'> & { fps?: number };
@@ -47,11 +47,19 @@ export async function renderTurntable(input: RenderTurntableInput): Promise<Rend
   const chunks = splitFrames(1, total, Math.max(1, farm.concurrency));
   const { filename: _template, ...output } = settings.output;
   const started = Date.now();
-  let done = 0;
+  // Progress in samples over all frames (Cycles), each chunk's fraction weighed by its frames.
+  const unit = progressUnit(settings.renderer);
+  const report = progressReporter(total * unit, input.onProgress);
+  const chunkFractions = chunks.map(() => 0);
+  const chunkFraction = (index: number, fraction: number) => {
+    chunkFractions[index] = Math.max(chunkFractions[index]!, fraction);
+    report(chunks.reduce((sum, c, i) => sum + chunkFractions[i]! * (c.end - c.start + 1), 0) / total);
+  };
   let size: { width: number; height: number } | null = null;
   let firstError: unknown = null;
 
-  const jobs = chunks.map(async (chunk) => {
+  const jobs = chunks.map(async (chunk, index) => {
+    let framesDone = 0;
     const id = jobId(`frames-${chunk.start}-${chunk.end}`);
     const result = await runJobOk(
       farm,
@@ -72,10 +80,12 @@ export async function renderTurntable(input: RenderTurntableInput): Promise<Rend
         runId,
         timeoutMs: input.timeoutMs,
         onLog: input.onLog,
+        // A finished frame counts even from a farm that reports no fractions.
         onProgress: () => {
-          done += 1;
-          input.onProgress?.({ done, total });
+          framesDone += 1;
+          chunkFraction(index, framesDone / (chunk.end - chunk.start + 1));
         },
+        onFraction: (fraction) => chunkFraction(index, fraction),
       },
     ).catch((error: unknown) => {
       // The first failure decides; the other chunks are wasted work now (their cancellation errors are not the cause).
