@@ -136,19 +136,21 @@ describe('workflow revisions form a history', () => {
   });
 });
 
-describe('migration 9 backfills the history of an existing data directory', () => {
+describe('the history migration backfills the history of an existing data directory', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   beforeEach(() => {
     tmp = makeTempDir();
   });
   afterEach(() => tmp.cleanup());
 
-  /** A version-8 database with two workflows, written the way the store of version 8 wrote them. */
-  function seedV8(file: string): { id: string; revision: number; json: string; saved_at: string; note: string | null }[] {
-    const v8 = openDatabase(file, migrations.filter((m) => m.version <= 8));
+  const historyVersion = migrations.find((m) => m.name.startsWith('workflow revisions form a history'))?.version ?? 0;
+
+  /** A database of the version before, with two workflows, written the way the store of then wrote them. */
+  function seedBefore(file: string): { id: string; revision: number; json: string; saved_at: string; note: string | null }[] {
+    const before = openDatabase(file, migrations.filter((m) => m.version < historyVersion));
     const seeded: { id: string; revision: number; json: string; saved_at: string; note: string | null }[] = [];
-    const addWorkflow = v8.prepare("INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at) VALUES (?, ?, 'order_line', 'legacy', ?, 't0', 't9')");
-    const addRevision = v8.prepare('INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note) VALUES (?, ?, ?, ?, ?)');
+    const addWorkflow = before.prepare("INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at) VALUES (?, ?, 'order_line', 'legacy', ?, 't0', 't9')");
+    const addRevision = before.prepare('INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note) VALUES (?, ?, ?, ?, ?)');
     const docs: [string, WorkflowDocument[]][] = [
       ['a', [doc('a', { revision: 1 }), doc('a', { revision: 2, name: 'A2' }), reversedKeys(doc('a', { revision: 3, name: 'A2' }))]],
       ['b', [doc('b', { revision: 1, metadata: { x: 1 } })]],
@@ -161,13 +163,13 @@ describe('migration 9 backfills the history of an existing data directory', () =
         seeded.push(row);
       });
     }
-    v8.close();
+    before.close();
     return seeded;
   }
 
   it('keeps every row byte for byte and adds ids, parents (the previous revision) and content hashes', () => {
     const file = path.join(tmp.dir, 'lightbox.db');
-    const seeded = seedV8(file);
+    const seeded = seedBefore(file);
     const db = openDatabase(file);
     try {
       const after = db
@@ -195,7 +197,7 @@ describe('migration 9 backfills the history of an existing data directory', () =
 
       // Another data directory migrated from the same history gets the same ids.
       const other = path.join(tmp.dir, 'other.db');
-      seedV8(other);
+      seedBefore(other);
       const otherDb = openDatabase(other);
       expect(otherDb.prepare('SELECT revision_id FROM workflow_revisions ORDER BY workflow_id, revision').pluck().all()).toEqual(after.map((r) => r.revision_id));
       otherDb.close();

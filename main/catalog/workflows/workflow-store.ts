@@ -61,7 +61,7 @@ interface RevisionRow {
  *   Deleting twice answers the first deletion's time.
  * - Revisions form a history: each has an id, its parents (the revision it was saved on, and a
  *   second one for a merge) and a content hash (revision-identity.ts). The history is append-only:
- *   this store never updates or deletes a revision row, and triggers (migration 9) refuse anyone
+ *   this store never updates or deletes a revision row, and triggers (migration 10) refuse anyone
  *   who tries.
  * - get answers the stored JSON as it is. Only a document of an older schema version or with a node
  *   older than the registry's current version goes through the loader / node upgrades (never

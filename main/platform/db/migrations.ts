@@ -335,7 +335,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 9,
+    version: 10,
     name: "workflow revisions form a history: an id, parents and a content hash each; stored revisions are never changed",
     up(db) {
       // Rebuilt rather than altered, so the new columns are NOT NULL and checked. Every row is
@@ -390,7 +390,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 10,
+    version: 11,
     name: 'people with roles (tokens stored as hashes only) and an audit log of who did what',
     up(db) {
       db.exec(`
