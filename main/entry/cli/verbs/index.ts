@@ -18,6 +18,8 @@ import { compareVerb } from './compare';
 import { rolloutSetVerb, rolloutStatusVerb, rolloutTryVerb } from './rollout';
 import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
+import { workflowExportVerb, workflowImportVerb } from './workflow-transfer';
+import { usersAddVerb, usersListVerb, usersRevokeVerb } from './users';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb];
+export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb];
