@@ -44,7 +44,7 @@ describe('workflows.* through the dispatch', () => {
     expect(conflict).toMatchObject({ ok: false, error: { code: 'revision_conflict', path: 'revision' } });
     expect(await backend.dispatch('workflows.revisions', { id: doc.id }, http)).toMatchObject({
       ok: true,
-      result: { revisions: [{ revision: 1, note: 'first', nodeCount: doc.nodes.length, edgeCount: doc.edges.length }] },
+      result: { revisions: [{ revision: 1, note: 'first', nodeCount: doc.nodes.length, edgeCount: doc.edges.length, parents: [], revisionId: expect.stringMatching(/^[0-9a-f]{64}$/), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) }] },
     });
     expect(await backend.dispatch('workflows.list', { search: doc.id.toUpperCase() }, http)).toMatchObject({
       ok: true,

@@ -8,6 +8,7 @@ import { ApiFailure } from '../../../shared/contract/errors';
 import { createPeopleStore, type PeopleStore } from './people-store';
 import { auditTarget, createAuditLog } from './audit-log';
 import { tokenHash, TOKEN_PREFIX } from './tokens';
+import { createCallGuard } from './call-guard';
 
 function failure(fn: () => unknown): ApiFailure {
   try {
@@ -123,5 +124,55 @@ describe('people', () => {
     expect(auditTarget({ id: 'x'.repeat(500) })).toBeNull();
     expect(auditTarget({})).toBeNull();
     expect(auditTarget(null)).toBeNull();
+  });
+});
+
+describe('the call guard the hub puts in front of its dispatch', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let db: Database.Database;
+  beforeEach(() => {
+    tmp = makeTempDir();
+    db = openDatabase(path.join(tmp.dir, 'lightbox.db'));
+  });
+  afterEach(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  it('answers 401 without a working token, 403 with the rule in words, and records refusals and changes, not reads', () => {
+    const people = createPeopleStore(db);
+    const audit = createAuditLog(db);
+    const guard = createCallGuard({ people, audit });
+    const maria = people.add('maria', 'artist').token;
+    const olaf = people.add('olaf', 'lead').token;
+
+    expect(guard.check(undefined, 'workflows.get', { id: 'w' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(guard.check('lbx_forged', 'workflows.get', { id: 'w' })).toMatchObject({ ok: false, error: { code: 'unauthorized', message: 'reading a workflow is open to every person; the token is not one this hub issued' } });
+    const denied = guard.check(maria, 'comparisons.review', { id: 'cmp-1', decision: 'approve' });
+    expect(denied).toEqual({ ok: false, error: { code: 'forbidden', message: 'approving or rejecting a comparison needs the lead role; maria is an artist', path: '' } });
+
+    const read = guard.check(maria, 'workflows.get', { id: 'w' });
+    if (!read.ok) throw new Error(read.error.message);
+    read.done();
+    const approve = guard.check(olaf, 'comparisons.review', { id: 'cmp-1', decision: 'approve' });
+    if (!approve.ok) throw new Error(approve.error.message);
+    approve.done();
+    const save = guard.check(maria, 'workflows.save', { document: { id: 'w' } });
+    if (!save.ok) throw new Error(save.error.message);
+    save.done({ code: 'revision_conflict', message: 'workflow "w" is at revision 2', path: 'revision' });
+
+    people.revoke('olaf');
+    expect(guard.check(olaf, 'rollout.status', {})).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringContaining('the token of olaf was revoked at') } });
+
+    expect(audit.list().reverse().map((e) => [e.who, e.method, e.target, e.outcome])).toEqual([
+      ['(no token)', 'workflows.get', 'w', 'denied'],
+      ['(unknown token)', 'workflows.get', 'w', 'denied'],
+      ['maria', 'comparisons.review', 'cmp-1', 'denied'],
+      ['olaf', 'comparisons.review', 'cmp-1', 'allowed'],
+      ['maria', 'workflows.save', 'w', 'failed'],
+      ['(revoked token)', 'rollout.status', null, 'denied'],
+    ]);
+    expect(JSON.stringify(audit.list())).not.toContain(maria);
+    expect(JSON.stringify(audit.list())).not.toContain(olaf);
   });
 });
