@@ -112,9 +112,21 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await expect(mode).toHaveText('legacy');
   await expect(page.getByRole('checkbox', { name: /Override/ })).toHaveCount(0);
   await page.getByLabel(/^Reason/).fill('e2e: approved clean pass');
+  // Both are confirmed in a dialog saying what the next dispatch does, with the reason to be logged.
   await page.getByRole('button', { name: 'Enable graph' }).click();
+  const enable = page.getByRole('dialog', { name: `Enable graph for ${KEY}?` });
+  await expect(enable).toContainText('renders through workflow legacy.still_default revision 1 and publishes its result');
+  await expect(enable).toContainText('Reason recorded in the mode log: e2e: approved clean pass.');
+  await enable.getByRole('button', { name: 'Enable graph' }).click();
+  await expect(enable).toHaveCount(0);
   await expect(mode).toHaveText('graph');
   await page.getByRole('button', { name: 'Roll back to legacy' }).click();
+  const rollback = page.getByRole('dialog', { name: `Roll ${KEY} back to legacy?` });
+  await expect(rollback).toContainText('renders with its legacy preset again');
+  await rollback.getByRole('button', { name: 'Cancel' }).click();
+  await expect(mode).toHaveText('graph');
+  await page.getByRole('button', { name: 'Roll back to legacy' }).click();
+  await rollback.getByRole('button', { name: 'Roll back to legacy' }).click();
   await expect(mode).toHaveText('legacy');
   const log = page.getByRole('table', { name: 'Mode changes' });
   await expect(log.getByRole('row')).toHaveCount(3);

@@ -22,7 +22,16 @@ test('an output type is created from a workflow with the backend defaults only, 
   await form.getByLabel('Workflow').selectOption('legacy.still_default');
   const params = form.getByRole('group', { name: /^Parameters of / });
   // The backend's defaults are shown beside each exposed parameter.
-  await expect(params.getByText(/Backend default:/).first()).toBeVisible();
+  const samples = params.getByLabel('Samples', { exact: true });
+  await expect(samples).toHaveAccessibleDescription(/^Default: \d+ · whole number/);
+  // Limits only when they say something.
+  await expect(form).not.toContainText('9007199254740991');
+  // Many parameters: a search narrows them.
+  await params.getByLabel('Find a parameter').fill('samp');
+  await expect(samples).toBeVisible();
+  await expect(params.getByLabel('Resolution width', { exact: true })).toHaveCount(0);
+  await params.getByLabel('Find a parameter').fill('');
+  await expect(params.getByLabel('Resolution width', { exact: true })).toBeVisible();
   await form.getByLabel('Name', { exact: true }).fill('E2E still');
   await form.getByLabel('Key (optional)').fill('e2e_still');
   await expect(form.getByRole('status', { name: 'Validation' })).toHaveText('Valid', { timeout: 15_000 });
@@ -87,10 +96,20 @@ test('rollout by workflow: shadow is set, graph is refused with the backend reas
   await expect(row.getByRole('cell').nth(1)).toHaveText('legacy');
   await row.getByRole('button', { name: 'Set legacy.still_default to shadow' }).click();
   await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
+  // Graph and roll back are confirmed in a dialog that says what the next dispatch does; Cancel changes nothing.
   await row.getByRole('button', { name: 'Set legacy.still_default to graph' }).click();
+  let dialog = page.getByRole('dialog', { name: 'Enable graph for workflow legacy.still_default?' });
+  await expect(dialog).toContainText('renders through the workflow and publishes its result');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
+  await row.getByRole('button', { name: 'Set legacy.still_default to graph' }).click();
+  await dialog.getByRole('button', { name: 'Enable graph' }).click();
   await expect(page.getByRole('alert')).toContainText(/graph cannot be enabled on workflow legacy\.still_default/);
   await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
   await row.getByRole('button', { name: 'Set legacy.still_default to legacy' }).click();
+  dialog = page.getByRole('dialog', { name: 'Roll workflow legacy.still_default back to legacy?' });
+  await dialog.getByRole('button', { name: 'Roll back to legacy' }).click();
   await expect(row.getByRole('cell').nth(1)).toHaveText('legacy');
   await expect(page.getByRole('table', { name: 'Workflow mode changes' }).getByRole('row')).toHaveCount(3);
 });
@@ -110,7 +129,7 @@ test('a revision is tried in shadow from the rollout page: the output type pins 
   await expect(page.getByRole('table', { name: 'Mode changes' })).toContainText('try legacy.still_default revision 2 in shadow (was revision 1)');
 });
 
-test('"Migrate" converts a legacy output type and shows it before and after', async ({ page, host, request }) => {
+test('"Migrate" says what it will do, converts a legacy output type and shows its settings before and after in words', async ({ page, host, request }) => {
   await importLegacyExamples(request, host, ['preset.still_quick_preview.json', 'pipeline.still_selfpublish.json']);
   await page.goto(`${host.url}#/output-types`);
   const table = page.getByRole('table', { name: 'Output types' });
@@ -118,11 +137,48 @@ test('"Migrate" converts a legacy output type and shows it before and after', as
   await expect(row).toContainText('Legacy preset');
   await row.getByRole('button', { name: 'Migrate still_quick_preview' }).click();
   const panel = page.getByRole('region', { name: 'Migrate still_quick_preview' });
-  await expect(panel.getByRole('definition').first()).toBeVisible();
-  await expect(panel.getByRole('region', { name: 'After' })).toContainText('Not migrated yet.');
+  // Not migrated yet: what will happen, from a dry run (nothing stored), and the preset's own settings.
+  const plan = panel.getByRole('status', { name: 'Not migrated yet' });
+  await expect(plan).toContainText('bind workflow legacy.still_selfpublish revision 1, made from the legacy pipeline still_selfpublish');
+  await expect(plan).toContainText('A dry run found the migration lossless.');
+  const presetOnly = panel.getByRole('table', { name: 'Settings of the legacy preset' });
+  await expect(presetOnly.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Renderer samples' }) })).toContainText('8');
+  const before = await callApi<{ profile: unknown }>(request, host, 'outputTypes.get', { key: 'still_quick_preview' });
+  expect(before.profile).toBeNull();
+
   await panel.getByRole('button', { name: 'Migrate still_quick_preview now' }).click();
   await expect(panel.getByRole('status').filter({ hasText: /Migrated still_quick_preview: verified/ })).toBeVisible({ timeout: 30_000 });
-  await expect(panel.getByRole('region', { name: 'After' })).toContainText('workflowId');
-  await expect(panel.getByRole('region', { name: 'Before' })).toContainText('still_quick_preview');
+  // Before and after side by side, titled in words, no raw JSON.
+  const both = panel.getByRole('table', { name: 'Settings before and after' });
+  const samples = both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Samples', exact: true }) });
+  await expect(samples.getByRole('cell')).toHaveText(['8', '8']);
+  await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Image format', exact: true }) }).getByRole('cell')).toHaveText(['jpeg', 'jpeg']);
+  // Only what either side sets: the rest is counted, not listed.
+  await expect(both.getByRole('rowheader', { name: 'Turntable rotation (°)' })).toHaveCount(0);
+  await expect(both).not.toContainText('"');
+  await expect(panel).toContainText(/The other \d+ parameters of the workflow keep their defaults\./);
   await expect(row).toContainText('Legacy preset and profile');
+});
+
+test('"Migrate" on an already migrated output type says so and shows the preset beside the workflow parameters', async ({ page, host, request }) => {
+  await migrateLegacyExamples(request, host);
+  await page.goto(`${host.url}#/output-types`);
+  const table = page.getByRole('table', { name: 'Output types' });
+  const row = table.getByRole('row').filter({ has: page.getByText('still_top_exr', { exact: true }) });
+  await expect(row).toContainText('Legacy preset and profile');
+  await row.getByRole('button', { name: 'Migrate still_top_exr' }).click();
+  const panel = page.getByRole('region', { name: 'Migrate still_top_exr' });
+  await expect(panel.getByRole('heading', { name: 'Migrate still_top_exr' })).toBeFocused();
+  const already = panel.getByRole('status', { name: 'Already migrated' });
+  await expect(already).toContainText(/still_top_exr already runs workflow legacy\.\S+ revision \d+/);
+  await expect(panel.getByText('Not migrated yet')).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: /now$/ })).toHaveCount(0);
+  const both = panel.getByRole('table', { name: 'Settings before and after' });
+  const got = await callApi<{ legacy: { renderer: { samples: number }; output: { format: string } } }>(request, host, 'outputTypes.get', { key: 'still_top_exr' });
+  await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Samples', exact: true }) }).getByRole('cell').first()).toHaveText(String(got.legacy.renderer.samples));
+  await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Image format', exact: true }) }).getByRole('cell').nth(1)).toHaveText(got.legacy.output.format);
+  await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'File name', exact: true }) }).getByRole('cell')).toHaveText(['{cad}_top', '{cad}_top']);
+  await expect(both).not.toContainText('"');
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(panel).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Alert, Button, Checkbox, Fieldset, Group, List, NativeSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { ContractError } from '../../../shared/contract';
 import type { OutputType } from '../../../shared/output-types/profile';
 import type { ExecutionMode, Family } from '../../../shared/workflow/document';
@@ -6,7 +7,8 @@ import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { ParameterField, type ParameterView } from './ParameterField';
 import { PreviewRender } from './PreviewRender';
-import { formatValue } from './format';
+import { humanize, inWords } from './migration-summary';
+import { ToneBadge } from '../comparisons/VerdictTag';
 
 interface Problem {
   path: string;
@@ -45,6 +47,8 @@ export function OutputTypeForm({ editing, onSaved, onCancel }: { editing: Output
   const [problems, setProblems] = useState<Problem[]>([]);
   const [checking, setChecking] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [search, setSearch] = useState('');
+  const [onlySet, setOnlySet] = useState(false);
   const [saveError, setSaveError] = useState<{ message: string; issues: Problem[] } | null>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -156,172 +160,179 @@ export function OutputTypeForm({ editing, onSaved, onCancel }: { editing: Output
   }
 
   const selected = workflows?.find((w) => w.id === workflowId);
-  const fieldErrors = (path: string) => {
+  const fieldError = (path: string) => {
     const list = problemsAt(path);
-    return list.length ? (
-      <ul id={`${id}-${path}-err`} className="field-error plain-list">
-        {list.map((m) => (
-          <li key={m}>{m}</li>
-        ))}
-      </ul>
-    ) : null;
+    return list.length ? list.join('; ') : undefined;
   };
+  const needle = search.trim().toLowerCase();
+  const shownParameters = (defaults?.parameters ?? []).filter((p) => !needle || `${p.title ?? ''} ${p.name}`.toLowerCase().includes(needle));
+  const visibleParameters = onlySet ? shownParameters.filter((p) => values[p.name] !== undefined || problemsAt(`parameterValues.${p.name}`).length > 0) : shownParameters;
 
   return (
-    <form className="form section ot-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate>
-      <h2 id={`${id}-title`} tabIndex={-1} ref={headingRef}>
-        {title}
-      </h2>
-      {saveError && (
-        <div className="banner banner-error" role="alert" tabIndex={-1} ref={errorRef}>
-          <p>{saveError.message}</p>
-          <ul>
-            {saveError.issues.map((i) => (
-              <li key={`${i.path}:${i.message}`}>
-                {i.path ? <code>{i.path}</code> : null} {i.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor={`${id}-workflow`}>Workflow</label>
-        <div className="field-control">
-          <select
-            id={`${id}-workflow`}
-            value={workflowId}
-            aria-invalid={problemsAt('workflowId').length > 0}
-            aria-describedby={problemsAt('workflowId').length ? `${id}-workflowId-err` : undefined}
-            onChange={(e) => {
-              setWorkflowId(e.target.value);
-              setValues({});
-              setSaveError(null);
-            }}
-          >
-            <option value="">Pick a workflow…</option>
-            {workflows?.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name} ({w.id}, {w.family === 'order_line' ? `revision ${w.revision}` : 'cad_file workflow'})
-              </option>
-            ))}
-          </select>
-        </div>
-        {fieldErrors('workflowId')}
-      </div>
-      {defaultsError && <p className="field-error">{defaultsError}</p>}
-      {workflowId && (
-        <>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>Name</label>
-            <div className="field-control">
-              <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={problemsAt('name').length > 0} aria-describedby={problemsAt('name').length ? `${id}-name-err` : undefined} />
-            </div>
-            {fieldErrors('name')}
-          </div>
-          {!editing && (
-            <div className="field">
-              <label htmlFor={`${id}-key`}>Key (optional)</label>
-              <div className="field-control">
-                <input id={`${id}-key`} value={key} onChange={(e) => setKey(e.target.value)} aria-describedby={`${id}-key-hint`} />
-              </div>
-              <p id={`${id}-key-hint`} className="hint">
-                Lower-case letters, digits and _; the backend derives one from the name when empty.
-              </p>
-              {fieldErrors('key')}
-            </div>
-          )}
-          <div className="field">
-            <label htmlFor={`${id}-policy`}>Revision</label>
-            <div className="field-control">
-              <select id={`${id}-policy`} value={revisionPolicy} onChange={(e) => setRevisionPolicy(e.target.value as 'pinned' | 'latest_approved')}>
-                <option value="pinned">Pinned to revision {revision ?? defaults?.workflowRevision ?? selected?.revision ?? '…'}</option>
-                <option value="latest_approved">Latest approved revision</option>
-              </select>
-            </div>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-mode`}>Execution mode</label>
-            <div className="field-control">
-              <select id={`${id}-mode`} value={executionMode} onChange={(e) => setExecutionMode(e.target.value as ExecutionMode | '')}>
-                <option value="">Follow the workflow</option>
-                <option value="legacy">legacy</option>
-                <option value="shadow">shadow</option>
-                <option value="graph">graph</option>
-              </select>
-            </div>
-            <p className="hint">Enabling graph is done on the rollout screen, after an approved shadow pass.</p>
-          </div>
-          <fieldset className="ot-params">
-            <legend>Parameters of {defaults?.workflowName ?? workflowId}</legend>
-            {!defaults && <p className="muted">Loading the workflow's parameters…</p>}
-            {defaults && defaults.parameters.length === 0 && <p className="muted">This workflow exposes no parameters.</p>}
-            {defaults?.parameters.map((p) => (
-              <ParameterField
-                key={`${workflowId}:${p.name}`}
-                param={p}
-                value={values[p.name]}
-                problems={problemsAt(`parameterValues.${p.name}`)}
-                onChange={(v) =>
-                  setValues((current) => {
-                    const next = { ...current };
-                    if (v === undefined) delete next[p.name];
-                    else next[p.name] = v;
-                    return next;
-                  })
-                }
-              />
-            ))}
-          </fieldset>
-          {defaults && (
-            <section className="ot-contract" aria-label="Artifact contract">
-              <h3>Artifact contract</h3>
-              {defaults.artifact ? (
-                <dl className="facts">
-                  {Object.entries(defaults.artifact).map(([k, v]) => (
-                    <div key={k} className="ot-fact">
-                      <dt>{k}</dt>
-                      <dd>{formatValue(v)}</dd>
-                    </div>
-                  ))}
-                </dl>
-              ) : (
-                <p className="muted">This workflow delivers nothing an output type can promise.</p>
+    <Paper component="form" withBorder p="md" my="md" aria-labelledby={`${id}-title`} onSubmit={(e: FormEvent) => void submit(e)} noValidate>
+      <Stack gap="sm">
+        <Title order={2} id={`${id}-title`} tabIndex={-1} ref={headingRef}>
+          {title}
+        </Title>
+        {saveError && (
+          <Alert role="alert" color="red" title={saveError.message} tabIndex={-1} ref={errorRef}>
+            <List size="sm">
+              {saveError.issues.map((i) => (
+                <List.Item key={`${i.path}:${i.message}`}>
+                  {i.path ? `${i.path}: ` : ''}
+                  {i.message}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        <NativeSelect
+          label="Workflow"
+          value={workflowId}
+          error={fieldError('workflowId')}
+          onChange={(e) => {
+            setWorkflowId(e.currentTarget.value);
+            setValues({});
+            setSaveError(null);
+          }}
+          data={[
+            { value: '', label: 'Pick a workflow…' },
+            ...(workflows ?? []).map((w) => ({ value: w.id, label: `${w.name} (${w.id}, ${w.family === 'order_line' ? `revision ${w.revision}` : 'cad_file workflow'})` })),
+          ]}
+          maw={560}
+        />
+        {defaultsError && (
+          <Alert color="red" role="alert">
+            {defaultsError}
+          </Alert>
+        )}
+        {workflowId && (
+          <>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" maw={760}>
+              <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} />
+              {!editing && (
+                <TextInput
+                  label="Key (optional)"
+                  value={key}
+                  onChange={(e) => setKey(e.currentTarget.value)}
+                  description="Lower-case letters, digits and _; made from the name when empty."
+                  error={fieldError('key')}
+                />
               )}
-            </section>
-          )}
-          <div role="status" aria-label="Validation" className="ot-validation">
-            {checking ? (
-              <p className="muted">Checking against the workflow…</p>
-            ) : allProblems.length === 0 ? (
-              <p className="tag tag-ok">Valid</p>
-            ) : (
-              <>
-                <p className="tag tag-fail">
-                  {allProblems.length} problem{allProblems.length === 1 ? '' : 's'}
-                </p>
-                {otherProblems.length > 0 && (
-                  <ul className="field-error">
-                    {otherProblems.map((p) => (
-                      <li key={`${p.path}:${p.message}`}>
-                        {p.path && <code>{p.path}</code>} {p.message}
-                      </li>
+              <NativeSelect
+                label="Revision"
+                value={revisionPolicy}
+                onChange={(e) => setRevisionPolicy(e.currentTarget.value as 'pinned' | 'latest_approved')}
+                data={[
+                  { value: 'pinned', label: `Pinned to revision ${revision ?? defaults?.workflowRevision ?? selected?.revision ?? '…'}` },
+                  { value: 'latest_approved', label: 'Latest approved revision' },
+                ]}
+              />
+              <NativeSelect
+                label="Execution mode"
+                value={executionMode}
+                onChange={(e) => setExecutionMode(e.currentTarget.value as ExecutionMode | '')}
+                description="Graph is enabled on the rollout page, after an approved shadow pass."
+                data={[
+                  { value: '', label: 'Follow the workflow' },
+                  { value: 'legacy', label: 'legacy' },
+                  { value: 'shadow', label: 'shadow' },
+                  { value: 'graph', label: 'graph' },
+                ]}
+              />
+            </SimpleGrid>
+            <Fieldset legend={`Parameters of ${defaults?.workflowName ?? workflowId}`} variant="default">
+              {!defaults && <Text>Loading the workflow&apos;s parameters…</Text>}
+              {defaults && defaults.parameters.length === 0 && <Text>This workflow exposes no parameters.</Text>}
+              {defaults && defaults.parameters.length > 0 && (
+                <Stack gap="sm">
+                  <Text>Leave a parameter empty to use its default; only the values you set are stored.</Text>
+                  {defaults.parameters.length > 6 && (
+                    <Group gap="md" align="flex-end">
+                      <TextInput label="Find a parameter" value={search} onChange={(e) => setSearch(e.currentTarget.value)} placeholder="samples, camera…" w={260} />
+                      <Checkbox label="Only the values set here" checked={onlySet} onChange={(e) => setOnlySet(e.currentTarget.checked)} mb={4} />
+                    </Group>
+                  )}
+                  {visibleParameters.length === 0 && <Text>No parameter matches.</Text>}
+                  <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="sm">
+                    {visibleParameters.map((p) => (
+                      <ParameterField
+                        key={`${workflowId}:${p.name}`}
+                        param={p}
+                        value={values[p.name]}
+                        problems={problemsAt(`parameterValues.${p.name}`)}
+                        onChange={(v) =>
+                          setValues((current) => {
+                            const next = { ...current };
+                            if (v === undefined) delete next[p.name];
+                            else next[p.name] = v;
+                            return next;
+                          })
+                        }
+                      />
                     ))}
-                  </ul>
+                  </SimpleGrid>
+                </Stack>
+              )}
+            </Fieldset>
+            {defaults && (
+              <section aria-labelledby={`${id}-contract`}>
+                <Title order={3} id={`${id}-contract`} mb={4}>
+                  Artifact contract
+                </Title>
+                {defaults.artifact ? (
+                  <Table variant="vertical" layout="fixed" withTableBorder maw={560} aria-label="What this output type delivers">
+                    <Table.Tbody>
+                      {Object.entries(defaults.artifact).map(([k, v]) => (
+                        <Table.Tr key={k}>
+                          <Table.Th w={180} fw="normal">
+                            {humanize(k)}
+                          </Table.Th>
+                          <Table.Td>{inWords(v)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                ) : (
+                  <Text>This workflow delivers nothing an output type can promise.</Text>
                 )}
-              </>
+              </section>
             )}
-          </div>
-          {defaults?.family === 'order_line' && <PreviewRender workflowId={workflowId} revision={revision} parameterValues={values} />}
-        </>
-      )}
-      <div className="actions">
-        <button type="submit" disabled={saving}>
-          {editing ? 'Save changes' : 'Create output type'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+            <div role="status" aria-label="Validation">
+              {checking ? (
+                <Text>Checking against the workflow…</Text>
+              ) : allProblems.length === 0 ? (
+                <ToneBadge tone="ok">Valid</ToneBadge>
+              ) : (
+                <>
+                  <ToneBadge tone="fail">
+                    {allProblems.length} problem{allProblems.length === 1 ? '' : 's'}
+                  </ToneBadge>
+                  {otherProblems.length > 0 && (
+                    <List size="sm" c="var(--fail)" mt={4}>
+                      {otherProblems.map((p) => (
+                        <List.Item key={`${p.path}:${p.message}`}>
+                          {p.path ? `${p.path}: ` : ''}
+                          {p.message}
+                        </List.Item>
+                      ))}
+                    </List>
+                  )}
+                </>
+              )}
+            </div>
+            {defaults?.family === 'order_line' && <PreviewRender workflowId={workflowId} revision={revision} parameterValues={values} />}
+          </>
+        )}
+        <Group gap="xs">
+          <Button type="submit" loading={saving}>
+            {editing ? 'Save changes' : 'Create output type'}
+          </Button>
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
   );
 }

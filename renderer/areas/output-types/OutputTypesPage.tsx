@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Button, Code, Group, Table, Text, Title } from '@mantine/core';
 import type { OutputType } from '../../../shared/output-types/profile';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { MigratePanel } from './MigratePanel';
+import { ModeBadge } from './ModeBadge';
 import { WorkflowRollout } from './WorkflowRollout';
 import { OutputTypeForm } from './OutputTypeForm';
 import { FORM_LABEL } from './format';
@@ -35,20 +37,20 @@ export function OutputTypesPage() {
 
   return (
     <>
-      <h1 tabIndex={-1}>Output types</h1>
-      <p className="lede">What the studio orders, and how it is produced: a legacy render preset, an invocation profile of a workflow, or both while it migrates.</p>
-      <div className="toolbar">
-        <button type="button" onClick={() => setPanel({ kind: 'new' })}>
-          New output type
-        </button>
-      </div>
-      <p role="status" className="muted">
-        {status}
-      </p>
+      <Title order={1} tabIndex={-1}>
+        Output types
+      </Title>
+      <Text my="xs" maw={760}>
+        What the studio orders, and how it is produced: a legacy render preset, an invocation profile of a workflow, or both while it migrates.
+      </Text>
+      <Group my="sm">
+        <Button onClick={() => setPanel({ kind: 'new' })}>New output type</Button>
+      </Group>
+      <Text role="status">{status}</Text>
       {loadError && (
-        <p role="alert" className="field-error">
+        <Alert role="alert" color="red" my="xs">
           {loadError}
-        </p>
+        </Alert>
       )}
       {panel?.kind === 'new' && (
         <OutputTypeForm
@@ -75,54 +77,60 @@ export function OutputTypesPage() {
         />
       )}
       {panel?.kind === 'migrate' && <MigratePanel key={panel.key} outputKey={panel.key} onDone={reload} onClose={() => setPanel(null)} />}
-      {error && <p className="field-error">The output types could not be loaded: {error}</p>}
-      {!data && !error && <p className="muted">Loading…</p>}
-      {data && data.outputTypes.length === 0 && <p className="muted">No output types yet: import legacy presets or create one from a workflow.</p>}
+      {error && <Alert color="red">The output types could not be loaded: {error}</Alert>}
+      {!data && !error && <Text>Loading…</Text>}
+      {data && data.outputTypes.length === 0 && <Text>No output types yet: import legacy presets (Workflows → Import legacy presets) or create one from a workflow.</Text>}
       {data && data.outputTypes.length > 0 && (
-        <div className="table-scroll">
-          <table aria-label="Output types" className="ot-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Form</th>
-                <th scope="col">Artifact</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Active</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table.ScrollContainer minWidth={720}>
+          <Table aria-label="Output types">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Name</Table.Th>
+                <Table.Th scope="col">Key</Table.Th>
+                <Table.Th scope="col">Form</Table.Th>
+                <Table.Th scope="col">Artifact</Table.Th>
+                <Table.Th scope="col">Mode</Table.Th>
+                <Table.Th scope="col">Active</Table.Th>
+                <Table.Th scope="col">Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {data.outputTypes.map((o) => (
-                <tr key={o.key}>
-                  <th scope="row">{o.name}</th>
-                  <td>
-                    <code>{o.key}</code>
-                  </td>
-                  <td>{FORM_LABEL[o.form]}</td>
-                  <td>{o.artifact}</td>
-                  <td>{o.executionMode}</td>
-                  <td>{o.active ? 'yes' : 'no'}</td>
-                  <td className="row-actions">
-                    {o.form !== 'legacy_preset' && (
-                      <button type="button" onClick={() => void edit(o.key)} aria-label={`Edit ${o.key}`}>
-                        Edit
-                      </button>
-                    )}
-                    {o.form !== 'invocation_profile' && (
-                      <button type="button" onClick={() => setPanel({ kind: 'migrate', key: o.key })} aria-label={`Migrate ${o.key}`}>
-                        Migrate
-                      </button>
-                    )}
-                    <Link to={`/output-types/${encodeURIComponent(o.key)}/rollout`} aria-label={`Rollout of ${o.key}`}>
-                      Rollout
-                    </Link>
-                  </td>
-                </tr>
+                <Table.Tr key={o.key}>
+                  <Table.Th scope="row" fw="normal">
+                    {o.name}
+                  </Table.Th>
+                  <Table.Td>
+                    <Code>{o.key}</Code>
+                  </Table.Td>
+                  <Table.Td>{FORM_LABEL[o.form]}</Table.Td>
+                  <Table.Td>{o.artifact}</Table.Td>
+                  <Table.Td>
+                    <ModeBadge mode={o.executionMode} />
+                  </Table.Td>
+                  <Table.Td>{o.active ? 'yes' : 'no'}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      {o.form !== 'legacy_preset' && (
+                        <Button variant="default" onClick={() => void edit(o.key)} aria-label={`Edit ${o.key}`}>
+                          Edit
+                        </Button>
+                      )}
+                      {o.form !== 'invocation_profile' && (
+                        <Button variant="default" onClick={() => setPanel({ kind: 'migrate', key: o.key })} aria-label={`Migrate ${o.key}`}>
+                          Migrate
+                        </Button>
+                      )}
+                      <Anchor component={Link} to={`/output-types/${encodeURIComponent(o.key)}/rollout`} aria-label={`Rollout of ${o.key}`} size="sm">
+                        Rollout
+                      </Anchor>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <WorkflowRollout key={data ? data.outputTypes.length : 0} />
     </>

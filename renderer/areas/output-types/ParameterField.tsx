@@ -1,6 +1,7 @@
-import { useId, useState } from 'react';
-import { formatValue } from './format';
+import { useState } from 'react';
+import { NativeSelect, NumberInput, TextInput, Textarea } from '@mantine/core';
 import { onJsonText } from '../../ui/json-text';
+import { inWords } from './migration-summary';
 
 export interface ParameterView {
   name: string;
@@ -32,102 +33,96 @@ export function constraintsOf(schema: Record<string, unknown> | null): string[] 
   if (says(schema.exclusiveMaximum)) out.push(`less than ${schema.exclusiveMaximum}`);
   if (typeof schema.minLength === 'number' && schema.minLength > 1) out.push(`at least ${schema.minLength} characters`);
   if (typeof schema.maxLength === 'number' && schema.maxLength < MAX_SAFE) out.push(`at most ${schema.maxLength} characters`);
-  if (Array.isArray(schema.enum)) out.push(`one of ${schema.enum.map((v) => formatValue(v)).join(', ')}`);
+  if (Array.isArray(schema.enum)) out.push(`one of ${schema.enum.map((v) => inWords(v)).join(', ')}`);
   if (typeof schema.pattern === 'string') out.push(`matches ${schema.pattern}`);
   return out;
 }
 
+/** What an unset field falls back to, in words ("Default: 64"). */
+export function defaultWords(value: unknown): string {
+  return `Default: ${inWords(value)}`;
+}
+
 /**
- * One exposed parameter: an input fitting its JSON Schema, the backend default beside it, its
- * constraints, and the problems the backend found with the value. Empty means "use the default".
+ * One exposed parameter: an input fitting its JSON Schema, the backend default and the constraints
+ * under it (only those that say something), and the problems the backend found with the value.
+ * Empty means "use the default".
  */
 export function ParameterField({ param, value, problems, onChange }: { param: ParameterView; value: unknown; problems: string[]; onChange: (value: unknown) => void }) {
-  const id = useId();
   const schema = param.schema ?? {};
   const type = schema.type;
   const set = value !== undefined;
   const label = param.title ?? param.name;
-  const describedBy = `${id}-default ${id}-constraints${problems.length ? ` ${id}-problems` : ''}`;
   const [jsonText, setJsonText] = useState(() => (set ? JSON.stringify(value) : ''));
   const [jsonError, setJsonError] = useState<string | null>(null);
-  let control;
+  const errors = [...(jsonError ? [jsonError] : []), ...problems];
+  const description = [
+    defaultWords(param.default) + (param.required ? ' (required)' : ''),
+    ...constraintsOf(param.schema),
+    ...(param.title && param.title !== param.name ? [param.name] : []),
+  ].join(' · ') + (param.description ? `. ${param.description}` : '');
+  const common = {
+    label,
+    description,
+    withAsterisk: param.required,
+    error: errors.length ? errors.join('; ') : undefined,
+    // Labels wrap between words, never inside one, at any window width.
+    styles: { label: { overflowWrap: 'normal' as const, wordBreak: 'normal' as const } },
+  };
   if (Array.isArray(schema.enum)) {
     const options = schema.enum as unknown[];
-    control = (
-      <select id={id} aria-describedby={describedBy} aria-invalid={problems.length > 0} value={set ? JSON.stringify(value) : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : JSON.parse(e.target.value))}>
-        <option value="">Default ({formatValue(param.default)})</option>
-        {options.map((o) => (
-          <option key={JSON.stringify(o)} value={JSON.stringify(o)}>
-            {formatValue(o)}
-          </option>
-        ))}
-      </select>
-    );
-  } else if (type === 'boolean') {
-    control = (
-      <select id={id} aria-describedby={describedBy} aria-invalid={problems.length > 0} value={set ? String(value) : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
-        <option value="">Default ({formatValue(param.default)})</option>
-        <option value="true">true</option>
-        <option value="false">false</option>
-      </select>
-    );
-  } else if (type === 'number' || type === 'integer') {
-    control = (
-      <input
-        id={id}
-        type="number"
-        aria-describedby={describedBy}
-        aria-invalid={problems.length > 0}
-        placeholder={formatValue(param.default)}
-        step={type === 'integer' ? 1 : 'any'}
-        value={set && typeof value === 'number' ? value : ''}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-      />
-    );
-  } else if (type === 'string') {
-    control = (
-      <input id={id} type="text" aria-describedby={describedBy} aria-invalid={problems.length > 0} placeholder={formatValue(param.default)} value={set && typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
-    );
-  } else {
-    control = (
-      <textarea
-        id={id}
-        rows={2}
-        aria-describedby={describedBy}
-        aria-invalid={problems.length > 0 || jsonError !== null}
-        placeholder={formatValue(param.default)}
-        value={jsonText}
-        onChange={(e) => {
-          setJsonText(e.target.value);
-          onJsonText(e.target.value, onChange, (bad) => setJsonError(bad ? 'not valid JSON yet' : null));
-        }}
+    return (
+      <NativeSelect
+        {...common}
+        value={set ? JSON.stringify(value) : ''}
+        onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : JSON.parse(e.currentTarget.value))}
+        data={[{ value: '', label: `Default (${inWords(param.default)})` }, ...options.map((o) => ({ value: JSON.stringify(o), label: inWords(o) }))]}
       />
     );
   }
+  if (type === 'boolean')
+    return (
+      <NativeSelect
+        {...common}
+        value={set ? String(value) : ''}
+        onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : e.currentTarget.value === 'true')}
+        data={[
+          { value: '', label: `Default (${inWords(param.default)})` },
+          { value: 'true', label: 'yes' },
+          { value: 'false', label: 'no' },
+        ]}
+      />
+    );
+  if (type === 'number' || type === 'integer')
+    return (
+      <NumberInput
+        {...common}
+        placeholder={inWords(param.default)}
+        allowDecimal={type !== 'integer'}
+        // The backend says what is out of range, beside the field; clamping would hide it.
+        clampBehavior="none"
+        value={set && typeof value === 'number' ? value : ''}
+        onChange={(v) => {
+          if (v === '') return onChange(undefined);
+          const n = typeof v === 'number' ? v : Number(v);
+          if (!Number.isNaN(n)) onChange(n); // "-" or "1e" while typing: wait for a number
+        }}
+      />
+    );
+  if (type === 'string')
+    return <TextInput {...common} placeholder={inWords(param.default)} value={set && typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value === '' ? undefined : e.currentTarget.value)} />;
   return (
-    <div className="field ot-param">
-      <label htmlFor={id}>
-        {label}
-        {param.required && <span aria-hidden="true"> *</span>}
-        {param.title && param.title !== param.name && <code className="muted"> {param.name}</code>}
-      </label>
-      <div className="field-control">{control}</div>
-      <p id={`${id}-default`} className="field-default">
-        Backend default: <code>{formatValue(param.default)}</code>
-        {param.required ? ' (required)' : ''}
-      </p>
-      <p id={`${id}-constraints`} className="hint">
-        {constraintsOf(param.schema).join(' · ') || 'no constraints'}
-        {param.description ? ` — ${param.description}` : ''}
-      </p>
-      {(problems.length > 0 || jsonError) && (
-        <ul id={`${id}-problems`} className="field-error plain-list">
-          {jsonError && <li>{jsonError}</li>}
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <Textarea
+      {...common}
+      autosize
+      minRows={2}
+      placeholder={param.default === undefined ? '' : JSON.stringify(param.default)}
+      value={jsonText}
+      onChange={(e) => {
+        const text = e.currentTarget.value;
+        setJsonText(text);
+        onJsonText(text, onChange, (bad) => setJsonError(bad ? 'not valid JSON yet' : null));
+      }}
+    />
   );
 }

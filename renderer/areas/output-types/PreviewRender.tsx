@@ -1,4 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { Anchor, Button, Group, Image, NativeSelect, Text, Title } from '@mantine/core';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { dataUrlToObjectUrl } from '../cad-library/base64';
@@ -81,28 +83,39 @@ export function PreviewRender({ workflowId, revision, parameterValues }: { workf
   }
 
   return (
-    <section className="section ot-preview" aria-labelledby={`${id}-h`}>
-      <h3 id={`${id}-h`}>Preview render</h3>
-      {cadFiles && cadFiles.length === 0 && <p className="muted">No ready CAD file in the library: import one to render a preview.</p>}
-      <div className="toolbar">
-        <label htmlFor={`${id}-cad`}>CAD file for the preview</label>
-        <select id={`${id}-cad`} value={cadFileId} onChange={(e) => setCadFileId(e.target.value)} disabled={!cadFiles?.length}>
-          {cadFiles?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={() => void render()} disabled={!cadFileId || !workflowId || state.status === 'running'}>
+    <section aria-labelledby={`${id}-h`}>
+      <Title order={3} id={`${id}-h`} mb={4}>
+        Preview render
+      </Title>
+      <Text mb="xs">A small draft (256 px, 8 samples) of the workflow with the values above, on a CAD file of the library. It publishes nothing.</Text>
+      {cadFiles && cadFiles.length === 0 && <Text>No ready CAD file in the library: import one to render a preview.</Text>}
+      <Group align="flex-end" gap="xs">
+        <NativeSelect
+          label="CAD file for the preview"
+          value={cadFileId}
+          onChange={(e) => setCadFileId(e.currentTarget.value)}
+          disabled={!cadFiles?.length}
+          data={(cadFiles ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          miw={240}
+        />
+        <Button variant="default" onClick={() => void render()} disabled={!cadFileId || !workflowId} loading={state.status === 'running'}>
           Render preview
-        </button>
-      </div>
-      <p role="status" className={state.status === 'failed' ? 'field-error' : 'muted'}>
-        {state.status === 'running' && <span className="spinner" aria-hidden="true" />} {state.message}
-      </p>
-      {shown?.kind === 'image' && <img src={shown.src} alt={`Preview render ${shown.name}`} className="ot-preview-image" />}
-      {shown?.kind === 'video' && <video src={shown.src} controls aria-label={`Preview render ${shown.name}`} className="ot-preview-image" />}
-      {shown?.kind === 'none' && <p className="muted">{shown.reason}</p>}
+        </Button>
+      </Group>
+      <Text role="status" mt="xs" c={state.status === 'failed' ? 'var(--fail)' : undefined}>
+        {state.message}
+        {state.runId && state.status !== 'running' && (
+          <>
+            {' '}
+            <Anchor component={Link} to={`/runs/${state.runId}`}>
+              Open the run
+            </Anchor>
+          </>
+        )}
+      </Text>
+      {shown?.kind === 'image' && <Image src={shown.src} alt={`Preview render ${shown.name}`} maw={320} radius="sm" mt="xs" />}
+      {shown?.kind === 'video' && <video src={shown.src} controls aria-label={`Preview render ${shown.name}`} style={{ maxWidth: 320, display: 'block', marginTop: 8 }} />}
+      {shown?.kind === 'none' && <Text mt="xs">{shown.reason}</Text>}
     </section>
   );
 }

@@ -1,11 +1,14 @@
 import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Button, Checkbox, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { VerdictTag } from '../comparisons/VerdictTag';
 import { formatRate } from './format';
 import { formatTime } from '../../ui/format-time';
+import { ConfirmMode, type RiskyMode } from './ConfirmMode';
+import { ModeBadge } from './ModeBadge';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 import { TryRevision } from './TryRevision';
@@ -22,6 +25,7 @@ export function RolloutPage() {
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<RiskyMode | null>(null);
 
   const rollout = status.data?.outputTypes.find((o) => o.key === key) ?? null;
   const changes = status.data?.changes.filter((c) => c.target === key || (rollout?.workflowId && c.target === rollout.workflowId)) ?? [];
@@ -46,146 +50,197 @@ export function RolloutPage() {
   const graphBlocked = rollout ? rollout.graphBlockedBy !== null && !override : true;
   // The backend says why graph is refused (rollout.status), in the same words as its refusal.
   const blockReason = rollout?.graphBlockedBy ? `Graph cannot be enabled: ${rollout.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.` : null;
+  const workflowWords = rollout?.workflowId ? `workflow ${rollout.workflowId} revision ${rollout.workflowRevision ?? '?'}` : 'its workflow';
 
   return (
     <>
-      <p>
-        <Link to="/output-types">Output types</Link>
-      </p>
-      <h1 tabIndex={-1}>Rollout of {rollout?.name ?? key}</h1>
-      {status.error && <p className="field-error">The rollout status could not be loaded: {status.error}</p>}
-      {status.data && !rollout && <p className="field-error">No output type {key} in the rollout status.</p>}
+      <Anchor component={Link} to="/output-types" size="sm">
+        Output types
+      </Anchor>
+      <Title order={1} tabIndex={-1} mt={4}>
+        Rollout of {rollout?.name ?? key}
+      </Title>
+      {status.error && <Alert color="red">The rollout status could not be loaded: {status.error}</Alert>}
+      {status.data && !rollout && <Alert color="red">No output type {key} in the rollout status.</Alert>}
       {rollout && (
         <>
-          <section className="section" aria-labelledby={`${id}-mode`}>
-            <h2 id={`${id}-mode`}>Mode</h2>
-            <dl className="facts" aria-label="Mode">
-              <dt>Current mode</dt>
-              <dd>
-                <strong className="ot-mode" data-testid="effective-mode">
-                  {rollout.effectiveMode}
-                </strong>
-              </dd>
-              <dt>Set on the output type</dt>
-              <dd>{rollout.ownMode ?? 'no (follows its workflow)'}</dd>
-              <dt>Workflow</dt>
-              <dd>{rollout.workflowId ? `${rollout.workflowId} revision ${rollout.workflowRevision ?? '?'}, ${rollout.workflowMode ?? 'legacy'} mode` : 'none (legacy preset only)'}</dd>
-              <dt>Latest comparison</dt>
-              <dd>
-                {rollout.latestComparison ? (
-                  <>
-                    <VerdictTag verdict={rollout.latestComparison.verdict} /> <Link to={`/comparisons/${rollout.latestComparison.id}`}>{formatTime(rollout.latestComparison.createdAt)}</Link>,{' '}
-                    {rollout.latestComparison.review ? (rollout.latestComparison.review === 'approve' ? 'approved' : 'rejected') : 'not reviewed'}
-                  </>
-                ) : (
-                  'none yet'
-                )}
-              </dd>
-              <dt>Clean pass</dt>
-              <dd>{rollout.cleanPass ? 'yes: an approved pass of the bound revision' : 'no'}</dd>
-            </dl>
-          </section>
-          <section className="section" aria-labelledby={`${id}-rates`}>
-            <h2 id={`${id}-rates`}>Error rates</h2>
-            <table aria-label="Error rates">
-              <thead>
-                <tr>
-                  <th scope="col">Mode</th>
-                  <th scope="col">Runs</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Rate</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(['legacy', 'graph'] as const).map((m) => (
-                  <tr key={m}>
-                    <th scope="row">{m}</th>
-                    <td>{rollout.errorRates[m].runs}</td>
-                    <td>{rollout.errorRates[m].failed}</td>
-                    <td>{formatRate(rollout.errorRates[m])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          <section className="section" aria-labelledby={`${id}-change`}>
-            <h2 id={`${id}-change`}>Change the mode</h2>
-            <div className="field">
-              <label htmlFor={`${id}-reason`}>Reason{override ? ' (required for an override)' : ' (optional)'}</label>
-              <div className="field-control">
-                <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} />
-              </div>
-            </div>
+          <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-mode`}>
+            <Title order={2} id={`${id}-mode`} mb="xs">
+              Mode
+            </Title>
+            <Table variant="vertical" layout="fixed" withTableBorder aria-label="Mode facts" maw={760}>
+              <Table.Tbody>
+                <Table.Tr>
+                  <Table.Th w={200} fw="normal">
+                    Current mode
+                  </Table.Th>
+                  <Table.Td>
+                    <Text span fw={600} data-testid="effective-mode">
+                      {rollout.effectiveMode}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th fw="normal">Set on the output type</Table.Th>
+                  <Table.Td>{rollout.ownMode ?? 'no (follows its workflow)'}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th fw="normal">Workflow</Table.Th>
+                  <Table.Td>{rollout.workflowId ? `${rollout.workflowId} revision ${rollout.workflowRevision ?? '?'}, ${rollout.workflowMode ?? 'legacy'} mode` : 'none (legacy preset only)'}</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th fw="normal">Latest comparison</Table.Th>
+                  <Table.Td>
+                    {rollout.latestComparison ? (
+                      <>
+                        <VerdictTag verdict={rollout.latestComparison.verdict} />{' '}
+                        <Anchor component={Link} to={`/comparisons/${rollout.latestComparison.id}`}>
+                          {formatTime(rollout.latestComparison.createdAt)}
+                        </Anchor>
+                        , {rollout.latestComparison.review ? (rollout.latestComparison.review === 'approve' ? 'approved' : 'rejected') : 'not reviewed'}
+                      </>
+                    ) : (
+                      'none yet'
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th fw="normal">Clean pass</Table.Th>
+                  <Table.Td>{rollout.cleanPass ? 'yes: an approved pass of the bound revision' : 'no'}</Table.Td>
+                </Table.Tr>
+              </Table.Tbody>
+            </Table>
+          </Paper>
+          <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-change`}>
+            <Title order={2} id={`${id}-change`} mb="xs">
+              Change the mode
+            </Title>
+            <Group gap="xs" mb="xs">
+              <Text>Now:</Text>
+              <ModeBadge mode={rollout.effectiveMode} />
+            </Group>
+            <TextInput label={`Reason${override ? ' (required for an override)' : ' (optional)'}`} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maw={520} />
             {!rollout.cleanPass && (
-              <label className="choice">
-                <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} /> Override: enable graph without a clean pass (recorded)
-              </label>
+              <Checkbox mt="xs" label="Override: enable graph without a clean pass (recorded)" checked={override} onChange={(e) => setOverride(e.currentTarget.checked)} />
             )}
             {blockReason && (
-              <p id={`${id}-blocked`} className="hint">
+              <Text id={`${id}-blocked`} mt="xs">
                 {blockReason}
-              </p>
+              </Text>
             )}
-            <div className="actions">
-              <button type="button" disabled={busy || graphBlocked || (override && !reason.trim()) || rollout.effectiveMode === 'graph'} aria-describedby={blockReason ? `${id}-blocked` : undefined} onClick={() => void set('graph')}>
+            <Group gap="xs" mt="sm">
+              <Button disabled={busy || graphBlocked || (override && !reason.trim()) || rollout.effectiveMode === 'graph'} aria-describedby={blockReason ? `${id}-blocked` : undefined} onClick={() => setAsking('graph')}>
                 Enable graph
-              </button>
-              <button type="button" disabled={busy || rollout.effectiveMode === 'shadow'} onClick={() => void set('shadow')}>
+              </Button>
+              <Button variant="default" disabled={busy || rollout.effectiveMode === 'shadow'} onClick={() => void set('shadow')}>
                 Run in shadow
-              </button>
-              <button type="button" disabled={busy || rollout.effectiveMode === 'legacy'} onClick={() => void set('legacy')}>
+              </Button>
+              <Button variant="default" disabled={busy || rollout.effectiveMode === 'legacy'} onClick={() => setAsking('legacy')}>
                 Roll back to legacy
-              </button>
-            </div>
-            <p role="status">{message}</p>
+              </Button>
+            </Group>
+            <Text role="status" mt="xs">
+              {message}
+            </Text>
             {error && (
-              <p role="alert" className="field-error">
+              <Alert role="alert" color="red" mt="xs">
                 {error}
-              </p>
+              </Alert>
             )}
-          </section>
+          </Paper>
+          <ConfirmMode
+            mode={asking}
+            target={key}
+            reason={reason}
+            consequence={
+              asking === 'graph'
+                ? `The next dispatch of ${key} renders through ${workflowWords} and publishes its result; the legacy preset no longer runs${override ? '. This is an override: there is no approved clean pass' : ''}.`
+                : `The next dispatch of ${key} renders with its legacy preset again; shadow runs and comparisons of ${workflowWords} stop.`
+            }
+            onCancel={() => setAsking(null)}
+            onConfirm={() => {
+              const mode = asking;
+              setAsking(null);
+              if (mode) void set(mode);
+            }}
+          />
           {rollout.workflowId && <TryRevision outputTypeKey={key} workflowId={rollout.workflowId} bound={rollout.workflowRevision} onTried={() => status.reload()} />}
+          <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-rates`}>
+            <Title order={2} id={`${id}-rates`} mb="xs">
+              Error rates
+            </Title>
+            <Table aria-label="Error rates" maw={760}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Mode</Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Runs
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Failed
+                  </Table.Th>
+                  <Table.Th scope="col">Rate</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {(['legacy', 'graph'] as const).map((m) => (
+                  <Table.Tr key={m}>
+                    <Table.Th scope="row" fw="normal">
+                      {m}
+                    </Table.Th>
+                    <Table.Td ta="right">{rollout.errorRates[m].runs}</Table.Td>
+                    <Table.Td ta="right">{rollout.errorRates[m].failed}</Table.Td>
+                    <Table.Td>{formatRate(rollout.errorRates[m])}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
         </>
       )}
-      <section className="section" aria-labelledby={`${id}-history`}>
-        <h2 id={`${id}-history`}>Shadow history</h2>
-        {history.error && <p className="field-error">{history.error}</p>}
-        {history.data && history.data.comparisons.length === 0 && <p className="muted">No shadow comparison of {key} yet.</p>}
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-history`}>
+        <Title order={2} id={`${id}-history`} mb="xs">
+          Shadow history
+        </Title>
+        {history.error && <Alert color="red">{history.error}</Alert>}
+        {history.data && history.data.comparisons.length === 0 && <Text>No shadow comparison of {key} yet.</Text>}
         {history.data && history.data.comparisons.length > 0 && (
-          <table aria-label="Shadow history">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Workflow revision</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table aria-label="Shadow history">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Date</Table.Th>
+                <Table.Th scope="col">Verdict</Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Workflow revision
+                </Table.Th>
+                <Table.Th scope="col">Review</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {history.data.comparisons.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <Link to={`/comparisons/${c.id}`}>{formatTime(c.createdAt)}</Link>
-                  </th>
-                  <td>
+                <Table.Tr key={c.id}>
+                  <Table.Th scope="row" fw="normal">
+                    <Anchor component={Link} to={`/comparisons/${c.id}`}>
+                      {formatTime(c.createdAt)}
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td>
                     <VerdictTag verdict={c.verdict} />
-                  </td>
-                  <td>{c.workflowRevision ?? '—'}</td>
-                  <td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</td>
-                </tr>
+                  </Table.Td>
+                  <Table.Td ta="right">{c.workflowRevision ?? '—'}</Table.Td>
+                  <Table.Td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
         )}
-      </section>
-      <section className="section" aria-labelledby={`${id}-log`}>
-        <h2 id={`${id}-log`}>Mode changes</h2>
-        {changes.length === 0 ? (
-          <p className="muted">No mode change yet.</p>
-        ) : (
-          <ModeChangeTable changes={changes} label="Mode changes" targetHeader="Target" />
-        )}
-      </section>
+      </Paper>
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-log`}>
+        <Title order={2} id={`${id}-log`} mb="xs">
+          Mode changes
+        </Title>
+        {changes.length === 0 ? <Text>No mode change yet.</Text> : <ModeChangeTable changes={changes} label="Mode changes" targetHeader="Target" />}
+      </Paper>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Button, Group, NativeSelect, Paper, Text, Title } from '@mantine/core';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { useLoad } from './use-load';
@@ -37,38 +38,45 @@ export function TryRevision({ outputTypeKey, workflowId, bound, onTried }: { out
   }
 
   return (
-    <section className="section" aria-labelledby={`${id}-try`}>
-      <h2 id={`${id}-try`}>Try a revision in shadow</h2>
-      <p className="muted">
-        Pins a revision of <Link to={`/workflows/${encodeURIComponent(workflowId)}`}>{workflowId}</Link> (now revision {bound ?? '?'}) and runs it in shadow: legacy stays authoritative, and graph can be enabled
-        once a comparison of that revision passes and is approved.
-      </p>
-      {revisions.error && <p className="field-error">The revisions could not be read: {revisions.error}</p>}
-      <div className="field">
-        <label htmlFor={`${id}-revision`}>Revision to try</label>
-        <div className="field-control">
-          <select id={`${id}-revision`} value={picked || String(newest ?? '')} onChange={(e) => setPicked(e.target.value)}>
-            {(revisions.data?.revisions ?? []).map((r) => (
-              <option key={r.revision} value={String(r.revision)}>
-                Revision {r.revision}
-                {r.note ? `: ${r.note}` : ''}
-                {r.revision === bound ? ' (pinned now)' : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <div className="actions">
-        <button type="button" disabled={busy || revision === undefined} onClick={() => void tryIt()}>
-          {revision === undefined ? 'Try in shadow' : `Try revision ${revision} in shadow`}
-        </button>
-      </div>
-      <p role="status">{message}</p>
-      {error && (
-        <p role="alert" className="field-error">
-          {error}
-        </p>
+    <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-try`}>
+      <Title order={2} id={`${id}-try`} mb="xs">
+        Try a revision in shadow
+      </Title>
+      <Text maw={760}>
+        Pins a revision of{' '}
+        <Anchor component={Link} to={`/workflows/${encodeURIComponent(workflowId)}`}>
+          {workflowId}
+        </Anchor>{' '}
+        (now revision {bound ?? '?'}) and runs it in shadow: legacy stays authoritative, and graph can be enabled once a comparison of that revision passes and is approved. The mode log records it.
+      </Text>
+      {revisions.error && (
+        <Alert color="red" mt="xs">
+          The revisions could not be read: {revisions.error}
+        </Alert>
       )}
-    </section>
+      <Group align="flex-end" gap="xs" mt="sm">
+        <NativeSelect
+          label="Revision to try"
+          value={picked || String(newest ?? '')}
+          onChange={(e) => setPicked(e.currentTarget.value)}
+          data={(revisions.data?.revisions ?? []).map((r) => ({
+            value: String(r.revision),
+            label: `Revision ${r.revision}${r.note ? `: ${r.note}` : ''}${r.revision === bound ? ' (pinned now)' : ''}`,
+          }))}
+          miw={260}
+        />
+        <Button disabled={revision === undefined} loading={busy} onClick={() => void tryIt()}>
+          {revision === undefined ? 'Try in shadow' : `Try revision ${revision} in shadow`}
+        </Button>
+      </Group>
+      <Text role="status" mt="xs">
+        {message}
+      </Text>
+      {error && (
+        <Alert role="alert" color="red" mt="xs">
+          {error}
+        </Alert>
+      )}
+    </Paper>
   );
 }

@@ -1,10 +1,14 @@
 import { useId, useState } from 'react';
+import { Alert, Button, Code, Group, Paper, Table, Text, Title } from '@mantine/core';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
+import { ConfirmMode, type RiskyMode } from './ConfirmMode';
+import { ModeBadge } from './ModeBadge';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 
+const BUTTON: Record<ExecutionMode, string> = { shadow: 'Shadow', graph: 'Enable graph', legacy: 'Roll back to legacy' };
 
 /** Rollout per workflow: its mode (what output types following it use), set here; graph is checked by the backend, which says why it refuses. */
 export function WorkflowRollout() {
@@ -14,6 +18,7 @@ export function WorkflowRollout() {
   const [message, setMessage] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<{ target: string; mode: RiskyMode; outputTypes: string[] } | null>(null);
   async function set(target: string, mode: ExecutionMode) {
     setBusy(true);
     setRefusal(null);
@@ -31,53 +36,90 @@ export function WorkflowRollout() {
   const workflows = data?.workflows ?? [];
   const ids = new Set(workflows.map((w) => w.id));
   const changes = data?.changes.filter((c) => c.targetKind === 'workflow' && ids.has(c.target)) ?? [];
+  const following = (list: string[]) => (list.length ? `the output types following it (${list.join(', ')})` : 'the output types that follow it (none yet)');
   return (
-    <section className="section" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Rollout by workflow</h2>
-      <p className="muted">An output type without a mode of its own follows its workflow&apos;s mode.</p>
-      {error && <p className="field-error">{error}</p>}
-      {data && workflows.length === 0 && <p className="muted">No order_line workflow yet.</p>}
+    <Paper component="section" withBorder p="md" my="lg" aria-labelledby={`${id}-h`}>
+      <Title order={2} id={`${id}-h`}>
+        Rollout by workflow
+      </Title>
+      <Text my="xs">An output type without a mode of its own follows its workflow&apos;s mode.</Text>
+      {error && <Alert color="red">{error}</Alert>}
+      {data && workflows.length === 0 && <Text>No order_line workflow yet.</Text>}
       {workflows.length > 0 && (
-        <table aria-label="Workflow modes">
-          <thead>
-            <tr>
-              <th scope="col">Workflow</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Output types</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {workflows.map((w) => (
-              <tr key={w.id}>
-                <th scope="row">
-                  {w.name} <code className="muted">{w.id}</code>
-                </th>
-                <td>{w.revision}</td>
-                <td>{w.mode}</td>
-                <td>{w.outputTypes.join(', ') || '—'}</td>
-                <td className="row-actions">
-                  {(['shadow', 'graph', 'legacy'] as const).map((m) => (
-                    <button key={m} type="button" disabled={busy || w.mode === m} onClick={() => void set(w.id, m)} aria-label={`Set ${w.id} to ${m}`}>
-                      {m === 'legacy' ? 'Roll back to legacy' : m === 'graph' ? 'Enable graph' : 'Shadow'}
-                    </button>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table.ScrollContainer minWidth={720}>
+          <Table aria-label="Workflow modes">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Workflow</Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Revision
+                </Table.Th>
+                <Table.Th scope="col">Mode</Table.Th>
+                <Table.Th scope="col">Output types</Table.Th>
+                <Table.Th scope="col">Change</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {workflows.map((w) => (
+                <Table.Tr key={w.id}>
+                  <Table.Th scope="row" fw="normal">
+                    {w.name} <Code>{w.id}</Code>
+                  </Table.Th>
+                  <Table.Td ta="right">{w.revision}</Table.Td>
+                  <Table.Td>
+                    <ModeBadge mode={w.mode} />
+                  </Table.Td>
+                  <Table.Td>{w.outputTypes.join(', ') || '—'}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      {(['shadow', 'graph', 'legacy'] as const).map((m) => (
+                        <Button
+                          key={m}
+                          variant="default"
+                          disabled={busy || w.mode === m}
+                          onClick={() => (m === 'shadow' ? void set(w.id, m) : setAsking({ target: w.id, mode: m, outputTypes: w.outputTypes }))}
+                          aria-label={`Set ${w.id} to ${m}`}
+                        >
+                          {BUTTON[m]}
+                        </Button>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
-      <p role="status">{message}</p>
+      <Text role="status">{message}</Text>
       {refusal && (
-        <p role="alert" className="field-error">
+        <Alert role="alert" color="red" my="xs">
           {refusal}
-        </p>
+        </Alert>
       )}
       {changes.length > 0 && (
-        <ModeChangeTable changes={changes} label="Workflow mode changes" targetHeader="Workflow" />
+        <>
+          <Title order={3} mt="md" mb="xs">
+            Workflow mode changes
+          </Title>
+          <ModeChangeTable changes={changes} label="Workflow mode changes" targetHeader="Workflow" />
+        </>
       )}
-    </section>
+      <ConfirmMode
+        mode={asking?.mode ?? null}
+        target={`workflow ${asking?.target ?? ''}`}
+        consequence={
+          asking?.mode === 'graph'
+            ? `The next dispatch of ${following(asking.outputTypes)} renders through the workflow and publishes its result; the legacy preset no longer runs.`
+            : `The next dispatch of ${following(asking?.outputTypes ?? [])} renders with the legacy preset again; shadow runs and comparisons stop.`
+        }
+        onCancel={() => setAsking(null)}
+        onConfirm={() => {
+          const a = asking;
+          setAsking(null);
+          if (a) void set(a.target, a.mode);
+        }}
+      />
+    </Paper>
   );
 }
