@@ -120,6 +120,22 @@ describe('mergeWorkflows: conflicts', () => {
     expect(taken.choices).toEqual({ [`node:${RENDER}/settings.renderer.samples`]: 'theirs' });
   });
 
+  it('names a setting deep in a group by its path, quoting keys that are not plain names', () => {
+    const b = edit(base, (d) => setSetting(d, 'step3_apply_materials', 'by_part', { '*bolt*': 'chrome', housing: 'chrome' }));
+    const mine = edit(b, (d) => setSetting(d, 'step3_apply_materials', 'by_part', { '*bolt*': 'black_oxide', housing: 'brushed_steel' }));
+    const theirs = edit(b, (d) => setSetting(d, 'step3_apply_materials', 'by_part', { '*bolt*': 'rubber_black', housing: 'chrome', 'lens?': 'chrome' }));
+    const r = mergeWorkflows(b, mine, theirs, catalog);
+    expect(r.conflicts.map((c) => [c.id, c.path, c.message])).toEqual([
+      [
+        'node:step3_apply_materials/settings.by_part["*bolt*"]',
+        ['nodes', 'step3_apply_materials', 'settings', 'by_part', '*bolt*'],
+        'apply_materials "step3_apply_materials" setting by_part["*bolt*"]: mine "black_oxide", theirs "rubber_black", base "chrome"',
+      ],
+    ]);
+    // The other keys of the group merged one by one.
+    expect(node(r.merged, 'step3_apply_materials').settings.by_part).toEqual({ '*bolt*': 'black_oxide', housing: 'brushed_steel', 'lens?': 'chrome' });
+  });
+
   it('a setting removed on one side and changed on the other is a conflict (absent is shown as not set)', () => {
     const mine = edit(base, (d) => (node(d, RENDER).settings = {}));
     const theirs = edit(base, (d) => setting(d, RENDER, 'renderer', 'samples', 128));

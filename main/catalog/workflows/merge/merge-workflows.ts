@@ -166,8 +166,9 @@ const byId = <T>(list: readonly T[], key: (t: T) => string) => new Map(list.map(
 function mergeSides(sides: Sides, catalog: NodeCatalog, choices: Record<string, Side>): MergeResult {
   const { base, mine, theirs } = sides;
   const conflicts: MergeConflict[] = [];
-  /** A conflict a choice settles takes that side's value; an open one keeps mine's. */
+  /** Nodes a whole-node conflict kept or dropped, and from which side. */
   const wholeNodes: { nodeId: string; side: Side }[] = [];
+  /** A conflict a choice settles takes that side's value; an open one keeps mine's. */
   const decide = (conflict: MergeConflict, mineValue: unknown, theirsValue: unknown): unknown => {
     const choice = choices[conflict.id];
     if (conflict.kind !== 'value' && conflict.id.startsWith('node:')) {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../../../shared/workflow/document';
 import { nodeSettingsArb, settingLeaves, SETTING_TREES } from '../../../../shared/workflow/testing/arbitrary';
+import { workflowContentText } from '../../../../shared/workflow/content';
 import { hasErrors } from '../../../../shared/workflow/problems';
 import { formatPath, validateWorkflow } from '../../../../shared/workflow/validate';
 import { loadWorkflowDocument } from '../../../../shared/workflow/versions';
@@ -179,6 +180,7 @@ describe('mergeWorkflows: properties over generated edit pairs on the migrated s
           // Against x as the merge loads it; list order counts, key order does not (the same settings in
           // another key order are no change, so base's order may stand).
           expect(r.merged).toEqual(canonical(x));
+          expect(workflowContentText(r.merged)).toBe(workflowContentText(x));
           expect(r.valid).toBe(true);
         }
       }),
@@ -194,6 +196,8 @@ describe('mergeWorkflows: properties over generated edit pairs on the migrated s
         if (a.conflicts.length === 0) {
           expect(b.conflicts).toEqual([]);
           expect(b.merged).toEqual(a.merged);
+          // Byte for byte as revisions hash it: whichever workstation merges, the merge is one revision.
+          expect(workflowContentText(b.merged)).toBe(workflowContentText(a.merged));
           return;
         }
         // Item-level conflicts mirror exactly; structural ones name the same place.
