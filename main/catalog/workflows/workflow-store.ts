@@ -207,7 +207,8 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
       }
       if (!parents.includes(mergedFrom)) parents.push(mergedFrom);
     }
-    const identity = revisionIdentity(stored, parents);
+    // Hashed from the JSON text as stored, the same computation migration 10 made for older rows.
+    const identity = revisionIdentity(JSON.parse(json) as object, parents);
     if (options.unlessUnchanged && previous && mergedFrom === undefined && previous.content_hash === identity.contentHash) {
       const current = stmts.document.get(stored.id, previous.revision);
       if (current) return { document: JSON.parse(current.document_json) as WorkflowDocument, revisionInfo: info(previous), stored: false };
