@@ -350,13 +350,16 @@ function takeItems(state: State, sides: Sides, items: readonly string[], side: S
  */
 function settleStructure(state: State, sides: Sides, catalog: NodeCatalog, choices: Record<string, Side>, conflicts: MergeConflict[]): { merged: WorkflowDocument; problems: Problem[] } {
   const seen = new Set<string>();
-  const sideErrors = new Set(
-    (['mine', 'theirs'] as const).flatMap((s) =>
-      validateWorkflow(sides[s], catalog)
-        .problems.filter((p) => p.severity === 'error')
-        .map(problemKey),
-    ),
-  );
+  // What the sides break on their own is not the merge's doing; validated only when the merge has errors.
+  let known: Set<string> | undefined;
+  const sideErrors = () =>
+    (known ??= new Set(
+      (['mine', 'theirs'] as const).flatMap((s) =>
+        validateWorkflow(sides[s], catalog)
+          .problems.filter((p) => p.severity === 'error')
+          .map(problemKey),
+      ),
+    ));
   const limit = state.nodes.size + state.edges.size + state.params.size + 16;
   for (let round = 0; round < limit; round += 1) {
     const doc = assemble(state, sides);
@@ -375,7 +378,7 @@ function settleStructure(state: State, sides: Sides, catalog: NodeCatalog, choic
 const problemKey = (p: Problem) => `${p.code}\u0000${p.message}`;
 
 /** The first kind of structural conflict the document has; `problems` when the validator ran on it. */
-function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeCatalog, sideErrors: ReadonlySet<string>): { conflicts: MergeConflict[]; problems?: Problem[] } {
+function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeCatalog, sideErrors: () => ReadonlySet<string>): { conflicts: MergeConflict[]; problems?: Problem[] } {
   const nodes = byId(doc.nodes, (n) => n.id);
   const has = (side: Side | 'base', kind: 'nodes' | 'edges', id: string) => (sides[side][kind] as { id: string }[]).some((i) => i.id === id);
   const where = (kind: 'nodes' | 'edges', id: string) => (['mine', 'theirs'] as const).filter((s) => has(s, kind, id));
@@ -451,7 +454,7 @@ function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeC
 
   const { problems } = validateWorkflow(doc, catalog);
   for (const problem of problems) {
-    if (problem.severity !== 'error' || sideErrors.has(problemKey(problem))) continue;
+    if (problem.severity !== 'error' || sideErrors().has(problemKey(problem))) continue;
     const param = /^parameters\[(\d+)\]/.exec(problem.path);
     const paramName = param ? doc.parameters?.[Number(param[1])]?.name : undefined;
     const item = problem.edgeId !== undefined ? `edge:${problem.edgeId}` : problem.nodeId !== undefined ? `node:${problem.nodeId}` : paramName !== undefined ? `param:${paramName}` : undefined;
