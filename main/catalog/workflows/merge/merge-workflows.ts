@@ -363,7 +363,7 @@ function settleStructure(state: State, sides: Sides, catalog: NodeCatalog, choic
   const limit = state.nodes.size + state.edges.size + state.params.size + 16;
   for (let round = 0; round < limit; round += 1) {
     const doc = assemble(state, sides);
-    const found = structuralConflicts(doc, sides, catalog, sideErrors);
+    const found = structuralConflicts(doc, sides, catalog, sideErrors, seen);
     const next = found.conflicts.find((c) => !seen.has(c.id));
     if (!next) return { merged: doc, problems: found.problems ?? validateWorkflow(doc, catalog).problems };
     seen.add(next.id);
@@ -377,8 +377,9 @@ function settleStructure(state: State, sides: Sides, catalog: NodeCatalog, choic
 
 const problemKey = (p: Problem) => `${p.code}\u0000${p.message}`;
 
-/** The first kind of structural conflict the document has; `problems` when the validator ran on it. */
-function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeCatalog, sideErrors: () => ReadonlySet<string>): { conflicts: MergeConflict[]; problems?: Problem[] } {
+/** The first kind of structural conflict the document has not seen yet; `problems` when the validator ran on it. */
+function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeCatalog, sideErrors: () => ReadonlySet<string>, seen: ReadonlySet<string>): { conflicts: MergeConflict[]; problems?: Problem[] } {
+  const fresh = (c: MergeConflict) => !seen.has(c.id);
   const nodes = byId(doc.nodes, (n) => n.id);
   const has = (side: Side | 'base', kind: 'nodes' | 'edges', id: string) => (sides[side][kind] as { id: string }[]).some((i) => i.id === id);
   const where = (kind: 'nodes' | 'edges', id: string) => (['mine', 'theirs'] as const).filter((s) => has(s, kind, id));
@@ -410,7 +411,9 @@ function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeC
       items: [...new Set([edge.id, ...changedEdges((e) => missing.includes(e.target))])].map((id) => `edge:${id}`).concat(missing.map((id) => `node:${id}`)),
     });
   }
-  if (out.length) return { conflicts: out };
+  // A kind already settled in an earlier round (its choice applied) does not hide the next kinds.
+  if (out.some(fresh)) return { conflicts: out.filter(fresh) };
+  out.length = 0;
 
   const intoInput = new Map<string, WorkflowEdge[]>();
   for (const edge of doc.edges) {
@@ -431,7 +434,9 @@ function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeC
       items: changedEdges((e) => e.target === target.id && e.targetPort === (list[0] as WorkflowEdge).targetPort).map((id) => `edge:${id}`),
     });
   }
-  if (out.length) return { conflicts: out };
+  // A kind already settled in an earlier round (its choice applied) does not hide the next kinds.
+  if (out.some(fresh)) return { conflicts: out.filter(fresh) };
+  out.length = 0;
 
   const baseEdges = byId(sides.base.edges, (e) => e.id);
   for (const cycle of findCycles(doc.nodes.map((n) => n.id), doc.edges)) {
@@ -450,7 +455,9 @@ function structuralConflicts(doc: WorkflowDocument, sides: Sides, catalog: NodeC
       items: changedEdges((e) => inCycle.has(e.target)).map((id) => `edge:${id}`),
     });
   }
-  if (out.length) return { conflicts: out };
+  // A kind already settled in an earlier round (its choice applied) does not hide the next kinds.
+  if (out.some(fresh)) return { conflicts: out.filter(fresh) };
+  out.length = 0;
 
   const { problems } = validateWorkflow(doc, catalog);
   for (const problem of problems) {
