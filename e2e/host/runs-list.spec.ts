@@ -74,6 +74,8 @@ test('the runs list filters by workflow, mode, role, status and date, and links 
     await expect(page.getByRole('status').filter({ hasText: /^7 runs$/ })).toBeVisible();
     await expect(runRow(page, still)).toContainText('graph');
     await expect(runRow(page, still)).toContainText('legacy.still_default@2');
+    // CAD files by name, not id.
+    await expect(runRow(page, still).getByRole('cell').nth(1)).toHaveText('as1-oc-214.stp');
     await expect(runRow(page, legacyOfShadow.id)).toContainText('output type still_quick_preview');
 
     const filters = page.getByRole('search', { name: 'Filter runs' });
@@ -121,7 +123,7 @@ test('the runs list filters by workflow, mode, role, status and date, and links 
     await runLinks(page).filter({ hasText: short(fellBack.id) }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(short(fellBack.id));
     await expect(page.getByRole('heading', { level: 1 })).toContainText('failed');
-    const facts = page.locator('dl.run-facts');
+    const facts = page.getByRole('region', { name: 'Run details' });
     await expect(facts).toContainText('injected fault');
     await facts.getByRole('link', { name: short(standIn.id) }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(short(standIn.id));

@@ -1,10 +1,25 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { callApi } from '../production-fixtures';
-import { CHEAP_STILL, SLOW_TURNTABLE, nodePanel, nodeRow, nodeStatus, prepareRuns, saveWithNodeSettings, startWorkflowRun, waitForRunEnd } from '../run-fixtures';
+import { CHEAP_STILL, SLOW_TURNTABLE, nodePanel, nodeRow, nodeStatus, nodeTable, prepareRuns, saveWithNodeSettings, startWorkflowRun, waitForRunEnd } from '../run-fixtures';
 
 const RUN_TIMEOUT = 120_000;
 const STILL_NODES = ['input', 'step1_resolve_cad', 'step2_prepare_scene', 'step3_apply_materials', 'step4_render_still', 'step5_save_output', 'step6_notify'];
+
+const CAD_NAME = 'as1-oc-214.stp';
+
+/** Nodes of the run graph whose box is not wholly inside the graph's canvas. */
+async function nodesOutside(page: Page, ids: string[]): Promise<string[]> {
+  const graph = page.getByRole('application', { name: 'Graph of the run' });
+  const canvas = await graph.boundingBox();
+  if (!canvas) return ids;
+  const outside: string[] = [];
+  for (const id of ids) {
+    const box = await graph.getByRole('button', { name: new RegExp(`^${id} `) }).boundingBox();
+    if (!box || box.x < canvas.x - 1 || box.y < canvas.y - 1 || box.x + box.width > canvas.x + canvas.width + 1 || box.y + box.height > canvas.y + canvas.height + 1) outside.push(id);
+  }
+  return outside;
+}
 
 /** The run's own status, as the page heading's tag shows it. */
 const runHeading = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -50,6 +65,31 @@ test('a still run of a migrated workflow: the page follows its nodes to succeede
   expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([64, 64]);
   await expect(panel.getByRole('log', { name: 'Log of step4_render_still' })).not.toBeEmpty();
   await expect(panel.getByText(/^[0-9a-f]{64}$/).first()).toBeVisible();
+  // The CAD file by its name, not its id.
+  await expect(page.getByRole('region', { name: 'Run details' })).toContainText(`CAD file${CAD_NAME}`);
+
+  // The node panel sits beside the node table or below it, never on it; its log wraps instead of cutting lines.
+  for (const size of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
+    await page.setViewportSize(size);
+    const table = await nodeTable(page).boundingBox();
+    const panelBox = await panel.boundingBox();
+    expect(table && panelBox, `boxes at ${size.width}×${size.height}`).toBeTruthy();
+    const apart = table!.x + table!.width <= panelBox!.x || panelBox!.x + panelBox!.width <= table!.x || table!.y + table!.height <= panelBox!.y || panelBox!.y + panelBox!.height <= table!.y;
+    expect(apart, `node table ${JSON.stringify(table)} and panel ${JSON.stringify(panelBox)} at ${size.width}×${size.height}`).toBe(true);
+    const log = panel.getByRole('log', { name: 'Log of step4_render_still' });
+    const { scrollWidth, clientWidth, longest } = await log.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, longest: Math.max(...(el.textContent ?? '').split('\n').map((l) => l.length)) }));
+    // Blender's status lines are far longer than the panel is wide: unwrapped, they would scroll sideways.
+    expect(longest).toBeGreaterThan(100);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await page.screenshot({ path: `test-results/screenshots/run-viewer-node-panel-${size.width}x${size.height}.png`, fullPage: true });
+  }
+
+  // The graph refits when the window changes size: at 1440×900, then at 1024×700, every node inside the canvas.
+  for (const size of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
+    await page.setViewportSize(size);
+    await graph.scrollIntoViewIfNeeded();
+    await expect.poll(async () => nodesOutside(page, STILL_NODES), { message: `nodes outside the graph at ${size.width}×${size.height}` }).toEqual([]);
+  }
 
   // The output_save of an editor run records what it would publish, and publishes nothing.
   await nodeRow(page, 'step5_save_output').getByRole('button', { name: 'step5_save_output', exact: true }).click();
@@ -81,10 +121,15 @@ test('Cancel stops a running turntable from its page', async ({ page, host, requ
   const cancel = page.getByRole('button', { name: 'Cancel run' });
   await expect(cancel).toBeVisible();
   await expect(nodeStatus(page, 'step4_render_turntable')).toHaveText(/^running/, { timeout: RUN_TIMEOUT });
-  // Render progress comes frame by frame (runs.node done/total).
+  // Render progress comes from the samples and frames Cycles reports, as a percentage: caught part way.
   const progress = nodeRow(page, 'step4_render_turntable').getByRole('progressbar', { name: 'Progress of step4_render_turntable' });
-  await expect(progress).toHaveAttribute('max', '36', { timeout: RUN_TIMEOUT });
+  await expect(progress).toBeVisible({ timeout: RUN_TIMEOUT });
+  await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: RUN_TIMEOUT }).toBeGreaterThan(0);
+  const partWay = Number(await progress.getAttribute('aria-valuenow'));
+  expect(partWay).toBeLessThan(100);
+  await expect(nodeRow(page, 'step4_render_turntable')).toContainText(/[^\d]\d{1,2} %/);
   await expect(nodePanel(page, 'step4_render_turntable').getByRole('progressbar', { name: /Render progress of step4_render_turntable/ })).toBeVisible();
+  await expect(nodePanel(page, 'step4_render_turntable')).toContainText(/\d+ %/);
   await expect(nodePanel(page, 'step4_render_turntable').getByRole('button', { name: /^Re-run from this node/ })).toBeDisabled();
 
   await cancel.click();

@@ -37,5 +37,6 @@ function size(job: { resolution: { width: number; height: number; percentage: nu
 
 function samples(job: { renderer: { engine: string; samples: number } }): string {
   if (job.renderer.engine === 'workbench') return 'Workbench';
-  return `${job.renderer.samples} samples (${job.renderer.engine === 'cycles' ? 'Cycles' : 'Eevee'})`;
+  const n = job.renderer.samples;
+  return `${n} sample${n === 1 ? '' : 's'} (${job.renderer.engine === 'cycles' ? 'Cycles' : 'Eevee'})`;
 }

@@ -1,3 +1,4 @@
+import { Table, Text } from '@mantine/core';
 import type { FarmStatus } from '../../../shared/farm/status';
 
 function formatBytes(bytes: number | null): string {
@@ -5,33 +6,44 @@ function formatBytes(bytes: number | null): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
 
-export function ProcessTable({ processes }: { processes: FarmStatus['processes'] }) {
+/** The farm's Blender processes, one per slot; the task a busy one works on by its title. */
+export function ProcessTable({ processes, taskTitle }: { processes: FarmStatus['processes']; taskTitle: (taskId: string) => string }) {
   return (
-    <table className="grid" aria-label="Blender processes">
-      <thead>
-        <tr>
-          <th scope="col">Slot</th>
-          <th scope="col">Mode</th>
-          <th scope="col">State</th>
-          <th scope="col">PID</th>
-          <th scope="col" className="num">Jobs done</th>
-          <th scope="col" className="num">Memory</th>
-          <th scope="col">Task</th>
-        </tr>
-      </thead>
-      <tbody>
-        {processes.map((p) => (
-          <tr key={p.slot}>
-            <th scope="row">{p.slot}</th>
-            <td>{p.mode}</td>
-            <td>{p.state}</td>
-            <td>{p.pid ?? '—'}</td>
-            <td className="num">{p.jobsDone}</td>
-            <td className="num">{formatBytes(p.rssBytes)}</td>
-            <td>{p.taskId ?? '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table.ScrollContainer minWidth={560} type="native">
+      <Table aria-label="Blender processes" verticalSpacing={4} maw={1100}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Slot</Table.Th>
+            <Table.Th scope="col">Mode</Table.Th>
+            <Table.Th scope="col">State</Table.Th>
+            <Table.Th scope="col" ta="right">
+              PID
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Jobs done
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Memory
+            </Table.Th>
+            <Table.Th scope="col">Working on</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {processes.map((p) => (
+            <Table.Tr key={p.slot}>
+              <Table.Th scope="row" fw="normal">
+                {p.slot}
+              </Table.Th>
+              <Table.Td>{p.mode}</Table.Td>
+              <Table.Td>{p.state}</Table.Td>
+              <Table.Td ta="right">{p.pid ?? '—'}</Table.Td>
+              <Table.Td ta="right">{p.jobsDone}</Table.Td>
+              <Table.Td ta="right">{formatBytes(p.rssBytes)}</Table.Td>
+              <Table.Td>{p.taskId ? taskTitle(p.taskId) : <Text span c="dimmed">—</Text>}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

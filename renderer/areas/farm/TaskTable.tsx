@@ -1,54 +1,82 @@
-import type { FarmStatus } from '../../../shared/farm/status';
+import { Button, Group, Progress, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { formatTime } from '../../ui/format-time';
+import { RunStatusTag } from '../runs/RunStatusTag';
+import { isActive, shortId, taskName, type FarmTask } from './task-view';
 
-type Task = FarmStatus['tasks'][number];
-
-const CANCELLABLE = new Set<Task['state']>(['queued', 'running', 'retrying']);
-
-export function TaskTable(props: {
-  tasks: Task[];
-  selected: string | null;
-  onSelect: (id: string) => void;
-  onCancel: (id: string) => void;
-}) {
-  if (props.tasks.length === 0) return <p>The queue is empty.</p>;
+/** Farm tasks, newest first: what each renders, for which run and order line, its state and progress, log and cancel. */
+export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: string | null; onSelect: (id: string) => void; onCancel: (id: string) => void }) {
   return (
-    <table className="grid" aria-label="Render queue">
-      <thead>
-        <tr>
-          <th scope="col">Task</th>
-          <th scope="col">Kind</th>
-          <th scope="col">State</th>
-          <th scope="col">Progress</th>
-          <th scope="col" className="num">Attempts</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.tasks.map((t) => (
-          <tr key={t.id} aria-selected={props.selected === t.id}>
-            <th scope="row">{t.label}</th>
-            <td>{t.kind}</td>
-            <td>
-              {t.state}
-              {t.attempts.at(-1)?.error ? ` — ${t.attempts.at(-1)?.error}` : ''}
-            </td>
-            <td>
-              <progress max={1} value={t.progress} aria-label={`Progress of ${t.label}`} /> {Math.round(t.progress * 100)}%
-            </td>
-            <td className="num">{t.attempts.length}</td>
-            <td>
-              <button type="button" onClick={() => props.onSelect(t.id)} aria-label={`Show log of ${t.label}`}>
-                Log
-              </button>{' '}
-              {CANCELLABLE.has(t.state) && (
-                <button type="button" onClick={() => props.onCancel(t.id)} aria-label={`Cancel ${t.label}`}>
-                  Cancel
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table.ScrollContainer minWidth={860} type="native">
+      <Table aria-label={props.label} highlightOnHover verticalSpacing={4}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Task</Table.Th>
+            <Table.Th scope="col">Run</Table.Th>
+            <Table.Th scope="col">Order line</Table.Th>
+            <Table.Th scope="col">State</Table.Th>
+            <Table.Th scope="col">Progress</Table.Th>
+            <Table.Th scope="col">Submitted</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Attempts
+            </Table.Th>
+            <Table.Th scope="col">Actions</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.tasks.map((t) => {
+            const name = taskName(t);
+            const error = t.attempts.at(-1)?.error;
+            const pct = Math.floor(t.progress * 100);
+            return (
+              <Table.Tr key={t.id} bg={props.selected === t.id ? 'var(--selected)' : undefined}>
+                <Table.Th scope="row" fw="normal">
+                  {t.title}
+                  {t.cadFileName && (
+                    <Text size="sm" c="dimmed">
+                      of {t.cadFileName}
+                    </Text>
+                  )}
+                </Table.Th>
+                <Table.Td>{t.runId ? <Link to={`/runs/${encodeURIComponent(t.runId)}`}>Run {shortId(t.runId)}</Link> : <Text span c="dimmed">—</Text>}</Table.Td>
+                <Table.Td>
+                  {t.orderLineId ? <Link to={`/orders?line=${encodeURIComponent(t.orderLineId)}`}>Line {shortId(t.orderLineId)}</Link> : <Text span c="dimmed">—</Text>}
+                </Table.Td>
+                <Table.Td>
+                  <RunStatusTag status={t.state} />
+                  {error && error !== 'cancelled' && (
+                    <Text size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+                      {error}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Progress aria-label={`Progress of ${name}`} value={pct} w={90} color="var(--warn)" />
+                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                      {pct} %
+                    </Text>
+                  </Group>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(t.submittedAt)}</Table.Td>
+                <Table.Td ta="right">{t.attempts.length}</Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Button variant="default" onClick={() => props.onSelect(t.id)} aria-label={`Show log of ${name}`} aria-pressed={props.selected === t.id}>
+                      Log
+                    </Button>
+                    {isActive(t) && (
+                      <Button variant="default" color="red" onClick={() => props.onCancel(t.id)} aria-label={`Cancel ${name}`}>
+                        Cancel
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -1,4 +1,6 @@
-import { Fragment, useEffect, useId, useRef, useState } from 'react';
+import { Fragment, useEffect, useId, useState } from 'react';
+import { Button, Group, Text } from '@mantine/core';
+import { Modal } from '../../ui/Modal';
 import type { MethodOutput } from '../../../shared/contract/methods';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
@@ -39,8 +41,8 @@ function useRunFile(runId: string, nodeId: string, port: string, index: number, 
 
 function FilePreview({ runId, nodeId, port, index = 0, version, label }: { runId: string; nodeId: string; port: string; index?: number; version: string; label: string }) {
   const { loaded, error } = useRunFile(runId, nodeId, port, index, version);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  if (error) return <p className="field-error">{error}</p>;
+  const [fullSize, setFullSize] = useState(false);
+  if (error) return <Text c="var(--fail)">{error}</Text>;
   if (!loaded)
     return (
       <p role="status" className="muted">
@@ -53,17 +55,17 @@ function FilePreview({ runId, nodeId, port, index = 0, version, label }: { runId
       {kind === 'image' && src && (
         <>
           <img src={src} alt={label} className="run-image" />
-          <button type="button" onClick={() => dialogRef.current?.showModal()}>
+          <Button variant="default" onClick={() => setFullSize(true)}>
             View full size<span className="visually-hidden">: {label}</span>
-          </button>
-          <dialog ref={dialogRef} className="dialog media-dialog" aria-label={`${label}, full size`}>
-            <img src={src} alt={`${label}, full size`} />
-            <div className="actions">
-              <button type="button" onClick={() => dialogRef.current?.close()}>
+          </Button>
+          <Modal open={fullSize} onClose={() => setFullSize(false)} title={`${label}, full size`} size="auto">
+            <img src={src} alt={`${label}, full size`} style={{ maxWidth: '100%' }} />
+            <Group justify="flex-end" mt="sm">
+              <Button variant="default" onClick={() => setFullSize(false)}>
                 Close
-              </button>
-            </div>
-          </dialog>
+              </Button>
+            </Group>
+          </Modal>
         </>
       )}
       {kind === 'video' && src && (

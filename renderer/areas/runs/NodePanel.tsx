@@ -1,8 +1,9 @@
 import { useEffect, useId, useLayoutEffect, useRef } from 'react';
+import { Alert, Button, Group, Paper, Progress, Text } from '@mantine/core';
 import { formatTime } from '../../ui/format-time';
 import { NodeOutputs } from './NodeOutputs';
 import { RunStatusTag } from './RunStatusTag';
-import { formatDuration } from './run-format';
+import { formatDuration, percent } from './run-format';
 import type { ShownNode } from './shown-nodes';
 
 /** The node's log: what was stored when the run was read, then the lines streamed since; follows the end while it is in view. */
@@ -27,7 +28,7 @@ function NodeLog({ nodeId, stored, streamed }: { nodeId: string; stored: string;
         atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
       }}
     >
-      {text || <span className="muted">Nothing logged yet.</span>}
+      {text || 'Nothing logged yet.'}
     </pre>
   );
 }
@@ -57,15 +58,15 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
   }, [node.id, focusOnOpen]);
   const rerunDisabledReason = runRunning ? 'The run is still running; re-run once it has ended.' : rerunnable;
   return (
-    <section className="details-panel run-node-panel" aria-labelledby={headingId}>
-      <div className="details-head">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+    <Paper component="section" withBorder p="sm" className="run-node-panel" aria-labelledby={headingId}>
+      <Group justify="space-between" wrap="nowrap" gap="sm">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1} style={{ margin: 0, overflowWrap: 'anywhere' }}>
           Node {node.label}
         </h2>
-        <button type="button" onClick={onClose}>
+        <Button variant="default" onClick={onClose}>
           Close<span className="visually-hidden"> node {node.label}</span>
-        </button>
-      </div>
+        </Button>
+      </Group>
       <dl className="facts">
         {node.label !== node.id && (
           <>
@@ -82,7 +83,7 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
         {node.error && (
           <>
             <dt>Error</dt>
-            <dd className="field-error">{node.error}</dd>
+            <dd style={{ color: 'var(--fail)', overflowWrap: 'anywhere' }}>{node.error}</dd>
           </>
         )}
         <dt>Started</dt>
@@ -99,29 +100,29 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
         )}
       </dl>
       {progress && (
-        <div className="run-progress">
-          <label>
-            Render progress of {node.id}{' '}
-            <progress max={Math.max(1, progress.total)} value={Math.min(progress.done, progress.total)} />
-          </label>{' '}
-          <span>
-            {progress.done} of {progress.total}
-          </span>
-        </div>
+        <Group gap="sm" my={6} wrap="nowrap">
+          <Text span size="sm" id={`${headingId}-progress`}>
+            Render progress
+          </Text>
+          <Progress aria-label={`Render progress of ${node.id}`} value={percent(progress)} w={160} color="var(--warn)" />
+          <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+            {percent(progress)} %
+          </Text>
+        </Group>
       )}
-      <div className="toolbar">
-        <button type="button" onClick={() => onRerun(node.id)} disabled={Boolean(rerunDisabledReason) || rerunBusy} aria-describedby={`${headingId}-rerun`}>
+      <Group gap="sm" my="xs" wrap="wrap" align="center">
+        <Button onClick={() => onRerun(node.id)} disabled={Boolean(rerunDisabledReason) || rerunBusy} aria-describedby={`${headingId}-rerun`}>
           {rerunBusy ? 'Starting…' : 'Re-run from this node'}
           <span className="visually-hidden"> ({node.id})</span>
-        </button>
-        <span id={`${headingId}-rerun`} className="muted">
+        </Button>
+        <Text span id={`${headingId}-rerun`} c="dimmed" size="sm" style={{ flex: '1 1 240px' }}>
           {rerunDisabledReason ?? 'This node and everything after it run again, as an observer that publishes nothing; the nodes before it reuse their stored outputs.'}
-        </span>
-      </div>
+        </Text>
+      </Group>
       {rerunError && (
-        <p role="alert" className="banner banner-error">
+        <Alert role="alert" color="red" my="xs">
           {rerunError}
-        </p>
+        </Alert>
       )}
       <h3>Settings</h3>
       {nodeRun?.settings && Object.keys(nodeRun.settings).length > 0 ? (
@@ -129,12 +130,12 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
           {JSON.stringify(nodeRun.settings, null, 2)}
         </pre>
       ) : (
-        <p className="muted">{nodeRun ? 'No settings.' : 'Resolved when the node starts.'}</p>
+        <Text c="dimmed">{nodeRun ? 'No settings.' : 'Resolved when the node starts.'}</Text>
       )}
       <h3>Outputs</h3>
       <NodeOutputs runId={runId} nodeId={node.id} outputs={nodeRun?.outputs ?? null} />
       <h3>Log</h3>
       <NodeLog nodeId={node.id} stored={nodeRun?.log ?? ''} streamed={streamed} />
-    </section>
+    </Paper>
   );
 }

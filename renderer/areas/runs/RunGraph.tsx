@@ -1,8 +1,9 @@
-import { memo, useMemo, useRef } from 'react';
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useReactFlow, useStore, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { ZoomBand } from '../../ui/zoom-band';
 import '@xyflow/react/dist/style.css';
 import { RunStatusTag } from './RunStatusTag';
+import { percent } from './run-format';
 import type { ShownNode } from './shown-nodes';
 
 type RunNodeData = { shown: ShownNode; selected: boolean };
@@ -12,7 +13,7 @@ type RunFlowNode = Node<RunNodeData, 'run'>;
 const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) {
   const { shown, selected } = data;
   const { progress } = shown;
-  const pct = progress && progress.total > 0 ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : null;
+  const pct = progress && progress.total > 0 ? percent(progress) : null;
   return (
     <div className={`run-node run-node-${shown.status}${selected ? ' run-node-selected' : ''}`}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
@@ -21,12 +22,7 @@ const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) 
         <span className="run-node-type">{shown.type}</span>{' '}
         <span className="run-node-status">
           <RunStatusTag status={shown.status} />
-          {progress && (
-            <span className="run-node-count">
-              {' '}
-              {progress.done}/{progress.total}
-            </span>
-          )}
+          {pct !== null && <span className="run-node-count"> {pct} %</span>}
         </span>
       </button>
       {pct !== null && (
@@ -43,6 +39,23 @@ const RunNodeView = memo(function RunNodeView({ data }: NodeProps<RunFlowNode>) 
 function breakable(label: string) {
   const parts = label.split('_');
   return parts.map((p, i) => (i < parts.length - 1 ? [p, '_', <wbr key={i} />] : p));
+}
+
+/**
+ * Fits the graph again whenever its canvas changes size (window resized, details folded, panel
+ * opened) or nodes come and go: fitView on the ReactFlow element only fits once, at mount.
+ */
+function FitOnResize({ nodeCount }: { nodeCount: number }) {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  useEffect(() => {
+    if (width === 0 || height === 0) return;
+    // After React Flow has measured the pane at its new size.
+    const frame = requestAnimationFrame(() => void fitView(FIT_VIEW));
+    return () => cancelAnimationFrame(frame);
+  }, [fitView, width, height, nodeCount]);
+  return null;
 }
 
 const NODE_TYPES = { run: RunNodeView };
@@ -100,6 +113,7 @@ export function RunGraph({
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={16} />
+        <FitOnResize nodeCount={nodes.length} />
         <ZoomBand target={graphRef} />
         {minimap && <MiniMap pannable zoomable ariaLabel="Minimap of the run" style={MINIMAP_STYLE} nodeColor={minimapColor} />}
         <Controls showInteractive={false} />

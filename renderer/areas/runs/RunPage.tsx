@@ -1,14 +1,15 @@
 import { useCallback, useId, useMemo, useState } from 'react';
+import { Alert, Button, Group, List, Paper, Progress, Table, Text } from '@mantine/core';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { Comparison } from '../../../shared/comparison/api';
-import type { WorkflowRun } from '../../../shared/runs/api';
+import type { RunDetail } from '../../../shared/runs/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { formatTime } from '../../ui/format-time';
 import { NodePanel } from './NodePanel';
 import { RunGraph } from './RunGraph';
 import { RunStatusTag } from './RunStatusTag';
-import { formatDuration, runSubject, shortId } from './run-format';
+import { formatDuration, percent, runSubject, shortId } from './run-format';
 import { RunTimingFacts } from './RunTimingFacts';
 import { shownGraph, type ShownNode } from './shown-nodes';
 import { useFallbackRun, useRun, useRunComparison, useRunDocument } from './use-run';
@@ -20,12 +21,14 @@ function RunLink({ runId }: { runId: string }) {
 function ComparisonSection({ comparison, runId }: { comparison: Comparison; runId: string }) {
   const other = comparison.legacyRunId === runId ? comparison.shadowRunId : comparison.legacyRunId;
   const side = comparison.legacyRunId === runId ? 'legacy (authoritative)' : 'shadow (observer)';
-  const tone = comparison.verdict === 'pass' ? 'tag-ok' : comparison.verdict === 'warn' ? 'tag-warn' : 'tag-fail';
+  const tone = comparison.verdict === 'pass' ? 'succeeded' : comparison.verdict === 'warn' ? 'running' : 'failed';
   return (
-    <section className="run-comparison" aria-labelledby="run-comparison-heading">
-      <h2 id="run-comparison-heading">Shadow comparison</h2>
-      <p>
-        Verdict <span className={`tag ${tone}`}>{comparison.verdict}</span> for output type {comparison.outputTypeKey}
+    <Paper component="section" withBorder p="sm" mb="sm" maw={1100} aria-labelledby="run-comparison-heading">
+      <h2 id="run-comparison-heading" style={{ marginTop: 0 }}>
+        Shadow comparison
+      </h2>
+      <Text>
+        Verdict <VerdictBadge tone={tone} verdict={comparison.verdict} /> for output type {comparison.outputTypeKey}
         {comparison.workflowId && (
           <>
             {' '}
@@ -34,26 +37,33 @@ function ComparisonSection({ comparison, runId }: { comparison: Comparison; runI
           </>
         )}
         , compared {formatTime(comparison.createdAt)}. This run is the {side} side; the other side is <RunLink runId={other} />.
-      </p>
+      </Text>
       {comparison.report.reasons.length > 0 ? (
-        <ul aria-label="Reasons for the verdict">
+        <List aria-label="Reasons for the verdict" size="sm" my="xs">
           {comparison.report.reasons.map((reason, i) => (
-            <li key={i}>{reason}</li>
+            <List.Item key={i}>{reason}</List.Item>
           ))}
-        </ul>
+        </List>
       ) : (
-        <p className="muted">No differences beyond the thresholds.</p>
+        <Text c="dimmed">No differences beyond the thresholds.</Text>
       )}
-      <p>
+      <Text mt="xs">
         <Link to="/comparisons">Open the comparisons</Link>
-      </p>
-    </section>
+      </Text>
+    </Paper>
   );
 }
 
-function RunFacts({ run, fallbackRunId }: { run: WorkflowRun; fallbackRunId: string | null }) {
+/** The verdict word on the colour of the status it amounts to (the tag's text stays the verdict). */
+function VerdictBadge({ tone, verdict }: { tone: string; verdict: string }) {
   return (
-    <dl className="facts run-facts">
+<RunStatusTag status={tone} label={verdict} />
+  );
+}
+
+function RunFacts({ run, fallbackRunId }: { run: RunDetail; fallbackRunId: string | null }) {
+  return (
+    <dl className="facts">
       <dt>Status</dt>
       <dd>
         <RunStatusTag status={run.status} />
@@ -69,7 +79,7 @@ function RunFacts({ run, fallbackRunId }: { run: WorkflowRun; fallbackRunId: str
       {run.cadFileId && (
         <>
           <dt>CAD file</dt>
-          <dd>{run.cadFileId}</dd>
+          <dd>{run.cadFileName ?? `${run.cadFileId} (no longer in the library)`}</dd>
         </>
       )}
       {run.orderLineId && (
@@ -109,46 +119,56 @@ function RunFacts({ run, fallbackRunId }: { run: WorkflowRun; fallbackRunId: str
 
 function NodeTable({ nodes, selectedId, onSelect }: { nodes: ShownNode[]; selectedId: string | null; onSelect: (id: string) => void }) {
   return (
-    <table className="grid run-node-table" aria-label="Nodes of the run">
-      <thead>
-        <tr>
-          <th scope="col">Node</th>
-          <th scope="col">Type</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
-          <th scope="col" className="num">
-            Duration
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {nodes.map((node) => (
-          <tr key={node.id} className={node.id === selectedId ? 'row-selected' : undefined}>
-            <th scope="row">
-              <button type="button" className="link-button" aria-pressed={node.id === selectedId} onClick={() => onSelect(node.id)}>
-                {node.label}
-              </button>
-            </th>
-            <td>{node.type}</td>
-            <td>
-              <RunStatusTag status={node.status} />
-              {node.error && node.status !== 'skipped' && <div className="field-error">{node.error}</div>}
-            </td>
-            <td>
-              {node.progress ? (
-                <span className="run-progress-cell">
-                  <progress aria-label={`Progress of ${node.id}`} max={Math.max(1, node.progress.total)} value={Math.min(node.progress.done, node.progress.total)} />{' '}
-                  {node.progress.done}/{node.progress.total}
-                </span>
-              ) : (
-                <span className="muted">—</span>
-              )}
-            </td>
-            <td className="num">{formatDuration(node.nodeRun?.durationMs)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table.ScrollContainer minWidth={480} type="native">
+      <Table aria-label="Nodes of the run" highlightOnHover verticalSpacing={4}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Node</Table.Th>
+            <Table.Th scope="col">Type</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">Progress</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Duration
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {nodes.map((node) => (
+            <Table.Tr key={node.id} bg={node.id === selectedId ? 'var(--selected)' : undefined}>
+              <Table.Th scope="row" fw="normal">
+                <button type="button" className="link-button" aria-pressed={node.id === selectedId} onClick={() => onSelect(node.id)}>
+                  {node.label}
+                </button>
+              </Table.Th>
+              <Table.Td>{node.type}</Table.Td>
+              <Table.Td>
+                <RunStatusTag status={node.status} />
+                {node.error && node.status !== 'skipped' && (
+                  <Text c="var(--fail)" size="sm" style={{ overflowWrap: 'anywhere' }}>
+                    {node.error}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {node.progress ? (
+                  <Group gap={6} wrap="nowrap">
+                    <Progress aria-label={`Progress of ${node.id}`} value={percent(node.progress)} w={90} color="var(--warn)" />
+                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                      {percent(node.progress)} %
+                    </Text>
+                  </Group>
+                ) : (
+                  <Text span c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right">{formatDuration(node.nodeRun?.durationMs)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -217,9 +237,9 @@ function RunView({ runId }: { runId: string }) {
   const statusLine = run ? (running ? (cancel.requested ? 'Cancelling…' : 'Running') : `Run ${run.status}`) : '';
   return (
     <>
-      <p className="run-breadcrumb">
+      <Text mb={4}>
         <Link to="/runs">All runs</Link>
-      </p>
+      </Text>
       <h1 tabIndex={-1}>
         {title} {run && <RunStatusTag status={run.status} large />}
       </h1>
@@ -228,51 +248,51 @@ function RunView({ runId }: { runId: string }) {
         {statusLine}
       </p>
       {view.error && (
-        <p role="alert" className="banner banner-error">
+        <Alert role="alert" color="red" mb="sm">
           {view.error}
-        </p>
+        </Alert>
       )}
-      {!run && !view.error && <p className="muted">Reading the run…</p>}
+      {!run && !view.error && <Text c="dimmed">Reading the run…</Text>}
       {run && (
         <>
-          <div className="run-view-toggles" role="toolbar" aria-label="Run view">
-            <button type="button" className="wf-toggle" aria-expanded={detailsOpen} aria-controls={detailsId} onClick={() => setDetailsOpen((o) => !o)}>
+          <Group gap={6} my={6} role="toolbar" aria-label="Run view">
+            <Button variant={detailsOpen ? 'light' : 'default'} aria-expanded={detailsOpen} aria-controls={detailsId} onClick={() => setDetailsOpen((o) => !o)}>
               Run details
-            </button>
-            <button type="button" className="wf-toggle" aria-pressed={minimap} onClick={() => setMinimap((m) => !m)}>
+            </Button>
+            <Button variant={minimap ? 'light' : 'default'} aria-pressed={minimap} onClick={() => setMinimap((m) => !m)}>
               Minimap
-            </button>
-          </div>
-          {detailsOpen && (
-            <div id={detailsId}>
-              <RunFacts run={run} fallbackRunId={fallbackRunId} />
-            </div>
-          )}
-          {running && (
-            <div className="toolbar">
-              <button type="button" onClick={() => void onCancel()} disabled={cancel.busy || cancel.requested}>
+            </Button>
+            {running && (
+              <Button color="red" onClick={() => void onCancel()} disabled={cancel.busy || cancel.requested}>
                 {cancel.requested ? 'Cancelling…' : 'Cancel run'}
-              </button>
-            </div>
+              </Button>
+            )}
+          </Group>
+          {detailsOpen && (
+            <section id={detailsId} aria-label="Run details">
+              <RunFacts run={run} fallbackRunId={fallbackRunId} />
+            </section>
           )}
           {cancel.error && (
-            <p role="alert" className="banner banner-error">
+            <Alert role="alert" color="red" mb="sm">
               {cancel.error}
-            </p>
+            </Alert>
           )}
-          {comparisonError && <p className="field-error">{comparisonError}</p>}
+          {comparisonError && <Text c="var(--fail)">{comparisonError}</Text>}
           {comparison && <ComparisonSection comparison={comparison} runId={runId} />}
           <h2>Graph</h2>
           {documentError && (
-            <p role="alert" className="banner banner-warn">
+            <Alert role="alert" color="yellow" mb="sm">
               {documentError} The nodes are shown in the order they ran.
-            </p>
+            </Alert>
           )}
-          {!run.workflowId && <p className="muted">A legacy pipeline run: its steps are shown in the order they ran.</p>}
+          {!run.workflowId && <Text c="dimmed">A legacy pipeline run: its steps are shown in the order they ran.</Text>}
           {graph ? (
             <>
-              {graph.nodes.length > 0 ? <RunGraph nodes={graph.nodes} edges={graph.edges} selectedId={selectedId} onSelect={selectNode} minimap={minimap} /> : <p className="muted">No node has started yet.</p>}
+              {graph.nodes.length > 0 ? <RunGraph nodes={graph.nodes} edges={graph.edges} selectedId={selectedId} onSelect={selectNode} minimap={minimap} /> : <Text c="dimmed">No node has started yet.</Text>}
+              {/* Table and panel side by side where both fit, else the panel below: never on top of each other. */}
               <div className="run-columns">
+                <div className="run-columns-grid">
                 <div className="run-nodes">
                   <NodeTable nodes={graph.nodes} selectedId={selectedId} onSelect={selectNode} />
                 </div>
@@ -291,12 +311,15 @@ function RunView({ runId }: { runId: string }) {
                     focusOnOpen={chosenHere}
                   />
                 ) : (
-                  <p className="muted run-node-hint">Choose a node, on the graph or in the table, for its settings, outputs and log.</p>
+                  <Text c="dimmed" className="run-node-hint">
+                    Choose a node, on the graph or in the table, for its settings, outputs and log.
+                  </Text>
                 )}
+                </div>
               </div>
             </>
           ) : (
-            <p className="muted">Reading the workflow…</p>
+            <Text c="dimmed">Reading the workflow…</Text>
           )}
         </>
       )}

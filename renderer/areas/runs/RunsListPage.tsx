@@ -1,6 +1,7 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
-import type { RunSummary } from '../../../shared/runs/api';
+import type { RunListItem } from '../../../shared/runs/api';
 import type { WorkflowSummary } from '../../../shared/workflow/api';
 import { useClient, useConnection } from '../../app/services';
 import { formatTime } from '../../ui/format-time';
@@ -63,81 +64,60 @@ function useWorkflows(): WorkflowSummary[] {
 }
 
 function Filters({ params, onChange, workflows }: { params: URLSearchParams; onChange: (key: FilterKey, value: string) => void; workflows: WorkflowSummary[] }) {
-  const id = useId();
   const chosenWorkflow = params.get('workflow') ?? '';
   const known = workflows.some((w) => w.id === chosenWorkflow);
+  const workflowOptions = [
+    { value: '', label: 'Any workflow' },
+    ...(!known && chosenWorkflow ? [{ value: chosenWorkflow, label: chosenWorkflow }] : []),
+    ...workflows.map((w) => ({ value: w.id, label: `${w.name === w.id ? w.id : `${w.name} (${w.id})`}${w.deletedAt ? ', deleted' : ''}` })),
+  ];
   const select = (key: FilterKey, label: string, options: readonly string[], anyLabel: string) => (
-    <div className="run-filter">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      <select id={`${id}-${key}`} value={params.get(key) ?? ''} onChange={(e) => onChange(key, e.target.value)}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </div>
+    <NativeSelect label={label} value={params.get(key) ?? ''} onChange={(e) => onChange(key, e.currentTarget.value)} data={[{ value: '', label: anyLabel }, ...options.map((o) => ({ value: o, label: o }))]} />
   );
   return (
-    <form className="run-filters" aria-label="Filter runs" role="search" onSubmit={(e) => e.preventDefault()}>
-      <div className="run-filter">
-        <label htmlFor={`${id}-workflow`}>Workflow</label>
-        <select id={`${id}-workflow`} value={chosenWorkflow} onChange={(e) => onChange('workflow', e.target.value)}>
-          <option value="">Any workflow</option>
-          {!known && chosenWorkflow && <option value={chosenWorkflow}>{chosenWorkflow}</option>}
-          {workflows.map((w) => (
-            <option key={w.id} value={w.id}>
-              {w.name === w.id ? w.id : `${w.name} (${w.id})`}
-              {w.deletedAt ? ', deleted' : ''}
-            </option>
-          ))}
-        </select>
-      </div>
-      {select('mode', 'Mode', MODES, 'Any mode')}
-      {select('role', 'Role', ROLES, 'Any role')}
-      {select('status', 'Status', STATUSES, 'Any status')}
-      <div className="run-filter">
-        <label htmlFor={`${id}-from`}>Started from</label>
-        <input id={`${id}-from`} type="date" value={params.get('from') ?? ''} onChange={(e) => onChange('from', e.target.value)} />
-      </div>
-      <div className="run-filter">
-        <label htmlFor={`${id}-to`}>Started until</label>
-        <input id={`${id}-to`} type="date" value={params.get('to') ?? ''} onChange={(e) => onChange('to', e.target.value)} />
-      </div>
+    <form aria-label="Filter runs" role="search" onSubmit={(e) => e.preventDefault()}>
+      <Group gap="sm" align="flex-end" wrap="wrap" mb="sm">
+        <NativeSelect label="Workflow" value={chosenWorkflow} onChange={(e) => onChange('workflow', e.currentTarget.value)} data={workflowOptions} maw={280} />
+        {select('mode', 'Mode', MODES, 'Any mode')}
+        {select('role', 'Role', ROLES, 'Any role')}
+        {select('status', 'Status', STATUSES, 'Any status')}
+        <TextInput label="Started from" type="date" value={params.get('from') ?? ''} onChange={(e) => onChange('from', e.currentTarget.value)} />
+        <TextInput label="Started until" type="date" value={params.get('to') ?? ''} onChange={(e) => onChange('to', e.currentTarget.value)} />
+      </Group>
     </form>
   );
 }
 
-function RunRow({ run }: { run: RunSummary }) {
+function RunRow({ run }: { run: RunListItem }) {
   const label = `Run ${shortId(run.id)}`;
   return (
-    <tr>
-      <th scope="row">
+    <Table.Tr>
+      <Table.Th scope="row" fw="normal">
         <Link to={`/runs/${encodeURIComponent(run.id)}`}>{label}</Link>
-      </th>
-      <td>
+      </Table.Th>
+      <Table.Td>
         <RunStatusTag status={run.status} />
-      </td>
-      <td>{run.mode}</td>
-      <td>{run.role}</td>
-      <td className="detail">
+      </Table.Td>
+      <Table.Td>{run.cadFileName ?? (run.cadFileId ? <Text span c="dimmed" size="sm">{run.cadFileId} (removed)</Text> : '—')}</Table.Td>
+      <Table.Td>
         {runSubject(run)}
-        {run.workflowId && run.outputTypeKey && <div className="muted">output type {run.outputTypeKey}</div>}
-        {run.draft && <div className="muted">draft</div>}
-      </td>
-      <td className="nowrap">{formatTime(run.startedAt)}</td>
-      <td className="num">{run.status === 'running' ? 'running' : formatDuration(runDurationMs(run))}</td>
-      <td className="num">
+        {run.workflowId && run.outputTypeKey && <Text c="dimmed" size="sm">output type {run.outputTypeKey}</Text>}
+        {run.draft && <Text c="dimmed" size="sm">draft</Text>}
+      </Table.Td>
+      <Table.Td>{run.mode}</Table.Td>
+      <Table.Td>{run.role}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(run.startedAt)}</Table.Td>
+      <Table.Td ta="right">{run.status === 'running' ? 'running' : formatDuration(runDurationMs(run))}</Table.Td>
+      <Table.Td ta="right">
         {run.failedNodes > 0 ? (
-          <span className="tag tag-fail">
+          <Text span c="var(--fail)" fw={600} size="sm">
             {run.failedNodes} of {run.nodeCount}
-          </span>
+          </Text>
         ) : (
           <span>0 of {run.nodeCount}</span>
         )}
-      </td>
-    </tr>
+      </Table.Td>
+    </Table.Tr>
   );
 }
 
@@ -165,54 +145,55 @@ export function RunsListPage() {
   return (
     <>
       <h1 tabIndex={-1}>Runs</h1>
-      <p className="lede">
-        Every execution of a workflow or a legacy pipeline, newest first: its mode and role, status, timings and the nodes
-        that failed. Open a run to follow it node by node.
-      </p>
+      <Text className="lede" mb="sm">
+        Every execution of a workflow or a legacy pipeline, newest first: the CAD file it rendered, its mode and role, status,
+        timings and the nodes that failed. Open a run to follow it node by node.
+      </Text>
       <Filters params={params} onChange={change} workflows={workflows} />
-      <div className="toolbar">
+      <Group gap="sm" mb="xs" mih={26}>
         {filtered && (
-          <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+          <Button variant="default" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
             Clear filters
-          </button>
+          </Button>
         )}
-        <span role="status" className="muted">
+        <Text span role="status" c="dimmed" size="sm">
           {loaded && !error ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}${filtered ? ' match' : ''}${running ? `, ${running} running` : ''}` : ''}
-        </span>
-      </div>
+        </Text>
+      </Group>
       {error && (
-        <p role="alert" className="banner banner-error">
+        <Alert role="alert" color="red" mb="sm">
           {error}
-        </p>
+        </Alert>
       )}
-      {!loaded && !error && <p className="muted">Reading the runs…</p>}
-      {loaded && runs.length === 0 && !error && <p>{filtered ? 'No run matches these filters.' : 'No runs yet.'}</p>}
+      {!loaded && !error && <Text c="dimmed">Reading the runs…</Text>}
+      {loaded && runs.length === 0 && !error && <Text>{filtered ? 'No run matches these filters.' : 'No runs yet.'}</Text>}
       {runs.length > 0 && (
-        <div className="table-scroll">
-          <table className="grid run-table" aria-label="Runs">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Role</th>
-                <th scope="col">Workflow or output type</th>
-                <th scope="col">Started</th>
-                <th scope="col" className="num">
+        <Table.ScrollContainer minWidth={760}>
+          <Table aria-label="Runs" striped highlightOnHover verticalSpacing={6} ta="left">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Run</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">CAD file</Table.Th>
+                <Table.Th scope="col">Workflow or output type</Table.Th>
+                <Table.Th scope="col">Mode</Table.Th>
+                <Table.Th scope="col">Role</Table.Th>
+                <Table.Th scope="col">Started</Table.Th>
+                <Table.Th scope="col" ta="right">
                   Duration
-                </th>
-                <th scope="col" className="num">
+                </Table.Th>
+                <Table.Th scope="col" ta="right">
                   Failed nodes
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {runs.map((run) => (
                 <RunRow key={run.id} run={run} />
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </>
   );

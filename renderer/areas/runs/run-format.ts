@@ -36,24 +36,15 @@ export function runSubject(run: Pick<RunSummary, 'workflowId' | 'workflowRevisio
   return '—';
 }
 
-const TONES: Record<string, string> = {
-  succeeded: 'tag-ok',
-  reused: 'run-tag-reused',
-  running: 'tag-warn',
-  failed: 'tag-fail',
-  cancelled: 'tag-muted',
-  interrupted: 'tag-muted',
-  skipped: 'tag-muted',
-  waiting: 'run-tag-waiting',
-};
-
-export function statusTone(status: string): string {
-  return TONES[status] ?? 'tag-muted';
-}
-
 /** The status word as shown: lower case, as the backend names it ("running", "succeeded", "reused"). */
 export function statusText(status: string): string {
   return status;
+}
+
+/** Render progress as a whole percentage (floored, so 100 % only once everything is done). */
+export function percent(progress: { done: number; total: number }): number {
+  if (progress.total <= 0) return 0;
+  return Math.max(0, Math.min(100, Math.floor((progress.done / progress.total) * 100)));
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

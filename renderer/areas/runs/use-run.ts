@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Comparison } from '../../../shared/comparison/api';
-import type { WorkflowRun } from '../../../shared/runs/api';
+import type { RunDetail, WorkflowRun } from '../../../shared/runs/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient, useConnection } from '../../app/services';
 import { errorText } from '../../transport/errors';
@@ -25,7 +25,7 @@ interface LogLine {
 }
 
 export interface RunViewState {
-  run: WorkflowRun | null;
+  run: RunDetail | null;
   error: string | null;
   /** The sequence number of events when the shown run was asked for: later events are newer. */
   readSeq: number;

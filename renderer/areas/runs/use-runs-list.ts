@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { MethodInput } from '../../../shared/contract/methods';
-import type { RunSummary } from '../../../shared/runs/api';
+import type { RunListItem } from '../../../shared/runs/api';
 import { useClient, useConnection } from '../../app/services';
 import { errorText } from '../../transport/errors';
 
@@ -12,10 +12,10 @@ const REFRESH_DELAY_MS = 300;
  * runs.list under a filter, read again (throttled) whenever a runs.node event says a run moved on
  * and after every reconnect. Render progress events (done/total) alone do not change the list.
  */
-export function useRunsList(filter: RunsFilter): { runs: RunSummary[]; loaded: boolean; error: string | null } {
+export function useRunsList(filter: RunsFilter): { runs: RunListItem[]; loaded: boolean; error: string | null } {
   const client = useClient();
   const epoch = useConnection((s) => s.epoch);
-  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [runs, setRuns] = useState<RunListItem[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
