@@ -90,10 +90,9 @@ interface CadFileAnswer {
   error: string | null;
 }
 
-/** Uploads a file through the contract (chunked, as the page does) and waits until its ingest ends. */
-export async function importCadThroughApi(request: APIRequestContext, host: RunningHost, file: string, timeoutMs = 120_000): Promise<CadFileAnswer> {
-  const bytes = fs.readFileSync(file);
-  const { uploadId, chunkBytes } = await callApi<{ uploadId: string; chunkBytes: number }>(request, host, 'cad.uploadBegin', { fileName: path.basename(file), bytes: bytes.length });
+/** Uploads bytes through the contract (chunked, as the page does) and waits until the ingest ends, ready or failed. */
+export async function uploadCadThroughApi(request: APIRequestContext, host: RunningHost, fileName: string, bytes: Buffer, timeoutMs = 120_000): Promise<CadFileAnswer> {
+  const { uploadId, chunkBytes } = await callApi<{ uploadId: string; chunkBytes: number }>(request, host, 'cad.uploadBegin', { fileName, bytes: bytes.length });
   for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
     await callApi(request, host, 'cad.uploadChunk', { uploadId, offset, base64: bytes.subarray(offset, offset + chunkBytes).toString('base64') });
   }
@@ -104,6 +103,20 @@ export async function importCadThroughApi(request: APIRequestContext, host: Runn
     await new Promise((resolve) => setTimeout(resolve, 250));
     cadFile = await callApi<CadFileAnswer>(request, host, 'cad.get', { id: cadFile.id });
   }
+  return cadFile;
+}
+
+/** Uploads a file through the contract and waits until it is ready; throws with the ingest's error otherwise. */
+export async function importCadThroughApi(request: APIRequestContext, host: RunningHost, file: string, timeoutMs = 120_000): Promise<CadFileAnswer> {
+  const cadFile = await uploadCadThroughApi(request, host, path.basename(file), fs.readFileSync(file), timeoutMs);
   if (cadFile.status !== 'ready') throw new Error(`${cadFile.name} failed to ingest: ${cadFile.error}`);
   return cadFile;
+}
+
+/** A contract call that must be refused: answers the backend's error ({ code, message, path }). */
+export async function refusedApi(request: APIRequestContext, host: RunningHost, method: string, input: unknown): Promise<{ code: string; message: string; path: string }> {
+  const response = await request.post(`${host.origin}/api/${method}`, { headers: { Authorization: `Bearer ${host.token}` }, data: input });
+  const body = (await response.json()) as { error?: { code: string; message: string; path: string } } & { code?: string; message?: string; path?: string };
+  if (response.ok()) throw new Error(`${method} was expected to be refused but answered ${JSON.stringify(body)}`);
+  return body.error ?? (body as { code: string; message: string; path: string });
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { STEP_FILE, STEP_NAME, asciiStl, callApi, dropFiles, truncatedStep } from '../production-fixtures';
+import { STEP_FILE, STEP_NAME, asciiStl, callApi, dropFiles, importLegacyExamples, truncatedStep, uploadCadThroughApi } from '../production-fixtures';
 
 // Ingest tessellates in a worker and renders a thumbnail with Blender.
 const INGEST_TIMEOUT = 120_000;
@@ -94,4 +94,61 @@ test('files dropped on the drop zone upload in chunks; a truncated STEP shows th
     await expect(brokenRow).toContainText('Failed');
     await expect(brokenRow).toContainText(/STEP file is truncated/);
   }
+});
+
+test('a broken CAD file shows as failed with its error; Retry runs the ingest again and fails again; Delete removes it, unless order lines use it', async ({ page, host, request }) => {
+  await page.goto(`${host.url}#/cad-library`);
+  await expect(page.getByText('No CAD files yet.')).toBeVisible();
+  await page.getByLabel('CAD files to import').setInputFiles({ name: 'half.stp', mimeType: 'application/step', buffer: truncatedStep() });
+
+  const table = page.getByRole('table', { name: 'CAD files' });
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'half.stp' }) });
+  const status = row.getByRole('cell').nth(3);
+  await expect(status).toHaveText(/^Failed/, { timeout: INGEST_TIMEOUT });
+  await expect(status).toContainText(/STEP file is truncated/);
+  const [before] = (await callApi<{ cadFiles: { id: string; updatedAt: string }[] }>(request, host, 'cad.list', {})).cadFiles;
+
+  // Retry: the ingest runs again on the stored original (the row is updated by the backend) and fails again, saying why.
+  await row.getByRole('button', { name: 'Retry half.stp' }).click();
+  await expect.poll(async () => (await callApi<{ updatedAt: string; status: string }>(request, host, 'cad.get', { id: before!.id })).updatedAt > before!.updatedAt, { timeout: INGEST_TIMEOUT }).toBe(true);
+  await expect(status).toHaveText(/^Failed/, { timeout: INGEST_TIMEOUT });
+  await expect(status).toContainText(/STEP file is truncated/);
+  const runs = await callApi<{ runs: { cadFileId: string | null }[] }>(request, host, 'runs.list', {});
+  expect(runs.runs.filter((r) => r.cadFileId === before!.id)).toHaveLength(2);
+
+  // Used by an order line: Delete is refused and says which line.
+  await importLegacyExamples(request, host, ['preset.still_quick_preview.json', 'pipeline.still_selfpublish.json']);
+  const order = await callApi<{ id: string; lines: { id: string }[] }>(request, host, 'orders.create', { name: 'Holds it', cadFileIds: [before!.id], outputTypeKeys: ['still_quick_preview'] });
+  await row.getByRole('button', { name: 'Delete half.stp' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete half.stp?' });
+  await dialog.getByRole('button', { name: 'Delete the file' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row.getByRole('alert')).toContainText(`Not deleted: half.stp is used by 1 order line: ${order.lines[0]!.id} (line 1 of order ${order.id})`);
+  await expect(table.getByRole('rowheader', { name: 'half.stp' })).toHaveCount(1);
+
+  // A file no order line uses is deleted for real.
+  await page.getByLabel('CAD files to import').setInputFiles({ name: 'other-half.stp', mimeType: 'application/step', buffer: truncatedStep().subarray(0, 4000) });
+  const other = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'other-half.stp' }) });
+  await expect(other.getByRole('cell').nth(3)).toHaveText(/^Failed/, { timeout: INGEST_TIMEOUT });
+  await other.getByRole('button', { name: 'Delete other-half.stp' }).click();
+  await page.getByRole('dialog', { name: 'Delete other-half.stp?' }).getByRole('button', { name: 'Delete the file' }).click();
+  await expect(table.getByRole('rowheader', { name: 'other-half.stp' })).toHaveCount(0);
+  await expect(page.getByRole('alert').filter({ hasText: 'other-half.stp deleted' })).toBeVisible();
+  const { cadFiles } = await callApi<{ cadFiles: { name: string }[] }>(request, host, 'cad.list', {});
+  expect(cadFiles.map((f) => f.name)).toEqual(['half.stp']);
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'CAD files' }).getByRole('rowheader', { name: 'other-half.stp' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'CAD files' }).getByRole('rowheader', { name: 'half.stp' })).toBeVisible();
+});
+
+test('the same broken file uploaded through the contract can be deleted from the page, its stored files gone', async ({ page, host, request }) => {
+  const broken = await uploadCadThroughApi(request, host, 'cut.stp', truncatedStep());
+  expect(broken.status).toBe('failed');
+  await page.goto(`${host.url}#/cad-library`);
+  const row = page.getByRole('table', { name: 'CAD files' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'cut.stp' }) });
+  await row.getByRole('button', { name: 'Delete cut.stp' }).click();
+  await page.getByRole('dialog', { name: 'Delete cut.stp?' }).getByRole('button', { name: 'Delete the file' }).click();
+  await expect(page.getByText('No CAD files yet.')).toBeVisible();
+  const missing = await request.post(`${host.origin}/api/cad.get`, { headers: { Authorization: `Bearer ${host.token}` }, data: { id: broken.id } });
+  expect(missing.status()).toBe(404);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { LEGACY_EXAMPLES_DIR, STEP_FILE, STEP_NAME, callApi, importCadThroughApi, importLegacyExamples } from '../production-fixtures';
+import { LEGACY_EXAMPLES_DIR, STEP_FILE, STEP_NAME, callApi, importCadThroughApi, importLegacyExamples, refusedApi, truncatedStep, uploadCadThroughApi } from '../production-fixtures';
 
 const INGEST_TIMEOUT = 120_000;
 
@@ -232,4 +232,83 @@ test('a turntable line shows its published video, playable in the page', async (
   const log = detail.getByRole('region', { name: 'Render log 1' });
   await expect(log.locator('dt', { hasText: /^Draft$/ }).locator('xpath=following-sibling::dd[1]')).toHaveText('Yes (max size 64 px, 1 samples)');
   await expect(log.locator('dt', { hasText: /^Frame range$/ }).locator('xpath=following-sibling::dd[1]')).toHaveText(/^\d+–\d+$/);
+});
+
+test('with no orders the page sends to Workflows → Import legacy presets', async ({ page, host }) => {
+  await page.goto(`${host.url}#/orders`);
+  await expect(page.getByText('No orders yet.')).toBeVisible();
+  await expect(page.getByText(/lightbox legacy import/)).toHaveCount(0);
+  const links = page.getByRole('link', { name: 'Workflows → Import legacy presets' });
+  // One in the empty state, one where the form lists output types (there are none yet).
+  await expect(links).toHaveCount(2);
+  await links.last().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Workflows' })).toBeVisible();
+  await expect(page.getByText('Import legacy presets', { exact: true })).toBeVisible();
+});
+
+test('a queued line is cancelled for good and never dispatched; an archived order is hidden until "Show archived", its lines not dispatched until unarchived', async ({ page, host, request }) => {
+  await importLegacyExamples(request, host, PRESET_FILES);
+  // Nothing here renders: a CAD file that failed its ingest is enough to hold order lines.
+  const cad = await uploadCadThroughApi(request, host, 'half.stp', truncatedStep());
+  const order = await callApi<{ id: string; lines: { id: string }[] }>(request, host, 'orders.create', { name: 'Campaign', cadFileIds: [cad.id], outputTypeKeys: ['still_quick_preview'], copies: 2 });
+  await page.goto(`${host.url}#/orders`);
+
+  const region = page.getByRole('region', { name: 'Campaign' });
+  const lines = region.getByRole('table', { name: 'Lines of Campaign' });
+  const row = (n: number) => lines.getByRole('row').filter({ has: page.getByRole('rowheader', { name: String(n), exact: true }) });
+  // The CAD file by its name, never its id.
+  await expect(row(1).getByRole('cell').nth(0)).toHaveText('half.stp');
+  await expect(page.getByRole('button', { name: 'Dispatch all queued (2)' })).toBeEnabled();
+
+  // Cancel asks first; keeping the line changes nothing.
+  await row(1).getByRole('button', { name: 'Cancel line 1 of Campaign' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel line 1 of Campaign?' });
+  await expect(dialog).toContainText('half.stp in Quick preview has not been dispatched');
+  await dialog.getByRole('button', { name: 'Keep the line' }).click();
+  await expect(row(1).getByRole('cell').nth(2)).toHaveText('Queued');
+  await row(1).getByRole('button', { name: 'Cancel line 1 of Campaign' }).click();
+  await dialog.getByRole('button', { name: 'Cancel the line' }).click();
+  await expect(row(1).getByRole('cell').nth(2)).toHaveText('Cancelled');
+  await expect(row(1).getByRole('cell').nth(5)).toHaveText('Never dispatched');
+  await expect(row(1).getByRole('button', { name: /^Dispatch/ })).toHaveCount(0);
+  await expect(row(1).getByRole('button', { name: /^Cancel/ })).toHaveCount(0);
+  await expect(row(2).getByRole('button', { name: 'Dispatch line 2 of Campaign' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Dispatch all queued (1)' })).toBeEnabled();
+
+  // The backend holds it: cancelled, with the time, and a dispatch is refused by name.
+  const refused = await refusedApi(request, host, 'orders.dispatch', { orderLineId: order.lines[0]!.id });
+  expect(refused).toMatchObject({ code: 'line_cancelled', path: 'orderLineId' });
+  expect(refused.message).toContain(`order line ${order.lines[0]!.id} was cancelled at`);
+  await row(1).getByRole('button', { name: 'Details of line 1 of Campaign' }).click();
+  const detail = page.getByRole('region', { name: 'Details of line 1 of Campaign' });
+  await expect(detail.locator('dt', { hasText: /^Cancelled$/ }).locator('xpath=following-sibling::dd[1]')).toContainText('before it was dispatched: it is never dispatched');
+  await expect(detail).toContainText('Never dispatched.');
+  await expect(detail.locator('dt', { hasText: /^CAD file$/ }).locator('xpath=following-sibling::dd[1]')).toHaveText('half.stp');
+  await detail.getByRole('button', { name: 'Close details of line 1 of Campaign' }).click();
+
+  // Archive: gone from the list, a toast says where it went.
+  await region.getByRole('button', { name: 'Archive Campaign' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Campaign archived' })).toBeVisible();
+  await expect(region).toHaveCount(0);
+  await expect(page.getByText('No orders yet.')).toBeVisible();
+  const archived = await refusedApi(request, host, 'orders.dispatch', { orderLineId: order.lines[1]!.id });
+  expect(archived).toMatchObject({ code: 'order_archived', path: 'orderLineId' });
+  expect(archived.message).toContain('belongs to order "Campaign", archived at');
+  const listed = await callApi<{ orders: { id: string; archivedAt: string | null }[] }>(request, host, 'orders.list', { includeArchived: true });
+  expect(listed.orders.find((o) => o.id === order.id)?.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+  // Show archived: listed, marked, nothing to dispatch.
+  await page.getByRole('switch', { name: 'Show archived' }).check();
+  await expect(region).toBeVisible();
+  await expect(region.getByText('Archived', { exact: true })).toBeVisible();
+  await expect(region).toContainText('archived');
+  await expect(row(2).getByRole('button', { name: /^Dispatch/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Dispatch all queued (0)' })).toBeDisabled();
+
+  // Unarchive: line 2 can be dispatched again; line 1 stays cancelled.
+  await region.getByRole('button', { name: 'Unarchive Campaign' }).click();
+  await expect(row(2).getByRole('button', { name: 'Dispatch line 2 of Campaign' })).toBeVisible();
+  await expect(row(1).getByRole('button', { name: /^Dispatch/ })).toHaveCount(0);
+  await page.getByRole('switch', { name: 'Show archived' }).uncheck();
+  await expect(region).toBeVisible();
 });

@@ -1,3 +1,4 @@
+import { Button, Group, List, Paper, Table, Text, Title } from '@mantine/core';
 import type { CadFile } from '../../../shared/cad/api';
 import { CadStatusTag } from './CadStatusTag';
 import { CadThumbnail } from './CadThumbnail';
@@ -13,16 +14,16 @@ export function CadDetails({ cad, onClose }: { cad: CadFile; onClose: () => void
   const notes = ingestNotes(cad);
   const headingId = `cad-details-${cad.id}`;
   return (
-    <section className="details-panel" aria-labelledby={headingId}>
-      <div className="details-head">
-        <h2 id={headingId} tabIndex={-1}>
+    <Paper component="section" withBorder p="sm" mt="md" bg="var(--panel-soft)" aria-labelledby={headingId}>
+      <Group justify="space-between" wrap="nowrap" mb="xs">
+        <Title order={2} id={headingId} tabIndex={-1} style={{ outline: 'none', overflowWrap: 'anywhere' }}>
           {cad.name}
-        </h2>
-        <button type="button" onClick={onClose} aria-label={`Close details of ${cad.name}`}>
+        </Title>
+        <Button variant="default" onClick={onClose} aria-label={`Close details of ${cad.name}`}>
           Close
-        </button>
-      </div>
-      <div className="details-body">
+        </Button>
+      </Group>
+      <Group align="flex-start" gap="lg">
         <CadThumbnail cad={cad} size="large" />
         <dl className="facts">
           <dt>Status</dt>
@@ -32,7 +33,9 @@ export function CadDetails({ cad, onClose }: { cad: CadFile; onClose: () => void
           {cad.error && (
             <>
               <dt>Error</dt>
-              <dd className="field-error">{cad.error}</dd>
+              <Text component="dd" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+                {cad.error}
+              </Text>
             </>
           )}
           <dt>Format</dt>
@@ -49,10 +52,10 @@ export function CadDetails({ cad, onClose }: { cad: CadFile; onClose: () => void
           <dd>
             {formatBoundingBox(cad)}
             {box?.min && box.max && (
-              <span className="muted">
+              <Text span c="dimmed">
                 {' '}
                 from {formatPoint(box.min)} to {formatPoint(box.max)}
-              </span>
+              </Text>
             )}
           </dd>
           <dt>SHA-256</dt>
@@ -64,51 +67,61 @@ export function CadDetails({ cad, onClose }: { cad: CadFile; onClose: () => void
           <dt>Updated</dt>
           <dd>{formatTime(cad.updatedAt)}</dd>
         </dl>
-      </div>
+      </Group>
       {notes.length > 0 && (
         <>
-          <h3>Notes</h3>
-          <ul>
+          <Title order={3} mt="md" mb={4}>
+            Notes
+          </Title>
+          <List>
             {notes.map((note) => (
-              <li key={note}>{note}</li>
+              <List.Item key={note}>{note}</List.Item>
             ))}
-          </ul>
+          </List>
         </>
       )}
-      <h3>Parts</h3>
+      <Title order={3} mt="md" mb={4}>
+        Parts
+      </Title>
       {parts.length === 0 ? (
-        <p className="muted">{cad.status === 'ready' ? 'No parts.' : 'Known once the ingest has finished.'}</p>
+        <Text c="dimmed">{cad.status === 'ready' ? 'No parts.' : 'Known once the ingest has finished.'}</Text>
       ) : (
         <>
-          <table className="grid parts-table" aria-label={`Parts of ${cad.name}`}>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
+          <Table aria-label={`Parts of ${cad.name}`} maw={640}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col" ta="right" w={60}>
                   #
-                </th>
-                <th scope="col">Part name</th>
-                <th scope="col" className="num">
+                </Table.Th>
+                <Table.Th scope="col">Part name</Table.Th>
+                <Table.Th scope="col" ta="right">
                   Triangles
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {parts.slice(0, MAX_PARTS_SHOWN).map((part, index) => (
-                <tr key={index}>
-                  <td className="num">{index + 1}</td>
-                  <td>{part.name || <span className="muted">(unnamed)</span>}</td>
-                  <td className="num">{formatCount(part.triangles)}</td>
-                </tr>
+                <Table.Tr key={index}>
+                  <Table.Td ta="right">{index + 1}</Table.Td>
+                  <Table.Td>
+                    {part.name || (
+                      <Text span c="dimmed">
+                        (unnamed)
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">{formatCount(part.triangles)}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
+            </Table.Tbody>
+          </Table>
           {parts.length > MAX_PARTS_SHOWN && (
-            <p className="muted">
+            <Text c="dimmed">
               Showing the first {MAX_PARTS_SHOWN} of {parts.length} parts.
-            </p>
+            </Text>
           )}
         </>
       )}
-    </section>
+    </Paper>
   );
 }

@@ -1,11 +1,45 @@
 import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import type { CadFile } from '../../../shared/cad/api';
 import { useConnection } from '../../app/services';
+import { Modal } from '../../ui/Modal';
 import { CadDetails } from './CadDetails';
 import { CadTable } from './CadTable';
 import { ImportPanel } from './ImportPanel';
 import { useCadLibrary, useCadLibraryModel } from './cad-store';
 
-/** The CAD library: import (picker or drop), live ingest status, thumbnails and metadata. */
+/** Asks before deleting: the file and everything the ingest made of it go. */
+function DeleteDialog({ cad, onClose }: { cad: CadFile | null; onClose: () => void }) {
+  const model = useCadLibraryModel();
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    if (!cad) return;
+    setBusy(true);
+    const refused = await model.remove(cad.id);
+    setBusy(false);
+    onClose();
+    if (refused) notifications.show({ color: 'red', title: `${cad.name} was not deleted`, message: refused });
+    else notifications.show({ title: `${cad.name} deleted`, message: 'The file and what its ingest made are gone from the library.' });
+  };
+  return (
+    <Modal open={cad !== null} onClose={onClose} title={`Delete ${cad?.name ?? ''}?`} size="md">
+      <Stack gap="sm">
+        <Text>The library&apos;s copy of the file, its converted model and its thumbnail are removed. Its ingest runs stay in Runs. A file used by order lines is not deleted.</Text>
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={onClose}>
+            Keep it
+          </Button>
+          <Button color="red.9" loading={busy} onClick={() => void confirm()}>
+            Delete the file
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** The CAD library: import (picker or drop), live ingest status, thumbnails and metadata; retry or delete a file. */
 export function CadLibraryPage() {
   const model = useCadLibraryModel();
   const files = useCadLibrary((s) => s.files);
@@ -13,6 +47,7 @@ export function CadLibraryPage() {
   const error = useCadLibrary((s) => s.error);
   const epoch = useConnection((s) => s.epoch);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<CadFile | null>(null);
   const tableRef = useRef<HTMLDivElement>(null);
 
   // Read the library on open and after every reconnect (events may have been missed meanwhile).
@@ -47,31 +82,36 @@ export function CadLibraryPage() {
 
   return (
     <>
-      <h1 tabIndex={-1}>CAD library</h1>
-      <p className="lede">
-        CAD models (STEP/STP, STL, OBJ, glTF/GLB) imported for rendering. Each is converted to one normalized scene with its
-        part names and colors, measured, and given a thumbnail.
-      </p>
+      <Title order={1} tabIndex={-1}>
+        CAD library
+      </Title>
+      <Text className="lede">
+        CAD models (STEP/STP, STL, OBJ, glTF/GLB) imported for rendering. Each is converted to one normalized scene with its part names and colors,
+        measured, and given a thumbnail.
+      </Text>
       <ImportPanel />
-      <h2>Library</h2>
+      <Title order={2} mt="lg" mb="xs">
+        Library
+      </Title>
       {error && (
-        <p role="alert" className="banner banner-error">
-          {error}
-        </p>
+        <Alert role="alert" color="red" variant="light" mb="sm">
+          <Text c="var(--fail)">{error}</Text>
+        </Alert>
       )}
-      {!loaded && !error && <p role="status">Reading the library…</p>}
-      {loaded && files.length === 0 && <p>No CAD files yet. Import one above.</p>}
+      {!loaded && !error && <Text role="status">Reading the library…</Text>}
+      {loaded && files.length === 0 && <Text>No CAD files yet. Import one above.</Text>}
       {files.length > 0 && (
         <>
-          <p className="muted">
+          <Text c="dimmed" mb="xs">
             {files.length} {files.length === 1 ? 'file' : 'files'}: {counts.ready} ready, {counts.ingesting} ingesting, {counts.failed} failed.
-          </p>
-          <div ref={tableRef} className="table-scroll">
-            <CadTable files={files} selected={selectedId} onSelect={select} />
+          </Text>
+          <div ref={tableRef}>
+            <CadTable files={files} selected={selectedId} onSelect={select} onDelete={setDeleting} />
           </div>
         </>
       )}
       {selected && <CadDetails cad={selected} onClose={close} />}
+      <DeleteDialog cad={deleting} onClose={() => setDeleting(null)} />
     </>
   );
 }

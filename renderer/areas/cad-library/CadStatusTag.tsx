@@ -1,18 +1,14 @@
 import type { CadFile } from '../../../shared/cad/api';
+import { ToneBadge, type Tone } from '../orders/LineStatusTag';
 
 const TEXT: Record<CadFile['status'], string> = { ingesting: 'Ingesting', ready: 'Ready', failed: 'Failed' };
-const TONE: Record<CadFile['status'], string> = { ingesting: 'tag-warn', ready: 'tag-ok', failed: 'tag-fail' };
+const TONE: Record<CadFile['status'], Tone> = { ingesting: 'warn', ready: 'ok', failed: 'fail' };
 
-/** The ingest status as a word on a colored tag; the color only repeats the word. */
+/** The ingest status as a word on a badge; the colour only repeats the word. */
 export function CadStatusTag({ status }: { status: CadFile['status'] }) {
   return (
-    <span className={`tag ${TONE[status]}`}>
-      {status === 'ingesting' && (
-        <>
-          <span className="spinner" aria-hidden="true" />{' '}
-        </>
-      )}
+    <ToneBadge tone={TONE[status]} busy={status === 'ingesting'}>
       {TEXT[status]}
-    </span>
+    </ToneBadge>
   );
 }

@@ -1,60 +1,95 @@
+import { Button, Group, Table, Text } from '@mantine/core';
 import type { CadFile } from '../../../shared/cad/api';
 import { CadStatusTag } from './CadStatusTag';
 import { CadThumbnail } from './CadThumbnail';
 import { formatBoundingBox, formatBytes, formatCount, formatLabel, partCount, triangleCount } from './format';
-import { ActionsHeader } from '../../ui/ActionsHeader';
+import { useCadLibrary, useCadLibraryModel } from './cad-store';
+
+function RowActions({ cad, selected, onSelect, onDelete }: { cad: CadFile; selected: boolean; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
+  const model = useCadLibraryModel();
+  const busy = useCadLibrary((s) => Boolean(s.busy[cad.id]));
+  return (
+    <Group gap={4} wrap="nowrap">
+      {cad.status === 'failed' && (
+        <Button variant="default" disabled={busy} aria-label={`Retry ${cad.name}`} onClick={() => void model.retry(cad.id)}>
+          Retry
+        </Button>
+      )}
+      {cad.status !== 'ingesting' && (
+        <Button variant="default" disabled={busy} aria-label={`Delete ${cad.name}`} onClick={() => onDelete(cad)}>
+          Delete
+        </Button>
+      )}
+      <Button variant="subtle" aria-label={`Details of ${cad.name}`} aria-pressed={selected} onClick={() => onSelect(cad.id)}>
+        Details
+      </Button>
+    </Group>
+  );
+}
 
 /** The library: one row per CAD file, newest first. */
-export function CadTable({ files, selected, onSelect }: { files: CadFile[]; selected: string | null; onSelect: (id: string) => void }) {
+export function CadTable({ files, selected, onSelect, onDelete }: { files: CadFile[]; selected: string | null; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
+  const actionErrors = useCadLibrary((s) => s.actionErrors);
   return (
-    <table className="grid cad-table" aria-label="CAD files">
-      <thead>
-        <tr>
-          <th scope="col">Preview</th>
-          <th scope="col">Name</th>
-          <th scope="col">Format</th>
-          <th scope="col" className="num">
-            Size
-          </th>
-          <th scope="col">Status</th>
-          <th scope="col" className="num">
-            Parts
-          </th>
-          <th scope="col" className="num">
-            Triangles
-          </th>
-          <th scope="col">Bounding box</th>
-          <th scope="col">Units</th>
-          <ActionsHeader />
-        </tr>
-      </thead>
-      <tbody>
-        {files.map((cad) => (
-          <tr key={cad.id} aria-selected={selected === cad.id} className={selected === cad.id ? 'row-selected' : undefined}>
-            <td>
-              <CadThumbnail cad={cad} size="small" />
-            </td>
-            <th scope="row" className="cad-name">
-              {cad.name}
-            </th>
-            <td>{formatLabel(cad)}</td>
-            <td className="num">{formatBytes(cad.bytes)}</td>
-            <td className="detail">
-              <CadStatusTag status={cad.status} />
-              {cad.status === 'failed' && cad.error && <div className="field-error">{cad.error}</div>}
-            </td>
-            <td className="num">{formatCount(partCount(cad))}</td>
-            <td className="num">{formatCount(triangleCount(cad))}</td>
-            <td className="nowrap">{formatBoundingBox(cad)}</td>
-            <td>{cad.metadata?.sourceUnits ?? '—'}</td>
-            <td>
-              <button type="button" aria-label={`Details of ${cad.name}`} aria-pressed={selected === cad.id} onClick={() => onSelect(cad.id)}>
-                Details
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table.ScrollContainer minWidth={980}>
+      <Table aria-label="CAD files" verticalSpacing={6}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Preview</Table.Th>
+            <Table.Th scope="col">Name</Table.Th>
+            <Table.Th scope="col">Format</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Size
+            </Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Parts
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Triangles
+            </Table.Th>
+            <Table.Th scope="col">Bounding box</Table.Th>
+            <Table.Th scope="col">Units</Table.Th>
+            <Table.Th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {files.map((cad) => (
+            <Table.Tr key={cad.id} aria-selected={selected === cad.id} bg={selected === cad.id ? 'var(--selected)' : undefined}>
+              <Table.Td>
+                <CadThumbnail cad={cad} size="small" />
+              </Table.Td>
+              <Table.Th scope="row" fw={400} style={{ overflowWrap: 'anywhere' }}>
+                {cad.name}
+              </Table.Th>
+              <Table.Td>{formatLabel(cad)}</Table.Td>
+              <Table.Td ta="right">{formatBytes(cad.bytes)}</Table.Td>
+              <Table.Td maw={360}>
+                <CadStatusTag status={cad.status} />
+                {cad.status === 'failed' && cad.error && (
+                  <Text size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+                    {cad.error}
+                  </Text>
+                )}
+                {actionErrors[cad.id] && (
+                  <Text role="alert" size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+                    {actionErrors[cad.id]}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right">{formatCount(partCount(cad))}</Table.Td>
+              <Table.Td ta="right">{formatCount(triangleCount(cad))}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBoundingBox(cad)}</Table.Td>
+              <Table.Td>{cad.metadata?.sourceUnits ?? '—'}</Table.Td>
+              <Table.Td>
+                <RowActions cad={cad} selected={selected === cad.id} onSelect={onSelect} onDelete={onDelete} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

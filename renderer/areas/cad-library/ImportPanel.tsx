@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import type { CadFile } from '../../../shared/cad/api';
 import { useCadLibrary, useCadLibraryModel, type UploadItem } from './cad-store';
 import { formatBytes } from './format';
@@ -29,28 +30,27 @@ function uploadStatus(item: UploadItem, cad: CadFile | undefined): { text: strin
   }
 }
 
+const TONE_COLOR = { ok: 'var(--ok)', fail: 'var(--fail)', busy: 'var(--text)', muted: 'var(--muted)' } as const;
+
 function UploadRow({ item }: { item: UploadItem }) {
   const cad = useCadLibrary((s) => (item.cadFileId ? s.files.find((f) => f.id === item.cadFileId) : undefined));
   const status = uploadStatus(item, cad);
   const uploading = item.phase === 'waiting' || item.phase === 'uploading' || item.phase === 'finishing';
   return (
-    <li className={`upload upload-${status.tone}`}>
-      <span className="upload-name">{item.fileName}</span>
-      <span className="muted">{formatBytes(item.bytes)}</span>
-      <progress
-        max={item.bytes || 1}
-        value={item.phase === 'done' ? item.bytes || 1 : item.sent}
-        aria-label={`Upload of ${item.fileName}`}
-        aria-busy={uploading}
-      />
-      <span className={status.tone === 'fail' ? 'field-error upload-status' : 'upload-status'}>
-        {status.tone === 'busy' && (
-          <>
-            <span className="spinner" aria-hidden="true" />{' '}
-          </>
-        )}
-        {status.text}
-      </span>
+    <li className="upload">
+      <Text span fw={600} style={{ overflowWrap: 'anywhere' }}>
+        {item.fileName}
+      </Text>
+      <Text span c="dimmed">
+        {formatBytes(item.bytes)}
+      </Text>
+      <progress max={item.bytes || 1} value={item.phase === 'done' ? item.bytes || 1 : item.sent} aria-label={`Upload of ${item.fileName}`} aria-busy={uploading} />
+      <Group gap={6} wrap="nowrap">
+        {status.tone === 'busy' && <Loader size={12} aria-hidden="true" />}
+        <Text span fw={status.tone === 'ok' ? 600 : undefined} c={TONE_COLOR[status.tone]} style={{ overflowWrap: 'anywhere' }}>
+          {status.text}
+        </Text>
+      </Group>
     </li>
   );
 }
@@ -102,10 +102,15 @@ export function ImportPanel() {
   const finished = uploads.length - active;
 
   return (
-    <section aria-labelledby="cad-import-heading" className="import-panel">
-      <h2 id="cad-import-heading">Import</h2>
-      <div
-        className={`dropzone${dragging ? ' dropzone-active' : ''}`}
+    <section aria-labelledby="cad-import-heading">
+      <Title order={2} id="cad-import-heading" mt="md" mb="xs">
+        Import
+      </Title>
+      <Paper
+        withBorder
+        p="md"
+        className="dropzone"
+        data-active={dragging || undefined}
         role="group"
         aria-label="Drop zone for CAD files"
         onDragEnter={onDragEnter}
@@ -113,13 +118,14 @@ export function ImportPanel() {
         onDragLeave={onDragLeave}
         onDrop={onDrop}
       >
-        <p>
-          Drop STEP, STL, OBJ or glTF files here, or{' '}
-          <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
-            Import CAD files…
-          </button>
-        </p>
-        <p className="hint">Each file is stored once, by content, then ingested in the background: tessellation, metadata and a thumbnail.</p>
+        <Group gap="sm">
+          <Text>Drop STEP, STL, OBJ or glTF files here, or</Text>
+          <Button onClick={() => inputRef.current?.click()}>Import CAD files…</Button>
+        </Group>
+        <Text size="sm" c="dimmed" mt={6}>
+          Each file is stored once, by content, then ingested in the background: tessellation, metadata and a thumbnail. A failed import can be retried or
+          deleted in the library below.
+        </Text>
         <input
           ref={inputRef}
           type="file"
@@ -132,23 +138,23 @@ export function ImportPanel() {
             event.target.value = '';
           }}
         />
-      </div>
-      <p role="status" className="muted">
+      </Paper>
+      <Text role="status" c="dimmed" mt={4}>
         {active > 0 ? `Importing ${active} ${active === 1 ? 'file' : 'files'}…` : ''}
-      </p>
+      </Text>
       {uploads.length > 0 && (
-        <>
+        <Stack gap={6} align="flex-start">
           <ul className="upload-list" aria-label="Uploads">
             {uploads.map((item) => (
               <UploadRow key={item.key} item={item} />
             ))}
           </ul>
           {finished > 0 && (
-            <button type="button" onClick={() => model.clearFinishedUploads()}>
+            <Button variant="default" onClick={() => model.clearFinishedUploads()}>
               Clear finished uploads
-            </button>
+            </Button>
           )}
-        </>
+        </Stack>
       )}
     </section>
   );

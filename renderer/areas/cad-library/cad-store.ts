@@ -32,6 +32,10 @@ export interface CadLibraryState {
   uploads: UploadItem[];
   /** Thumbnails by thumbnailKey(): a data: URL, or null when there is none or it failed to load. */
   thumbnails: Record<string, string | null>;
+  /** Files whose retry or delete call is out. */
+  busy: Record<string, boolean>;
+  /** A refused retry or delete, per file, with the backend's message. */
+  actionErrors: Record<string, string>;
 }
 
 export interface CadLibraryModel {
@@ -41,6 +45,10 @@ export interface CadLibraryModel {
   upload(files: readonly File[]): void;
   loadThumbnail(cad: CadFile): void;
   clearFinishedUploads(): void;
+  /** Ingests a failed file again; its row follows by cad.changed events. */
+  retry(id: string): Promise<void>;
+  /** Deletes a file; answers the backend's refusal (e.g. the order lines using it) or null. */
+  remove(id: string): Promise<string | null>;
 }
 
 export function thumbnailKey(cad: CadFile): string {
@@ -58,14 +66,19 @@ const THUMBNAILS_AT_ONCE = 4;
  * visible) when the user navigates away and back. Kept current by cad.changed events.
  */
 export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
-  const store = createStore<CadLibraryState>(() => ({ files: [], loaded: false, error: null, uploads: [], thumbnails: {} }));
+  const store = createStore<CadLibraryState>(() => ({ files: [], loaded: false, error: null, uploads: [], thumbnails: {}, busy: {}, actionErrors: {} }));
   const pending = new Map<string, File>();
   let pumping = false;
   let uploadSeq = 0;
   /** Ids upserted while a cad.list call is out; the list may predate them. */
   let upsertedDuringRefresh: Set<string> | null = null;
 
+  /** Deleted here, with the row's last update: a late cad.changed event must not bring it back (a new import may). */
+  const deleted = new Map<string, string>();
+
   const upsert = (cad: CadFile) => {
+    const gone = deleted.get(cad.id);
+    if (gone !== undefined && cad.updatedAt <= gone) return;
     upsertedDuringRefresh?.add(cad.id);
     store.setState((s) => {
       const index = s.files.findIndex((f) => f.id === cad.id);
@@ -194,7 +207,44 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
     store.setState((s) => ({ uploads: s.uploads.filter((u) => u.phase !== 'done' && u.phase !== 'failed') }));
   };
 
-  return { store, refresh, upload, loadThumbnail, clearFinishedUploads };
+  const setFlag = (id: string, busy: boolean, error: string | null) =>
+    store.setState((s) => {
+      const nextBusy = { ...s.busy };
+      if (busy) nextBusy[id] = true;
+      else delete nextBusy[id];
+      const actionErrors = { ...s.actionErrors };
+      if (error) actionErrors[id] = error;
+      else delete actionErrors[id];
+      return { busy: nextBusy, actionErrors };
+    });
+
+  const retry = async (id: string): Promise<void> => {
+    setFlag(id, true, null);
+    try {
+      const { cadFile } = await client.call('cad.retry', { id });
+      upsert(cadFile);
+      setFlag(id, false, null);
+    } catch (error) {
+      setFlag(id, false, `Retry failed: ${errorText(error)}`);
+    }
+  };
+
+  const remove = async (id: string): Promise<string | null> => {
+    setFlag(id, true, null);
+    try {
+      await client.call('cad.delete', { id });
+      deleted.set(id, store.getState().files.find((f) => f.id === id)?.updatedAt ?? new Date().toISOString());
+      store.setState((s) => ({ files: s.files.filter((f) => f.id !== id) }));
+      setFlag(id, false, null);
+      return null;
+    } catch (error) {
+      const text = errorText(error);
+      setFlag(id, false, `Not deleted: ${text}`);
+      return text;
+    }
+  };
+
+  return { store, refresh, upload, loadThumbnail, clearFinishedUploads, retry, remove };
 }
 
 const models = new WeakMap<ContractClient, CadLibraryModel>();

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { Alert, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
 import type { Notification } from '../../../shared/notifications/api';
 import type { OrderLine } from '../../../shared/orders/api';
 import type { RenderLog, WorkflowRun } from '../../../shared/runs/api';
@@ -21,10 +22,10 @@ function overridesText(line: OrderLine): string {
 
 function RunView({ run }: { run: WorkflowRun }) {
   return (
-    <section className="run" aria-label={`Run, attempt ${run.attempt}`}>
-      <h6>
+    <section aria-label={`Run, attempt ${run.attempt}`} style={{ marginBottom: 10 }}>
+      <Title order={6} mb={4}>
         Attempt {run.attempt}: {run.mode} mode, {run.role} <StatusTag status={run.status} />
-      </h6>
+      </Title>
       <dl className="facts">
         {run.pipelineKey && (
           <>
@@ -34,34 +35,37 @@ function RunView({ run }: { run: WorkflowRun }) {
         )}
         <RunTimingFacts run={run} failedLabel="Failed step" />
       </dl>
-      <table className="grid" aria-label={`Steps of attempt ${run.attempt}`}>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
+      <Table.ScrollContainer minWidth={640}>
+      <Table aria-label={`Steps of attempt ${run.attempt}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col" ta="right">
               #
-            </th>
-            <th scope="col">Step</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
+            </Table.Th>
+            <Table.Th scope="col">Step</Table.Th>
+            <Table.Th scope="col">Type</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col" ta="right">
               Duration
-            </th>
-            <th scope="col">Error / log</th>
-          </tr>
-        </thead>
-        <tbody>
+            </Table.Th>
+            <Table.Th scope="col">Error / log</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
           {run.nodes.map((node) => (
-            <tr key={node.nodeId}>
-              <td className="num">{node.stepIndex + 1}</td>
-              <th scope="row">{node.nodeId}</th>
-              <td>{node.nodeType}</td>
-              <td>
+            <Table.Tr key={node.nodeId}>
+              <Table.Td ta="right">{node.stepIndex + 1}</Table.Td>
+              <Table.Th scope="row" fw={400}>
+                {node.nodeId}
+              </Table.Th>
+              <Table.Td>{node.nodeType}</Table.Td>
+              <Table.Td>
                 <StatusTag status={node.status} />
-                {node.onError === 'continue' && <div className="muted">on error: continue</div>}
-              </td>
-              <td className="num">{formatDuration(node.durationMs)}</td>
-              <td className="detail">
-                {node.error && <div className="field-error">{node.error}</div>}
+                {node.onError === 'continue' && <Text size="sm" c="dimmed">on error: continue</Text>}
+              </Table.Td>
+              <Table.Td ta="right">{formatDuration(node.durationMs)}</Table.Td>
+              <Table.Td>
+                {node.error && <Text size="sm" c="var(--fail)">{node.error}</Text>}
                 {node.log ? (
                   <details>
                     <summary>
@@ -70,59 +74,64 @@ function RunView({ run }: { run: WorkflowRun }) {
                     <pre className="log">{node.log}</pre>
                   </details>
                 ) : (
-                  !node.error && <span className="muted">No output</span>
+                  !node.error && <Text span size="sm" c="dimmed">No output</Text>
                 )}
-              </td>
-            </tr>
+              </Table.Td>
+            </Table.Tr>
           ))}
-        </tbody>
-      </table>
+        </Table.Tbody>
+      </Table>
+      </Table.ScrollContainer>
     </section>
   );
 }
 
 function NotificationTable({ notifications }: { notifications: Notification[] }) {
   return (
-    <table className="grid" aria-label="Notifications">
-      <thead>
-        <tr>
-          <th scope="col">Channel</th>
-          <th scope="col">Event</th>
-          <th scope="col">Target</th>
-          <th scope="col">Delivery</th>
-          <th scope="col" className="num">
+    <Table.ScrollContainer minWidth={640}>
+    <Table aria-label="Notifications">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Channel</Table.Th>
+          <Table.Th scope="col">Event</Table.Th>
+          <Table.Th scope="col">Target</Table.Th>
+          <Table.Th scope="col">Delivery</Table.Th>
+          <Table.Th scope="col" ta="right">
             Attempts
-          </th>
-          <th scope="col">Details</th>
-        </tr>
-      </thead>
-      <tbody>
+          </Table.Th>
+          <Table.Th scope="col">Details</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
         {notifications.map((n) => (
-          <tr key={n.id}>
-            <th scope="row">{n.channel}</th>
-            <td>{n.event}</td>
-            <td className="detail">{n.target ?? '—'}</td>
-            <td>
+          <Table.Tr key={n.id}>
+            <Table.Th scope="row" fw={400}>
+              {n.channel}
+            </Table.Th>
+            <Table.Td>{n.event}</Table.Td>
+            <Table.Td>{n.target ?? '—'}</Table.Td>
+            <Table.Td>
               <StatusTag status={n.state} />
-            </td>
-            <td className="num">{n.attempts}</td>
-            <td className="detail">
+            </Table.Td>
+            <Table.Td ta="right">{n.attempts}</Table.Td>
+            <Table.Td>
               {n.deliveredAt && <div>Delivered {formatTime(n.deliveredAt)}</div>}
               {n.state === 'pending' && n.nextAttemptAt && <div>Next attempt {formatTime(n.nextAttemptAt)}</div>}
-              {n.lastError && <div className="field-error">{n.lastError}</div>}
-              <div className="muted">Key {n.idempotencyKey}</div>
-            </td>
-          </tr>
+              {n.lastError && <Text size="sm" c="var(--fail)">{n.lastError}</Text>}
+              <Text size="sm" c="dimmed">Key {n.idempotencyKey}</Text>
+            </Table.Td>
+          </Table.Tr>
         ))}
-      </tbody>
-    </table>
+      </Table.Tbody>
+    </Table>
+    </Table.ScrollContainer>
   );
 }
 
 function RenderLogView({ log, index }: { log: RenderLog; index: number }) {
   const frames = log.frameStart !== null ? (log.frameEnd !== null && log.frameEnd !== log.frameStart ? `${log.frameStart}–${log.frameEnd}` : String(log.frameStart)) : '—';
   return (
-    <section className="render-log" aria-label={`Render log ${index + 1}`}>
+    <section aria-label={`Render log ${index + 1}`} style={{ padding: '4px 0', borderBottom: '1px solid var(--line)' }}>
       <dl className="facts">
         <dt>Node</dt>
         <dd>{log.nodeId}</dd>
@@ -153,7 +162,7 @@ function RenderLogView({ log, index }: { log: RenderLog; index: number }) {
         {log.error && (
           <>
             <dt>Error</dt>
-            <dd className="field-error">{log.error}</dd>
+            <Text component="dd" c="var(--fail)">{log.error}</Text>
           </>
         )}
       </dl>
@@ -172,30 +181,36 @@ export function LineDetail({ line, label, typeName, onClose }: { line: OrderLine
 
   const shown = detail?.line ?? line;
   return (
-    <section className="details-panel" aria-labelledby={headingId}>
-      <div className="details-head">
-        <h4 id={headingId} ref={headingRef} tabIndex={-1}>
+    <Paper component="section" withBorder p="sm" mt="sm" bg="var(--panel-soft)" aria-labelledby={headingId}>
+      <Group justify="space-between" wrap="nowrap" mb="xs">
+        <Title order={4} id={headingId} ref={headingRef} tabIndex={-1} style={{ outline: 'none', overflowWrap: 'anywhere' }}>
           Details of {label}
-        </h4>
-        <button type="button" onClick={onClose} aria-label={`Close details of ${label}`}>
+        </Title>
+        <Button variant="default" onClick={onClose} aria-label={`Close details of ${label}`}>
           Close
-        </button>
-      </div>
+        </Button>
+      </Group>
       {error && (
-        <p role="alert" className="banner banner-error">
-          {error}
-        </p>
+        <Alert role="alert" color="red" variant="light" mb="sm">
+          <Text c="var(--fail)">{error}</Text>
+        </Alert>
       )}
       <dl className="facts">
         <dt>Status</dt>
         <dd>
           <StatusTag status={shown.status} />
-          {loading && detail && <span className="muted"> updating…</span>}
+          {loading && detail && <Text span c="dimmed"> updating…</Text>}
         </dd>
         {shown.error && (
           <>
             <dt>Error</dt>
-            <dd className="field-error">{shown.error}</dd>
+            <Text component="dd" c="var(--fail)">{shown.error}</Text>
+          </>
+        )}
+        {shown.cancelledAt && (
+          <>
+            <dt>Cancelled</dt>
+            <dd>{formatTime(shown.cancelledAt)}, before it was dispatched: it is never dispatched</dd>
           </>
         )}
         <dt>CAD file</dt>
@@ -203,7 +218,7 @@ export function LineDetail({ line, label, typeName, onClose }: { line: OrderLine
         <dt>Output type</dt>
         <dd>
           {typeName}
-          {typeName !== shown.outputTypeKey && <span className="muted"> ({shown.outputTypeKey})</span>}
+          {typeName !== shown.outputTypeKey && <Text span c="dimmed"> ({shown.outputTypeKey})</Text>}
         </dd>
         <dt>Mode used</dt>
         <dd>{shown.modeUsed ?? '—'}</dd>
@@ -219,15 +234,15 @@ export function LineDetail({ line, label, typeName, onClose }: { line: OrderLine
         <dd>{formatTime(shown.finishedAt)}</dd>
       </dl>
       {!detail && !error && (
-        <p role="status" className="muted">
+        <Text role="status" c="dimmed">
           Reading the line…
-        </p>
+        </Text>
       )}
       {detail && (
         <>
-          <h5>Media</h5>
+          <Title order={5} mt="md" mb={4}>Media</Title>
           {detail.assets.length === 0 ? (
-            <p className="muted">Nothing published yet.</p>
+            <Text c="dimmed">Nothing published yet.</Text>
           ) : (
             <div className="assets">
               {detail.assets.map((asset) => (
@@ -235,18 +250,18 @@ export function LineDetail({ line, label, typeName, onClose }: { line: OrderLine
               ))}
             </div>
           )}
-          <h5>Notifications</h5>
-          {detail.notifications.length === 0 ? <p className="muted">No notification.</p> : <NotificationTable notifications={detail.notifications} />}
-          <h5>Render log</h5>
+          <Title order={5} mt="md" mb={4}>Notifications</Title>
+          {detail.notifications.length === 0 ? <Text c="dimmed">No notification.</Text> : <NotificationTable notifications={detail.notifications} />}
+          <Title order={5} mt="md" mb={4}>Render log</Title>
           {detail.renderLogs.length === 0 ? (
-            <p className="muted">No render yet.</p>
+            <Text c="dimmed">No render yet.</Text>
           ) : (
             detail.renderLogs.map((log, index) => <RenderLogView key={log.id} log={log} index={index} />)
           )}
-          <h5>Runs</h5>
-          {detail.runs.length === 0 ? <p className="muted">Not dispatched yet.</p> : detail.runs.map((run) => <RunView key={run.id} run={run} />)}
+          <Title order={5} mt="md" mb={4}>Runs</Title>
+          {detail.runs.length === 0 ? <Text c="dimmed">{shown.cancelledAt ? 'Never dispatched.' : 'Not dispatched yet.'}</Text> : detail.runs.map((run) => <RunView key={run.id} run={run} />)}
         </>
       )}
-    </section>
+    </Paper>
   );
 }

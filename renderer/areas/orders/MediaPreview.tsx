@@ -1,4 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Button, Group, Loader, Text } from '@mantine/core';
+import { Modal } from '../../ui/Modal';
 import type { MediaAsset } from '../../../shared/media/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
@@ -58,42 +60,46 @@ function usePreview(asset: MediaAsset): { preview: Preview | null; error: string
 /** One published media asset: its preview (full size on demand) and its facts. */
 export function MediaPreview({ asset }: { asset: MediaAsset }) {
   const { preview, error } = usePreview(asset);
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [full, setFull] = useState(false);
   const name = baseName(asset.file);
   const dims = asset.width && asset.height ? `${asset.width} × ${asset.height}` : null;
   return (
     <figure className="asset">
       <div className="asset-preview">
-        {error && <p className="field-error">{error}</p>}
+        {error && <Text c="var(--fail)">{error}</Text>}
         {!preview && !error && (
-          <p role="status" className="muted">
-            <span className="spinner" aria-hidden="true" /> Loading the preview…
-          </p>
+          <Group role="status" gap={6}>
+            <Loader size={12} aria-hidden="true" />
+            <Text c="dimmed">Loading the preview…</Text>
+          </Group>
         )}
         {preview?.kind === 'image' && (
           <>
             <img src={preview.src} alt={`Preview of ${name}`} className="asset-image" />
-            <button type="button" onClick={() => dialogRef.current?.showModal()} aria-label={`View ${name} full size`}>
+            <Button variant="default" onClick={() => setFull(true)} aria-label={`View ${name} full size`}>
               View full size
-            </button>
-            <dialog ref={dialogRef} className="dialog media-dialog" aria-label={name}>
-              <img src={preview.src} alt={name} />
-              <div className="actions">
-                <button type="button" onClick={() => dialogRef.current?.close()}>
+            </Button>
+            <Modal open={full} onClose={() => setFull(false)} title={name} size="auto">
+              <img src={preview.src} alt={name} className="media-full" />
+              <Group justify="flex-end" mt="sm">
+                <Button variant="default" onClick={() => setFull(false)}>
                   Close
-                </button>
-              </div>
-            </dialog>
+                </Button>
+              </Group>
+            </Modal>
           </>
         )}
         {preview?.kind === 'video' && <video src={preview.src} controls className="asset-video" aria-label={`Video ${name}`} />}
-        {preview?.kind === 'none' && <p className="muted">{preview.reason}</p>}
+        {preview?.kind === 'none' && <Text c="dimmed">{preview.reason}</Text>}
       </div>
       <figcaption>
         <dl className="facts">
           <dt>File</dt>
           <dd>
-            <code>{asset.file}</code> <span className="muted">in the media library</span>
+            <code>{asset.file}</code>{' '}
+            <Text span c="dimmed">
+              in the media library
+            </Text>
           </dd>
           <dt>Kind</dt>
           <dd>

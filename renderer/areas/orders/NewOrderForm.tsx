@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Button, Checkbox, ColorInput, Fieldset, Group, NativeSelect, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ContractError } from '../../../shared/contract';
 import { isMaterialKey, MATERIAL_KEYS, MATERIALS } from '../../../shared/materials/library';
 import { CameraSettings, type BackgroundMode } from '../../../shared/nodes/settings-parts';
@@ -7,6 +8,7 @@ import type { OrderLineOverrides } from '../../../shared/orders/api';
 import { errorText } from '../../transport/errors';
 import { useCadLibrary } from '../cad-library/cad-store';
 import { useOrders, useOrdersModel } from './orders-store';
+import { ImportPresetsLink } from './ImportPresetsLink';
 
 const CAMERA_ANGLES = CameraSettings.shape.angle.unwrap().options;
 const ANGLE_TEXT: Record<(typeof CAMERA_ANGLES)[number], string> = {
@@ -16,6 +18,8 @@ const ANGLE_TEXT: Record<(typeof CAMERA_ANGLES)[number], string> = {
   three_quarter: 'Three-quarter',
   iso: 'Isometric',
 };
+// Mantine's error red reads below 4.5:1 on light panels; the app's --fail does not.
+const ERROR_STYLES = { error: { color: 'var(--fail)' } };
 const ARTIFACT_TEXT = { still: 'still image', turntable: 'turntable video', blend: '.blend scene' } as const;
 
 type FieldKey = 'cadFileIds' | 'outputTypeKeys' | 'copies' | 'name' | 'background' | 'materialVariant' | 'cameraAngle';
@@ -36,9 +40,9 @@ function fieldOf(path: string): FieldKey | null {
 function ErrorText({ id, text }: { id: string; text: string | undefined }) {
   if (!text) return null;
   return (
-    <p id={id} className="field-error">
+    <Text id={id} size="sm" c="var(--fail)" mt={4}>
       {text}
-    </p>
+    </Text>
   );
 }
 
@@ -55,7 +59,7 @@ export function NewOrderForm() {
 
   const [cadIds, setCadIds] = useState<string[]>([]);
   const [typeKeys, setTypeKeys] = useState<string[]>([]);
-  const [copies, setCopies] = useState('1');
+  const [copies, setCopies] = useState<string | number>(1);
   const [name, setName] = useState('');
   const [background, setBackground] = useState<'' | BackgroundMode>('');
   const [color, setColor] = useState('#ffffff');
@@ -124,191 +128,126 @@ export function NewOrderForm() {
   const err = (key: FieldKey) => (errors[key] ? `${id}-${key}-error` : undefined);
 
   return (
-    <form ref={formRef} className="form order-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>New order</h2>
+    <Paper withBorder p="md" mb="md">
+      <form ref={formRef} noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-heading`}>
+        <Title order={2} id={`${id}-heading`} mb="sm">
+          New order
+        </Title>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+          <Fieldset legend="CAD files" variant="unstyled" aria-invalid={Boolean(errors.cadFileIds)} aria-describedby={err('cadFileIds')}>
+            <Stack gap={6} mt={4}>
+              {!cadLoaded && <Text c="dimmed">Reading the CAD library…</Text>}
+              {cadLoaded && ready.length === 0 && (
+                <Text c="dimmed">
+                  No CAD file is ready.{' '}
+                  <Anchor component={Link} to="/cad-library">
+                    Import one in the CAD library
+                  </Anchor>
+                  .
+                </Text>
+              )}
+              {ready.map((cad) => (
+                <Checkbox key={cad.id} label={cad.name} checked={cadIds.includes(cad.id)} onChange={(e) => setCadIds((l) => toggle(l, cad.id, e.currentTarget.checked))} />
+              ))}
+            </Stack>
+            <ErrorText id={`${id}-cadFileIds-error`} text={errors.cadFileIds} />
+          </Fieldset>
 
-      <fieldset className="choice-group" aria-invalid={Boolean(errors.cadFileIds)} aria-describedby={err('cadFileIds')}>
-        <legend>CAD files</legend>
-        {!cadLoaded && <p className="muted">Reading the CAD library…</p>}
-        {cadLoaded && ready.length === 0 && (
-          <p className="muted">
-            No CAD file is ready. <Link to="/cad-library">Import one in the CAD library</Link>.
-          </p>
-        )}
-        {ready.map((cad) => (
-          <label key={cad.id} className="choice">
-            <input type="checkbox" checked={cadIds.includes(cad.id)} onChange={(e) => setCadIds((l) => toggle(l, cad.id, e.target.checked))} />
-            {cad.name}
-          </label>
-        ))}
-        <ErrorText id={`${id}-cadFileIds-error`} text={errors.cadFileIds} />
-      </fieldset>
+          <Fieldset legend="Output types" variant="unstyled" aria-invalid={Boolean(errors.outputTypeKeys)} aria-describedby={err('outputTypeKeys')}>
+            <Stack gap={6} mt={4}>
+              {typesError && <Text c="var(--fail)">{typesError}</Text>}
+              {!typesLoaded && !typesError && <Text c="dimmed">Reading the output types…</Text>}
+              {typesLoaded && outputTypes.length === 0 && (
+                <Text c="dimmed">
+                  No output type yet: import your render presets in <ImportPresetsLink />.
+                </Text>
+              )}
+              {outputTypes.map((type) => (
+                <Checkbox
+                  key={type.key}
+                  label={type.name}
+                  description={`${type.key}, ${ARTIFACT_TEXT[type.artifact]}, ${type.executionMode} mode${type.active ? '' : ', inactive'}`}
+                  disabled={!type.active}
+                  checked={type.active && typeKeys.includes(type.key)}
+                  onChange={(e) => setTypeKeys((l) => toggle(l, type.key, e.currentTarget.checked))}
+                />
+              ))}
+            </Stack>
+            <ErrorText id={`${id}-outputTypeKeys-error`} text={errors.outputTypeKeys} />
+          </Fieldset>
+        </SimpleGrid>
 
-      <fieldset className="choice-group" aria-invalid={Boolean(errors.outputTypeKeys)} aria-describedby={err('outputTypeKeys')}>
-        <legend>Output types</legend>
-        {typesError && <p className="field-error">{typesError}</p>}
-        {!typesLoaded && !typesError && <p className="muted">Reading the output types…</p>}
-        {typesLoaded && outputTypes.length === 0 && <p className="muted">No output type yet: import legacy render presets first (lightbox legacy import).</p>}
-        {outputTypes.map((type) => (
-          <div key={type.key} className={`choice${type.active ? '' : ' choice-disabled'}`}>
-            <label>
-              <input
-                type="checkbox"
-                disabled={!type.active}
-                checked={type.active && typeKeys.includes(type.key)}
-                onChange={(e) => setTypeKeys((l) => toggle(l, type.key, e.target.checked))}
-                aria-describedby={`${id}-type-${type.key}`}
-              />
-              {type.name}
-            </label>
-            <span id={`${id}-type-${type.key}`} className="muted choice-note">
-              {type.key}, {ARTIFACT_TEXT[type.artifact]}, {type.executionMode} mode{type.active ? '' : ', inactive'}
-            </span>
-          </div>
-        ))}
-        <ErrorText id={`${id}-outputTypeKeys-error`} text={errors.outputTypeKeys} />
-      </fieldset>
-
-      <div className="field">
-        <label htmlFor={`${id}-copies`}>Copies</label>
-        <div className="field-control">
-          <input
-            id={`${id}-copies`}
-            type="number"
-            inputMode="numeric"
+        <Group align="flex-start" gap="md" mt="md">
+          <NumberInput
+            label="Copies"
+            description="Lines per CAD file and output type."
             min={1}
             max={100}
             step={1}
-            className="narrow"
+            allowDecimal={false}
+            w={200}
             value={copies}
-            aria-invalid={Boolean(errors.copies)}
-            aria-describedby={err('copies') ?? `${id}-copies-hint`}
-            onChange={(e) => setCopies(e.target.value)}
+            error={errors.copies} styles={ERROR_STYLES}
+            onChange={setCopies}
           />
-          <span id={`${id}-copies-hint`} className="hint">
-            Lines per CAD file and output type.
-          </span>
-        </div>
-        <div className="field-notes">
-          <ErrorText id={`${id}-copies-error`} text={errors.copies} />
-        </div>
-      </div>
+          <TextInput label="Order name" placeholder="optional" maxLength={200} w={320} value={name} error={errors.name} styles={ERROR_STYLES} onChange={(e) => setName(e.currentTarget.value)} />
+        </Group>
 
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Order name</label>
-        <div className="field-control">
-          <input
-            id={`${id}-name`}
-            type="text"
-            maxLength={200}
-            placeholder="optional"
-            value={name}
-            aria-invalid={Boolean(errors.name)}
-            aria-describedby={err('name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field-notes">
-          <ErrorText id={`${id}-name-error`} text={errors.name} />
-        </div>
-      </div>
-
-      <fieldset className="overrides">
-        <legend>Overrides</legend>
-        <p className="hint">Left at “from the output type”, a line renders exactly as its output type says.</p>
-        <div className="field">
-          <label htmlFor={`${id}-background`}>Background</label>
-          <div className="field-control">
-            <select
-              id={`${id}-background`}
+        <Fieldset legend="Overrides" mt="md">
+          <Text size="sm" c="dimmed" mb="xs">
+            Left at “from the output type”, a line renders exactly as its output type says.
+          </Text>
+          <Group align="flex-start" gap="md">
+            <NativeSelect
+              label="Background"
+              w={200}
               value={background}
-              aria-invalid={Boolean(errors.background)}
-              aria-describedby={err('background')}
-              onChange={(e) => setBackground(e.target.value as typeof background)}
-            >
-              <option value="">From the output type</option>
-              <option value="color">Color</option>
-              <option value="transparent">Transparent</option>
-            </select>
-            {background === 'color' && (
-              <>
-                <label htmlFor={`${id}-color`} className="visually-hidden">
-                  Background color
-                </label>
-                <input id={`${id}-color`} type="color" value={color} onChange={(e) => setColor(e.target.value)} />
-                <code>{color}</code>
-              </>
-            )}
-          </div>
-          <div className="field-notes">
-            <ErrorText id={`${id}-background-error`} text={errors.background} />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-material`}>Material variant</label>
-          <div className="field-control">
-            <select
-              id={`${id}-material`}
+              error={errors.background} styles={ERROR_STYLES}
+              onChange={(e) => setBackground(e.currentTarget.value as typeof background)}
+              data={[
+                { value: '', label: 'From the output type' },
+                { value: 'color', label: 'Color' },
+                { value: 'transparent', label: 'Transparent' },
+              ]}
+            />
+            {background === 'color' && <ColorInput label="Background color" format="hex" w={160} value={color} onChange={setColor} />}
+            <NativeSelect
+              label="Material variant"
+              description="For every part the output type does not match by name."
+              w={260}
               value={material}
-              aria-invalid={Boolean(errors.materialVariant)}
-              aria-describedby={err('materialVariant') ?? `${id}-material-hint`}
-              onChange={(e) => setMaterial(e.target.value)}
-            >
-              <option value="">From the output type</option>
-              {MATERIAL_KEYS.map((key) => (
-                <option key={key} value={key}>
-                  {MATERIALS[key].title}
-                </option>
-              ))}
-            </select>
-            <span id={`${id}-material-hint`} className="hint">
-              For every part the output type does not match by name.
-            </span>
-          </div>
-          <div className="field-notes">
-            <ErrorText id={`${id}-materialVariant-error`} text={errors.materialVariant} />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-angle`}>Camera angle</label>
-          <div className="field-control">
-            <select
-              id={`${id}-angle`}
+              error={errors.materialVariant} styles={ERROR_STYLES}
+              onChange={(e) => setMaterial(e.currentTarget.value)}
+              data={[{ value: '', label: 'From the output type' }, ...MATERIAL_KEYS.map((key) => ({ value: key, label: MATERIALS[key].title }))]}
+            />
+            <NativeSelect
+              label="Camera angle"
+              w={200}
               value={angle}
-              aria-invalid={Boolean(errors.cameraAngle)}
-              aria-describedby={err('cameraAngle')}
-              onChange={(e) => setAngle(e.target.value)}
-            >
-              <option value="">From the output type</option>
-              {CAMERA_ANGLES.map((a) => (
-                <option key={a} value={a}>
-                  {ANGLE_TEXT[a]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field-notes">
-            <ErrorText id={`${id}-cameraAngle-error`} text={errors.cameraAngle} />
-          </div>
-        </div>
-      </fieldset>
+              error={errors.cameraAngle} styles={ERROR_STYLES}
+              onChange={(e) => setAngle(e.currentTarget.value)}
+              data={[{ value: '', label: 'From the output type' }, ...CAMERA_ANGLES.map((a) => ({ value: a, label: ANGLE_TEXT[a] }))]}
+            />
+          </Group>
+        </Fieldset>
 
-      {formError && (
-        <p role="alert" className="banner banner-error">
-          {formError}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Create order
-        </button>
-        <span className="muted">
-          {lines > 0 ? `${lines} ${lines === 1 ? 'line' : 'lines'}` : ''}
-        </span>
-        <span role="status" className="save-status">
-          {status}
-        </span>
-      </div>
-    </form>
+        {formError && (
+          <Alert role="alert" color="red" variant="light" mt="md">
+            <Text c="var(--fail)">{formError}</Text>
+          </Alert>
+        )}
+        <Group gap="sm" mt="md">
+          <Button type="submit" loading={busy}>
+            Create order
+          </Button>
+          <Text span c="dimmed">
+            {lines > 0 ? `${lines} ${lines === 1 ? 'line' : 'lines'}` : ''}
+          </Text>
+          <Text span role="status">
+            {status}
+          </Text>
+        </Group>
+      </form>
+    </Paper>
   );
 }

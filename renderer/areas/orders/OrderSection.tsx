@@ -1,9 +1,12 @@
+import { useState } from 'react';
+import { Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import type { Order, OrderLine } from '../../../shared/orders/api';
 import { formatTime } from '../../ui/format-time';
+import { Modal } from '../../ui/Modal';
 import { LineDetail } from './LineDetail';
-import { StatusTag } from './LineStatusTag';
+import { StatusTag, ToneBadge } from './LineStatusTag';
 import { useOrders, useOrdersModel, type LineProgress } from './orders-store';
-import { ActionsHeader } from '../../ui/ActionsHeader';
 
 export function lineLabel(order: Order, line: OrderLine): string {
   return `line ${line.lineNo} of ${order.name}`;
@@ -13,6 +16,7 @@ export function lineLabel(order: Order, line: OrderLine): string {
 function LineProgressCell({ line, progress, label, cancelling }: { line: OrderLine; progress: LineProgress | undefined; label: string; cancelling: boolean }) {
   const live = progress && progress.status === line.status ? progress : undefined;
   const hasCount = live && typeof live.done === 'number' && typeof live.total === 'number' && live.total > 0;
+  // A native <progress>: its value and max say exactly how many steps or frames are done.
   let bar;
   let text: string;
   switch (line.status) {
@@ -21,11 +25,7 @@ function LineProgressCell({ line, progress, label, cancelling }: { line: OrderLi
       text = 'Done';
       break;
     case 'rendering':
-      bar = hasCount ? (
-        <progress max={live.total} value={Math.min(live.done ?? 0, live.total ?? 0)} aria-label={`Progress of ${label}`} />
-      ) : (
-        <progress aria-label={`Progress of ${label}`} />
-      );
+      bar = hasCount ? <progress max={live.total} value={Math.min(live.done ?? 0, live.total ?? 0)} aria-label={`Progress of ${label}`} /> : <progress aria-label={`Progress of ${label}`} />;
       text = live?.step ? `${live.step}${hasCount ? `: ${live.done}/${live.total}` : ''}` : 'Starting';
       if (cancelling) text = `Cancelling (at ${text})`;
       break;
@@ -35,114 +35,196 @@ function LineProgressCell({ line, progress, label, cancelling }: { line: OrderLi
       break;
     default:
       bar = hasCount ? <progress max={live.total} value={Math.min(live.done ?? 0, live.total ?? 0)} aria-label={`Progress of ${label}`} /> : null;
-      text = live?.step ? `Stopped at ${live.step}` : '';
+      text = line.cancelledAt ? 'Never dispatched' : live?.step ? `Stopped at ${live.step}` : '';
   }
   return (
-    <td className="progress-cell">
-      {bar} <span className="progress-text">{text}</span>
-    </td>
+    <Table.Td className="progress-cell">
+      <Group gap={6} wrap="nowrap">
+        {bar}
+        <Text span size="sm" c="dimmed">
+          {text}
+        </Text>
+      </Group>
+    </Table.Td>
   );
 }
 
-function LineRow({ order, line, typeName, selected, onSelect }: { order: Order; line: OrderLine; typeName: string; selected: boolean; onSelect: (id: string | null) => void }) {
+function LineRow({ order, line, typeName, selected, onSelect, onCancelQueued }: { order: Order; line: OrderLine; typeName: string; selected: boolean; onSelect: (id: string | null) => void; onCancelQueued: (line: OrderLine) => void }) {
   const model = useOrdersModel();
   const progress = useOrders((s) => s.progress[line.id]);
   const actionError = useOrders((s) => s.lineErrors[line.id]);
   const busy = useOrders((s) => Boolean(s.busy[line.id]));
   const cancelling = useOrders((s) => Boolean(s.cancelling[line.id]));
   const label = lineLabel(order, line);
-  const canDispatch = line.status === 'queued' || line.status === 'failed' || line.status === 'cancelled';
+  const archived = order.archivedAt !== null;
+  const canDispatch = !archived && !line.cancelledAt && (line.status === 'queued' || line.status === 'failed' || line.status === 'cancelled');
   const again = line.status !== 'queued';
   return (
-    <tr aria-selected={selected} className={selected ? 'row-selected' : undefined}>
-      <th scope="row" className="num">
+    <Table.Tr aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
+      <Table.Th scope="row" fw={400} ta="right">
         {line.lineNo}
-      </th>
-      <td>{line.cadName}</td>
-      <td>
+      </Table.Th>
+      <Table.Td>{line.cadName}</Table.Td>
+      <Table.Td>
         {typeName}
-        {typeName !== line.outputTypeKey && <div className="muted">{line.outputTypeKey}</div>}
-      </td>
-      <td className="detail">
+        {typeName !== line.outputTypeKey && (
+          <Text size="sm" c="dimmed">
+            {line.outputTypeKey}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
         <StatusTag status={line.status} />
-        {line.error && line.status === 'failed' && <div className="field-error">{line.error}</div>}
+        {line.error && line.status === 'failed' && (
+          <Text size="sm" c="var(--fail)">
+            {line.error}
+          </Text>
+        )}
         {actionError && (
-          <div role="alert" className="field-error">
+          <Text role="alert" size="sm" c="var(--fail)">
             {actionError}
-          </div>
+          </Text>
         )}
-      </td>
-      <td>{line.modeUsed ?? '—'}</td>
-      <td className="num">{line.attempts}</td>
+      </Table.Td>
+      <Table.Td>{line.modeUsed ?? '—'}</Table.Td>
+      <Table.Td ta="right">{line.attempts}</Table.Td>
       <LineProgressCell line={line} progress={progress} label={label} cancelling={cancelling} />
-      <td className="row-actions">
-        {canDispatch && (
-          <button type="button" className={again ? undefined : 'primary'} disabled={busy} aria-label={`Dispatch ${label}${again ? ' again' : ''}`} onClick={() => void model.dispatch(line.id)}>
-            {again ? 'Dispatch again' : 'Dispatch'}
-          </button>
-        )}
-        {line.status === 'rendering' && (
-          <button type="button" className="danger" disabled={busy || cancelling} aria-label={`Cancel ${label}`} onClick={() => void model.cancel(line.id)}>
-            Cancel
-          </button>
-        )}
-        <button type="button" aria-label={`Details of ${label}`} aria-expanded={selected} onClick={() => onSelect(selected ? null : line.id)}>
-          Details
-        </button>
-      </td>
-    </tr>
+      <Table.Td>
+        <Group gap={4} wrap="nowrap">
+          {canDispatch && (
+            <Button variant={again ? 'default' : 'filled'} disabled={busy} aria-label={`Dispatch ${label}${again ? ' again' : ''}`} onClick={() => void model.dispatch(line.id)}>
+              {again ? 'Dispatch again' : 'Dispatch'}
+            </Button>
+          )}
+          {line.status === 'rendering' && (
+            <Button variant="default" disabled={busy || cancelling} aria-label={`Cancel ${label}`} onClick={() => void model.cancel(line.id)}>
+              Cancel
+            </Button>
+          )}
+          {line.status === 'queued' && (
+            <Button variant="default" disabled={busy} aria-label={`Cancel ${label}`} onClick={() => onCancelQueued(line)}>
+              Cancel
+            </Button>
+          )}
+          <Button variant="subtle" aria-label={`Details of ${label}`} aria-expanded={selected} onClick={() => onSelect(selected ? null : line.id)}>
+            Details
+          </Button>
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** Asks before cancelling a queued line: it is then never dispatched. */
+function CancelQueuedDialog({ order, line, typeName, onClose }: { order: Order; line: OrderLine | null; typeName: string; onClose: () => void }) {
+  const model = useOrdersModel();
+  const label = line ? lineLabel(order, line) : '';
+  return (
+    <Modal open={line !== null} onClose={onClose} title={`Cancel ${label}?`} size="md">
+      <Stack gap="sm">
+        <Text>
+          {line?.cadName} in {typeName} has not been dispatched. Cancelled, it stays in the order as cancelled and is never dispatched.
+        </Text>
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={onClose}>
+            Keep the line
+          </Button>
+          <Button
+            color="red.9"
+            onClick={() => {
+              if (line) void model.cancel(line.id);
+              onClose();
+            }}
+          >
+            Cancel the line
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
 /** One order: its lines with live status and actions, and the detail of the selected line. */
 export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { order: Order; typeNames: ReadonlyMap<string, string>; selectedLineId: string | null; onSelect: (id: string | null) => void }) {
   const model = useOrdersModel();
-  const queued = order.lines.filter((l) => l.status === 'queued');
+  const [confirming, setConfirming] = useState<OrderLine | null>(null);
+  const [archiving, setArchiving] = useState(false);
+  const archived = order.archivedAt !== null;
+  const queued = archived ? [] : order.lines.filter((l) => l.status === 'queued');
   const counts = new Map<string, number>();
   for (const line of order.lines) counts.set(line.status, (counts.get(line.status) ?? 0) + 1);
   const summary = Array.from(counts, ([status, n]) => `${n} ${status}`).join(', ');
   const selected = order.lines.find((l) => l.id === selectedLineId) ?? null;
   const headingId = `order-${order.id}`;
+
+  const toggleArchive = async () => {
+    setArchiving(true);
+    const error = await model.setArchived(order.id, !archived);
+    setArchiving(false);
+    if (error) notifications.show({ color: 'red', title: `${order.name} was not ${archived ? 'unarchived' : 'archived'}`, message: error });
+    else notifications.show({ title: archived ? `${order.name} is back` : `${order.name} archived`, message: archived ? 'Its lines can be dispatched again.' : 'Hidden from the list; "Show archived" lists it.' });
+  };
+
   return (
-    <section className="order" aria-labelledby={headingId}>
-      <div className="order-head">
-        <h3 id={headingId}>{order.name}</h3>
-        <span className="muted">
-          Created {formatTime(order.createdAt)}; {order.lines.length} {order.lines.length === 1 ? 'line' : 'lines'}: {summary}
-        </span>
-        {queued.length > 0 && (
-          <button type="button" onClick={() => void model.dispatchAll(queued.map((l) => l.id))}>
-            Dispatch {queued.length} queued {queued.length === 1 ? 'line' : 'lines'}
-            <span className="visually-hidden"> of {order.name}</span>
-          </button>
-        )}
-      </div>
-      <div className="table-scroll">
-        <table className="grid lines-table" aria-label={`Lines of ${order.name}`}>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
+    <Paper component="section" withBorder p="sm" mb="md" aria-labelledby={headingId}>
+      <Group gap="sm" align="baseline" wrap="wrap" mb={6}>
+        <Title order={3} id={headingId}>
+          {order.name}
+        </Title>
+        {archived && <ToneBadge tone="muted">Archived</ToneBadge>}
+        <Text size="sm" c="dimmed">
+          Created {formatTime(order.createdAt)}
+          {archived ? `, archived ${formatTime(order.archivedAt)}` : ''}; {order.lines.length} {order.lines.length === 1 ? 'line' : 'lines'}: {summary}
+        </Text>
+        <Group gap={4} ml="auto">
+          {queued.length > 0 && (
+            <Button variant="default" onClick={() => void model.dispatchAll(queued.map((l) => l.id))}>
+              Dispatch {queued.length} queued {queued.length === 1 ? 'line' : 'lines'}
+              <span className="visually-hidden"> of {order.name}</span>
+            </Button>
+          )}
+          <Button variant="default" disabled={archiving} aria-label={`${archived ? 'Unarchive' : 'Archive'} ${order.name}`} onClick={() => void toggleArchive()}>
+            {archived ? 'Unarchive' : 'Archive'}
+          </Button>
+        </Group>
+      </Group>
+      <Table.ScrollContainer minWidth={860}>
+        <Table aria-label={`Lines of ${order.name}`}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col" ta="right">
                 Line
-              </th>
-              <th scope="col">CAD file</th>
-              <th scope="col">Output type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Mode</th>
-              <th scope="col" className="num">
+              </Table.Th>
+              <Table.Th scope="col">CAD file</Table.Th>
+              <Table.Th scope="col">Output type</Table.Th>
+              <Table.Th scope="col">Status</Table.Th>
+              <Table.Th scope="col">Mode</Table.Th>
+              <Table.Th scope="col" ta="right">
                 Attempts
-              </th>
-              <th scope="col">Progress</th>
-              <ActionsHeader />
-            </tr>
-          </thead>
-          <tbody>
+              </Table.Th>
+              <Table.Th scope="col">Progress</Table.Th>
+              <Table.Th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {order.lines.map((line) => (
-              <LineRow key={line.id} order={order} line={line} typeName={typeNames.get(line.outputTypeKey) ?? line.outputTypeKey} selected={line.id === selectedLineId} onSelect={onSelect} />
+              <LineRow
+                key={line.id}
+                order={order}
+                line={line}
+                typeName={typeNames.get(line.outputTypeKey) ?? line.outputTypeKey}
+                selected={line.id === selectedLineId}
+                onSelect={onSelect}
+                onCancelQueued={setConfirming}
+              />
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {selected && <LineDetail line={selected} label={lineLabel(order, selected)} typeName={typeNames.get(selected.outputTypeKey) ?? selected.outputTypeKey} onClose={() => onSelect(null)} />}
-    </section>
+      <CancelQueuedDialog order={order} line={confirming} typeName={confirming ? (typeNames.get(confirming.outputTypeKey) ?? confirming.outputTypeKey) : ''} onClose={() => setConfirming(null)} />
+    </Paper>
   );
 }

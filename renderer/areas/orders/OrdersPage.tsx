@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useConnection } from '../../app/services';
 import { useCadLibraryModel } from '../cad-library/cad-store';
 import { formatTime } from '../../ui/format-time';
 import { NewOrderForm } from './NewOrderForm';
 import { OrderSection } from './OrderSection';
 import { useOrders, useOrdersModel } from './orders-store';
+import { ImportPresetsLink } from './ImportPresetsLink';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value : null;
@@ -15,21 +17,28 @@ function RecentNotifications() {
   const desktop = useOrders((s) => s.desktop);
   // The live region stays in the page even when empty, so the first arrival is announced.
   return (
-    <section aria-labelledby="orders-notifications" className={desktop.length === 0 ? 'visually-hidden' : 'notifications-panel'}>
-      <h2 id="orders-notifications">Notifications</h2>
+    <section aria-labelledby="orders-notifications" className={desktop.length === 0 ? 'visually-hidden' : undefined}>
+      <Title order={2} id="orders-notifications" mt="md" mb={4}>
+        Notifications
+      </Title>
       <div role="log" aria-label="Desktop notifications">
-        <ul className="plain-list">
+        <Stack component="ul" gap={2} m={0} p={0} style={{ listStyle: 'none' }}>
           {desktop.map((n) => {
             const title = text(n.payload['title']) ?? n.event;
             const body = text(n.payload['body']) ?? text(n.payload['message']);
             return (
-              <li key={n.id} className="notification">
-                <strong>{title}</strong>
-                {body && <span> {body}</span>} <span className="muted">{formatTime(n.createdAt)}</span>
+              <li key={n.id}>
+                <Text span fw={600}>
+                  {title}
+                </Text>
+                {body && <Text span> {body}</Text>}{' '}
+                <Text span c="dimmed" size="sm">
+                  {formatTime(n.createdAt)}
+                </Text>
               </li>
             );
           })}
-        </ul>
+        </Stack>
       </div>
     </section>
   );
@@ -43,6 +52,8 @@ export function OrdersPage() {
   const loaded = useOrders((s) => s.loaded);
   const error = useOrders((s) => s.error);
   const outputTypes = useOrders((s) => s.outputTypes);
+  const typesLoaded = useOrders((s) => s.outputTypesLoaded);
+  const showArchived = useOrders((s) => s.showArchived);
   const epoch = useConnection((s) => s.epoch);
   const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
 
@@ -55,35 +66,52 @@ export function OrdersPage() {
   }, [model, cadLibrary, epoch]);
 
   const typeNames = useMemo(() => new Map(outputTypes.map((t) => [t.key, t.name])), [outputTypes]);
-  const queued = orders.flatMap((o) => o.lines.filter((l) => l.status === 'queued').map((l) => l.id));
+  const open = orders.filter((o) => o.archivedAt === null);
+  const queued = open.flatMap((o) => o.lines.filter((l) => l.status === 'queued').map((l) => l.id));
   const rendering = orders.reduce((n, o) => n + o.lines.filter((l) => l.status === 'rendering').length, 0);
 
   return (
     <>
-      <h1 tabIndex={-1}>Orders</h1>
-      <p className="lede">
-        An order asks for output types of CAD files: one line per CAD file × output type × copy. Dispatch renders a line
-        in its output type&apos;s mode; the published media, notifications and render log are kept with it.
-      </p>
+      <Title order={1} tabIndex={-1}>
+        Orders
+      </Title>
+      <Text className="lede">
+        An order asks for output types of CAD files: one line per CAD file × output type × copy. Dispatch renders a line in its output type&apos;s mode; the
+        published media, notifications and render log are kept with it.
+      </Text>
       <NewOrderForm />
       <RecentNotifications />
-      <h2>Orders</h2>
+      <Group justify="space-between" align="center" mt="lg" mb="xs">
+        <Title order={2}>Orders</Title>
+        <Switch label="Show archived" checked={showArchived} onChange={(e) => model.setShowArchived(e.currentTarget.checked)} />
+      </Group>
       {error && (
-        <p role="alert" className="banner banner-error">
-          {error}
-        </p>
+        <Alert role="alert" color="red" variant="light" mb="sm">
+          <Text c="var(--fail)">{error}</Text>
+        </Alert>
       )}
-      {!loaded && !error && <p role="status">Reading the orders…</p>}
-      {loaded && orders.length === 0 && <p>No orders yet.</p>}
+      {!loaded && !error && <Text role="status">Reading the orders…</Text>}
+      {loaded && orders.length === 0 && (
+        <Paper withBorder p="md" mb="md">
+          <Text fw={600}>No orders yet.</Text>
+          {typesLoaded && outputTypes.length === 0 ? (
+            <Text mt={4}>
+              An order renders CAD files in output types, and there is none yet. Import your render presets in <ImportPresetsLink />, then create an order above.
+            </Text>
+          ) : (
+            <Text mt={4}>Choose CAD files and output types above and create one. Output types come from <ImportPresetsLink /> or from a workflow.</Text>
+          )}
+        </Paper>
+      )}
       {orders.length > 0 && (
-        <div className="toolbar">
-          <button type="button" disabled={queued.length === 0} onClick={() => void model.dispatchAll(queued)}>
+        <Group gap="sm" mb="sm">
+          <Button disabled={queued.length === 0} onClick={() => void model.dispatchAll(queued)}>
             Dispatch all queued ({queued.length})
-          </button>
-          <span role="status" className="muted">
+          </Button>
+          <Text span role="status" c="dimmed" size="sm">
             {rendering > 0 ? `${rendering} ${rendering === 1 ? 'line' : 'lines'} rendering` : ''}
-          </span>
-        </div>
+          </Text>
+        </Group>
       )}
       {orders.map((order) => (
         <OrderSection key={order.id} order={order} typeNames={typeNames} selectedLineId={selectedLineId} onSelect={setSelectedLineId} />

@@ -34,6 +34,8 @@ export interface OrdersState {
   lineVersions: Record<string, number>;
   /** Desktop notifications received while the app is open, newest first. */
   desktop: Notification[];
+  /** Archived orders are listed too ("Show archived"). */
+  showArchived: boolean;
 }
 
 export interface OrdersModel {
@@ -44,6 +46,9 @@ export interface OrdersModel {
   dispatch(orderLineId: string): Promise<void>;
   dispatchAll(orderLineIds: readonly string[]): Promise<void>;
   cancel(orderLineId: string): Promise<void>;
+  /** Archives (or brings back) an order; answers the error text when refused. */
+  setArchived(orderId: string, archived: boolean): Promise<string | null>;
+  setShowArchived(show: boolean): void;
 }
 
 export const TERMINAL: ReadonlySet<LineStatus> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -87,6 +92,7 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     cancelling: {},
     lineVersions: {},
     desktop: [],
+    showArchived: false,
   }));
   let seq = 0;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,7 +112,7 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
         do {
           again = false;
           const seqAtCall = seq;
-          const { orders } = await client.call('orders.list', {});
+          const { orders } = await client.call('orders.list', { includeArchived: store.getState().showArchived });
           // An event that arrived while the list was being read is newer than the list.
           const { progress } = store.getState();
           const merged = orders.map((order) => ({
@@ -230,8 +236,11 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     clearError(orderLineId);
     setBusy(orderLineId, true);
     try {
-      const { cancelled } = await client.call('orders.cancel', { orderLineId });
-      if (!cancelled) store.setState((s) => ({ lineErrors: { ...s.lineErrors, [orderLineId]: 'Nothing to cancel: the line is not rendering.' } }));
+      const before = findLine(store.getState().orders, orderLineId);
+      const { cancelled, line } = await client.call('orders.cancel', { orderLineId });
+      // A line that was waiting is cancelled for good at once; a rendering one ends by events.
+      if (line && before?.status !== 'rendering') store.setState((s) => ({ orders: patchLine(s.orders, orderLineId, line) }));
+      else if (!cancelled) store.setState((s) => ({ lineErrors: { ...s.lineErrors, [orderLineId]: 'Nothing to cancel: the line is not rendering.' } }));
       else if (!TERMINAL.has(findLine(store.getState().orders, orderLineId)?.status ?? 'queued')) {
         store.setState((s) => ({ cancelling: { ...s.cancelling, [orderLineId]: true } }));
       }
@@ -244,7 +253,24 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     }
   };
 
-  return { store, refresh, refreshOutputTypes, create, dispatch, dispatchAll, cancel };
+  const setArchived = async (orderId: string, archived: boolean): Promise<string | null> => {
+    try {
+      const order = await client.call(archived ? 'orders.archive' : 'orders.unarchive', { orderId });
+      store.setState((s) => ({
+        orders: archived && !s.showArchived ? s.orders.filter((o) => o.id !== orderId) : s.orders.map((o) => (o.id === orderId ? order : o)),
+      }));
+      return null;
+    } catch (error) {
+      return errorText(error);
+    }
+  };
+
+  const setShowArchived = (show: boolean) => {
+    store.setState({ showArchived: show });
+    void refresh();
+  };
+
+  return { store, refresh, refreshOutputTypes, create, dispatch, dispatchAll, cancel, setArchived, setShowArchived };
 }
 
 const models = new WeakMap<ContractClient, OrdersModel>();
