@@ -38,9 +38,10 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await expect(nav.getByRole('status', { name: /^1 comparison waiting for review$/ })).toBeVisible();
 
   await nav.getByRole('link', { name: 'Comparisons' }).click();
-  const latest = page.getByRole('list', { name: 'Latest verdict per output type' });
-  await expect(latest).toContainText(KEY);
-  await expect(latest).toContainText(made.verdict);
+  const latest = page.getByRole('table', { name: 'Latest verdict per output type' });
+  const latestRow = latest.getByRole('row').filter({ has: page.getByRole('link', { name: `Latest comparison of ${KEY}` }) });
+  await expect(latestRow.getByRole('cell').first()).toHaveText(made.verdict);
+  await expect(latestRow).toContainText('pending review');
   const table = page.getByRole('table', { name: 'Comparisons' });
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table.getByRole('row').nth(1)).toContainText('legacy.still_default');
@@ -66,22 +67,22 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await page.keyboard.press('ArrowRight');
   await expect(pictures.getByRole('img', { name: /^Shadow / })).toHaveAttribute('style', /translate\(-20px, 0px\)/);
 
-  const views = page.getByRole('group', { name: 'View' });
-  await views.getByRole('radio', { name: 'Swipe' }).check();
+  const views = page.getByRole('tablist', { name: 'View' });
+  await views.getByRole('tab', { name: 'Swipe' }).click();
   const swipe = page.getByRole('region', { name: 'Swipe view' });
   await expect(swipe.getByRole('img')).toHaveCount(2);
   await swipe.getByRole('slider', { name: /Swipe position/ }).fill('20');
-  await views.getByRole('radio', { name: 'Blend' }).check();
+  await views.getByRole('tab', { name: 'Blend' }).click();
   const blend = page.getByRole('region', { name: 'Blend view' });
   await expect(blend.getByRole('slider', { name: /Shadow opacity/ })).toBeVisible();
-  await views.getByRole('radio', { name: 'Toggle' }).check();
+  await views.getByRole('tab', { name: 'Toggle' }).click();
   const toggle = page.getByRole('region', { name: 'Toggle view' });
   await expect(toggle.getByRole('img', { name: /^Legacy / })).toBeVisible();
   await toggle.getByRole('button', { name: /switch to shadow/ }).click();
   await expect(toggle.getByRole('img', { name: /^Shadow / })).toBeVisible();
   // Still zoomed as before: the transform is shared across views.
   await expect(toggle.getByRole('img', { name: /^Shadow / })).toHaveAttribute('style', /scale\(1\.25\)/);
-  await views.getByRole('radio', { name: 'Heatmap' }).check();
+  await views.getByRole('tab', { name: 'Heatmap' }).click();
   const heat = page.getByRole('region', { name: 'Heatmap view' });
   const report = await callApi<{ report: { artifacts: { name: string; pixels: unknown; heatmap: string | null; sameHash: boolean }[] } }>(request, host, 'comparisons.get', { id: made.id });
   const first = report.report.artifacts[0]!;
@@ -178,6 +179,6 @@ test('a turntable comparison has a frame scrubber with per-frame results', async
   // Every per-frame reason is listed with the verdict's reasons.
   for (const reason of full.report.reasons) await expect(page.getByRole('list', { name: 'Reasons behind the verdict' })).toContainText(reason);
   // The frames differ: the worst frame's diff heatmap is served and shown.
-  await page.getByRole('group', { name: 'View' }).getByRole('radio', { name: 'Heatmap' }).check();
+  await page.getByRole('tablist', { name: 'View' }).getByRole('tab', { name: 'Heatmap' }).click();
   await expect(page.getByRole('region', { name: 'Heatmap view' }).getByRole('img', { name: /^Diff heatmap of / })).toBeVisible();
 });

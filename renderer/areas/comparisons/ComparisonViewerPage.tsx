@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Button, Group, List, Loader, NativeSelect, Paper, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
 import type { ArtifactComparison, Comparison, ReviewDecision } from '../../../shared/comparison/api';
 import { HeatmapImage } from './HeatmapImage';
 import { useClient } from '../../app/services';
@@ -8,7 +9,7 @@ import { formatValue } from '../output-types/format';
 import { formatTime } from '../../ui/format-time';
 import { reviewStore } from './review-store';
 import { useSides, type Picture } from './use-sides';
-import { VerdictTag } from './VerdictTag';
+import { ToneBadge, VerdictTag } from './VerdictTag';
 
 type View = 'side' | 'swipe' | 'blend' | 'toggle' | 'heatmap';
 const VIEWS: { id: View; label: string }[] = [
@@ -29,11 +30,12 @@ const IDENTITY: Transform = { scale: 1, x: 0, y: 0 };
 function PictureView({ picture, side, style }: { picture: Picture | null; side: string; style?: CSSProperties }) {
   if (!picture)
     return (
-      <p className="muted" role="status">
-        <span className="spinner" aria-hidden="true" /> Loading the {side} picture…
-      </p>
+      <Group gap="xs" p="sm" role="status">
+        <Loader size="xs" aria-hidden="true" />
+        <Text>Loading the {side} picture…</Text>
+      </Group>
     );
-  if (picture.kind === 'none') return <p className="muted cmp-none">{`${side}: ${picture.reason}`}</p>;
+  if (picture.kind === 'none') return <Text p="sm">{`${side}: ${picture.reason}`}</Text>;
   if (picture.kind === 'video') return <video src={picture.src} controls aria-label={`${side} ${picture.name}`} className="cmp-img" style={style} />;
   return <img src={picture.src} alt={`${side} ${picture.name}`} className="cmp-img" style={style} draggable={false} />;
 }
@@ -86,35 +88,45 @@ function Viewport({ label, transform, setTransform, children }: { label: string;
 function StatsTable({ artifact }: { artifact: ArtifactComparison }) {
   if (!artifact.pixels)
     return (
-      <p className="muted">
+      <Text>
         {artifact.sameHash ? `${artifact.name}: the legacy and shadow files are byte-identical (same SHA-256), so no pixel differs.` : `No pixel statistics for ${artifact.name} (${artifact.kind}).`}
-      </p>
+      </Text>
     );
   const p = artifact.pixels;
   return (
-    <table aria-label={`Pixel statistics of ${artifact.name}`} className="cmp-stats">
-      <thead>
-        <tr>
-          <th scope="col">Channel</th>
-          <th scope="col">Mean delta</th>
-          <th scope="col">Max delta</th>
-        </tr>
-      </thead>
-      <tbody>
-        {p.channels.map((c) => (
-          <tr key={c.name}>
-            <th scope="row">{c.name}</th>
-            <td>{c.mean.toFixed(5)}</td>
-            <td>{c.max.toFixed(5)}</td>
-          </tr>
-        ))}
-        <tr>
-          <th scope="row">All</th>
-          <td>mean error {p.meanError.toFixed(5)}</td>
-          <td>{(p.overShare * 100).toFixed(3)}% of pixels over the threshold</td>
-        </tr>
-      </tbody>
-    </table>
+    <>
+      <Table aria-label={`Pixel statistics of ${artifact.name}`} maw={560} mt="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Channel</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Mean delta
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Max delta
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {p.channels.map((c) => (
+            <Table.Tr key={c.name}>
+              <Table.Th scope="row" fw="normal">
+                {c.name}
+              </Table.Th>
+              <Table.Td ta="right" ff="monospace">
+                {c.mean.toFixed(5)}
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {c.max.toFixed(5)}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text mt={4}>
+        Mean error {p.meanError.toFixed(5)}; {(p.overShare * 100).toFixed(3)}% of pixels over the threshold.
+      </Text>
+    </>
   );
 }
 
@@ -140,31 +152,28 @@ function ReviewPanel({ comparison, onReviewed }: { comparison: Comparison; onRev
     }
   }
   return (
-    <section className="section cmp-review" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Review</h2>
-      <p role="status" aria-label="Review state">
+    <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-h`}>
+      <Title order={2} id={`${id}-h`} mb="xs">
+        Review
+      </Title>
+      <Text role="status" aria-label="Review state" c={review ? (review.decision === 'approve' ? 'var(--ok)' : 'var(--fail)') : undefined}>
         {review ? `${review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${review.who} on ${formatTime(review.createdAt)}${review.note ? `: ${review.note}` : ''}` : 'Not reviewed yet.'}
-      </p>
-      <div className="field">
-        <label htmlFor={`${id}-note`}>Note</label>
-        <div className="field-control">
-          <textarea id={`${id}-note`} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
-      </div>
-      <div className="actions">
-        <button type="button" disabled={busy} onClick={() => void decide('approve')}>
+      </Text>
+      <Textarea label="Note" autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} maw={560} mt="xs" />
+      <Group gap="xs" mt="sm">
+        <Button disabled={busy} onClick={() => void decide('approve')}>
           Approve
-        </button>
-        <button type="button" disabled={busy} onClick={() => void decide('reject')}>
+        </Button>
+        <Button variant="default" disabled={busy} onClick={() => void decide('reject')}>
           Reject
-        </button>
-      </div>
+        </Button>
+      </Group>
       {error && (
-        <p role="alert" className="field-error">
+        <Alert role="alert" color="red" mt="xs">
           The review was not stored: {error}
-        </p>
+        </Alert>
       )}
-    </section>
+    </Paper>
   );
 }
 
@@ -210,15 +219,21 @@ export function ComparisonViewerPage() {
   if (error)
     return (
       <>
-        <h1 tabIndex={-1}>Comparison</h1>
-        <p className="field-error">The comparison could not be loaded: {error}</p>
+        <Title order={1} tabIndex={-1}>
+          Comparison
+        </Title>
+        <Alert color="red" mt="sm">
+          The comparison could not be loaded: {error}
+        </Alert>
       </>
     );
   if (!comparison)
     return (
       <>
-        <h1 tabIndex={-1}>Comparison</h1>
-        <p className="muted">Loading…</p>
+        <Title order={1} tabIndex={-1}>
+          Comparison
+        </Title>
+        <Text mt="sm">Loading…</Text>
       </>
     );
 
@@ -226,92 +241,116 @@ export function ComparisonViewerPage() {
   const legacyLabel = 'Legacy';
   const shadowLabel = 'Shadow';
   const currentFrame = frames[frame] ?? null;
+  const zoom = (scale: number) => setTransform({ ...transform, scale: Math.min(16, Math.max(0.25, scale)) });
 
   return (
     <>
-      <p>
-        <Link to="/comparisons">Comparisons</Link>
-      </p>
-      <h1 tabIndex={-1}>
-        Comparison of {comparison.outputTypeKey} <VerdictTag verdict={comparison.verdict} />
-      </h1>
-      <dl className="facts" aria-label="About this comparison">
-        <dt>Date</dt>
-        <dd>{formatTime(comparison.createdAt)}</dd>
-        <dt>Workflow</dt>
-        <dd>{comparison.workflowId ? `${comparison.workflowId} revision ${comparison.workflowRevision ?? '?'}` : '—'}</dd>
-        <dt>Legacy run</dt>
-        <dd>
-          <Link to={`/runs/${comparison.legacyRunId}`}>{comparison.legacyRunId}</Link>
-        </dd>
-        <dt>Shadow run</dt>
-        <dd>
-          <Link to={`/runs/${comparison.shadowRunId}`}>{comparison.shadowRunId}</Link>
-        </dd>
-        <dt>Rollout</dt>
-        <dd>
-          <Link to={`/output-types/${encodeURIComponent(comparison.outputTypeKey)}/rollout`}>Rollout of {comparison.outputTypeKey}</Link>
-        </dd>
-      </dl>
+      <Anchor component={Link} to="/comparisons" size="sm">
+        Comparisons
+      </Anchor>
+      <Group gap="sm" mt={4} align="center">
+        <Title order={1} tabIndex={-1}>
+          Comparison of {comparison.outputTypeKey}
+        </Title>
+        <VerdictTag verdict={comparison.verdict} />
+      </Group>
+      <Table variant="vertical" layout="fixed" withTableBorder aria-label="About this comparison" maw={760} my="md">
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Th w={160} fw="normal">
+              Date
+            </Table.Th>
+            <Table.Td>{formatTime(comparison.createdAt)}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th fw="normal">Workflow</Table.Th>
+            <Table.Td>{comparison.workflowId ? `${comparison.workflowId} revision ${comparison.workflowRevision ?? '?'}` : '—'}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th fw="normal">Legacy run</Table.Th>
+            <Table.Td>
+              <Anchor component={Link} to={`/runs/${comparison.legacyRunId}`}>
+                {comparison.legacyRunId}
+              </Anchor>
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th fw="normal">Shadow run</Table.Th>
+            <Table.Td>
+              <Anchor component={Link} to={`/runs/${comparison.shadowRunId}`}>
+                {comparison.shadowRunId}
+              </Anchor>
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th fw="normal">Rollout</Table.Th>
+            <Table.Td>
+              <Anchor component={Link} to={`/output-types/${encodeURIComponent(comparison.outputTypeKey)}/rollout`}>
+                Rollout of {comparison.outputTypeKey}
+              </Anchor>
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
 
-      <section className="section" aria-labelledby={`${uid}-reasons`}>
-        <h2 id={`${uid}-reasons`}>Reasons</h2>
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${uid}-reasons`}>
+        <Title order={2} id={`${uid}-reasons`} mb="xs">
+          Reasons
+        </Title>
         {comparison.report.reasons.length === 0 ? (
-          <p>No reason: the shadow run matches the legacy one (pass).</p>
+          <Text>No reason: the shadow run matches the legacy one (pass).</Text>
         ) : (
-          <ul aria-label="Reasons behind the verdict">
+          <List aria-label="Reasons behind the verdict" size="sm" spacing={2}>
             {comparison.report.reasons.map((r) => (
-              <li key={r}>{r}</li>
+              <List.Item key={r}>{r}</List.Item>
             ))}
-          </ul>
+          </List>
         )}
-      </section>
+      </Paper>
 
-      <section className="section" aria-labelledby={`${uid}-pictures`}>
-        <h2 id={`${uid}-pictures`}>Pictures</h2>
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${uid}-pictures`}>
+        <Title order={2} id={`${uid}-pictures`} mb="xs">
+          Pictures
+        </Title>
         {comparison.report.artifacts.length > 1 && (
-          <label>
-            Artifact{' '}
-            <select
-              value={artifactIndex}
-              onChange={(e) => {
-                setArtifactIndex(Number(e.target.value));
-                setFrame(0);
-              }}
-            >
-              {comparison.report.artifacts.map((a, i) => (
-                <option key={`${a.name}:${i}`} value={i}>
-                  {a.name} ({a.verdict})
-                </option>
-              ))}
-            </select>
-          </label>
+          <NativeSelect
+            label="Artifact"
+            value={String(artifactIndex)}
+            onChange={(e) => {
+              setArtifactIndex(Number(e.currentTarget.value));
+              setFrame(0);
+            }}
+            data={comparison.report.artifacts.map((a, i) => ({ value: String(i), label: `${a.name} (${a.verdict})` }))}
+            maw={420}
+            mb="xs"
+          />
         )}
-        <fieldset className="cmp-views">
-          <legend>View</legend>
-          {VIEWS.map((v) => (
-            <label key={v.id} className="choice">
-              <input type="radio" name={`${uid}-view`} value={v.id} checked={view === v.id} onChange={() => setView(v.id)} /> {v.label}
-            </label>
-          ))}
-        </fieldset>
-        <div className="toolbar" role="group" aria-label="Zoom">
-          <button type="button" onClick={() => setTransform({ ...transform, scale: Math.min(transform.scale * 1.25, 16) })}>
-            Zoom in
-          </button>
-          <button type="button" onClick={() => setTransform({ ...transform, scale: Math.max(transform.scale / 1.25, 0.25) })}>
-            Zoom out
-          </button>
-          <button type="button" onClick={() => setTransform(IDENTITY)}>
-            Reset zoom
-          </button>
-          <span className="muted" aria-live="polite">
-            {Math.round(transform.scale * 100)}%
-          </span>
-        </div>
-        <div role="region" aria-label={`${VIEWS.find((v) => v.id === view)?.label} view`} className={`cmp-view cmp-view-${view}`}>
-          {view === 'side' && (
-            <div className="cmp-side">
+        <Tabs value={view} onChange={(v) => v && setView(v as View)}>
+          <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs">
+            <Tabs.List aria-label="View">
+              {VIEWS.map((v) => (
+                <Tabs.Tab key={v.id} value={v.id}>
+                  {v.label}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Group gap={6} role="group" aria-label="Zoom">
+              <Button variant="default" onClick={() => zoom(transform.scale * 1.25)}>
+                Zoom in
+              </Button>
+              <Button variant="default" onClick={() => zoom(transform.scale / 1.25)}>
+                Zoom out
+              </Button>
+              <Button variant="default" onClick={() => setTransform(IDENTITY)}>
+                Reset zoom
+              </Button>
+              <Text span aria-live="polite" miw={44} ta="right">
+                {Math.round(transform.scale * 100)}%
+              </Text>
+            </Group>
+          </Group>
+          <Tabs.Panel value="side" pt="sm">
+            <div role="region" aria-label="Side by side view" className="cmp-side">
               <figure>
                 <figcaption>{legacyLabel}</figcaption>
                 <Viewport label="Legacy picture" transform={transform} setTransform={setTransform}>
@@ -325,9 +364,9 @@ export function ComparisonViewerPage() {
                 </Viewport>
               </figure>
             </div>
-          )}
-          {view === 'swipe' && (
-            <>
+          </Tabs.Panel>
+          <Tabs.Panel value="swipe" pt="sm">
+            <div role="region" aria-label="Swipe view">
               <Viewport label="Swipe between legacy and shadow" transform={transform} setTransform={setTransform}>
                 <div className="cmp-stack">
                   <PictureView picture={sides.legacy} side={legacyLabel} style={style} />
@@ -337,14 +376,14 @@ export function ComparisonViewerPage() {
                   <div className="cmp-swipe-line" style={{ left: `${swipe}%` }} aria-hidden="true" />
                 </div>
               </Viewport>
-              <label>
-                Swipe position (legacy left, shadow right){' '}
+              <label className="cmp-range">
+                Swipe position (legacy left, shadow right)
                 <input type="range" min={0} max={100} value={swipe} onChange={(e) => setSwipe(Number(e.target.value))} />
               </label>
-            </>
-          )}
-          {view === 'blend' && (
-            <>
+            </div>
+          </Tabs.Panel>
+          <Tabs.Panel value="blend" pt="sm">
+            <div role="region" aria-label="Blend view">
               <Viewport label="Blend of legacy and shadow" transform={transform} setTransform={setTransform}>
                 <div className="cmp-stack">
                   <PictureView picture={sides.legacy} side={legacyLabel} style={style} />
@@ -353,103 +392,135 @@ export function ComparisonViewerPage() {
                   </div>
                 </div>
               </Viewport>
-              <label>
-                Shadow opacity (onion skin){' '}
+              <label className="cmp-range">
+                Shadow opacity (onion skin)
                 <input type="range" min={0} max={100} value={blend} onChange={(e) => setBlend(Number(e.target.value))} />
               </label>
-            </>
-          )}
-          {view === 'toggle' && (
-            <>
+            </div>
+          </Tabs.Panel>
+          <Tabs.Panel value="toggle" pt="sm">
+            <div role="region" aria-label="Toggle view">
               <Viewport label={`Toggle view, showing ${toggleShadow ? 'shadow' : 'legacy'}`} transform={transform} setTransform={setTransform}>
                 {toggleShadow ? <PictureView picture={sides.shadow} side={shadowLabel} style={style} /> : <PictureView picture={sides.legacy} side={legacyLabel} style={style} />}
               </Viewport>
-              <button type="button" aria-pressed={toggleShadow} onClick={() => setToggleShadow((s) => !s)}>
+              <Button variant="default" mt="xs" aria-pressed={toggleShadow} onClick={() => setToggleShadow((s) => !s)}>
                 Showing {toggleShadow ? 'shadow' : 'legacy'}: switch to {toggleShadow ? 'legacy' : 'shadow'}
-              </button>
-            </>
-          )}
-          {view === 'heatmap' && (
-            <div className="cmp-heatmap">
-              {artifact?.heatmap && comparison ? (
-                <HeatmapImage comparisonId={comparison.id} artifactIndex={artifactIndex} name={artifact.name} />
+              </Button>
+            </div>
+          </Tabs.Panel>
+          <Tabs.Panel value="heatmap" pt="sm">
+            <div role="region" aria-label="Heatmap view">
+              {artifact?.heatmap ? (
+                <div className="cmp-heatmap">
+                  <HeatmapImage comparisonId={comparison.id} artifactIndex={artifactIndex} name={artifact.name} />
+                </div>
               ) : (
-                <p>No diff heatmap for {artifact?.name ?? 'this artifact'}: the backend made none (identical files, or not an image).</p>
+                <Text>No diff heatmap for {artifact?.name ?? 'this artifact'}: the backend made none (identical files, or not an image).</Text>
               )}
               {artifact && <StatsTable artifact={artifact} />}
             </div>
-          )}
-        </div>
-      </section>
+          </Tabs.Panel>
+        </Tabs>
+      </Paper>
 
       {artifact && (
-        <section className="section" aria-labelledby={`${uid}-artifact`}>
-          <h2 id={`${uid}-artifact`}>Artifact {artifact.name}</h2>
-          <dl className="facts" aria-label={`Facts of ${artifact.name}`}>
-            <dt>Verdict</dt>
-            <dd>
-              <VerdictTag verdict={artifact.verdict} />
-            </dd>
-            <dt>Same bytes</dt>
-            <dd>{artifact.sameHash ? 'yes' : 'no'}</dd>
-            <dt>Same size</dt>
-            <dd>{artifact.sameSize ? 'yes' : 'no'}</dd>
-            <dt>Legacy file</dt>
-            <dd>{artifact.legacy ? `${artifact.legacy.width ?? '?'} × ${artifact.legacy.height ?? '?'}, ${artifact.legacy.file}` : 'missing'}</dd>
-            <dt>Shadow file</dt>
-            <dd>{artifact.shadow ? `${artifact.shadow.width ?? '?'} × ${artifact.shadow.height ?? '?'}, ${artifact.shadow.file}` : 'missing'}</dd>
-          </dl>
+        <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${uid}-artifact`}>
+          <Title order={2} id={`${uid}-artifact`} mb="xs">
+            Artifact {artifact.name}
+          </Title>
+          <Table variant="vertical" layout="fixed" withTableBorder aria-label={`Facts of ${artifact.name}`} maw={760}>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th w={160} fw="normal">
+                  Verdict
+                </Table.Th>
+                <Table.Td>
+                  <VerdictTag verdict={artifact.verdict} />
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th fw="normal">Same bytes</Table.Th>
+                <Table.Td>{artifact.sameHash ? 'yes' : 'no'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th fw="normal">Same size</Table.Th>
+                <Table.Td>{artifact.sameSize ? 'yes' : 'no'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th fw="normal">Legacy file</Table.Th>
+                <Table.Td>{artifact.legacy ? `${artifact.legacy.width ?? '?'} × ${artifact.legacy.height ?? '?'}, ${artifact.legacy.file}` : 'missing'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th fw="normal">Shadow file</Table.Th>
+                <Table.Td>{artifact.shadow ? `${artifact.shadow.width ?? '?'} × ${artifact.shadow.height ?? '?'}, ${artifact.shadow.file}` : 'missing'}</Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
           {view !== 'heatmap' && <StatsTable artifact={artifact} />}
           {artifact.blend && (
-            <ul aria-label="Blend structure differences">
-              {artifact.blend.differences.length ? artifact.blend.differences.map((d) => <li key={d}>{d}</li>) : <li>Same structure.</li>}
-            </ul>
+            <List aria-label="Blend structure differences" size="sm" mt="xs">
+              {artifact.blend.differences.length ? artifact.blend.differences.map((d) => <List.Item key={d}>{d}</List.Item>) : <List.Item>Same structure.</List.Item>}
+            </List>
           )}
           {frames.length > 0 && (
-            <div className="cmp-frames">
-              <h3>Frames</h3>
-              <label>
-                Frame {frame + 1} of {frames.length}{' '}
+            <section aria-labelledby={`${uid}-frames`}>
+              <Title order={3} id={`${uid}-frames`} mt="md" mb="xs">
+                Frames
+              </Title>
+              <label className="cmp-range">
+                Frame {frame + 1} of {frames.length}
                 <input type="range" min={0} max={frames.length - 1} value={frame} onChange={(e) => setFrame(Number(e.target.value))} aria-valuetext={`frame ${frame + 1} of ${frames.length}`} />
               </label>
               {currentFrame && (
                 <div role="status" aria-label="Frame result">
-                  <p>
-                    {currentFrame.name}: <VerdictTag verdict={currentFrame.verdict} />
-                    {currentFrame.pixels ? ` mean error ${currentFrame.pixels.meanError.toFixed(5)}, ${(currentFrame.pixels.overShare * 100).toFixed(3)}% over` : ''}
-                    {currentFrame.reasons.length ? ` — ${currentFrame.reasons.join('; ')}` : ''}
-                  </p>
-                  {framePicture && <PictureView picture={framePicture} side={`Shadow frame ${frame + 1}`} style={style} />}
+                  <Group gap="xs" my="xs">
+                    <Text span>{currentFrame.name}:</Text> <VerdictTag verdict={currentFrame.verdict} />
+                    <Text span>
+                      {currentFrame.pixels ? ` mean error ${currentFrame.pixels.meanError.toFixed(5)}, ${(currentFrame.pixels.overShare * 100).toFixed(3)}% over` : ''}
+                      {currentFrame.reasons.length ? ` — ${currentFrame.reasons.join('; ')}` : ''}
+                    </Text>
+                  </Group>
+                  {framePicture && (
+                    <div className="cmp-frame-picture">
+                      <PictureView picture={framePicture} side={`Shadow frame ${frame + 1}`} style={style} />
+                    </div>
+                  )}
                 </div>
               )}
-            </div>
+            </section>
           )}
-        </section>
+        </Paper>
       )}
 
-      <section className="section" aria-labelledby={`${uid}-records`}>
-        <h2 id={`${uid}-records`}>Records</h2>
-        <table aria-label="Record fields" className="cmp-records">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Legacy</th>
-              <th scope="col">Shadow</th>
-              <th scope="col">Same</th>
-            </tr>
-          </thead>
-          <tbody>
-            {comparison.report.records.map((r) => (
-              <tr key={r.field} className={r.same ? undefined : 'cmp-diff'}>
-                <th scope="row">{r.field}</th>
-                <td>{formatValue(r.legacy)}</td>
-                <td>{formatValue(r.shadow)}</td>
-                <td>{r.same ? 'same' : <strong>differs</strong>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${uid}-records`}>
+        <Title order={2} id={`${uid}-records`} mb="xs">
+          Records
+        </Title>
+        <Table.ScrollContainer minWidth={560}>
+          <Table aria-label="Record fields">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Field</Table.Th>
+                <Table.Th scope="col">Legacy</Table.Th>
+                <Table.Th scope="col">Shadow</Table.Th>
+                <Table.Th scope="col">Same</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {comparison.report.records.map((r) => (
+                <Table.Tr key={r.field} bg={r.same ? undefined : 'var(--warn-bg)'}>
+                  <Table.Th scope="row" fw="normal">
+                    {r.field}
+                  </Table.Th>
+                  <Table.Td>{formatValue(r.legacy)}</Table.Td>
+                  <Table.Td>{formatValue(r.shadow)}</Table.Td>
+                  <Table.Td>{r.same ? 'same' : <ToneBadge tone="warn">differs</ToneBadge>}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
 
       <ReviewPanel comparison={comparison} onReviewed={setComparison} />
     </>

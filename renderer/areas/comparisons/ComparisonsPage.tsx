@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Group, NativeSelect, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ReviewFilter, Verdict } from '../../../shared/comparison/api';
 import type { MethodInput } from '../../../shared/contract';
 import { useClient } from '../../app/services';
@@ -44,104 +45,124 @@ export function ComparisonsPage() {
   const latest = all.data ? Object.entries(all.data.latestByOutputType).sort(([a], [b]) => a.localeCompare(b)) : [];
   const keys = latest.map(([k]) => k);
 
+  const reviewWords = (r: 'approve' | 'reject' | null) => (r ? (r === 'approve' ? 'approved' : 'rejected') : 'pending review');
+
   return (
     <>
-      <h1 tabIndex={-1}>Comparisons</h1>
-      <p className="lede">Shadow comparisons of the legacy render against its graph migration, per output type. Approving a clean pass is what lets an output type switch to graph.</p>
-      <section className="section" aria-labelledby={`${id}-latest`}>
-        <h2 id={`${id}-latest`}>Latest verdict per output type</h2>
-        {all.data && latest.length === 0 && <p className="muted">No comparison yet: dispatch an order line in shadow mode.</p>}
+      <Title order={1} tabIndex={-1}>
+        Comparisons
+      </Title>
+      <Text my="xs" maw={760}>
+        Shadow comparisons of the legacy render against its graph migration, per output type. Approving a clean pass is what lets an output type switch to graph.
+      </Text>
+      <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-latest`}>
+        <Title order={2} id={`${id}-latest`} mb="xs">
+          Latest verdict per output type
+        </Title>
+        {all.data && latest.length === 0 && <Text>No comparison yet: dispatch an order line in shadow mode.</Text>}
         {latest.length > 0 && (
-          <ul className="cmp-latest" aria-label="Latest verdict per output type">
-            {latest.map(([key, l]) => (
-              <li key={key}>
-                <Link to={`/comparisons/${l.id}`}>{key}</Link> <VerdictTag verdict={l.verdict} /> <span className="muted">{l.review ? (l.review === 'approve' ? 'approved' : 'rejected') : 'pending review'}</span>{' '}
-                <Link to={`/output-types/${encodeURIComponent(key)}/rollout`} aria-label={`Rollout of ${key}`}>
-                  rollout
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <Table aria-label="Latest verdict per output type" maw={760}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Output type</Table.Th>
+                <Table.Th scope="col">Verdict</Table.Th>
+                <Table.Th scope="col">Review</Table.Th>
+                <Table.Th scope="col">Rollout</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {latest.map(([key, l]) => (
+                <Table.Tr key={key}>
+                  <Table.Th scope="row" fw="normal">
+                    <Anchor component={Link} to={`/comparisons/${l.id}`} aria-label={`Latest comparison of ${key}`}>
+                      {key}
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td>
+                    <VerdictTag verdict={l.verdict} />
+                  </Table.Td>
+                  <Table.Td>{reviewWords(l.review)}</Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/output-types/${encodeURIComponent(key)}/rollout`} aria-label={`Rollout of ${key}`}>
+                      Rollout
+                    </Anchor>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         )}
         {all.data && (
-          <p className="muted">
+          <Text mt="xs">
             {all.data.pendingReview} comparison{all.data.pendingReview === 1 ? '' : 's'} waiting for review.
-          </p>
+          </Text>
         )}
-      </section>
-      <form className="toolbar cmp-filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Output type{' '}
-          <select value={outputTypeKey} onChange={(e) => setOutputTypeKey(e.target.value)}>
-            <option value="">All</option>
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Verdict{' '}
-          <select value={verdict} onChange={(e) => setVerdict(e.target.value)}>
-            <option value="">All</option>
-            <option value="pass">pass</option>
-            <option value="warn">warn</option>
-            <option value="fail">fail</option>
-          </select>
-        </label>
-        <label>
-          Review{' '}
-          <select value={review} onChange={(e) => setReview(e.target.value)}>
-            <option value="">All</option>
-            <option value="pending">pending</option>
-            <option value="approve">approved</option>
-            <option value="reject">rejected</option>
-          </select>
-        </label>
-        <label>
-          Since <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
-        </label>
-        <label>
-          Until <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
-        </label>
+      </Paper>
+      <form aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <Group gap="sm" align="flex-end" my="sm">
+          <NativeSelect label="Output type" value={outputTypeKey} onChange={(e) => setOutputTypeKey(e.currentTarget.value)} data={[{ value: '', label: 'All' }, ...keys]} miw={180} />
+          <NativeSelect
+            label="Verdict"
+            value={verdict}
+            onChange={(e) => setVerdict(e.currentTarget.value)}
+            data={[
+              { value: '', label: 'All' },
+              { value: 'pass', label: 'pass' },
+              { value: 'warn', label: 'warn' },
+              { value: 'fail', label: 'fail' },
+            ]}
+          />
+          <NativeSelect
+            label="Review"
+            value={review}
+            onChange={(e) => setReview(e.currentTarget.value)}
+            data={[
+              { value: '', label: 'All' },
+              { value: 'pending', label: 'pending' },
+              { value: 'approve', label: 'approved' },
+              { value: 'reject', label: 'rejected' },
+            ]}
+          />
+          <TextInput type="date" label="Since" value={since} onChange={(e) => setSince(e.currentTarget.value)} />
+          <TextInput type="date" label="Until" value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
+        </Group>
       </form>
-      {error && <p className="field-error">The comparisons could not be loaded: {error}</p>}
-      {!data && !error && <p className="muted">Loading…</p>}
-      {data && data.comparisons.length === 0 && <p className="muted">No comparison matches.</p>}
+      {error && <Alert color="red">The comparisons could not be loaded: {error}</Alert>}
+      {!data && !error && <Text>Loading…</Text>}
+      {data && data.comparisons.length === 0 && <Text>No comparison matches.</Text>}
       {data && data.comparisons.length > 0 && (
-        <div className="table-scroll">
-          <table aria-label="Comparisons" className="cmp-table">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Output type</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Workflow revision</th>
-                <th scope="col">Review</th>
-                <th scope="col">Reasons</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table.ScrollContainer minWidth={760}>
+          <Table aria-label="Comparisons">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Date</Table.Th>
+                <Table.Th scope="col">Output type</Table.Th>
+                <Table.Th scope="col">Verdict</Table.Th>
+                <Table.Th scope="col">Workflow</Table.Th>
+                <Table.Th scope="col">Review</Table.Th>
+                <Table.Th scope="col">Reasons</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {data.comparisons.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <Link to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatTime(c.createdAt)}`}>
+                <Table.Tr key={c.id}>
+                  <Table.Th scope="row" fw="normal" style={{ whiteSpace: 'nowrap' }}>
+                    <Anchor component={Link} to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatTime(c.createdAt)}`}>
                       {formatTime(c.createdAt)}
-                    </Link>
-                  </th>
-                  <td>{c.outputTypeKey}</td>
-                  <td>
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td>{c.outputTypeKey}</Table.Td>
+                  <Table.Td>
                     <VerdictTag verdict={c.verdict} />
-                  </td>
-                  <td>{c.workflowId ? `${c.workflowId} r${c.workflowRevision ?? '?'}` : '—'}</td>
-                  <td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</td>
-                  <td>{c.reasons.length ? c.reasons.slice(0, 2).join('; ') + (c.reasons.length > 2 ? ` (+${c.reasons.length - 2})` : '') : 'none'}</td>
-                </tr>
+                  </Table.Td>
+                  <Table.Td>{c.workflowId ? `${c.workflowId} revision ${c.workflowRevision ?? '?'}` : '—'}</Table.Td>
+                  <Table.Td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</Table.Td>
+                  <Table.Td>{c.reasons.length ? c.reasons.slice(0, 2).join('; ') + (c.reasons.length > 2 ? ` (and ${c.reasons.length - 2} more)` : '') : 'none'}</Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </>
   );
