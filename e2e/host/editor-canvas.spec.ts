@@ -98,6 +98,12 @@ test('the canvas is the page: at 1440×900 it covers most of the window and the 
   await expect(sideToggle).toHaveAttribute('aria-expanded', 'true');
   const settings = page.getByRole('region', { name: 'Settings of step4_render_still' });
   await expect(settings.getByRole('spinbutton', { name: 'Samples' })).toBeVisible();
+  // Panels sit beside the canvas, never over it: palette, canvas and side panel do not overlap.
+  await paletteToggle.click();
+  const boxes = { palette: await settledBox(page.getByRole('region', { name: 'Node palette' })), canvas: await settledBox(canvas(page)), side: await settledBox(page.getByRole('region', { name: 'Side panel' })) };
+  expect(boxes.palette!.x + boxes.palette!.width).toBeLessThanOrEqual(boxes.canvas!.x);
+  expect(boxes.canvas!.x + boxes.canvas!.width).toBeLessThanOrEqual(boxes.side!.x);
+  await paletteToggle.click();
   await page.screenshot({ path: `${SHOTS}/workflow-editor-selected-1440x900.png` });
   // Folded by the user, it stays folded for the next selection.
   await sideToggle.click();

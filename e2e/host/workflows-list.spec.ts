@@ -6,6 +6,11 @@ import path from 'node:path';
 
 const table = (page: Page) => page.getByRole('table', { name: 'Workflows' });
 const row = (page: Page, name: string) => table(page).getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+/** Duplicate, Export and Delete sit in a row's "More actions" menu. */
+const rowMenuItem = async (page: Page, name: string, item: string) => {
+  await row(page, name).getByRole('button', { name: `More actions for ${name}` }).click();
+  return page.getByRole('menuitem', { name: `${item} ${name}` });
+};
 const listIds = async (request: Parameters<typeof callApi>[0], host: Parameters<typeof callApi>[1]) =>
   (await callApi<{ workflows: { id: string; name: string }[] }>(request, host, 'workflows.list', {})).workflows;
 
@@ -40,7 +45,7 @@ test('create, rename, duplicate, search and delete (with a confirmation) from th
   expect((await getWorkflow(request, host, created!.id)).name).toBe('CAD ingest');
 
   // Duplicate: a new id, named "… copy", with the same graph.
-  await row(page, 'CAD ingest').getByRole('button', { name: 'Duplicate CAD ingest' }).click();
+  await (await rowMenuItem(page, 'CAD ingest', 'Duplicate')).click();
   await expect(page.getByRole('status').filter({ hasText: 'Duplicated CAD ingest as CAD ingest copy.' })).toBeVisible();
   await expect(row(page, 'CAD ingest copy')).toBeVisible();
   const all = await listIds(request, host);
@@ -57,12 +62,12 @@ test('create, rename, duplicate, search and delete (with a confirmation) from th
   await expect(table(page).getByRole('row')).toHaveCount(3);
 
   // Delete asks first; Cancel keeps it.
-  await row(page, 'CAD ingest copy').getByRole('button', { name: 'Delete CAD ingest copy' }).click();
+  await (await rowMenuItem(page, 'CAD ingest copy', 'Delete')).click();
   const confirm = page.getByRole('dialog', { name: 'Delete CAD ingest copy?' });
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(confirm).toBeHidden();
   await expect(row(page, 'CAD ingest copy')).toBeVisible();
-  await row(page, 'CAD ingest copy').getByRole('button', { name: 'Delete CAD ingest copy' }).click();
+  await (await rowMenuItem(page, 'CAD ingest copy', 'Delete')).click();
   await confirm.getByRole('button', { name: 'Delete workflow' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Deleted CAD ingest copy.' })).toBeVisible();
   await expect(row(page, 'CAD ingest copy')).toHaveCount(0);
@@ -107,7 +112,7 @@ test('revision history shows a readable diff between two revisions, and an old r
 test('a workflow file is exported and imported; an invalid file is refused with its problems by path; legacy presets are migrated', async ({ page, host, request }) => {
   await saveWorkflow(request, host, stillWorkflow('exported', 'Exported'));
   await page.goto(`${host.url}#/workflows`);
-  const exported = (await downloadJsonFrom(page, row(page, 'Exported').getByRole('button', { name: 'Export Exported' }))) as WorkflowDoc;
+  const exported = (await downloadJsonFrom(page, await rowMenuItem(page, 'Exported', 'Export'))) as WorkflowDoc;
   expect(exported).toEqual(await getWorkflow(request, host, 'exported'));
 
   // Importing the same file again: the id is taken, so it comes in under a new one, revision 1.

@@ -88,7 +88,7 @@ try {
   // At fit-view zoom 500 nodes are small: select from the keyboard (focus, Enter), as a user can.
   await page.evaluate(() => document.querySelector('.react-flow__node[data-id="n0"]').focus());
   await page.keyboard.press('Enter');
-  const interactive = await until(() => [...document.querySelectorAll('.wf-side h2')].some((h) => h.textContent.includes('n0')));
+  const interactive = await until(() => [...document.querySelectorAll('[aria-label="Side panel"] h2')].some((h) => h.textContent.includes('n0')));
   const count = await page.locator('.react-flow__node').count();
 
   // 2. A settings edit re-validated: from the edit to the field marked invalid by the backend's answer.
@@ -97,14 +97,15 @@ try {
   for (let i = 0; i < 5; i++) {
     await node('render').focus();
     await page.keyboard.press('Enter');
-    const samples = page.locator('.wf-side').getByRole('spinbutton', { name: 'Samples' });
+    const samples = page.getByRole('region', { name: 'Side panel' }).getByRole('spinbutton', { name: 'Samples' });
     await samples.waitFor();
     const bad = i % 2 === 0;
-    const status = page.locator('.wf-problems').getByRole('status');
+    const status = page.getByRole('region', { name: 'Problems', exact: true }).getByRole('status');
     const [marked, confirmed] = await samples.evaluate(
       (input, [value, statusEl]) =>
         new Promise((resolve) => {
-          const want = value === '0' ? 'true' : 'false';
+          // Mantine marks an invalid field aria-invalid="true" and drops the attribute when it is valid.
+          const want = value === '0' ? 'true' : null;
           let markedAt = null;
           const done = () => {
             if (markedAt === null && input.getAttribute('aria-invalid') === want) markedAt = performance.now() - start;
@@ -166,7 +167,7 @@ try {
   const dragged = await page.locator('.react-flow__node[data-id="n260"]').boundingBox();
   const grip = { x: dragged.x + 6, y: dragged.y + 4 };
   const dragFps = await framesWhile(grip, (step) => ({ x: grip.x + (step % 100) * 2, y: grip.y + (step % 60) }));
-  const moved = await page.evaluate(() => document.querySelector('.wf-editor-meta [role=status]')?.textContent);
+  const moved = await page.evaluate(() => document.querySelector('.wf-editor-head [role=status]')?.textContent);
 
   const ok = (v, limit, below = true) => ((below ? v < limit : v >= limit) ? 'met' : 'NOT met');
   console.log(`Lightbox editor benchmark — Chromium ${browser.version()}, ${NODES}-node workflow (${count} nodes drawn)`);

@@ -15,6 +15,7 @@ import {
   type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
+import { useComputedColorScheme } from '@mantine/core';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -111,6 +112,8 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
                 position={Position.Left}
                 id={p.name}
                 style={{ background: portColor(p.types[0]) }}
+                // A port is a drawn point one drags from, not a control; named, so it needs a role.
+                role="img"
                 aria-label={`Input ${p.title} of ${node.id} (${portTypesText(p)})`}
                 title={`${p.title}: accepts ${portTypesText(p)}${p.required ? ' (required)' : ''}`}
               />
@@ -130,6 +133,8 @@ const WorkflowNodeView = memo(function WorkflowNodeView({ data, selected }: Node
                 position={Position.Right}
                 id={p.name}
                 style={{ background: portColor(p.types[0]) }}
+                // A port is a drawn point one drags from, not a control; named, so it needs a role.
+                role="img"
                 aria-label={`Output ${p.title} of ${node.id} (${portTypesText(p)})`}
                 title={`${p.title}: gives ${portTypesText(p)}`}
               />
@@ -197,6 +202,11 @@ const nodeTypes = { wf: WorkflowNodeView };
 // a selector per node, edge and handle: props are constants or memoized, never fresh literals.
 export const FIT_VIEW = { padding: 0.08, maxZoom: 1 };
 const MINIMAP_STYLE = { width: 132, height: 88 };
+/** Colours React Flow takes as values (SVG fills and strokes), one set per scheme. */
+const COLORS = {
+  light: { minimapNode: '#c3c9d1', minimapError: '#e8a29d', edgeProblem: '#b3261e' },
+  dark: { minimapNode: '#5c6470', minimapError: '#b85a52', edgeProblem: '#ff8a80' },
+} as const;
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ['Control', 'Meta', 'Shift'];
 
@@ -258,10 +268,13 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan, mi
   useLayoutEffect(() => decorations.setState({ marks: marksByNode, plan }), [decorations, marksByNode, plan]);
   // The minimap colours nodes with errors: its colour function changes only when that set does.
   const errorKey = [...marksByNode].filter(([, m]) => m.errors > 0).map(([id]) => id).join('\u0000');
+  // React Flow draws its background, controls and minimap for the app's scheme; node colours follow it too.
+  const scheme = useComputedColorScheme('light');
+  const colors = COLORS[scheme];
   const minimapColor = useMemo(() => {
     const withErrors = new Set(errorKey.split('\u0000'));
-    return (n: Node) => (withErrors.has(n.id) ? '#e8a29d' : '#c3c9d1');
-  }, [errorKey]);
+    return (n: Node) => (withErrors.has(n.id) ? colors.minimapError : colors.minimapNode);
+  }, [errorKey, colors]);
 
   const edgeCache = useRef(new Map<string, { parts: unknown[]; value: Edge }>());
   const edges: Edge[] = useMemo(() => {
@@ -272,7 +285,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan, mi
       const out = byType.get(typeOf.get(e.source) ?? '')?.outputs.find((p) => p.name === e.sourcePort);
       const bad = edgesWithProblems.has(e.id);
       const selected = sel.has(e.id);
-      const parts = [e, out, bad, selected];
+      const parts = [e, out, bad, selected, colors];
       const hit = cache.get(e.id);
       if (hit && hit.parts.every((p, i) => p === parts[i])) return hit.value;
       const value: Edge = {
@@ -283,14 +296,14 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan, mi
         targetHandle: e.targetPort,
         selected,
         className: bad ? 'wf-edge-problem' : undefined,
-        style: { stroke: bad ? '#b3261e' : portColor(out?.types[0]), strokeWidth: selected ? 3 : 2, ...(bad ? { strokeDasharray: '6 4' } : {}) },
+        style: { stroke: bad ? colors.edgeProblem : portColor(out?.types[0]), strokeWidth: selected ? 3 : 2, ...(bad ? { strokeDasharray: '6 4' } : {}) },
         ariaLabel: `Edge from ${e.source} ${e.sourcePort} to ${e.target} ${e.targetPort}`,
       };
       cache.set(e.id, { parts, value });
       return value;
     });
     return (lastEdges.current = sameItems(lastEdges.current, next) ? lastEdges.current : next);
-  }, [doc.edges, doc.nodes, byType, selectedEdges, edgesWithProblems]);
+  }, [doc.edges, doc.nodes, byType, selectedEdges, edgesWithProblems, colors]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<WfNode>[]) => {
@@ -431,6 +444,7 @@ export function Canvas({ model, byType, marksByNode, edgesWithProblems, plan, mi
           minZoom={0.1}
           maxZoom={2}
           proOptions={PRO_OPTIONS}
+          colorMode={scheme}
           aria-label="Workflow graph"
         >
           <Background gap={16} />

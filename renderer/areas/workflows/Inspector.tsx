@@ -1,4 +1,5 @@
 import { memo, useId, useMemo } from 'react';
+import { Alert, Badge, Button, Checkbox, Fieldset, Group, List, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useStore } from 'zustand';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { Problem } from '../../../shared/workflow/problems';
@@ -32,55 +33,65 @@ export function Inspector({ model, byType, problems }: InspectorProps) {
     if (!edge) return null;
     const own = problems.filter((p) => p.edgeId === edge.id);
     return (
-      <section className="wf-inspector" aria-labelledby={headingId}>
-        <h2 id={headingId}>Edge {edge.id}</h2>
-        <p>{edgeText(edge)}</p>
+      <Stack component="section" gap="xs" aria-labelledby={headingId}>
+        <Title order={2} id={headingId}>
+          Edge {edge.id}
+        </Title>
+        <Text size="sm">{edgeText(edge)}</Text>
         <ProblemList problems={own} />
-        <button type="button" className="danger" onClick={() => model.deleteSelection()}>
-          Delete edge
-        </button>
-      </section>
+        <Group>
+          <Button color="red" variant="light" onClick={() => model.deleteSelection()}>
+            Delete edge
+          </Button>
+        </Group>
+      </Stack>
     );
   }
   if (selectedNodes.length + selectedEdges.length > 1) {
     return (
-      <section className="wf-inspector" aria-labelledby={headingId}>
-        <h2 id={headingId}>Selection</h2>
-        <p>
+      <Stack component="section" gap="xs" aria-labelledby={headingId}>
+        <Title order={2} id={headingId}>
+          Selection
+        </Title>
+        <Text size="sm">
           {selectedNodes.length} {selectedNodes.length === 1 ? 'node' : 'nodes'}, {selectedEdges.length} {selectedEdges.length === 1 ? 'edge' : 'edges'} selected.
-        </p>
-        <div className="actions">
-          <button type="button" onClick={() => model.copySelection()}>
+        </Text>
+        <Group gap="xs">
+          <Button variant="default" onClick={() => model.copySelection()}>
             Copy
-          </button>
-          <button type="button" className="danger" onClick={() => model.deleteSelection()}>
+          </Button>
+          <Button color="red" variant="light" onClick={() => model.deleteSelection()}>
             Delete selected
-          </button>
-        </div>
-      </section>
+          </Button>
+        </Group>
+      </Stack>
     );
   }
   return (
-    <>
-      <section className="wf-inspector" aria-labelledby={headingId}>
-        <h2 id={headingId}>Settings</h2>
-        <p className="muted">Select a node to edit its settings. Press ? for the keyboard shortcuts.</p>
+    <Stack gap="md">
+      <section aria-labelledby={headingId}>
+        <Title order={2} id={headingId}>
+          Settings
+        </Title>
+        <Text size="sm" c="dimmed">
+          Select a node to edit its settings. Press ? for the keyboard shortcuts.
+        </Text>
       </section>
       <ParametersPanel model={model} byType={byType} problems={problems} />
-    </>
+    </Stack>
   );
 }
 
 function ProblemList({ problems }: { problems: Problem[] }) {
   if (problems.length === 0) return null;
   return (
-    <ul className="wf-problem-list">
+    <List size="sm" listStyleType="none" spacing={2}>
       {problems.map((p, i) => (
-        <li key={i} className={`wf-problem wf-problem-${p.severity}`}>
-          <span className="wf-sev">{p.severity}</span> {p.message}
-        </li>
+        <List.Item key={i}>
+          <SeverityBadge severity={p.severity} /> {p.message}
+        </List.Item>
       ))}
-    </ul>
+    </List>
   );
 }
 
@@ -114,51 +125,62 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
   const idBase = `wf-set-${node.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
   return (
-    <section className="wf-inspector" aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        {title} <code>{node.id}</code>
-      </h2>
-      {def && <p className="muted">{def.description}</p>}
-      {def && !def.executable && <p className="banner banner-warn">This node type cannot run yet: {def.disabledReason}</p>}
-      {!def && <p className="banner banner-error">Node type {node.type} is not known to this Lightbox.</p>}
+    <Stack component="section" gap="xs" aria-labelledby={headingId}>
+      <Title order={2} id={headingId}>
+        {title}{' '}
+        <Text span c="dimmed" ff="monospace" size="xs">
+          {node.id}
+        </Text>
+      </Title>
+      {def && (
+        <Text size="sm" c="dimmed">
+          {def.description}
+        </Text>
+      )}
+      {def && !def.executable && (
+        <Alert color="yellow" p="xs">
+          This node type cannot run yet: {def.disabledReason}
+        </Alert>
+      )}
+      {!def && (
+        <Alert color="red" p="xs">
+          Node type {node.type} is not known to this Lightbox.
+        </Alert>
+      )}
       <ProblemList problems={general} />
 
-      <div className="wf-row">
-        <label htmlFor={`${idBase}--label`}>Label</label>
-        <input id={`${idBase}--label`} type="text" value={node.label ?? ''} maxLength={200} placeholder={title} onChange={(e) => model.setNode(node.id, { label: e.target.value })} />
-      </div>
-      <div className="wf-row">
-        <label htmlFor={`${idBase}--onerror`}>On error</label>
-        <select id={`${idBase}--onerror`} value={node.onError ?? 'fail'} onChange={(e) => model.setNode(node.id, { onError: e.target.value as OnError })}>
-          <option value="fail">fail the run (default)</option>
-          <option value="continue">continue, passing inputs on</option>
-        </select>
-      </div>
-      <div className="wf-row wf-row-check">
-        <input id={`${idBase}--disabled`} type="checkbox" checked={node.disabled === true} onChange={(e) => model.setNode(node.id, { disabled: e.target.checked })} />
-        <label htmlFor={`${idBase}--disabled`}>Disabled (never runs)</label>
-      </div>
+      <TextInput id={`${idBase}--label`} label="Label" value={node.label ?? ''} maxLength={200} placeholder={title} onChange={(e) => model.setNode(node.id, { label: e.currentTarget.value })} />
+      <NativeSelect id={`${idBase}--onerror`} label="On error" value={node.onError ?? 'fail'} onChange={(e) => model.setNode(node.id, { onError: e.currentTarget.value as OnError })}>
+        <option value="fail">fail the run (default)</option>
+        <option value="continue">continue, passing inputs on</option>
+      </NativeSelect>
+      <Checkbox id={`${idBase}--disabled`} label="Disabled (never runs)" checked={node.disabled === true} onChange={(e) => model.setNode(node.id, { disabled: e.currentTarget.checked })} />
 
       {def && def.inputs.length > 0 && <InputConnections model={model} nodeId={node.id} idBase={idBase} def={def} sources={sources} edges={doc.edges} byType={byType} />}
       {def && def.outputs.length > 0 && (
-        <fieldset className="wf-fieldset">
-          <legend>Outputs</legend>
-          <ul className="plain-list">
+        <Fieldset legend="Outputs" variant="unstyled" className="wf-fieldset">
+          <List size="sm" listStyleType="none" spacing={2}>
             {def.outputs.map((port) => {
               const out = doc.edges.filter((e) => e.source === node.id && e.sourcePort === port.name);
               return (
-                <li key={port.name}>
-                  {port.title} <span className="muted">({portTypesText(port)})</span>: {out.length === 0 ? 'not connected' : out.map((e) => `${e.target}.${e.targetPort}`).join(', ')}
-                </li>
+                <List.Item key={port.name}>
+                  {port.title}{' '}
+                  <Text span c="dimmed" size="sm">
+                    ({portTypesText(port)})
+                  </Text>
+                  : {out.length === 0 ? 'not connected' : out.map((e) => `${e.target}.${e.targetPort}`).join(', ')}
+                </List.Item>
               );
             })}
-          </ul>
-        </fieldset>
+          </List>
+        </Fieldset>
       )}
 
       {def && (
-        <section aria-label={`Settings of ${node.id}`} className="wf-settings">
-          <h3>Settings</h3>
+        <section aria-label={`Settings of ${node.id}`}>
+          <Title order={3} mb={4}>
+            Settings
+          </Title>
           <SchemaForm
             idBase={idBase}
             schema={def.settingsSchema as JsonSchema}
@@ -174,7 +196,16 @@ function NodeInspector({ model, doc, nodeId, byType, problems }: { model: Editor
           />
         </section>
       )}
-    </section>
+    </Stack>
+  );
+}
+
+/** A problem's severity as a badge: the word, coloured, readable in both schemes. */
+export function SeverityBadge({ severity }: { severity: string }) {
+  return (
+    <Badge color={severity === 'error' ? 'red' : severity === 'warning' ? 'yellow' : 'gray'} w={72} className="wf-sev">
+      {severity}
+    </Badge>
   );
 }
 
@@ -211,21 +242,31 @@ const InputConnections = memo(function InputConnections({ model, nodeId, idBase,
     });
   };
   return (
-    <fieldset className="wf-fieldset">
-      <legend>Inputs</legend>
-      {def.inputs.map((port) => {
-        const current = edges.find((e) => e.target === nodeId && e.targetPort === port.name);
-        const options = sources
-          .filter((n) => n.id !== nodeId)
-          .flatMap((n) => (byType.get(n.type)?.outputs ?? []).map((o) => ({ node: n, port: o })))
-          .filter(({ port: o }) => portAccepts(port, o));
-        const id = `${idBase}--in-${port.name}`;
-        return (
-          <div key={port.name} className="wf-row">
-            <label htmlFor={id}>
-              Input {port.title} <span className="muted">({portTypesText(port)}{port.required ? ', required' : ''})</span>
-            </label>
-            <select id={id} value={current ? JSON.stringify([current.source, current.sourcePort]) : ''} onChange={(e) => connectInput(port.name, e.target.value)}>
+    <Fieldset legend="Inputs" variant="unstyled" className="wf-fieldset">
+      <Stack gap="xs">
+        {def.inputs.map((port) => {
+          const current = edges.find((e) => e.target === nodeId && e.targetPort === port.name);
+          const options = sources
+            .filter((n) => n.id !== nodeId)
+            .flatMap((n) => (byType.get(n.type)?.outputs ?? []).map((o) => ({ node: n, port: o })))
+            .filter(({ port: o }) => portAccepts(port, o));
+          const id = `${idBase}--in-${port.name}`;
+          return (
+            <NativeSelect
+              key={port.name}
+              id={id}
+              label={
+                <>
+                  Input {port.title}{' '}
+                  <Text span c="dimmed" size="xs">
+                    ({portTypesText(port)}
+                    {port.required ? ', required' : ''})
+                  </Text>
+                </>
+              }
+              value={current ? JSON.stringify([current.source, current.sourcePort]) : ''}
+              onChange={(e) => connectInput(port.name, e.currentTarget.value)}
+            >
               <option value="">— not connected —</option>
               {current && !options.some((o) => o.node.id === current.source && o.port.name === current.sourcePort) && (
                 <option value={JSON.stringify([current.source, current.sourcePort])}>
@@ -237,10 +278,10 @@ const InputConnections = memo(function InputConnections({ model, nodeId, idBase,
                   {n.id} · {o.title}
                 </option>
               ))}
-            </select>
-          </div>
-        );
-      })}
-    </fieldset>
+            </NativeSelect>
+          );
+        })}
+      </Stack>
+    </Fieldset>
   );
 });

@@ -1,4 +1,5 @@
 import { forwardRef, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { Family } from '../../../shared/workflow/document';
 import { PALETTE_MIME } from './Canvas';
@@ -14,7 +15,6 @@ interface PaletteProps {
 export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palette({ defs, family, onAdd }, searchRef) {
   const [query, setQuery] = useState('');
   const headingId = useId();
-  const hintId = useId();
   const own = useMemo(() => defs.filter((d) => d.families.includes(family)), [defs, family]);
   const q = query.trim().toLowerCase();
   const shown = own.filter((d) => !q || d.title.toLowerCase().includes(q) || d.type.includes(q) || d.description.toLowerCase().includes(q) || d.category.includes(q));
@@ -44,38 +44,42 @@ export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palet
   };
 
   return (
-    <section className="wf-palette" aria-labelledby={headingId}>
-      <h2 id={headingId}>Node palette</h2>
-      <label className="visually-hidden" htmlFor={`${headingId}-search`}>
-        Search node types
-      </label>
-      <input
+    <Stack component="section" gap={6} className="wf-palette" aria-labelledby={headingId}>
+      <Title order={2} id={headingId}>
+        Node palette
+      </Title>
+      <TextInput
         ref={searchRef}
         id={`${headingId}-search`}
         type="search"
+        aria-label="Search node types"
         placeholder="Search nodes ( / )"
+        description={`Drag a node onto the canvas, or press Enter to add it where there is room. Only ${family} node types are listed.`}
+        inputWrapperOrder={['input', 'description']}
         value={query}
-        aria-describedby={hintId}
-        onChange={(e) => setQuery(e.target.value)}
+        onChange={(e) => setQuery(e.currentTarget.value)}
         onKeyDown={onSearchKey}
       />
-      <p id={hintId} className="hint">
-        Drag a node onto the canvas, or press Enter to add it at the centre. Only {family} node types are listed.
-      </p>
-      {shown.length === 0 && <p className="muted">No node type matches “{query}”.</p>}
+      {shown.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No node type matches “{query}”.
+        </Text>
+      )}
       {categories.map((cat) => {
         const items = shown.filter((d) => d.category === cat);
         if (items.length === 0) return null;
         return (
-          <div key={cat} className="wf-palette-group">
-            <h3>{cat.length <= 3 ? cat.toUpperCase() : humanize(cat)}</h3>
+          <div key={cat}>
+            <Title order={3} className="wf-palette-category">
+              {cat.length <= 3 ? cat.toUpperCase() : humanize(cat)}
+            </Title>
             <ul className="plain-list">
               {items.map((d) => {
                 const reasonId = `${headingId}-${d.type}-reason`;
                 return (
                   <li key={d.type}>
-                    <button
-                      type="button"
+                    {/* A card-like button (title over type), not a Mantine Button: those are one line high. */}
+                    <UnstyledButton
                       className="wf-palette-item"
                       draggable={d.executable}
                       aria-disabled={!d.executable}
@@ -89,12 +93,16 @@ export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palet
                       onKeyDown={onItemKey}
                       onClick={() => d.executable && onAdd(d)}
                     >
-                      <span className="wf-palette-title">{d.title}</span>
-                      <code className="wf-palette-type">{d.type}</code>
-                    </button>
-                    <p id={reasonId} className={d.executable ? 'visually-hidden' : 'wf-disabled-reason'}>
+                      <Text span size="sm" fw={500}>
+                        {d.title}
+                      </Text>
+                      <Text span size="xs" c="dimmed" ff="monospace">
+                        {d.type}
+                      </Text>
+                    </UnstyledButton>
+                    <Text id={reasonId} size="xs" className={d.executable ? 'visually-hidden' : undefined} c={d.executable ? undefined : 'var(--warn)'}>
                       {d.executable ? d.description : `Cannot run yet: ${d.disabledReason ?? 'no executor'}`}
-                    </p>
+                    </Text>
                   </li>
                 );
               })}
@@ -102,6 +110,6 @@ export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palet
           </div>
         );
       })}
-    </section>
+    </Stack>
   );
 });

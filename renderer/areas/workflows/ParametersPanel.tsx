@@ -1,4 +1,5 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { Button, Checkbox, Fieldset, Group, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useStore } from 'zustand';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { WorkflowNode, WorkflowParameter } from '../../../shared/workflow/document';
@@ -7,7 +8,6 @@ import { onJsonText, readJsonText } from '../../ui/json-text';
 import { sameJson } from './doc-utils';
 import type { EditorModel } from './editor-store';
 import type { JsonSchema } from './schema-form';
-import { ActionsHeader } from '../../ui/ActionsHeader';
 
 /**
  * The workflow's parameters: values an output type (its invocation profile) gives the workflow,
@@ -84,7 +84,6 @@ export function ParametersPanel({ model, byType, problems }: Props) {
   const [query, setQuery] = useState('');
   // The parameter added last: its group opens, wherever it goes as its targets change.
   const [added, setAdded] = useState<number | null>(null);
-  const searchId = useId();
   const groups = useMemo(() => groupParameters(parameters, nodes, byType, query), [parameters, nodes, byType, query]);
   const searching = query.trim() !== '';
   const add = () => {
@@ -94,40 +93,51 @@ export function ParametersPanel({ model, byType, problems }: Props) {
     model.notify('info', `Added parameter ${name}.`);
   };
   return (
-    <section className="wf-inspector wf-parameters" aria-labelledby={PARAMETERS_HEADING_ID}>
-      <h2 id={PARAMETERS_HEADING_ID} tabIndex={-1}>
+    <Stack component="section" gap="xs" aria-labelledby={PARAMETERS_HEADING_ID}>
+      <Title order={2} id={PARAMETERS_HEADING_ID} tabIndex={-1}>
         Parameters
-      </h2>
-      <p className="muted">
+      </Title>
+      <Text size="sm" c="dimmed">
         Values an output type gives this workflow. Each fills the settings it targets, unless a node sets them itself.
-      </p>
-      {parameters.length === 0 && <p className="muted">No parameters.</p>}
-      {parameters.length > 0 && (
-        <div className="wf-row wf-param-search">
-          <label htmlFor={searchId}>Search parameters</label>
-          <input id={searchId} type="search" value={query} placeholder="Name, title or node" onChange={(e) => setQuery(e.target.value)} />
-        </div>
+      </Text>
+      {parameters.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No parameters.
+        </Text>
       )}
-      {searching && groups.length === 0 && <p className="muted">No parameter matches "{query.trim()}".</p>}
+      {parameters.length > 0 && <TextInput type="search" label="Search parameters" value={query} placeholder="Name, title or node" onChange={(e) => setQuery(e.currentTarget.value)} />}
+      {searching && groups.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No parameter matches "{query.trim()}".
+        </Text>
+      )}
       {groups.map((g) => {
         const open = searching || parameters.length <= OPEN_UP_TO || g.items.some((it) => it.index === added);
         return (
           // Keyed with its open state: a search or an added parameter opens the group anew; otherwise the user's choice stays.
+          // A native disclosure: folded content leaves the accessibility tree, and a problem can open it to focus a field.
           <details key={`${g.key}:${open}`} className="wf-param-group" open={open}>
             <summary>
-              {g.title} <span className="muted">· {g.items.length} {g.items.length === 1 ? 'parameter' : 'parameters'}</span>
+              {g.title}{' '}
+              <Text span c="dimmed" size="sm">
+                · {g.items.length} {g.items.length === 1 ? 'parameter' : 'parameters'}
+              </Text>
             </summary>
-            {g.items.map(({ param, index }) => (
-              // Keyed by position: a rename must keep the fields (and the focus) where they are.
-              <ParameterFields key={index} index={index} param={param} nodes={nodes} byType={byType} problems={problems} model={model} />
-            ))}
+            <Stack gap="xs" mt={4}>
+              {g.items.map(({ param, index }) => (
+                // Keyed by position: a rename must keep the fields (and the focus) where they are.
+                <ParameterFields key={index} index={index} param={param} nodes={nodes} byType={byType} problems={problems} model={model} />
+              ))}
+            </Stack>
           </details>
         );
       })}
-      <button type="button" onClick={add}>
-        Add parameter
-      </button>
-    </section>
+      <Group>
+        <Button variant="default" onClick={add}>
+          Add parameter
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 
@@ -177,104 +187,106 @@ function ParameterFields({ index, param, nodes, byType, problems, model }: Field
   };
 
   return (
-    <fieldset className="wf-fieldset wf-parameter" aria-label={`Parameter ${param.name}`}>
-      {/* In words first ("Samples"), its name after. */}
-      <legend>{param.title ? <>{param.title} <code>{param.name}</code></> : <>Parameter {param.name}</>}</legend>
-      <div className={`wf-row${nameErrors.length ? ' wf-row-invalid' : ''}`}>
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          type="text"
-          value={param.name}
-          maxLength={128}
-          aria-invalid={nameErrors.length > 0}
-          aria-describedby={nameErrors.length ? `${id}-name-error` : undefined}
-          onChange={(e) => set({ name: e.target.value }, 'name')}
-        />
-        {nameErrors.length > 0 && (
-          <p id={`${id}-name-error`} className="field-error wf-field-error">
-            {nameErrors.join(' ')}
-          </p>
-        )}
-      </div>
-      <div className="wf-row">
-        <label htmlFor={`${id}-title`}>Title</label>
-        <input id={`${id}-title`} type="text" value={param.title ?? ''} maxLength={200} onChange={(e) => set({ title: e.target.value }, 'title')} />
-      </div>
-      <div className="wf-row">
-        <label htmlFor={`${id}-description`}>Description</label>
-        <input id={`${id}-description`} type="text" value={param.description ?? ''} maxLength={2000} onChange={(e) => set({ description: e.target.value }, 'description')} />
-      </div>
-      <div className="wf-row wf-row-check">
-        <input id={`${id}-required`} type="checkbox" checked={param.required === true} onChange={(e) => set({ required: e.target.checked }, 'required')} />
-        <label htmlFor={`${id}-required`}>Required (an output type must give it)</label>
-      </div>
-      <DefaultField id={`${id}-default`} value={param.default} errors={defaultErrors} onChange={(v) => set({ default: v }, 'default')} />
+    <Fieldset
+      aria-label={`Parameter ${param.name}`}
+      p="xs"
+      // In words first ("Samples"), its name after.
+      legend={
+        param.title ? (
+          <>
+            {param.title}{' '}
+            <Text span ff="monospace" size="xs" c="dimmed">
+              {param.name}
+            </Text>
+          </>
+        ) : (
+          <>Parameter {param.name}</>
+        )
+      }
+    >
+      <Stack gap="xs">
+        <TextInput id={`${id}-name`} label="Name" value={param.name} maxLength={128} error={nameErrors.length ? nameErrors.join(' ') : undefined} onChange={(e) => set({ name: e.currentTarget.value }, 'name')} />
+        <TextInput id={`${id}-title`} label="Title" value={param.title ?? ''} maxLength={200} onChange={(e) => set({ title: e.currentTarget.value }, 'title')} />
+        <TextInput id={`${id}-description`} label="Description" value={param.description ?? ''} maxLength={2000} onChange={(e) => set({ description: e.currentTarget.value }, 'description')} />
+        <Checkbox id={`${id}-required`} label="Required (an output type must give it)" checked={param.required === true} onChange={(e) => set({ required: e.currentTarget.checked }, 'required')} />
+        <DefaultField id={`${id}-default`} value={param.default} errors={defaultErrors} onChange={(v) => set({ default: v }, 'default')} />
 
-      <table className="grid wf-targets" aria-label={`Targets of ${label}`}>
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Setting</th>
-            <ActionsHeader />
-          </tr>
-        </thead>
-        <tbody>
-          {param.targets.map((t, j) => {
-            const paths = settingPaths(byType.get(nodes.find((n) => n.id === t.nodeId)?.type ?? '')?.settingsSchema as JsonSchema | undefined);
-            const errors = messagesAt(problems, `${base}.targets[${j}]`);
-            const which = `target ${j + 1} of ${label}`;
-            return (
-              <tr key={j} className={errors.length ? 'wf-row-invalid' : undefined}>
-                <td>
-                  <select
-                    aria-label={`Node of ${which}`}
-                    value={t.nodeId}
-                    onChange={(e) => {
-                      const type = nodes.find((n) => n.id === e.target.value)?.type ?? '';
-                      const options = settingPaths(byType.get(type)?.settingsSchema as JsonSchema | undefined);
-                      // Keep the setting when the new node has it too.
-                      setTargets(param.targets.map((x, k) => (k === j ? { nodeId: e.target.value, setting: options.includes(x.setting) ? x.setting : (options[0] ?? x.setting) } : x)));
-                    }}
-                  >
-                    {!nodes.some((n) => n.id === t.nodeId) && <option value={t.nodeId}>{t.nodeId} (not in the workflow)</option>}
-                    {settable.map((n) => (
-                      <option key={n.id} value={n.id}>
-                        {n.id}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <select id={`${id}-target-${j}`} aria-label={`Setting of ${which}`} aria-invalid={errors.length > 0} value={t.setting} onChange={(e) => setTargets(param.targets.map((x, k) => (k === j ? { ...x, setting: e.target.value } : x)))}>
-                    {!paths.includes(t.setting) && <option value={t.setting}>{t.setting} (unknown)</option>}
-                    {paths.map((s) => (
-                      <option key={s} value={s}>
-                        {s}
-                      </option>
-                    ))}
-                  </select>
-                  {errors.length > 0 && <p className="field-error wf-field-error">{errors.join(' ')}</p>}
-                </td>
-                <td>
-                  <button type="button" aria-label={`Remove ${which}`} onClick={() => setTargets(param.targets.filter((_, k) => k !== j))}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <div className="actions">
-        <button type="button" onClick={addTarget}>
-          Add target to {label}
-        </button>
-        <button type="button" className="danger" onClick={remove}>
-          Remove {label}
-        </button>
-      </div>
-    </fieldset>
+        <Table aria-label={`Targets of ${label}`} verticalSpacing={2} horizontalSpacing={4} highlightOnHover={false}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Node</Table.Th>
+              <Table.Th>Setting</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {param.targets.map((t, j) => {
+              const paths = settingPaths(byType.get(nodes.find((n) => n.id === t.nodeId)?.type ?? '')?.settingsSchema as JsonSchema | undefined);
+              const errors = messagesAt(problems, `${base}.targets[${j}]`);
+              const which = `target ${j + 1} of ${label}`;
+              return (
+                <Table.Tr key={j}>
+                  <Table.Td>
+                    <NativeSelect
+                      aria-label={`Node of ${which}`}
+                      value={t.nodeId}
+                      onChange={(e) => {
+                        const nodeId = e.currentTarget.value;
+                        const type = nodes.find((n) => n.id === nodeId)?.type ?? '';
+                        const options = settingPaths(byType.get(type)?.settingsSchema as JsonSchema | undefined);
+                        // Keep the setting when the new node has it too.
+                        setTargets(param.targets.map((x, k) => (k === j ? { nodeId, setting: options.includes(x.setting) ? x.setting : (options[0] ?? x.setting) } : x)));
+                      }}
+                    >
+                      {!nodes.some((n) => n.id === t.nodeId) && <option value={t.nodeId}>{t.nodeId} (not in the workflow)</option>}
+                      {settable.map((n) => (
+                        <option key={n.id} value={n.id}>
+                          {n.id}
+                        </option>
+                      ))}
+                    </NativeSelect>
+                  </Table.Td>
+                  <Table.Td>
+                    <NativeSelect
+                      id={`${id}-target-${j}`}
+                      aria-label={`Setting of ${which}`}
+                      error={errors.length ? errors.join(' ') : undefined}
+                      value={t.setting}
+                      onChange={(e) => {
+                        const setting = e.currentTarget.value;
+                        setTargets(param.targets.map((x, k) => (k === j ? { ...x, setting } : x)));
+                      }}
+                    >
+                      {!paths.includes(t.setting) && <option value={t.setting}>{t.setting} (unknown)</option>}
+                      {paths.map((s) => (
+                        <option key={s} value={s}>
+                          {s}
+                        </option>
+                      ))}
+                    </NativeSelect>
+                  </Table.Td>
+                  <Table.Td>
+                    <Button variant="subtle" aria-label={`Remove ${which}`} onClick={() => setTargets(param.targets.filter((_, k) => k !== j))}>
+                      Remove
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+        <Group gap="xs">
+          <Button variant="default" onClick={addTarget}>
+            Add target to {label}
+          </Button>
+          <Button color="red" variant="light" onClick={remove}>
+            Remove {label}
+          </Button>
+        </Group>
+      </Stack>
+    </Fieldset>
   );
 }
 
@@ -292,25 +304,16 @@ function DefaultField({ id, value, errors, onChange }: { id: string; value: unkn
   const bad = readJsonText(text).kind === 'invalid';
   const all = bad ? ['Default: not valid JSON (a number, "text", true, [..] or {..}).', ...errors] : errors;
   return (
-    <div className={`wf-row${all.length ? ' wf-row-invalid' : ''}`}>
-      <label htmlFor={id}>Default (JSON)</label>
-      <input
-        id={id}
-        type="text"
-        value={text}
-        placeholder="no default"
-        aria-invalid={all.length > 0}
-        aria-describedby={all.length ? `${id}-error` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          onJsonText(e.target.value, onChange);
-        }}
-      />
-      {all.length > 0 && (
-        <p id={`${id}-error`} className="field-error wf-field-error">
-          {all.join(' ')}
-        </p>
-      )}
-    </div>
+    <TextInput
+      id={id}
+      label="Default (JSON)"
+      value={text}
+      placeholder="no default"
+      error={all.length ? all.join(' ') : undefined}
+      onChange={(e) => {
+        setText(e.currentTarget.value);
+        onJsonText(e.currentTarget.value, onChange);
+      }}
+    />
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Alert, Button, Group, List, NativeSelect, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { z } from 'zod';
 import type { WorkflowRevisionSchema, WorkflowSummary } from '../../../shared/workflow/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
@@ -6,7 +7,6 @@ import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { diffDocuments, showValue, type DocumentDiff } from './doc-diff';
 import { formatTime } from '../../ui/format-time';
-import { ActionsHeader } from '../../ui/ActionsHeader';
 
 type Revision = z.infer<typeof WorkflowRevisionSchema>;
 
@@ -19,8 +19,6 @@ export function RevisionsPanel({ workflow, onRestored }: { workflow: WorkflowSum
   const [docs, setDocs] = useState<{ a: WorkflowDocument; b: WorkflowDocument } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const fromId = useId();
-  const toId = useId();
 
   useEffect(() => {
     let live = true;
@@ -64,147 +62,146 @@ export function RevisionsPanel({ workflow, onRestored }: { workflow: WorkflowSum
     }
   };
 
-  const choice = (id: string, label: string, value: number | null, set: (n: number) => void) => (
-    <div className="wf-row">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value ?? ''} onChange={(e) => set(Number(e.target.value))}>
-        {(revisions ?? []).map((r) => (
-          <option key={r.revision} value={r.revision}>
-            Revision {r.revision}
-          </option>
-        ))}
-      </select>
-    </div>
+  const choice = (label: string, value: number | null, set: (n: number) => void) => (
+    <NativeSelect label={label} value={value ?? ''} onChange={(e) => set(Number(e.currentTarget.value))}>
+      {(revisions ?? []).map((r) => (
+        <option key={r.revision} value={r.revision}>
+          Revision {r.revision}
+        </option>
+      ))}
+    </NativeSelect>
   );
 
   return (
-    <div className="wf-revisions">
+    <Stack gap="sm">
       {error && (
-        <p role="alert" className="banner banner-error">
+        <Alert color="red" p="xs">
           {error}
-        </p>
+        </Alert>
       )}
       {status && (
-        <p role="status" className="save-status">
+        <Text role="status" size="sm" c="var(--ok)">
           {status}
-        </p>
+        </Text>
       )}
-      {!revisions && !error && <p role="status">Reading the revisions…</p>}
+      {!revisions && !error && <Text role="status">Reading the revisions…</Text>}
       {revisions && (
-        <table className="grid" aria-label={`Revisions of ${workflow.name}`}>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Revision
-              </th>
-              <th scope="col">Saved</th>
-              <th scope="col">Note</th>
-              <th scope="col" className="num">
-                Nodes
-              </th>
-              <th scope="col" className="num">
-                Edges
-              </th>
-              <ActionsHeader />
-            </tr>
-          </thead>
-          <tbody>
-            {revisions.map((r, i) => (
-              <tr key={r.revision}>
-                <th scope="row" className="num">
-                  {r.revision}
-                </th>
-                <td className="nowrap">{formatTime(r.savedAt)}</td>
-                <td>{r.note ?? ''}</td>
-                <td className="num">{r.nodeCount}</td>
-                <td className="num">{r.edgeCount}</td>
-                <td>
-                  {i === 0 ? (
-                    <span className="muted">current</span>
-                  ) : (
-                    <button type="button" onClick={() => void restore(r.revision)}>
-                      Restore revision {r.revision}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table.ScrollContainer minWidth={560}>
+          <Table aria-label={`Revisions of ${workflow.name}`}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th ta="right">Revision</Table.Th>
+                <Table.Th>Saved</Table.Th>
+                <Table.Th>Note</Table.Th>
+                <Table.Th ta="right">Nodes</Table.Th>
+                <Table.Th ta="right">Edges</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {revisions.map((r, i) => (
+                <Table.Tr key={r.revision}>
+                  <Table.Th scope="row" ta="right" fw={400}>
+                    {r.revision}
+                  </Table.Th>
+                  <Table.Td className="nowrap">{formatTime(r.savedAt)}</Table.Td>
+                  <Table.Td>{r.note ?? ''}</Table.Td>
+                  <Table.Td ta="right">{r.nodeCount}</Table.Td>
+                  <Table.Td ta="right">{r.edgeCount}</Table.Td>
+                  <Table.Td>
+                    {i === 0 ? (
+                      <Text span c="dimmed" size="sm">
+                        current
+                      </Text>
+                    ) : (
+                      <Button variant="default" onClick={() => void restore(r.revision)}>
+                        Restore revision {r.revision}
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       {revisions && revisions.length > 1 && (
-        <section aria-label="Compare revisions" className="wf-compare">
-          <h3>Compare</h3>
-          <div className="wf-compare-choices">
-            {choice(fromId, 'From revision', from, setFrom)}
-            {choice(toId, 'To revision', to, setTo)}
-          </div>
+        <section aria-label="Compare revisions">
+          <Title order={3} mb={4}>
+            Compare
+          </Title>
+          <Group gap="md" mb="xs">
+            {choice('From revision', from, setFrom)}
+            {choice('To revision', to, setTo)}
+          </Group>
           {docs && <DiffView diff={diffDocuments(docs.a, docs.b)} from={from} to={to} />}
         </section>
       )}
-    </div>
+    </Stack>
   );
 }
 
 export function DiffView({ diff, from, to }: { diff: DocumentDiff; from: number | null; to: number | null }) {
   return (
-    <div className="wf-diff" role="region" aria-label={`Changes from revision ${from} to revision ${to}`}>
-      {diff.empty && <p>No differences.</p>}
-      <ul className="wf-diff-list">
+    <div role="region" aria-label={`Changes from revision ${from} to revision ${to}`}>
+      {diff.empty && <Text size="sm">No differences.</Text>}
+      <List size="sm" spacing={2}>
         {diff.name && (
-          <li>
+          <List.Item>
             Name: {showValue(diff.name.before)} → {showValue(diff.name.after)}
-          </li>
+          </List.Item>
         )}
         {diff.executionMode && (
-          <li>
+          <List.Item>
             Execution mode: {String(diff.executionMode.before)} → {String(diff.executionMode.after)}
-          </li>
+          </List.Item>
         )}
         {diff.nodesAdded.map((n) => (
-          <li key={`+${n.id}`} className="wf-diff-add">
+          <List.Item key={`+${n.id}`} c="var(--ok)">
             Node added: {n.id} ({n.type})
-          </li>
+          </List.Item>
         ))}
         {diff.nodesRemoved.map((n) => (
-          <li key={`-${n.id}`} className="wf-diff-remove">
+          <List.Item key={`-${n.id}`} c="var(--fail)">
             Node removed: {n.id} ({n.type})
-          </li>
+          </List.Item>
         ))}
         {diff.nodesChanged.map((n) => (
-          <li key={`~${n.id}`}>
+          <List.Item key={`~${n.id}`}>
             Node changed: {n.id} ({n.type})
-            <ul>
+            <List size="sm" withPadding>
               {n.changes.map((c) => (
-                <li key={c.path}>
+                <List.Item key={c.path}>
                   {c.path}: {showValue(c.before)} → {showValue(c.after)}
-                </li>
+                </List.Item>
               ))}
-              {n.moved && <li>moved on the canvas</li>}
-            </ul>
-          </li>
+              {n.moved && <List.Item>moved on the canvas</List.Item>}
+            </List>
+          </List.Item>
         ))}
         {diff.edgesAdded.map((e) => (
-          <li key={`+e${e}`} className="wf-diff-add">
+          <List.Item key={`+e${e}`} c="var(--ok)">
             Edge added: {e}
-          </li>
+          </List.Item>
         ))}
         {diff.edgesRemoved.map((e) => (
-          <li key={`-e${e}`} className="wf-diff-remove">
+          <List.Item key={`-e${e}`} c="var(--fail)">
             Edge removed: {e}
-          </li>
+          </List.Item>
         ))}
         {diff.parametersAdded.map((p) => (
-          <li key={`+p${p}`}>Parameter added: {p}</li>
+          <List.Item key={`+p${p}`}>Parameter added: {p}</List.Item>
         ))}
         {diff.parametersRemoved.map((p) => (
-          <li key={`-p${p}`}>Parameter removed: {p}</li>
+          <List.Item key={`-p${p}`}>Parameter removed: {p}</List.Item>
         ))}
         {diff.parametersChanged.map((p) => (
-          <li key={`~p${p}`}>Parameter changed: {p}</li>
+          <List.Item key={`~p${p}`}>Parameter changed: {p}</List.Item>
         ))}
-        {diff.metadataChanged && <li>Metadata changed</li>}
-      </ul>
+        {diff.metadataChanged && <List.Item>Metadata changed</List.Item>}
+      </List>
     </div>
   );
 }

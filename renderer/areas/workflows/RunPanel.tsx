@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Button, Fieldset, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { z } from 'zod';
 import type { CadFile } from '../../../shared/cad/api';
 import type { Order, OutputTypeSummary } from '../../../shared/orders/api';
@@ -8,6 +9,7 @@ import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { TryInShadow } from './TryInShadow';
+import { SeverityBadge } from './Inspector';
 
 export type WorkflowPlan = z.infer<typeof WorkflowPlanSchema>;
 type PlanNode = WorkflowPlan['nodes'][number];
@@ -59,11 +61,6 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
   const client = useClient();
   const headingId = useId();
   const reasonsId = useId();
-  const targetId = useId();
-  const outputTypeId = useId();
-  const maxSizeId = useId();
-  const samplesId = useId();
-  const observerId = useId();
   const [outputTypes, setOutputTypes] = useState<OutputTypeSummary[]>([]);
   /** '' : the line's own output type (on a CAD file: none, the workflow's defaults). */
   const [outputTypeKey, setOutputTypeKey] = useState<string>('');
@@ -151,12 +148,17 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
   const planShown = plan && plan.doc === doc ? plan.result : null;
 
   return (
-    <section className="wf-run" aria-labelledby={headingId}>
-      <h2 id={headingId}>Dry run and dispatch</h2>
-      {loadError && <p className="banner banner-error">{loadError}</p>}
-      <div className="wf-row">
-        <label htmlFor={targetId}>{family === 'order_line' ? 'Order line' : 'CAD file'}</label>
-        <select id={targetId} value={target} onChange={(e) => setTarget(e.target.value)}>
+    <Stack component="section" gap="xs" className="wf-panel" aria-labelledby={headingId}>
+      <Title order={2} id={headingId}>
+        Dry run and dispatch
+      </Title>
+      {loadError && (
+        <Alert color="red" p="xs">
+          {loadError}
+        </Alert>
+      )}
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <NativeSelect label={family === 'order_line' ? 'Order line' : 'CAD file'} value={target} onChange={(e) => setTarget(e.currentTarget.value)} className="wf-run-choice">
           <option value="">{family === 'order_line' ? (lines.length ? '— choose an order line —' : 'No order lines yet') : ready.length ? '— choose a CAD file —' : 'No ready CAD files'}</option>
           {family === 'order_line'
             ? lines.map(({ order, line }) => (
@@ -169,91 +171,114 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
                   {c.name}
                 </option>
               ))}
-        </select>
-      </div>
-      {family === 'order_line' && (
-        <div className="wf-row">
-          <label htmlFor={outputTypeId}>Output type</label>
-          <select id={outputTypeId} value={outputTypeKey} onChange={(e) => setOutputTypeKey(e.target.value)}>
+        </NativeSelect>
+        {family === 'order_line' && (
+          <NativeSelect label="Output type" value={outputTypeKey} onChange={(e) => setOutputTypeKey(e.currentTarget.value)} className="wf-run-choice">
             <option value="">{ownLabel}</option>
             {outputTypes.map((o) => (
               <option key={o.key} value={o.key}>
                 {o.name} ({o.key})
               </option>
             ))}
-          </select>
-        </div>
-      )}
-      <fieldset className="wf-draft">
-        <legend>Draft (optional)</legend>
-        <div className="wf-row">
-          <label htmlFor={maxSizeId}>Max size (px)</label>
-          <input id={maxSizeId} type="number" inputMode="numeric" min={DRAFT.maxSize.min} max={DRAFT.maxSize.max} step={1} placeholder="full size" value={maxSize} onChange={(e) => setMaxSize(e.target.value)} />
-        </div>
-        <div className="wf-row">
-          <label htmlFor={samplesId}>Samples</label>
-          <input id={samplesId} type="number" inputMode="numeric" min={DRAFT.samples.min} max={DRAFT.samples.max} step={1} placeholder="as set" value={samples} onChange={(e) => setSamples(e.target.value)} />
-        </div>
-      </fieldset>
-      <p id={observerId} className="muted">
+          </NativeSelect>
+        )}
+      </Group>
+      <Fieldset legend="Draft (optional)" variant="unstyled" className="wf-fieldset">
+        <Group gap="sm">
+          <TextInput
+            label="Max size (px)"
+            type="number"
+            inputMode="numeric"
+            min={DRAFT.maxSize.min}
+            max={DRAFT.maxSize.max}
+            step={1}
+            placeholder="full size"
+            w={130}
+            value={maxSize}
+            onChange={(e) => setMaxSize(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Samples"
+            type="number"
+            inputMode="numeric"
+            min={DRAFT.samples.min}
+            max={DRAFT.samples.max}
+            step={1}
+            placeholder="as set"
+            w={130}
+            value={samples}
+            onChange={(e) => setSamples(e.currentTarget.value)}
+          />
+        </Group>
+      </Fieldset>
+      <Text size="sm" c="dimmed">
         An editor run is an observer: it publishes nothing, notifies no one and leaves the order line as it is.
-      </p>
-      <div className="actions">
-        <button type="button" onClick={() => void dryRun()} disabled={busy !== null}>
+      </Text>
+      <Group gap="xs">
+        <Button variant="default" onClick={() => void dryRun()} disabled={busy !== null}>
           {busy === 'plan' ? 'Planning…' : 'Dry run'}
-        </button>
-        <button type="button" className="primary" disabled={reasons.length > 0 || busy !== null} aria-describedby={reasonsId} onClick={() => void dispatch()}>
+        </Button>
+        <Button disabled={reasons.length > 0 || busy !== null} aria-describedby={reasonsId} onClick={() => void dispatch()}>
           {busy === 'run' ? 'Dispatching…' : 'Dispatch'}
-        </button>
-      </div>
+        </Button>
+      </Group>
       <ul id={reasonsId} className="wf-reasons">
         {reasons.map((r) => (
           <li key={r}>{r}</li>
         ))}
       </ul>
       {error && (
-        <p role="alert" className="banner banner-error">
+        <Alert color="red" p="xs">
           {error}
-        </p>
+        </Alert>
       )}
       {started && (
-        <p role="status">
-          Started run {started.runId.slice(0, 8)} {started.outputTypeKey ? `with output type ${started.outputTypeKey}` : "with the workflow's defaults"}: <Link to={`/runs/${encodeURIComponent(started.runId)}`}>Open the run</Link>
-        </p>
+        <Text role="status" size="sm">
+          Started run {started.runId.slice(0, 8)} {started.outputTypeKey ? `with output type ${started.outputTypeKey}` : "with the workflow's defaults"}:{' '}
+          <Anchor component={Link} to={`/runs/${encodeURIComponent(started.runId)}`}>
+            Open the run
+          </Anchor>
+        </Text>
       )}
-      {plan && !planShown && <p className="muted">The graph changed since the last dry run; run it again.</p>}
+      {plan && !planShown && (
+        <Text size="sm" c="dimmed">
+          The graph changed since the last dry run; run it again.
+        </Text>
+      )}
       {planShown && (
-        <div className="wf-plan" role="region" aria-label="Dry run plan">
-          <p role="status">
+        <div role="region" aria-label="Dry run plan">
+          <Text role="status" size="sm" mb={4}>
             {planShown.valid ? 'Plan is valid' : 'Plan has problems'}: {planShown.nodes.length} nodes in order, {planShown.reused} reused from earlier runs, {planShown.renders}{' '}
             {planShown.renders === 1 ? 'render' : 'renders'} to queue.
-          </p>
-          <table className="grid" aria-label="Plan">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Order
-                </th>
-                <th scope="col">Node</th>
-                <th scope="col">Type</th>
-                <th scope="col">Reuse</th>
-                <th scope="col">Renders</th>
-                <th scope="col">Publishing and notes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {planShown.nodes.map((n, i) => (
-                <tr key={n.nodeId}>
-                  <td className="num">{i + 1}</td>
-                  <th scope="row">{n.nodeId}</th>
-                  <td>{n.type}</td>
-                  <td>{reuseWords(n)}</td>
-                  <td>{rendersWords(n.renders)}</td>
-                  <td>{notesWords(n).join(' ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          </Text>
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Plan">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th ta="right">Order</Table.Th>
+                  <Table.Th>Node</Table.Th>
+                  <Table.Th>Type</Table.Th>
+                  <Table.Th>Reuse</Table.Th>
+                  <Table.Th>Renders</Table.Th>
+                  <Table.Th>Publishing and notes</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {planShown.nodes.map((n, i) => (
+                  <Table.Tr key={n.nodeId}>
+                    <Table.Td ta="right">{i + 1}</Table.Td>
+                    <Table.Th scope="row" fw={400}>
+                      {n.nodeId}
+                    </Table.Th>
+                    <Table.Td>{n.type}</Table.Td>
+                    <Table.Td>{reuseWords(n)}</Table.Td>
+                    <Table.Td>{rendersWords(n.renders)}</Table.Td>
+                    <Table.Td>{notesWords(n).join(' ')}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           <dl className="wf-plan-legend" aria-label="What the plan says">
             <dt>Reuse</dt>
             <dd>
@@ -267,17 +292,17 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
             <dd>A dispatch from the editor is an observer: it records what it would publish and send, and publishes and notifies nothing.</dd>
           </dl>
           {planShown.problems.length > 0 && (
-            <ul className="wf-problem-list">
+            <List size="sm" listStyleType="none" spacing={2}>
               {planShown.problems.map((p, i) => (
-                <li key={i} className={`wf-problem wf-problem-${p.severity}`}>
-                  {p.message}
-                </li>
+                <List.Item key={i}>
+                  <SeverityBadge severity={p.severity} /> {p.message}
+                </List.Item>
               ))}
-            </ul>
+            </List>
           )}
         </div>
       )}
       {family === 'order_line' && <TryInShadow doc={doc} dirty={dirty} />}
-    </section>
+    </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
+import { Alert, Anchor, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import type { RolloutStatus } from '../../../shared/rollout/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
@@ -14,7 +15,6 @@ type OutputTypeRollout = RolloutStatus['outputTypes'][number];
 export function TryInShadow({ doc, dirty }: { doc: WorkflowDocument; dirty: boolean }) {
   const client = useClient();
   const headingId = useId();
-  const selectId = useId();
   const reasonsId = useId();
   const [outputTypes, setOutputTypes] = useState<OutputTypeRollout[] | null>(null);
   const [chosen, setChosen] = useState('');
@@ -60,44 +60,45 @@ export function TryInShadow({ doc, dirty }: { doc: WorkflowDocument; dirty: bool
   };
 
   return (
-    <section className="wf-try" aria-labelledby={headingId}>
-      <h3 id={headingId}>Try in shadow</h3>
-      <p className="muted">
+    <Stack component="section" gap="xs" mt="sm" aria-labelledby={headingId}>
+      <Title order={3} id={headingId}>
+        Try in shadow
+      </Title>
+      <Text size="sm" c="dimmed">
         The output type pins revision {doc.revision} and runs it in shadow: legacy stays authoritative, each dispatch compares this revision with it, and once a comparison passes and is approved graph can be
         enabled for this revision.
-      </p>
-      <div className="wf-row">
-        <label htmlFor={selectId}>Output type to try on</label>
-        <select id={selectId} value={chosen} onChange={(e) => setChosen(e.target.value)}>
-          <option value="">{outputTypes?.length ? '— choose an output type —' : 'No migrated output types'}</option>
-          {(outputTypes ?? []).map((o) => (
-            <option key={o.key} value={o.key}>
-              {o.name} ({o.key}): now {o.workflowId} revision {o.workflowRevision}, {o.effectiveMode}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="actions">
-        <button type="button" disabled={reasons.length > 0 || busy} aria-describedby={reasonsId} onClick={() => void tryIt()}>
+      </Text>
+      <NativeSelect label="Output type to try on" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)} className="wf-run-choice">
+        <option value="">{outputTypes?.length ? '— choose an output type —' : 'No migrated output types'}</option>
+        {(outputTypes ?? []).map((o) => (
+          <option key={o.key} value={o.key}>
+            {o.name} ({o.key}): now {o.workflowId} revision {o.workflowRevision}, {o.effectiveMode}
+          </option>
+        ))}
+      </NativeSelect>
+      <Group>
+        <Button variant="default" disabled={reasons.length > 0 || busy} aria-describedby={reasonsId} onClick={() => void tryIt()}>
           {busy ? 'Trying…' : `Try revision ${doc.revision} in shadow`}
-        </button>
-      </div>
+        </Button>
+      </Group>
       <ul id={reasonsId} className="wf-reasons">
         {reasons.map((r) => (
           <li key={r}>{r}</li>
         ))}
       </ul>
       {error && (
-        <p role="alert" className="banner banner-error">
+        <Alert color="red" p="xs">
           {error}
-        </p>
+        </Alert>
       )}
       {done && (
-        <p role="status">
+        <Text role="status" size="sm">
           {done.name} ({done.key}) now runs {done.workflowId} revision {done.workflowRevision} in shadow. Graph: {done.graphBlockedBy ? `not yet, ${done.graphBlockedBy}` : 'allowed'}.{' '}
-          <Link to={`/output-types/${encodeURIComponent(done.key)}/rollout`}>Open its rollout</Link>
-        </p>
+          <Anchor component={Link} to={`/output-types/${encodeURIComponent(done.key)}/rollout`}>
+            Open its rollout
+          </Anchor>
+        </Text>
       )}
-    </section>
+    </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Badge, Button, Group, Kbd, Menu, NativeSelect, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useStore } from 'zustand';
@@ -24,6 +25,8 @@ import { PARAMETERS_HEADING_ID, parameterFieldId } from './ParametersPanel';
 import { RunPanel, type WorkflowPlan } from './RunPanel';
 import { useValidation } from './use-validation';
 import { usePanels } from './panels';
+import { placeNode, type Box } from './placement';
+import { SeverityBadge } from './Inspector';
 
 const MODES: { value: ExecutionMode; text: string }[] = [
   { value: 'legacy', text: 'legacy: the preset pipeline renders (default)' },
@@ -33,7 +36,7 @@ const MODES: { value: ExecutionMode; text: string }[] = [
 
 export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: '/ or Ctrl+K', what: 'Search the node palette' },
-  { keys: 'Enter (in the palette)', what: 'Add the node type at the centre of the canvas' },
+  { keys: 'Enter (in the palette)', what: 'Add the node type where there is room: right of the selection, else in the visible canvas' },
   { keys: 'Tab, then Enter', what: 'Focus a node on the canvas, then select it' },
   { keys: 'Arrow keys', what: 'Move the selected nodes' },
   { keys: 'Shift+click or Ctrl+click', what: 'Add to the selection' },
@@ -81,24 +84,33 @@ function EditorLoader({ id }: { id: string }) {
   if (error || defs.error) {
     return (
       <>
-        <h1 tabIndex={-1}>Workflow</h1>
-        <p role="alert" className="banner banner-error">
+        <Title order={1} tabIndex={-1}>
+          Workflow
+        </Title>
+        <Alert color="red" p="xs" my="sm">
           {error ?? defs.error}
-        </p>
-        <Link to="/workflows">Back to the workflows</Link>
+        </Alert>
+        <Anchor component={Link} to="/workflows">
+          Back to the workflows
+        </Anchor>
       </>
     );
   }
   if (!model || !defs.loaded) {
     return (
       <>
-        <h1 tabIndex={-1}>Workflow</h1>
-        <p role="status">Opening the workflow…</p>
+        <Title order={1} tabIndex={-1}>
+          Workflow
+        </Title>
+        <Text role="status">Opening the workflow…</Text>
       </>
     );
   }
   return <Editor model={model} defs={defs.defs} byType={defs.byType} />;
 }
+
+/** A node not yet measured (one just added): the drawn node is 210 px wide, about this tall with a few ports. */
+const NEW_NODE_SIZE = { width: 210, height: 120 };
 
 const isTyping = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
@@ -154,18 +166,23 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     return new Map<string, PlanBadge>(plan.result.nodes.map((n, i) => [n.nodeId, { order: i + 1, willReuse: n.willReuse, renders: n.renders, problem: n.problem }]));
   }, [plan, doc]);
 
-  const addAtCentre = useCallback(
+  // A node added from the palette goes where there is room: right of the selection, else in the
+  // visible canvas's free space; never on top of another node.
+  const addWhereThereIsRoom = useCallback(
     (def: NodeDefinition) => {
+      const s = model.store.getState();
       const rect = canvasRef.current?.getBoundingClientRect();
-      const centre = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-      const at = { x: centre.x - 90, y: centre.y - 40 };
-      const nodes = model.store.getState().doc.nodes;
-      while (nodes.some((n) => Math.abs(n.position.x - at.x) < 30 && Math.abs(n.position.y - at.y) < 30)) {
-        at.x += 40;
-        at.y += 40;
-      }
+      const topLeft = rect ? flow.screenToFlowPosition({ x: rect.left, y: rect.top }) : { x: 0, y: 0 };
+      const bottomRight = rect ? flow.screenToFlowPosition({ x: rect.right, y: rect.bottom }) : { x: 800, y: 600 };
+      const view: Box = { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+      const boxOf = (n: { id: string; position: { x: number; y: number } }): Box => ({ ...n.position, ...(s.measured[n.id] ?? NEW_NODE_SIZE) });
+      const selected = new Set(s.selectedNodes);
+      const at = placeNode(s.doc.nodes.map(boxOf), NEW_NODE_SIZE, view, s.doc.nodes.filter((n) => selected.has(n.id)).map(boxOf));
       const id = model.addNode(def, at);
       model.notify('info', `Added ${def.title} as ${id}.`);
+      // Off screen only when the visible canvas had no room: bring it into view.
+      const seen = at.x >= view.x && at.y >= view.y && at.x + NEW_NODE_SIZE.width <= view.x + view.width && at.y + NEW_NODE_SIZE.height <= view.y + view.height;
+      if (!seen) void flow.setCenter(at.x + NEW_NODE_SIZE.width / 2, at.y + NEW_NODE_SIZE.height / 2, { zoom: flow.getZoom(), duration: 200 });
     },
     [flow, model],
   );
@@ -226,12 +243,17 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   const fit = useCallback(() => void flow.fitView({ ...FIT_VIEW, duration: 200 }), [flow]);
 
   const focusSearch = useCallback(() => {
-    openPanel('palette', true);
-    // After the palette is drawn.
-    requestAnimationFrame(() => {
+    const select = () => {
       searchRef.current?.focus();
       searchRef.current?.select();
-    });
+    };
+    // At once when the palette is open (keys typed right after go into the search), else after it is drawn.
+    if (searchRef.current) {
+      select();
+      return;
+    }
+    openPanel('palette', true);
+    requestAnimationFrame(select);
   }, [openPanel]);
 
   const showParameters = useCallback((focusId: string = PARAMETERS_HEADING_ID) => {
@@ -287,7 +309,8 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   // Keyboard shortcuts of the editor (listed in the help overlay).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (document.querySelector('dialog[open]')) return;
+      // A modal (help, leave, a menu) takes the keys.
+      if (document.querySelector('dialog[open], [role="dialog"][aria-modal="true"], [role="menu"]')) return;
       const mod = e.ctrlKey || e.metaKey;
       const typing = isTyping(e.target);
       const key = e.key.toLowerCase();
@@ -342,129 +365,161 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     return () => window.removeEventListener('keydown', onKey);
   }, [model, save, layout, fit, focusSearch]);
 
+  const toggle = (open: boolean) => (open ? 'light' : 'default');
+
   return (
     <div className="wf-editor">
       {/* Header and canvas fill the window; problems and the run panel follow below. */}
       <div className="wf-screen">
-      <header className="wf-editor-head">
-        <h1 tabIndex={-1}>
-          Workflow: {doc.name}
-        </h1>
-        <div className="wf-editor-meta">
-          <span className="tag">{doc.family}</span> <span className="muted">id</span> <code>{doc.id}</code> · <span className="muted">revision</span> {doc.revision}
-          {' · '}
-          <span role="status" className={dirty ? 'wf-dirty' : 'muted'}>
-            {dirty ? 'Unsaved changes' : 'All changes saved'}
-          </span>
-        </div>
-        <div className="wf-toolbar" role="toolbar" aria-label="Editor">
-          <button type="button" className="wf-toggle" aria-expanded={panels.palette} aria-controls={paletteId} onClick={() => panels.toggle('palette')}>
-            Node palette
-          </button>
-          <button type="button" className="wf-toggle" aria-expanded={panels.side} aria-controls={sideId} onClick={() => panels.toggle('side')}>
-            Side panel
-          </button>
-          <button type="button" className="wf-toggle" aria-pressed={panels.minimap} onClick={() => panels.toggle('minimap')}>
-            Minimap
-          </button>
-          <label htmlFor={nameId}>Name</label>
-          <input id={nameId} type="text" value={doc.name} maxLength={200} onChange={(e) => model.setName(e.target.value)} />
-          <label htmlFor={modeId}>Execution mode</label>
-          <select id={modeId} value={doc.executionMode} onChange={(e) => model.setMode(e.target.value as ExecutionMode)}>
-            {MODES.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.text}
-              </option>
-            ))}
-          </select>
-          <button type="button" className="primary" onClick={() => void save()} disabled={saving} aria-keyshortcuts="Control+S">
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-          <button type="button" onClick={() => model.undo()} disabled={!canUndo} aria-keyshortcuts="Control+Z">
-            Undo
-          </button>
-          <button type="button" onClick={() => model.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
-            Redo
-          </button>
-          <button type="button" onClick={layout} aria-keyshortcuts="L">
-            Auto-layout
-          </button>
-          <button type="button" onClick={fit} aria-keyshortcuts="F">
-            Fit view
-          </button>
-          <button type="button" onClick={() => showParameters()}>
-            Parameters
-          </button>
-          <button type="button" onClick={() => downloadJson(`${doc.id}.workflow.json`, doc)}>
-            Export JSON
-          </button>
-          <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
-            Keyboard shortcuts
-          </button>
-          <Link to="/workflows">All workflows</Link>
-        </div>
-        {saveStatus && (
-          <p role="status" className="save-status">
-            {saveStatus}
-          </p>
-        )}
-        {saveError && (
-          <div role="alert" className="banner banner-error">
-            <p>{saveError.message}</p>
-            {saveError.problems.length > 0 && (
-              <ul>
-                {saveError.problems.map((p, i) => (
-                  <li key={i}>
-                    <code>{p.path}</code>: {p.message}
-                  </li>
+        <header className="wf-editor-head">
+          <Group gap="sm" align="baseline" wrap="wrap">
+            <Title order={1} tabIndex={-1} fz={17}>
+              Workflow: {doc.name}
+            </Title>
+            <Text size="xs" component="div">
+              <Badge variant="outline" color="gray">
+                {doc.family}
+              </Badge>{' '}
+              <Text span c="dimmed" size="xs">
+                id
+              </Text>{' '}
+              <code>{doc.id}</code> ·{' '}
+              <Text span c="dimmed" size="xs">
+                revision
+              </Text>{' '}
+              {doc.revision}
+              {' · '}
+              <Text span role="status" size="xs" fw={dirty ? 600 : 400} c={dirty ? 'var(--warn)' : 'dimmed'}>
+                {dirty ? 'Unsaved changes' : 'All changes saved'}
+              </Text>
+            </Text>
+          </Group>
+          <div className="wf-toolbar" role="toolbar" aria-label="Editor">
+            <Button variant={toggle(panels.palette)} aria-expanded={panels.palette} aria-controls={paletteId} onClick={() => panels.toggle('palette')}>
+              Node palette
+            </Button>
+            <Button variant={toggle(panels.side)} aria-expanded={panels.side} aria-controls={sideId} onClick={() => panels.toggle('side')}>
+              Side panel
+            </Button>
+            <Button variant={toggle(panels.minimap)} aria-pressed={panels.minimap} onClick={() => panels.toggle('minimap')}>
+              Minimap
+            </Button>
+            <Group gap={4} wrap="nowrap">
+              <Text component="label" htmlFor={nameId} size="sm" fw={500}>
+                Name
+              </Text>
+              <TextInput id={nameId} value={doc.name} maxLength={200} w={170} onChange={(e) => model.setName(e.currentTarget.value)} />
+            </Group>
+            <Group gap={4} wrap="nowrap">
+              <Text component="label" htmlFor={modeId} size="sm" fw={500}>
+                Execution mode
+              </Text>
+              <NativeSelect id={modeId} value={doc.executionMode} w={290} onChange={(e) => model.setMode(e.currentTarget.value as ExecutionMode)}>
+                {MODES.map((m) => (
+                  <option key={m.value} value={m.value}>
+                    {m.text}
+                  </option>
                 ))}
-              </ul>
-            )}
+              </NativeSelect>
+            </Group>
+            <Button onClick={() => void save()} loading={saving} aria-keyshortcuts="Control+S">
+              Save
+            </Button>
+            <Button variant="default" onClick={() => model.undo()} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+              Undo
+            </Button>
+            <Button variant="default" onClick={() => model.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+              Redo
+            </Button>
+            <Button variant="default" onClick={layout} aria-keyshortcuts="L">
+              Auto-layout
+            </Button>
+            <Button variant="default" onClick={fit} aria-keyshortcuts="F">
+              Fit view
+            </Button>
+            <Button variant="default" onClick={() => showParameters()}>
+              Parameters
+            </Button>
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button variant="subtle">More…</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item onClick={() => downloadJson(`${doc.id}.workflow.json`, doc)}>Export JSON</Menu.Item>
+                <Menu.Item onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+                  Keyboard shortcuts
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+            <Anchor component={Link} to="/workflows" size="sm">
+              All workflows
+            </Anchor>
           </div>
-        )}
-        {conflict && (
-          <div role="alert" className="banner banner-error">
-            <p>Not saved: {conflict}</p>
-            <div className="actions">
-              <button type="button" onClick={() => void reloadSaved()}>
-                Reload the saved version (discard my changes)
-              </button>
-              <button type="button" className="danger" onClick={() => void overwrite()}>
-                Save mine over it
-              </button>
-            </div>
-          </div>
-        )}
-      </header>
+          {saveStatus && (
+            <Text role="status" size="sm" c="var(--ok)">
+              {saveStatus}
+            </Text>
+          )}
+          {saveError && (
+            <Alert color="red" p="xs">
+              <Text size="sm">{saveError.message}</Text>
+              {saveError.problems.length > 0 && (
+                <ul className="wf-reasons">
+                  {saveError.problems.map((p, i) => (
+                    <li key={i}>
+                      <code>{p.path}</code>: {p.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Alert>
+          )}
+          {conflict && (
+            <Alert color="red" p="xs">
+              <Text size="sm">Not saved: {conflict}</Text>
+              <Group gap="xs" mt={4}>
+                <Button variant="default" onClick={() => void reloadSaved()}>
+                  Reload the saved version (discard my changes)
+                </Button>
+                <Button color="red" onClick={() => void overwrite()}>
+                  Save mine over it
+                </Button>
+              </Group>
+            </Alert>
+          )}
+        </header>
 
-      <div className={`wf-body${panels.palette ? ' wf-with-palette' : ''}${panels.side ? ' wf-with-side' : ''}`}>
-        {panels.palette && (
-          <div id={paletteId} className="wf-palette-dock">
-            <Palette ref={searchRef} defs={defs} family={doc.family} onAdd={addAtCentre} />
-          </div>
-        )}
-        <section className="wf-canvas-area" aria-label="Canvas">
-          <div className="wf-notice-slot">
-            <div role="alert" className={notice?.kind === 'refused' ? 'wf-notice wf-notice-refused' : 'visually-hidden'}>
-              {notice?.kind === 'refused' ? notice.text : ''}
+        <div className={`wf-body${panels.palette ? ' wf-with-palette' : ''}${panels.side ? ' wf-with-side' : ''}`}>
+          {panels.palette && (
+            <div id={paletteId} className="wf-panel">
+              <Palette ref={searchRef} defs={defs} family={doc.family} onAdd={addWhereThereIsRoom} />
             </div>
-            <div role="status" className={notice?.kind === 'info' ? 'wf-notice' : 'visually-hidden'}>
-              {notice?.kind === 'info' ? notice.text : ''}
+          )}
+          <section className="wf-canvas-area" aria-label="Canvas">
+            <div ref={canvasRef} className="wf-canvas-wrap">
+              <Canvas model={model} byType={byType} marksByNode={marksByNode} edgesWithProblems={edgesWithProblems} plan={planBadges} minimap={panels.minimap} />
             </div>
-          </div>
-          <div ref={canvasRef} className="wf-canvas-wrap">
-            <Canvas model={model} byType={byType} marksByNode={marksByNode} edgesWithProblems={edgesWithProblems} plan={planBadges} minimap={panels.minimap} />
-          </div>
-          <p className="hint wf-legend">
-            Drag from an output (right) to an input (left) to connect; ports are coloured by type. Press ? for shortcuts.
-          </p>
-        </section>
-        {panels.side && (
-          <div id={sideId} className="wf-side">
-            <Inspector model={model} byType={byType} problems={problems} />
-          </div>
-        )}
-      </div>
+            {/* Under the canvas, never over it: what the last action did, else how to connect. */}
+            <div className="wf-canvas-foot">
+              <div role="alert" className={notice?.kind === 'refused' ? 'wf-notice wf-notice-refused' : 'visually-hidden'}>
+                {notice?.kind === 'refused' ? notice.text : ''}
+              </div>
+              <div role="status" className={notice?.kind === 'info' ? 'wf-notice' : 'visually-hidden'}>
+                {notice?.kind === 'info' ? notice.text : ''}
+              </div>
+              {!notice && (
+                <Text size="xs" c="dimmed">
+                  Drag from an output (right) to an input (left) to connect; ports are coloured by type. Press ? for shortcuts.
+                </Text>
+              )}
+            </div>
+          </section>
+          {panels.side && (
+            <section id={sideId} className="wf-panel" aria-label="Side panel">
+              <Inspector model={model} byType={byType} problems={problems} />
+            </section>
+          )}
+        </div>
       </div>
 
       <div className="wf-bottom">
@@ -472,30 +527,30 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
         <RunPanel doc={doc} dirty={dirty} valid={validation.current ? validation.valid : null} errorCount={errorCount} plan={plan} onPlan={setPlan} />
       </div>
 
-      <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts" className="wf-help">
-        <table className="grid" aria-label="Keyboard shortcuts">
-          <thead>
-            <tr>
-              <th scope="col">Keys</th>
-              <th scope="col">What they do</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts" size="md">
+        <Table aria-label="Keyboard shortcuts" highlightOnHover={false}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Keys</Table.Th>
+              <Table.Th>What they do</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
-                <th scope="row">
-                  <kbd>{s.keys}</kbd>
-                </th>
-                <td>{s.what}</td>
-              </tr>
+              <Table.Tr key={s.keys}>
+                <Table.Th scope="row" fw={400}>
+                  <Kbd size="xs">{s.keys}</Kbd>
+                </Table.Th>
+                <Table.Td>{s.what}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
-        <div className="actions">
-          <button type="button" className="primary" autoFocus onClick={() => setHelpOpen(false)}>
+          </Table.Tbody>
+        </Table>
+        <Group justify="flex-end" mt="sm">
+          <Button data-autofocus onClick={() => setHelpOpen(false)}>
             Close
-          </button>
-        </div>
+          </Button>
+        </Group>
       </Modal>
       <LeaveDialog blocker={blocker} text="This workflow has changes that are not saved. If you leave now, they are lost." stayLabel="Stay in the editor" />
     </div>
@@ -507,19 +562,25 @@ function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Probl
   const shown = problems.filter((p) => p.severity !== 'info');
   const errors = shown.filter((p) => p.severity === 'error').length;
   return (
-    <section className="wf-problems" aria-labelledby={headingId}>
-      <h2 id={headingId}>Problems</h2>
-      <p role="status" className="muted">
+    <section className="wf-panel" aria-labelledby={headingId}>
+      <Title order={2} id={headingId} mb={4}>
+        Problems
+      </Title>
+      <Text role="status" size="sm" c="dimmed">
         {checking ? 'Checking…' : shown.length === 0 ? 'No problems: the graph can be dispatched.' : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${shown.length - errors} ${shown.length - errors === 1 ? 'warning' : 'warnings'}.`}
-      </p>
-      {error && <p className="banner banner-error">{error}</p>}
+      </Text>
+      {error && (
+        <Alert color="red" p="xs" mt={4}>
+          {error}
+        </Alert>
+      )}
       {shown.length > 0 && (
-        <ul className="wf-problem-list" aria-label="Problems of the workflow">
+        <ul className="plain-list wf-problem-list" aria-label="Problems of the workflow">
           {shown.map((p, i) => (
-            <li key={`${p.code}-${p.path}-${i}`} className={`wf-problem wf-problem-${p.severity}`}>
-              <button type="button" className="link-button" onClick={() => onFocus(p)} disabled={!p.nodeId && !p.edgeId && !parameterFieldId(p.path)}>
-                <span className="wf-sev">{p.severity}</span> {p.message}
-              </button>
+            <li key={`${p.code}-${p.path}-${i}`}>
+              <UnstyledButton className="wf-problem" onClick={() => onFocus(p)} disabled={!p.nodeId && !p.edgeId && !parameterFieldId(p.path)}>
+                <SeverityBadge severity={p.severity} /> {p.message}
+              </UnstyledButton>
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { Alert, Anchor, Button, Group, List, Menu, Radio, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { ContractError } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { LegacyMigrateOutput } from '../../../shared/legacy/api';
@@ -13,7 +14,6 @@ import { Modal } from '../../ui/Modal';
 import { familyInputNode, useNodeDefs } from './node-defs';
 import { RevisionsPanel } from './RevisionsDialog';
 import { showValue } from './doc-diff';
-import { ActionsHeader } from '../../ui/ActionsHeader';
 
 type Migrated = z.infer<typeof LegacyMigrateOutput>;
 
@@ -44,7 +44,6 @@ export function WorkflowsPage() {
   const [importOutcome, setImportOutcome] = useState<ImportOutcome | null>(null);
   const [migrated, setMigrated] = useState<Migrated | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const searchId = useId();
   const importId = useId();
   const legacyId = useId();
 
@@ -180,143 +179,139 @@ export function WorkflowsPage() {
   };
 
   return (
-    <>
-      <h1 tabIndex={-1}>Workflows</h1>
-      <p className="lede">
+    <Stack gap="sm">
+      <Title order={1} tabIndex={-1}>
+        Workflows
+      </Title>
+      <Text c="dimmed" maw="72ch">
         Node-graph workflows that turn a CAD file or an order line into renders. Each save is a new revision; open one to edit it on the canvas, validate,
         dry-run and dispatch it.
-      </p>
-      <div className="toolbar wf-list-toolbar">
-        <label htmlFor={searchId}>Search workflows</label>
-        <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name or id" />
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })} disabled={!defs.loaded}>
+      </Text>
+      <Group gap="sm" align="flex-end">
+        <TextInput type="search" label="Search workflows" value={search} onChange={(e) => setSearch(e.currentTarget.value)} placeholder="name or id" w={240} />
+        <Button onClick={() => setDialog({ kind: 'create' })} disabled={!defs.loaded}>
           New workflow
-        </button>
-        <label htmlFor={importId} className="wf-file-label">
-          Import a workflow file
-        </label>
-        <input
+        </Button>
+        {/* The file inputs stay native (a person or a test picks files into them); their labels are drawn as buttons. */}
+        <FilePick
           id={importId}
-          type="file"
-          accept=".json,application/json"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
+          label="Import a workflow file"
+          onFiles={(files) => {
+            const file = files[0];
             if (file) void importFile(file);
           }}
         />
-        <label htmlFor={legacyId} className="wf-file-label">
-          Import legacy presets
-        </label>
-        <input
-          id={legacyId}
-          type="file"
-          multiple
-          accept=".json,application/json"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            if (files.length) void importLegacy(files);
-          }}
-        />
-      </div>
+        <FilePick id={legacyId} label="Import legacy presets" multiple onFiles={(files) => void importLegacy(files)} />
+      </Group>
       {status && (
-        <p role="status" className="save-status">
+        <Text role="status" size="sm" c="var(--ok)">
           {status}
-        </p>
+        </Text>
       )}
       {failure && (
-        <p role="alert" className="banner banner-error">
+        <Alert role="alert" color="red" p="xs">
           {failure}
-        </p>
+        </Alert>
       )}
       {importOutcome && (
-        <div role="alert" className="banner banner-error">
-          <p>{importOutcome.message}</p>
+        <Alert role="alert" color="red" p="xs">
+          <Text size="sm">{importOutcome.message}</Text>
           {importOutcome.problems.length > 0 && (
-            <table className="grid" aria-label={`Problems in ${importOutcome.fileName}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Path</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
+            <Table aria-label={`Problems in ${importOutcome.fileName}`} mt={4} highlightOnHover={false}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Path</Table.Th>
+                  <Table.Th>Problem</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
                 {importOutcome.problems.map((p, i) => (
-                  <tr key={i}>
-                    <td>
+                  <Table.Tr key={i}>
+                    <Table.Td>
                       <code>{p.path || '(document)'}</code>
-                    </td>
-                    <td>{p.message}</td>
-                  </tr>
+                    </Table.Td>
+                    <Table.Td>{p.message}</Table.Td>
+                  </Table.Tr>
                 ))}
-              </tbody>
-            </table>
+              </Table.Tbody>
+            </Table>
           )}
-        </div>
+        </Alert>
       )}
       {migrated && <MigrationResult result={migrated} />}
       {listError && (
-        <p role="alert" className="banner banner-error">
+        <Alert role="alert" color="red" p="xs">
           {listError}
-        </p>
+        </Alert>
       )}
-      {!workflows && !listError && <p role="status">Reading the workflows…</p>}
-      {workflows && workflows.length === 0 && <p>{search.trim() ? `No workflow matches “${search.trim()}”.` : 'No workflows yet. Create one, or import a file or legacy presets.'}</p>}
+      {!workflows && !listError && <Text role="status">Reading the workflows…</Text>}
+      {workflows && workflows.length === 0 && <Text>{search.trim() ? `No workflow matches “${search.trim()}”.` : 'No workflows yet. Create one, or import a file or legacy presets.'}</Text>}
       {workflows && workflows.length > 0 && (
-        <div className="table-scroll">
-          <table className="grid" aria-label="Workflows">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Family</th>
-                <th scope="col">Mode</th>
-                <th scope="col" className="num">
-                  Revision
-                </th>
-                <th scope="col" className="num">
-                  Nodes
-                </th>
-                <th scope="col">Updated</th>
-                <ActionsHeader />
-              </tr>
-            </thead>
-            <tbody>
+        <Table.ScrollContainer minWidth={760}>
+          <Table aria-label="Workflows">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Family</Table.Th>
+                <Table.Th>Mode</Table.Th>
+                <Table.Th ta="right">Revision</Table.Th>
+                <Table.Th ta="right">Nodes</Table.Th>
+                <Table.Th>Updated</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
               {workflows.map((w) => (
-                <tr key={w.id}>
-                  <th scope="row">
-                    <Link to={`/workflows/${encodeURIComponent(w.id)}`}>{w.name}</Link>
-                    <div className="muted">
-                      <code>{w.id}</code>
-                    </div>
-                  </th>
-                  <td>{w.family}</td>
-                  <td>{w.executionMode}</td>
-                  <td className="num">{w.revision}</td>
-                  <td className="num">{w.nodeCount}</td>
-                  <td className="nowrap">{formatTime(w.updatedAt)}</td>
-                  <td className="row-actions nowrap">
-                    <button type="button" aria-label={`Rename ${w.name}`} onClick={() => setDialog({ kind: 'rename', workflow: w })}>
-                      Rename
-                    </button>
-                    <button type="button" aria-label={`Duplicate ${w.name}`} onClick={() => void duplicate(w)}>
-                      Duplicate
-                    </button>
-                    <button type="button" aria-label={`Export ${w.name}`} onClick={() => void exportOne(w)}>
-                      Export
-                    </button>
-                    <button type="button" aria-label={`History of ${w.name}`} onClick={() => setDialog({ kind: 'history', workflow: w })}>
-                      History
-                    </button>
-                    <button type="button" className="danger" aria-label={`Delete ${w.name}`} onClick={() => setDialog({ kind: 'delete', workflow: w })}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
+                <Table.Tr key={w.id}>
+                  <Table.Th scope="row" fw={400}>
+                    <Anchor component={Link} to={`/workflows/${encodeURIComponent(w.id)}`} fw={500}>
+                      {w.name}
+                    </Anchor>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {w.id}
+                    </Text>
+                  </Table.Th>
+                  <Table.Td>{w.family}</Table.Td>
+                  <Table.Td>{w.executionMode}</Table.Td>
+                  <Table.Td ta="right">{w.revision}</Table.Td>
+                  <Table.Td ta="right">{w.nodeCount}</Table.Td>
+                  <Table.Td className="nowrap">{formatTime(w.updatedAt)}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap" justify="flex-end">
+                      <Button variant="default" aria-label={`Rename ${w.name}`} onClick={() => setDialog({ kind: 'rename', workflow: w })}>
+                        Rename
+                      </Button>
+                      <Button variant="default" aria-label={`History of ${w.name}`} onClick={() => setDialog({ kind: 'history', workflow: w })}>
+                        History
+                      </Button>
+                      <Menu position="bottom-end" withinPortal>
+                        <Menu.Target>
+                          <Button variant="subtle" aria-label={`More actions for ${w.name}`}>
+                            More…
+                          </Button>
+                        </Menu.Target>
+                        <Menu.Dropdown>
+                          <Menu.Item aria-label={`Duplicate ${w.name}`} onClick={() => void duplicate(w)}>
+                            Duplicate
+                          </Menu.Item>
+                          <Menu.Item aria-label={`Export ${w.name}`} onClick={() => void exportOne(w)}>
+                            Export
+                          </Menu.Item>
+                          <Menu.Divider />
+                          <Menu.Item color="red" aria-label={`Delete ${w.name}`} onClick={() => setDialog({ kind: 'delete', workflow: w })}>
+                            Delete…
+                          </Menu.Item>
+                        </Menu.Dropdown>
+                      </Menu>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
 
       <Modal open={dialog?.kind === 'create'} onClose={() => setDialog(null)} title="New workflow">
@@ -327,24 +322,24 @@ export function WorkflowsPage() {
       </Modal>
       <Modal open={dialog?.kind === 'delete'} onClose={() => setDialog(null)} title={dialog?.kind === 'delete' ? `Delete ${dialog.workflow.name}?` : 'Delete?'}>
         {dialog?.kind === 'delete' && (
-          <>
-            <p>
+          <Stack gap="sm">
+            <Text size="sm">
               The workflow leaves the list; its revisions are kept. Its id <code>{dialog.workflow.id}</code> cannot be saved to again.
-            </p>
-            <div className="actions">
-              <button type="button" autoFocus onClick={() => setDialog(null)}>
+            </Text>
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" data-autofocus onClick={() => setDialog(null)}>
                 Cancel
-              </button>
-              <button type="button" className="danger" onClick={() => void remove(dialog.workflow)}>
+              </Button>
+              <Button color="red" onClick={() => void remove(dialog.workflow)}>
                 Delete workflow
-              </button>
-            </div>
-          </>
+              </Button>
+            </Group>
+          </Stack>
         )}
       </Modal>
-      <Modal open={dialog?.kind === 'history'} onClose={() => setDialog(null)} title={dialog?.kind === 'history' ? `Revisions of ${dialog.workflow.name}` : 'Revisions'} className="wf-history">
+      <Modal open={dialog?.kind === 'history'} onClose={() => setDialog(null)} title={dialog?.kind === 'history' ? `Revisions of ${dialog.workflow.name}` : 'Revisions'} size="xl">
         {dialog?.kind === 'history' && (
-          <>
+          <Stack gap="sm">
             <RevisionsPanel
               workflow={dialog.workflow}
               onRestored={(revision) => {
@@ -352,15 +347,41 @@ export function WorkflowsPage() {
                 setDialog({ kind: 'history', workflow: { ...dialog.workflow, revision } });
               }}
             />
-            <div className="actions">
-              <button type="button" onClick={() => setDialog(null)}>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setDialog(null)}>
                 Close
-              </button>
-            </div>
-          </>
+              </Button>
+            </Group>
+          </Stack>
         )}
       </Modal>
-    </>
+    </Stack>
+  );
+}
+
+/**
+ * A native file input, visually hidden, under a label drawn as a Mantine button: the label opens
+ * the picker on click, and the input's keyboard focus shows on the label.
+ */
+function FilePick({ id, label, multiple = false, onFiles }: { id: string; label: string; multiple?: boolean; onFiles: (files: File[]) => void }) {
+  return (
+    <span className="wf-file-pick">
+      <input
+        id={id}
+        type="file"
+        className="visually-hidden"
+        multiple={multiple}
+        accept=".json,application/json"
+        onChange={(e) => {
+          const files = [...(e.currentTarget.files ?? [])];
+          e.currentTarget.value = '';
+          if (files.length) onFiles(files);
+        }}
+      />
+      <Button component="label" htmlFor={id} variant="default">
+        {label}
+      </Button>
+    </span>
   );
 }
 
@@ -369,8 +390,6 @@ function CreateForm({ onCreate, onCancel }: { onCreate: (name: string, family: F
   const [family, setFamily] = useState<Family>('order_line');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const nameId = useId();
-  const errId = useId();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) {
@@ -388,33 +407,23 @@ function CreateForm({ onCreate, onCancel }: { onCreate: (name: string, family: F
   };
   return (
     <form aria-label="New workflow" onSubmit={(e) => void submit(e)}>
-      <div className="wf-row">
-        <label htmlFor={nameId}>Name</label>
-        <input id={nameId} type="text" autoFocus value={name} maxLength={200} aria-invalid={Boolean(error)} aria-describedby={error ? errId : undefined} onChange={(e) => setName(e.target.value)} />
-      </div>
-      <fieldset className="wf-fieldset">
-        <legend>Family</legend>
-        <label className="choice">
-          <input type="radio" name="family" value="order_line" checked={family === 'order_line'} onChange={() => setFamily('order_line')} /> Order line: renders an order line (stills,
-          turntables, .blend)
-        </label>
-        <label className="choice">
-          <input type="radio" name="family" value="cad_file" checked={family === 'cad_file'} onChange={() => setFamily('cad_file')} /> CAD file: ingests a CAD file (mesh, metadata, thumbnail)
-        </label>
-      </fieldset>
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Create workflow
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <Stack gap="sm">
+        <TextInput label="Name" data-autofocus value={name} maxLength={200} error={error ?? undefined} onChange={(e) => setName(e.currentTarget.value)} />
+        <Radio.Group label="Family" value={family} onChange={(v) => setFamily(v as Family)}>
+          <Stack gap={6} mt={4}>
+            <Radio value="order_line" label="Order line: renders an order line (stills, turntables, .blend)" />
+            <Radio value="cad_file" label="CAD file: ingests a CAD file (mesh, metadata, thumbnail)" />
+          </Stack>
+        </Radio.Group>
+        <Group justify="flex-end" gap="xs">
+          <Button type="submit" loading={busy}>
+            Create workflow
+          </Button>
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }
@@ -422,8 +431,6 @@ function CreateForm({ onCreate, onCancel }: { onCreate: (name: string, family: F
 function RenameForm({ workflow, onRename, onCancel }: { workflow: WorkflowSummary; onRename: (name: string) => Promise<void>; onCancel: () => void }) {
   const [name, setName] = useState(workflow.name);
   const [error, setError] = useState<string | null>(null);
-  const nameId = useId();
-  const errId = useId();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) {
@@ -438,72 +445,64 @@ function RenameForm({ workflow, onRename, onCancel }: { workflow: WorkflowSummar
   };
   return (
     <form aria-label={`Rename ${workflow.name}`} onSubmit={(e) => void submit(e)}>
-      <div className="wf-row">
-        <label htmlFor={nameId}>New name</label>
-        <input id={nameId} type="text" autoFocus value={name} maxLength={200} aria-invalid={Boolean(error)} aria-describedby={error ? errId : undefined} onChange={(e) => setName(e.target.value)} />
-      </div>
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary">
-          Rename
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <Stack gap="sm">
+        <TextInput label="New name" data-autofocus value={name} maxLength={200} error={error ?? undefined} onChange={(e) => setName(e.currentTarget.value)} />
+        <Group justify="flex-end" gap="xs">
+          <Button type="submit">Rename</Button>
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }
 
 function MigrationResult({ result }: { result: Migrated }) {
   return (
-    <section className="section" aria-label="Legacy migration">
-      <h2>Legacy migration</h2>
-      <p>{result.verified ? 'Verified: projecting the workflows back gives the legacy documents, no differences.' : `Not verified: ${result.differences.length} differences.`}</p>
+    <Stack component="section" gap="xs" aria-label="Legacy migration" className="wf-panel">
+      <Title order={2}>Legacy migration</Title>
+      <Text size="sm">{result.verified ? 'Verified: projecting the workflows back gives the legacy documents, no differences.' : `Not verified: ${result.differences.length} differences.`}</Text>
       {result.workflows.length > 0 && (
-        <ul>
+        <List size="sm">
           {result.workflows.map((w) => (
-            <li key={w.workflowId}>
-              Pipeline {w.pipelineKey} → workflow <Link to={`/workflows/${encodeURIComponent(w.workflowId)}`}>{w.workflowId}</Link> revision {w.revision}
-            </li>
+            <List.Item key={w.workflowId}>
+              Pipeline {w.pipelineKey} → workflow{' '}
+              <Anchor component={Link} to={`/workflows/${encodeURIComponent(w.workflowId)}`}>
+                {w.workflowId}
+              </Anchor>{' '}
+              revision {w.revision}
+            </List.Item>
           ))}
-        </ul>
+        </List>
       )}
-      {result.outputTypes.length > 0 && (
-        <p>
-          Output types: {result.outputTypes.map((o) => `${o.key} (→ ${o.workflowId} r${o.workflowRevision})`).join(', ')}
-        </p>
-      )}
+      {result.outputTypes.length > 0 && <Text size="sm">Output types: {result.outputTypes.map((o) => `${o.key} (→ ${o.workflowId} r${o.workflowRevision})`).join(', ')}</Text>}
       {result.differences.length > 0 && (
-        <table className="grid" aria-label="Migration differences">
-          <thead>
-            <tr>
-              <th scope="col">Document</th>
-              <th scope="col">Path</th>
-              <th scope="col">Legacy</th>
-              <th scope="col">Projected back</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label="Migration differences">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Document</Table.Th>
+              <Table.Th>Path</Table.Th>
+              <Table.Th>Legacy</Table.Th>
+              <Table.Th>Projected back</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {result.differences.map((d, i) => (
-              <tr key={i}>
-                <td>
+              <Table.Tr key={i}>
+                <Table.Td>
                   {d.kind} {d.key}
-                </td>
-                <td>
+                </Table.Td>
+                <Table.Td>
                   <code>{d.path}</code>
-                </td>
-                <td>{showValue(d.legacy)}</td>
-                <td>{showValue(d.projected)}</td>
-              </tr>
+                </Table.Td>
+                <Table.Td>{showValue(d.legacy)}</Table.Td>
+                <Table.Td>{showValue(d.projected)}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
-    </section>
+    </Stack>
   );
 }

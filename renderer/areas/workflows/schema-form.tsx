@@ -1,8 +1,8 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ActionIcon, Button, Checkbox, ColorSwatch, Fieldset, Group, NativeSelect, Stack, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { onJsonText } from '../../ui/json-text';
 import { valueAt } from '../../../shared/workflow/settings-schema';
 import { sameJson } from './doc-utils';
-import { ActionsHeader } from '../../ui/ActionsHeader';
 
 /**
  * A form generated from a node type's settings JSON Schema (nodes.list: zod → JSON Schema,
@@ -56,7 +56,9 @@ export interface SchemaFormProps {
   onExpose?: (path: string[], effective: unknown) => void;
 }
 
-const MAX_SAFE = 9007199254740991;
+/** Zod's stand-in for "no limit" (Number.MAX_SAFE_INTEGER): a bound at or beyond it says nothing. */
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const says = (n: number | undefined): n is number => n !== undefined && Math.abs(n) < MAX_SAFE;
 
 export function humanize(key: string): string {
   const words = key.replace(/_/g, ' ').replace(/\bdeg\b/, '(°)').replace(/\bmm\b/, '(mm)').replace(/\bpx\b/, '(px)');
@@ -65,13 +67,16 @@ export function humanize(key: string): string {
 
 const showDefault = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
-function rangeText(s: JsonSchema): string {
-  const lo = s.minimum ?? s.exclusiveMinimum;
-  const hi = s.maximum !== undefined && s.maximum < MAX_SAFE ? s.maximum : s.exclusiveMaximum;
-  const lower = s.exclusiveMinimum !== undefined ? `more than ${lo}` : `at least ${lo}`;
-  const upper = s.exclusiveMaximum !== undefined ? `less than ${hi}` : `at most ${hi}`;
+/** A number's limits in words, only those that say something (no "at most 9007199254740991"). */
+export function rangeText(s: JsonSchema): string {
+  const exLo = says(s.exclusiveMinimum);
+  const exHi = says(s.exclusiveMaximum);
+  const lo = says(s.minimum) ? s.minimum : exLo ? s.exclusiveMinimum : undefined;
+  const hi = says(s.maximum) ? s.maximum : exHi ? s.exclusiveMaximum : undefined;
+  const lower = exLo && !says(s.minimum) ? `more than ${lo}` : `at least ${lo}`;
+  const upper = exHi && !says(s.maximum) ? `less than ${hi}` : `at most ${hi}`;
   const kind = s.type === 'integer' ? 'Whole number' : 'Number';
-  if (lo !== undefined && hi !== undefined && s.exclusiveMinimum === undefined && s.exclusiveMaximum === undefined) return `${kind} from ${lo} to ${hi}`;
+  if (lo !== undefined && hi !== undefined && !lower.startsWith('more') && !upper.startsWith('less')) return `${kind} from ${lo} to ${hi}`;
   if (lo !== undefined && hi !== undefined) return `${kind}, ${lower} and ${upper}`;
   if (lo !== undefined) return `${kind}, ${lower}`;
   if (hi !== undefined) return `${kind}, ${upper}`;
@@ -88,12 +93,16 @@ const constOptions = (s: JsonSchema) => {
 export function SchemaForm(props: SchemaFormProps) {
   const { schema } = props;
   return (
-    <div className="wf-form">
+    <Stack gap="xs">
       {Object.entries(schema.properties ?? {}).map(([key, child]) => (
         <SchemaField key={key} {...props} path={[key]} schema={child} />
       ))}
-      {Object.keys(schema.properties ?? {}).length === 0 && <p className="muted">This node type has no settings.</p>}
-    </div>
+      {Object.keys(schema.properties ?? {}).length === 0 && (
+        <Text size="sm" c="dimmed">
+          This node type has no settings.
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -114,8 +123,11 @@ function useField(props: FieldProps) {
   };
   const effective = stored !== undefined ? stored : def;
   const expose = props.onExpose && !param ? () => props.onExpose?.(path, effective) : undefined;
-  return { stored, def, effective, errors, set, param: param?.name, expose, label: schema.title ?? humanize(path[path.length - 1] ?? ''), id: `${props.idBase}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}` };
+  const reset = () => onChange(path, undefined);
+  return { stored, def, effective, errors, set, reset, param: param?.name, expose, label: schema.title ?? humanize(path[path.length - 1] ?? ''), id: `${props.idBase}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}` };
 }
+
+type Field = ReturnType<typeof useField>;
 
 function SchemaField(props: FieldProps) {
   const { schema } = props;
@@ -133,69 +145,55 @@ function ObjectField(props: FieldProps) {
   const { schema, path } = props;
   const label = schema.title ?? humanize(path[path.length - 1] ?? '');
   return (
-    <fieldset className="wf-fieldset">
-      <legend>{label}</legend>
-      {Object.entries(schema.properties ?? {}).map(([key, child]) => (
-        <SchemaField key={key} {...props} path={[...path, key]} schema={child} />
-      ))}
-    </fieldset>
+    <Fieldset legend={label} variant="unstyled" className="wf-fieldset">
+      <Stack gap="xs">
+        {Object.entries(schema.properties ?? {}).map(([key, child]) => (
+          <SchemaField key={key} {...props} path={[...path, key]} schema={child} />
+        ))}
+      </Stack>
+    </Fieldset>
   );
 }
 
-/** Label, control, default, hint and inline errors, tied together for assistive tech. */
-function Row({
-  id,
-  label,
-  def,
-  hint,
-  errors,
-  stored,
-  param,
-  onExpose,
-  onReset,
-  children,
-}: {
-  id: string;
-  label: string;
-  def: unknown;
-  hint?: string | undefined;
-  errors: string[];
-  stored: unknown;
-  param: string | undefined;
-  onExpose?: (() => void) | undefined;
-  onReset: () => void;
-  children: (a: { id: string; 'aria-describedby': string; 'aria-invalid': boolean }) => ReactNode;
-}) {
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
+/** What a field says under its control: its default, its limits, who fills it, whether it is set here. */
+function hintOf(f: Field, hint?: string): string {
+  return [f.def !== undefined ? `Default: ${showDefault(f.def)}` : 'Not set by default', hint, f.param ? `Parameter "${f.param}" fills it unless set here` : null, f.stored !== undefined ? 'Set on this node' : null]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** Reset and expose, beside a field's control. */
+function FieldActions({ f }: { f: Field }) {
   return (
-    <div className={`wf-row${errors.length ? ' wf-row-invalid' : ''}${stored !== undefined ? ' wf-row-set' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <div className="wf-row-control">
-        {children({ id, 'aria-describedby': [errors.length ? errorId : null, hintId].filter(Boolean).join(' '), 'aria-invalid': errors.length > 0 })}
-        {stored !== undefined && (
-          <button type="button" className="wf-reset" aria-label={`Reset ${label} to its default`} title="Reset to default" onClick={onReset}>
-            ↺
-          </button>
-        )}
-        {onExpose && (
-          <button type="button" className="wf-reset" aria-label={`Expose ${label} as a workflow parameter`} title="Expose as a workflow parameter" onClick={onExpose}>
-            ⇪
-          </button>
-        )}
-      </div>
-      {errors.length > 0 && (
-        <p id={errorId} className="field-error wf-field-error">
-          {errors.join(' ')}
-        </p>
+    <>
+      {f.stored !== undefined && (
+        <ActionIcon aria-label={`Reset ${f.label} to its default`} title="Reset to default" onClick={f.reset}>
+          ↺
+        </ActionIcon>
       )}
-      <p id={hintId} className="hint">
-        {[def !== undefined ? `Default: ${showDefault(def)}` : 'Not set by default', hint, param ? `Parameter "${param}" fills it unless set here` : null, stored !== undefined ? 'Set on this node' : null]
-          .filter(Boolean)
-          .join(' · ')}
-      </p>
-    </div>
+      {f.expose && (
+        <ActionIcon aria-label={`Expose ${f.label} as a workflow parameter`} title="Expose as a workflow parameter" onClick={f.expose}>
+          ⇪
+        </ActionIcon>
+      )}
+    </>
   );
+}
+
+/** The Mantine wrapper props every field shares: label, hint and errors tied to the control (aria-describedby, aria-invalid). */
+function wrapperProps(f: Field, hint: string | undefined, errors: string[] = f.errors) {
+  return {
+    id: f.id,
+    label: f.label,
+    description: hintOf(f, hint),
+    error: errors.length ? errors.join(' ') : undefined,
+    inputContainer: (children: ReactNode) => (
+      <Group gap={4} wrap="nowrap" align="center">
+        <div className="wf-grow">{children}</div>
+        <FieldActions f={f} />
+      </Group>
+    ),
+  };
 }
 
 function EnumField(props: FieldProps) {
@@ -203,28 +201,34 @@ function EnumField(props: FieldProps) {
   const options = props.schema.enum ?? constOptions(props.schema) ?? [];
   const index = options.findIndex((o) => sameJson(o, f.effective));
   return (
-    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
-      {(a) => (
-        <select {...a} value={index === -1 ? '' : String(index)} onChange={(e) => f.set(e.target.value === '' ? undefined : options[Number(e.target.value)])}>
-          {(f.def === undefined || index === -1) && <option value="">{index === -1 && f.effective !== undefined ? `${showDefault(f.effective)} (not allowed)` : '— not set —'}</option>}
-          {options.map((o, i) => (
-            <option key={String(i)} value={String(i)}>
-              {showDefault(o)}
-              {sameJson(o, f.def) ? ' (default)' : ''}
-            </option>
-          ))}
-        </select>
-      )}
-    </Row>
+    <NativeSelect {...wrapperProps(f, undefined)} value={index === -1 ? '' : String(index)} onChange={(e) => f.set(e.currentTarget.value === '' ? undefined : options[Number(e.currentTarget.value)])}>
+      {(f.def === undefined || index === -1) && <option value="">{index === -1 && f.effective !== undefined ? `${showDefault(f.effective)} (not allowed)` : '— not set —'}</option>}
+      {options.map((o, i) => (
+        <option key={String(i)} value={String(i)}>
+          {showDefault(o)}
+          {sameJson(o, f.def) ? ' (default)' : ''}
+        </option>
+      ))}
+    </NativeSelect>
   );
 }
 
 function BooleanField(props: FieldProps) {
   const f = useField(props);
   return (
-    <Row id={f.id} label={f.label} def={f.def} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
-      {(a) => <input {...a} type="checkbox" checked={f.effective === true} onChange={(e) => f.set(e.target.checked)} />}
-    </Row>
+    <Group gap={4} wrap="nowrap" align="flex-start">
+      <Checkbox
+        className="wf-grow"
+        id={f.id}
+        label={f.label}
+        description={hintOf(f)}
+        error={f.errors.length ? f.errors.join(' ') : undefined}
+        aria-invalid={f.errors.length > 0}
+        checked={f.effective === true}
+        onChange={(e) => f.set(e.currentTarget.checked)}
+      />
+      <FieldActions f={f} />
+    </Group>
   );
 }
 
@@ -243,36 +247,32 @@ function NumberField(props: FieldProps) {
   }, [shown, f.stored]);
   const s = props.schema;
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint={rangeText(s)} errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
-      {(a) => (
-        <input
-          {...a}
-          type="number"
-          className="narrow"
-          step={s.type === 'integer' ? 1 : 'any'}
-          min={s.minimum}
-          max={s.maximum !== undefined && s.maximum < MAX_SAFE ? s.maximum : undefined}
-          placeholder={f.def === undefined ? 'not set' : showDefault(f.def)}
-          value={text}
-          onChange={(e) => {
-            const raw = e.target.value;
-            setText(raw);
-            if (raw.trim() === '') {
-              setLocal(null);
-              f.set(undefined);
-              return;
-            }
-            const n = Number(raw);
-            if (!Number.isFinite(n)) {
-              setLocal(`${f.label}: enter a number.`);
-              return;
-            }
-            setLocal(null);
-            f.set(n);
-          }}
-        />
-      )}
-    </Row>
+    // A native number field (role spinbutton, arrow keys step it), drawn by Mantine.
+    <TextInput
+      {...wrapperProps(f, rangeText(s), local ? [local, ...f.errors] : f.errors)}
+      type="number"
+      step={s.type === 'integer' ? 1 : 'any'}
+      min={says(s.minimum) ? s.minimum : undefined}
+      max={says(s.maximum) ? s.maximum : undefined}
+      placeholder={f.def === undefined ? 'not set' : showDefault(f.def)}
+      value={text}
+      onChange={(e) => {
+        const raw = e.currentTarget.value;
+        setText(raw);
+        if (raw.trim() === '') {
+          setLocal(null);
+          f.set(undefined);
+          return;
+        }
+        const n = Number(raw);
+        if (!Number.isFinite(n)) {
+          setLocal(`${f.label}: enter a number.`);
+          return;
+        }
+        setLocal(null);
+        f.set(n);
+      }}
+    />
   );
 }
 
@@ -280,25 +280,33 @@ function StringField(props: FieldProps) {
   const f = useField(props);
   const s = props.schema;
   const text = typeof f.effective === 'string' ? f.effective : f.effective === undefined ? '' : JSON.stringify(f.effective);
-  const hint = [s.format === 'uri' ? 'A URL' : null, s.minLength !== undefined || s.maxLength !== undefined ? `${s.minLength ?? 0} to ${s.maxLength ?? '∞'} characters` : null, isColor(s) ? 'A colour as #rrggbb' : null]
+  const color = isColor(s);
+  const valid = /^#[0-9a-fA-F]{6}$/.test(text);
+  const hint = [s.format === 'uri' ? 'A URL' : null, s.minLength !== undefined || s.maxLength !== undefined ? `${s.minLength ?? 0} to ${says(s.maxLength) ? s.maxLength : '∞'} characters` : null, color ? 'A colour as #rrggbb' : null]
     .filter(Boolean)
     .join(', ');
+  const base = wrapperProps(f, hint || undefined);
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint={hint || undefined} errors={f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
-      {(a) => (
-        <>
-          {isColor(s) && (
-            <input
-              type="color"
-              aria-label={`${f.label} picker`}
-              value={/^#[0-9a-fA-F]{6}$/.test(text) ? text.toLowerCase() : '#000000'}
-              onChange={(e) => f.set(e.target.value)}
-            />
-          )}
-          <input {...a} type={s.format === 'uri' ? 'url' : 'text'} value={text} placeholder={f.def === undefined ? 'not set' : undefined} onChange={(e) => f.set(e.target.value === '' && f.def === undefined ? undefined : e.target.value)} />
-        </>
-      )}
-    </Row>
+    <TextInput
+      {...base}
+      inputContainer={(children) =>
+        base.inputContainer(
+          color ? (
+            <Group gap={4} wrap="nowrap">
+              <div className="wf-grow">{children}</div>
+              <input type="color" className="wf-color-picker" aria-label={`${f.label} picker`} value={valid ? text.toLowerCase() : '#000000'} onChange={(e) => f.set(e.currentTarget.value)} />
+            </Group>
+          ) : (
+            children
+          ),
+        )
+      }
+      leftSection={color && valid ? <ColorSwatch color={text} size={14} /> : undefined}
+      type={s.format === 'uri' ? 'url' : 'text'}
+      value={text}
+      placeholder={f.def === undefined ? 'not set' : undefined}
+      onChange={(e) => f.set(e.currentTarget.value === '' && f.def === undefined ? undefined : e.currentTarget.value)}
+    />
   );
 }
 
@@ -307,26 +315,32 @@ function MultiEnumField(props: FieldProps) {
   const options = props.schema.items?.enum ?? [];
   const chosen = Array.isArray(f.effective) ? (f.effective as unknown[]) : [];
   const errorId = `${f.id}-error`;
+  const hintId = `${f.id}-hint`;
   return (
-    <fieldset className="wf-fieldset wf-choices" aria-describedby={f.errors.length ? errorId : undefined} aria-invalid={f.errors.length > 0}>
-      <legend>{f.label}</legend>
-      {options.map((o) => (
-        <label key={String(o)} className="choice">
-          <input
-            type="checkbox"
+    <Fieldset legend={f.label} variant="unstyled" className="wf-fieldset" aria-describedby={[f.errors.length ? errorId : null, hintId].filter(Boolean).join(' ')} aria-invalid={f.errors.length > 0}>
+      <Group gap="sm">
+        {options.map((o) => (
+          <Checkbox
+            key={String(o)}
+            label={showDefault(o)}
             checked={chosen.some((c) => sameJson(c, o))}
-            onChange={(e) => f.set(options.filter((x) => (sameJson(x, o) ? e.target.checked : chosen.some((c) => sameJson(c, x)))))}
-          />{' '}
-          {showDefault(o)}
-        </label>
-      ))}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              f.set(options.filter((x) => (sameJson(x, o) ? on : chosen.some((c) => sameJson(c, x)))));
+            }}
+          />
+        ))}
+      </Group>
       {f.errors.length > 0 && (
-        <p id={errorId} className="field-error wf-field-error">
+        <Text id={errorId} size="xs" c="var(--fail)" mt={4}>
           {f.errors.join(' ')}
-        </p>
+        </Text>
       )}
-      <p className="hint">Default: {showDefault(f.def)}{props.schema.minItems ? ` · choose at least ${props.schema.minItems}` : ''}</p>
-    </fieldset>
+      <Text id={hintId} size="xs" c="dimmed" mt={4}>
+        Default: {showDefault(f.def)}
+        {props.schema.minItems ? ` · choose at least ${props.schema.minItems}` : ''}
+      </Text>
+    </Fieldset>
   );
 }
 
@@ -342,7 +356,6 @@ const rowsOf = (v: unknown): MapRow[] =>
 function MapField(props: FieldProps) {
   const f = useField(props);
   const [rows, setRows] = useState<MapRow[]>(() => rowsOf(f.effective));
-  const headingId = useId();
   const label = f.label;
   useEffect(() => {
     // Follow outside changes (undo) when they differ from what the rows say.
@@ -357,82 +370,91 @@ function MapField(props: FieldProps) {
   const dupes = new Set(rows.map((r) => r.key).filter((k, i, all) => k !== '' && all.indexOf(k) !== i));
   const valueSchema = typeof props.schema.additionalProperties === 'object' ? props.schema.additionalProperties : {};
   const keyName = props.path.join('.') === 'by_part' ? 'Part-name glob' : 'Key';
+  const setValue = (i: number, value: string) => commit(rows.map((x, j) => (j === i ? { ...x, value } : x)));
   return (
-    <fieldset className="wf-fieldset wf-map" aria-labelledby={headingId}>
-      <legend id={headingId}>{label}</legend>
-      {rows.length === 0 && <p className="muted">No entries{f.def !== undefined ? ` (default: ${showDefault(f.def)})` : ''}.</p>}
+    <Fieldset legend={label} variant="unstyled" className="wf-fieldset">
+      {rows.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No entries{f.def !== undefined ? ` (default: ${showDefault(f.def)})` : ''}.
+        </Text>
+      )}
       {rows.length > 0 && (
-        <table className="grid wf-map-table" aria-label={`${label} entries`}>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{keyName}</th>
-              <th scope="col">Value</th>
-              <ActionsHeader />
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label={`${label} entries`} verticalSpacing={2} horizontalSpacing={4} highlightOnHover={false}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th ta="right">#</Table.Th>
+              <Table.Th>{keyName}</Table.Th>
+              <Table.Th>Value</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
             {rows.map((r, i) => {
               const rowErrors = props.problems.filter((p) => p.path.join('.') === [...props.path, r.key].join('.')).map((p) => p.message);
               const local = dupes.has(r.key) ? `"${r.key}" is listed twice; only the first row counts.` : r.key === '' ? 'Enter a key.' : null;
               const errs = local ? [local, ...rowErrors] : rowErrors;
-              const errId = `${f.id}-row${i}-error`;
               return (
-                <tr key={i}>
-                  <td>{i + 1}</td>
-                  <td>
-                    <input
-                      type="text"
+                <Table.Tr key={i}>
+                  <Table.Td ta="right">{i + 1}</Table.Td>
+                  <Table.Td>
+                    <TextInput
                       aria-label={`${keyName} ${i + 1} of ${label}`}
                       value={r.key}
                       minLength={props.schema.propertyNames?.minLength}
                       maxLength={props.schema.propertyNames?.maxLength}
-                      aria-invalid={errs.length > 0}
-                      aria-describedby={errs.length ? errId : undefined}
-                      onChange={(e) => commit(rows.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
+                      error={errs.length ? errs.join(' ') : undefined}
+                      onChange={(e) => {
+                        const key = e.currentTarget.value;
+                        commit(rows.map((x, j) => (j === i ? { ...x, key } : x)));
+                      }}
                     />
-                    {errs.length > 0 && (
-                      <p id={errId} className="field-error wf-field-error">
-                        {errs.join(' ')}
-                      </p>
-                    )}
-                  </td>
-                  <td>
+                  </Table.Td>
+                  <Table.Td>
                     {valueSchema.enum ? (
-                      <select aria-label={`Value ${i + 1} of ${label}`} value={r.value} onChange={(e) => commit(rows.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}>
+                      <NativeSelect aria-label={`Value ${i + 1} of ${label}`} value={r.value} onChange={(e) => setValue(i, e.currentTarget.value)}>
                         {valueSchema.enum.map((o) => (
                           <option key={String(o)} value={String(o)}>
                             {String(o)}
                           </option>
                         ))}
-                      </select>
+                      </NativeSelect>
                     ) : (
-                      <input type="text" aria-label={`Value ${i + 1} of ${label}`} value={r.value} onChange={(e) => commit(rows.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+                      <TextInput aria-label={`Value ${i + 1} of ${label}`} value={r.value} onChange={(e) => setValue(i, e.currentTarget.value)} />
                     )}
-                  </td>
-                  <td className="nowrap">
-                    <button type="button" aria-label={`Move entry ${i + 1} of ${label} up`} disabled={i === 0} onClick={() => commit(rows.map((x, j) => (j === i - 1 ? rows[i] : j === i ? rows[i - 1] : x) as MapRow))}>
-                      ↑
-                    </button>
-                    <button type="button" aria-label={`Move entry ${i + 1} of ${label} down`} disabled={i === rows.length - 1} onClick={() => commit(rows.map((x, j) => (j === i + 1 ? rows[i] : j === i ? rows[i + 1] : x) as MapRow))}>
-                      ↓
-                    </button>
-                    <button type="button" aria-label={`Remove entry ${i + 1} of ${label}`} onClick={() => commit(rows.filter((_, j) => j !== i))}>
-                      ✕
-                    </button>
-                  </td>
-                </tr>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={2} wrap="nowrap">
+                      <ActionIcon aria-label={`Move entry ${i + 1} of ${label} up`} disabled={i === 0} onClick={() => commit(rows.map((x, j) => (j === i - 1 ? rows[i] : j === i ? rows[i - 1] : x) as MapRow))}>
+                        ↑
+                      </ActionIcon>
+                      <ActionIcon aria-label={`Move entry ${i + 1} of ${label} down`} disabled={i === rows.length - 1} onClick={() => commit(rows.map((x, j) => (j === i + 1 ? rows[i] : j === i ? rows[i + 1] : x) as MapRow))}>
+                        ↓
+                      </ActionIcon>
+                      <ActionIcon color="red" aria-label={`Remove entry ${i + 1} of ${label}`} onClick={() => commit(rows.filter((_, j) => j !== i))}>
+                        ✕
+                      </ActionIcon>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
               );
             })}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
-      <button type="button" onClick={() => setRows([...rows, { key: '', value: typeof valueSchema.default === 'string' ? valueSchema.default : '' }])}>
+      <Button variant="default" mt={4} onClick={() => setRows([...rows, { key: '', value: typeof valueSchema.default === 'string' ? valueSchema.default : '' }])}>
         Add entry to {label}
-      </button>
-      {f.errors.length > 0 && <p className="field-error wf-field-error">{f.errors.join(' ')}</p>}
-      <p className="hint">In order: the first matching entry wins.</p>
-    </fieldset>
+      </Button>
+      {f.errors.length > 0 && (
+        <Text size="xs" c="var(--fail)" mt={4}>
+          {f.errors.join(' ')}
+        </Text>
+      )}
+      <Text size="xs" c="dimmed" mt={4}>
+        In order: the first matching entry wins.
+      </Text>
+    </Fieldset>
   );
 }
 
@@ -442,18 +464,15 @@ function JsonField(props: FieldProps) {
   const [text, setText] = useState(f.effective === undefined ? '' : JSON.stringify(f.effective));
   const [local, setLocal] = useState<string | null>(null);
   return (
-    <Row id={f.id} label={f.label} def={f.def} hint="JSON" errors={local ? [local, ...f.errors] : f.errors} stored={f.stored} param={f.param} onExpose={f.expose} onReset={() => props.onChange(props.path, undefined)}>
-      {(a) => (
-        <textarea
-          {...a}
-          rows={2}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            onJsonText(e.target.value, f.set, (bad) => setLocal(bad ? `${f.label}: not valid JSON.` : null));
-          }}
-        />
-      )}
-    </Row>
+    <Textarea
+      {...wrapperProps(f, 'JSON', local ? [local, ...f.errors] : f.errors)}
+      autosize
+      minRows={2}
+      value={text}
+      onChange={(e) => {
+        setText(e.currentTarget.value);
+        onJsonText(e.currentTarget.value, f.set, (bad) => setLocal(bad ? `${f.label}: not valid JSON.` : null));
+      }}
+    />
   );
 }
