@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { makeDataDir, removeDataDir, startHost, type RunningHost } from '../host';
+import { removeDataDir, startHost, type RunningHost } from '../host';
 import { prepareRuns } from '../run-fixtures';
 import { createLine, dispatchAndWait, waitForComparison } from '../review-fixtures';
 
@@ -13,7 +14,7 @@ import { createLine, dispatchAndWait, waitForComparison } from '../review-fixtur
  * test-results/screenshots/<area>-<light|dark>.png (the one place the suite photographs areas) so
  * a reviewer can look without running the app. One test per area: `-g orders` runs one.
  *
- * The data is seeded once for the file (legacy examples migrated, the CAx-IF STEP file ingested,
+ * The data is seeded once per test run (legacy examples migrated, the CAx-IF STEP file ingested,
  * one order line dispatched in shadow mode, which leaves a run and a comparison to look at).
  */
 const SHOTS = 'test-results/screenshots';
@@ -23,18 +24,45 @@ const WORKFLOW = 'legacy.still_default';
 
 interface Seeded {
   host: RunningHost;
-  dataDir: string;
   runId: string;
   comparisonId: string;
 }
 let seeded: Seeded | undefined;
 
+/**
+ * The seeded data directory of this test run, shared by its workers: Playwright starts a new worker
+ * after a failed test, and the pages only read, so a worker after the first one starts a host on the
+ * same directory instead of seeding again. Keyed by the runner's pid (the workers' parent).
+ */
+const SEED_DIR = path.join(os.tmpdir(), `lightbox-a11y-seed-${process.ppid}`);
+const SEED_FACTS = path.join(SEED_DIR, 'a11y-seed.json');
+
+/** Removes seed directories of earlier runs whose runner is gone. */
+function sweepOldSeeds(): void {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('lightbox-a11y-seed-'))) {
+    const pid = Number(name.slice('lightbox-a11y-seed-'.length));
+    if (pid === process.ppid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      removeDataDir(path.join(os.tmpdir(), name));
+    }
+  }
+}
+
 test.beforeAll(async ({ preflighted, playwright }) => {
   test.setTimeout(420_000);
+  if (fs.existsSync(SEED_FACTS)) {
+    const facts = JSON.parse(fs.readFileSync(SEED_FACTS, 'utf8')) as Omit<Seeded, 'host'>;
+    seeded = { ...facts, host: await startHost(SEED_DIR) };
+    return;
+  }
+  sweepOldSeeds();
+  removeDataDir(SEED_DIR);
+  fs.mkdirSync(SEED_DIR, { recursive: true });
+  for (const name of fs.readdirSync(preflighted).filter((f) => f.startsWith('lightbox.db'))) fs.copyFileSync(path.join(preflighted, name), path.join(SEED_DIR, name));
   const started = Date.now();
-  const dataDir = makeDataDir();
-  for (const name of fs.readdirSync(preflighted).filter((f) => f.startsWith('lightbox.db'))) fs.copyFileSync(path.join(preflighted, name), path.join(dataDir, name));
-  const host = await startHost(dataDir);
+  const host = await startHost(SEED_DIR);
   const request = await playwright.request.newContext();
   try {
     const { cadFileId } = await prepareRuns(request, host);
@@ -43,21 +71,21 @@ test.beforeAll(async ({ preflighted, playwright }) => {
     const runId = line.runs[0]?.id;
     if (!runId) throw new Error('the shadow dispatch left no run');
     const comparison = await waitForComparison(request, host, OUTPUT_TYPE);
-    seeded = { host, dataDir, runId, comparisonId: comparison.id };
+    seeded = { host, runId, comparisonId: comparison.id };
+    fs.writeFileSync(SEED_FACTS, JSON.stringify({ runId, comparisonId: comparison.id }));
     console.log(`a11y: data seeded in ${Math.round((Date.now() - started) / 1000)} s`);
   } catch (error) {
     await host.stop();
-    removeDataDir(dataDir);
+    removeDataDir(SEED_DIR);
     throw error;
   } finally {
-    await request.dispose();
+    // Its trace file may be gone: another Playwright run on this machine empties test-results/ as it starts.
+    await request.dispose().catch(() => undefined);
   }
 });
 
 test.afterAll(async () => {
-  if (!seeded) return;
-  await seeded.host.stop();
-  removeDataDir(seeded.dataDir);
+  await seeded?.host.stop();
 });
 
 function data(): Seeded {
@@ -154,8 +182,10 @@ test('a11y: CAD library', async ({ page }) => {
 
 test('a11y: output types, one open', async ({ page }) => {
   await open(page, '/output-types');
+  const forms = await page.getByRole('form').count();
   await page.getByRole('button', { name: new RegExp(`^Edit ${OUTPUT_TYPE}$`) }).click();
-  await expect(page.getByRole('form').filter({ hasText: OUTPUT_TYPE }).first()).toBeVisible();
+  // The output type's form opened beside the list.
+  await expect.poll(() => page.getByRole('form').count()).toBeGreaterThan(forms);
   await checkArea(page, 'output-types');
 });
 

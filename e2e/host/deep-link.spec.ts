@@ -19,7 +19,7 @@ test('a workflow deep link on a first start keeps its page while preflight runs 
   // The page never moved.
   await expect(heading).toBeVisible();
   expect(new URL(page.url()).hash).toBe('#/workflows/deep.still');
-  await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Workflows', exact: true })).toHaveClass(/active/);
+  await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Workflows', exact: true })).toHaveAttribute('aria-current', 'page');
 
   // The run was stored: the Preflight page shows that report instead of running again.
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Preflight', exact: true }).click();

@@ -80,3 +80,80 @@ test('the CAD ingest workflow is chosen among the saved cad_file workflows, and 
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
   expect(await callApi(request, host, 'settings.get', {})).toMatchObject({ cadIngestWorkflowId: 'legacy.cad_ingest_default' });
 });
+
+test('the CAD ingest workflow choice shows its whole name at 1024×700', async ({ page, host, request }) => {
+  await importLegacyExamples(request, host, ['pipeline.cad_ingest_default.json']);
+  await callApi(request, host, 'legacy.migrate', { keys: ['cad_ingest_default'] });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(`${host.url}#/settings`);
+  const choice = page.getByRole('combobox', { name: 'CAD ingest workflow' });
+  await choice.selectOption('legacy.cad_ingest_default');
+  await expect(choice).toHaveValue('legacy.cad_ingest_default');
+  // The chosen option's text, measured in the select's own font, fits the room inside it (padding
+  // and the arrow excluded): nothing of "Name (legacy.cad_ingest_default)" is cut.
+  const fit = await choice.evaluate((el: HTMLSelectElement) => {
+    const style = getComputedStyle(el);
+    const context = document.createElement('canvas').getContext('2d')!;
+    context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = el.options[el.selectedIndex]!.text;
+    return { text, needed: context.measureText(text).width, room: el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+  });
+  expect(fit.text).toMatch(/\(legacy\.cad_ingest_default\)$/);
+  expect(fit.needed).toBeLessThanOrEqual(fit.room);
+  // And the select itself is inside the window.
+  const box = await choice.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1024);
+});
+
+test("Blender's environment variables are edited in Settings; a bad name is refused naming the field and the variable", async ({ page, host, request }) => {
+  await page.goto(`${host.url}#/settings`);
+  const env = page.getByRole('textbox', { name: 'Blender environment variables' });
+  await expect(env).toHaveValue('');
+
+  // A line that is not NAME=value is caught before sending.
+  await env.fill('OCIO');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(env).toHaveAttribute('aria-invalid', 'true');
+  await expect(env).toHaveAccessibleDescription(/^Blender environment variables: line 1 \("OCIO"\) is not NAME=value/);
+
+  // A name the backend refuses: its answer names the field and the variable.
+  await env.fill('BAD-NAME=x');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(env).toHaveAttribute('aria-invalid', 'true');
+  await expect(env).toHaveAccessibleDescription(/^Blender environment variables: BAD-NAME: .*variable name/);
+  expect(await callApi(request, host, 'settings.get', {})).toMatchObject({ blenderEnv: {} });
+
+  await env.fill('OCIO=/studio/ocio/config.ocio\nSTUDIO_LICENCE=srv:5053');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
+  await expect(env).toHaveAttribute('aria-invalid', 'false');
+  expect(await callApi(request, host, 'settings.get', {})).toMatchObject({ blenderEnv: { OCIO: '/studio/ocio/config.ocio', STUDIO_LICENCE: 'srv:5053' } });
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Blender environment variables' })).toHaveValue('OCIO=/studio/ocio/config.ocio\nSTUDIO_LICENCE=srv:5053');
+});
+
+test('Appearance: System follows the OS, Light and Dark override it and are remembered', async ({ page, host }) => {
+  const scheme = page.locator('html');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${host.url}#/settings`);
+  const choice = page.getByRole('radiogroup', { name: 'Colour scheme' });
+  // The default is System: the OS's dark wins, and switching the OS switches the app.
+  await expect(choice.getByRole('radio', { name: 'System' })).toBeChecked();
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'light');
+
+  await choice.getByText('Dark', { exact: true }).click();
+  await expect(choice.getByRole('radio', { name: 'Dark' })).toBeChecked();
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'dark');
+  await page.reload();
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'dark');
+  await expect(page.getByRole('radiogroup', { name: 'Colour scheme' }).getByRole('radio', { name: 'Dark' })).toBeChecked();
+
+  await page.getByRole('radiogroup', { name: 'Colour scheme' }).getByText('Light', { exact: true }).click();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'light');
+
+  await page.getByRole('radiogroup', { name: 'Colour scheme' }).getByText('System', { exact: true }).click();
+  await expect(scheme).toHaveAttribute('data-mantine-color-scheme', 'dark');
+});

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Alert, Button } from '@mantine/core';
 import type { ConnectionState } from '../transport/connection';
 import { useConnection, useServices } from '../app/services';
 
@@ -38,22 +39,25 @@ export function ConnectionStatus() {
         <span role="status">{describe(state, now)}</span>
       </span>
       {state.phase === 'reconnecting' && state.retryAt !== null && reconnectNow && (
-        <button type="button" className="link-button" onClick={reconnectNow}>
+        <Button variant="subtle" size="compact-xs" onClick={reconnectNow}>
           Retry now
-        </button>
+        </Button>
       )}
     </div>
   );
 }
 
-/** Banner above the page while the host is unreachable, so waiting actions are explained. */
+/**
+ * Banner above the page while the host is unreachable, so waiting actions are explained. It is
+ * drawn from the connection's live phase, so it goes the moment the socket is open again.
+ */
 export function ConnectionBanner() {
   const phase = useConnection((s) => s.phase);
   const everOpen = useConnection((s) => s.epoch > 0);
   if (phase !== 'reconnecting' || !everOpen) return null;
   return (
-    <p className="banner banner-warn">
+    <Alert color="yellow" variant="light" radius={0} py={6} title="Connection lost" role="alert" aria-label="Connection lost">
       Lost the connection to the Lightbox host. Reconnecting; actions you start now wait until it is back.
-    </p>
+    </Alert>
   );
 }

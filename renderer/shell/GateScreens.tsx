@@ -1,31 +1,33 @@
+import { Alert, Code, Paper, Text, Title } from '@mantine/core';
+
 /** Full-window screens shown instead of the app when there is no usable backend. */
 
 export function NeedsLinkScreen() {
   return (
-    <main className="gate">
-      <h1>Lightbox</h1>
-      <p className="gate-message">
-        This page needs the link printed by <code>lightbox serve</code> (it carries the access token).
-      </p>
-      <p className="muted">
-        Start the host with <code>lightbox serve</code> and open the address it prints, which looks like{' '}
-        <code>http://127.0.0.1:PORT/?token=…</code>. The token changes at every start.
-      </p>
-    </main>
+    <Paper component="main" withBorder p="xl" maw={560} mx="auto" mt="12vh">
+      <Title order={1}>Lightbox</Title>
+      <Text size="lg" my="sm">
+        This page needs the link printed by <Code>lightbox serve</Code> (it carries the access token).
+      </Text>
+      <Text c="dimmed">
+        Start the host with <Code>lightbox serve</Code> and open the address it prints, which looks like{' '}
+        <Code>http://127.0.0.1:PORT/?token=…</Code>. The token changes at every start.
+      </Text>
+    </Paper>
   );
 }
 
 export function TokenRefusedScreen() {
   return (
-    <main className="gate">
-      <h1>Lightbox</h1>
-      <p className="gate-message" role="alert">
+    <Paper component="main" withBorder p="xl" maw={560} mx="auto" mt="12vh">
+      <Title order={1}>Lightbox</Title>
+      <Alert color="red" variant="light" my="sm" role="alert" title="Access token refused">
         The host refused this link&apos;s access token.
-      </p>
-      <p className="muted">
-        Each start of <code>lightbox serve</code> makes a new token, so a link from an earlier start no longer works. Open the
+      </Alert>
+      <Text c="dimmed">
+        Each start of <Code>lightbox serve</Code> makes a new token, so a link from an earlier start no longer works. Open the
         link it printed most recently.
-      </p>
-    </main>
+      </Text>
+    </Paper>
   );
 }

@@ -4,6 +4,16 @@ import { ConnectionBanner } from './ConnectionStatus';
 import { Sidebar } from './Sidebar';
 import { StatusFooter } from './StatusFooter';
 
+/**
+ * Puts focus on the page's h1 (made focusable by script if a page forgot tabIndex={-1}), else on
+ * main itself, so keyboard and screen-reader users start reading at the content.
+ */
+function focusHeading(main: HTMLElement | null): void {
+  const heading = main?.querySelector<HTMLElement>('h1');
+  if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  (heading ?? main)?.focus();
+}
+
 export function Layout() {
   const { pathname } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
@@ -16,7 +26,7 @@ export function Layout() {
       firstRender.current = false;
       return;
     }
-    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    focusHeading(mainRef.current);
   }, [pathname]);
 
   return (
@@ -24,8 +34,7 @@ export function Layout() {
       <a className="skip-link" href="#content" onClick={(event) => {
         // The router owns the URL hash; move focus by hand instead of navigating.
         event.preventDefault();
-        const heading = mainRef.current?.querySelector<HTMLElement>('h1');
-        (heading ?? mainRef.current)?.focus();
+        focusHeading(mainRef.current);
       }}>
         Skip to content
       </a>

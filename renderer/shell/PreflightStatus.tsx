@@ -1,3 +1,4 @@
+import { Anchor } from '@mantine/core';
 import { Link } from 'react-router';
 import { usePreflight } from '../app/services';
 
@@ -41,9 +42,9 @@ export function PreflightStatus() {
         </span>
       </span>
       {tone === 'fail' && (
-        <Link to="/preflight" className="sidebar-link">
+        <Anchor component={Link} to="/preflight" size="xs" c="var(--link)">
           See what is missing
-        </Link>
+        </Anchor>
       )}
     </div>
   );

@@ -27,11 +27,20 @@ const executablePath = z
  * Extra environment variables for Blender, on top of the minimal one Lightbox gives it
  * (workers/blender/blender-env.ts): names are plain identifiers, values without NUL.
  */
+const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/i;
+
 export const BlenderEnvSchema = z
   .record(
-    z.string().regex(/^[A-Z_][A-Z0-9_]*$/i, 'must be a variable name: letters, digits and _, not starting with a digit').max(200),
+    z.string().max(200),
     z.string().max(32_768).refine((v) => !v.includes('\0'), 'must not contain NUL bytes'),
   )
+  // Names are checked here rather than by the record's key schema, whose refusal ("Invalid key in
+  // record") would lose the rule: the answer says which name is wrong and why (path blenderEnv.NAME).
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env)) {
+      if (!VARIABLE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a variable name: letters, digits and _, not starting with a digit' });
+    }
+  })
   .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables');
 
 /** The CAD import's size cap in MiB: sized for real assemblies by default (512), at most 64 GiB. */

@@ -84,6 +84,8 @@ describe('settings service', () => {
       }
       expect(caught, JSON.stringify(env)).toBeInstanceOf(ApiFailure);
       expect((caught as ApiFailure).path).toBe(at);
+      // A bad name says what a name must be (not only that the key is invalid).
+      if (at !== 'blenderEnv.OK') expect((caught as ApiFailure).message).toMatch(/must be a variable name/);
     }
     expect(fs.readFileSync(open().path, 'utf8')).toBe(before);
   });

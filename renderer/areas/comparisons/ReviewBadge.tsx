@@ -1,5 +1,11 @@
+import { useEffect } from 'react';
+import { Alert, Anchor, Badge, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import { useReview } from './review-store';
+import { useClient, useConnection } from '../../app/services';
+import { reviewStore, useReview } from './review-store';
+
+/** How often shown notices are checked against the backend (a review in another window sends no event). */
+const RECHECK_MS = 20_000;
 
 /** The count of comparisons waiting for review, beside the Comparisons link (outside it, so the link keeps its name). */
 export function ReviewBadge() {
@@ -7,9 +13,9 @@ export function ReviewBadge() {
   if (!pending) return null;
   const label = `${pending} comparison${pending === 1 ? '' : 's'} waiting for review`;
   return (
-    <span className="cmp-badge" role="status" aria-label={label} title={label}>
+    <Badge className="nav-badge" variant="filled" size="sm" circle={pending < 10} role="status" aria-label={label} title={label}>
       {pending}
-    </span>
+    </Badge>
   );
 }
 
@@ -17,32 +23,58 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The review notifications received while the app is open: "a comparison needs review", with a link to it. */
+/** A verdict's colour: only a failing one is red; a pass waiting for review is news, not an error. */
+function verdictColor(verdict: string): string {
+  if (verdict === 'fail') return 'red';
+  if (verdict === 'pass') return 'lightbox';
+  return 'yellow';
+}
+
+/**
+ * The review notifications received while the app is open: "a comparison needs review", with a link
+ * to it. A notice goes when it is dismissed, followed, or its comparison is no longer pending (the
+ * store drops it on refresh), so an approved comparison leaves no stale notice behind.
+ */
 export function ReviewNotices() {
   const notices = useReview((s) => s.notices);
   const dismiss = useReview((s) => s.dismiss);
+  const client = useClient();
+  const epoch = useConnection((s) => s.epoch);
+  const shown = notices.length > 0;
+  // After a reconnect (events may have been missed) and while notices are shown, recheck them.
+  useEffect(() => {
+    const store = reviewStore(client);
+    if (epoch > 1) void store.getState().refresh();
+    if (!shown) return;
+    const timer = setInterval(() => void store.getState().refresh(), RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [client, epoch, shown]);
   return (
-    <div role="log" aria-label="Review notifications" className="cmp-notices">
+    <div role="log" aria-label="Review notifications" className="review-notices">
       {notices.map((n) => {
         const id = str(n.payload.comparisonId);
         const outputType = str(n.payload.outputType);
         const verdict = str(n.payload.verdict);
         return (
-          <div key={n.id} className="cmp-notice">
-            <p>
+          <Alert
+            key={n.id}
+            color={verdictColor(verdict)}
+            variant="light"
+            p="xs"
+            title="Needs review"
+            withCloseButton
+            closeButtonLabel={`Dismiss the review notification of ${outputType || id}`}
+            onClose={() => dismiss(n.id)}
+          >
+            <Text size="sm" c="var(--text)">
               A shadow comparison of <strong>{outputType || 'an output type'}</strong> needs review{verdict ? ` (verdict ${verdict})` : ''}.
-            </p>
-            <div className="actions">
-              {id && (
-                <Link to={`/comparisons/${id}`} onClick={() => dismiss(n.id)}>
-                  Review it
-                </Link>
-              )}
-              <button type="button" className="link-button" onClick={() => dismiss(n.id)} aria-label={`Dismiss the review notification of ${outputType || id}`}>
-                Dismiss
-              </button>
-            </div>
-          </div>
+            </Text>
+            {id && (
+              <Anchor component={Link} to={`/comparisons/${id}`} size="sm" c="var(--link)" underline="always" onClick={() => dismiss(n.id)}>
+                Review it
+              </Anchor>
+            )}
+          </Alert>
         );
       })}
     </div>

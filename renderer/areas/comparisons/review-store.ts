@@ -23,8 +23,10 @@ export function reviewStore(client: ContractClient): StoreApi<ReviewState> {
     notices: [],
     refresh: async () => {
       try {
-        const { pendingReview } = await client.call('comparisons.list', { review: 'pending' });
-        set({ pendingReview });
+        const { pendingReview, comparisons } = await client.call('comparisons.list', { review: 'pending' });
+        // A notice whose comparison was reviewed meanwhile (here or elsewhere) is stale: it goes.
+        const pendingIds = new Set(comparisons.map((c) => c.id));
+        set((s) => ({ pendingReview, notices: s.notices.filter((n) => typeof n.payload.comparisonId !== 'string' || pendingIds.has(n.payload.comparisonId)) }));
       } catch {
         // The badge keeps its last count; the comparisons page shows errors.
       }

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
+import { Alert, Button, Group, Text, Title } from '@mantine/core';
 import { useConnection, usePreflight, useServices } from '../../app/services';
 import { ProgressList } from './CheckTable';
+import { FirstRunChecklist } from './FirstRunChecklist';
 import { PreflightReportView } from './PreflightReportView';
 
 export function PreflightPage() {
@@ -23,27 +25,30 @@ export function PreflightPage() {
 
   return (
     <>
-      <h1 tabIndex={-1}>Preflight</h1>
-      <p className="lede">
+      <Title order={1} tabIndex={-1}>
+        Preflight
+      </Title>
+      <Text c="dimmed" maw="72ch" my="xs">
         Checks that this machine can render: Blender and which engines render headless, ffmpeg and its encoders, free disk
         space and the data directory.
-      </p>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => void preflight.run()} disabled={running}>
+      </Text>
+      <Group gap="sm" my="sm">
+        <Button onClick={() => void preflight.run()} disabled={running}>
           Run preflight
-        </button>
-        <span role="status" className="muted">
+        </Button>
+        <Text span role="status" c="dimmed">
           {status}
-        </span>
-      </div>
+        </Text>
+      </Group>
       {error && (
-        <p role="alert" className="banner banner-error">
+        <Alert color="red" variant="light" role="alert" title="Preflight did not finish">
           {error}
-        </p>
+        </Alert>
       )}
+      {!running && <FirstRunChecklist />}
       {running && <ProgressList checks={progress} />}
       {!running && report && <PreflightReportView report={report} />}
-      {!running && loaded && !report && !error && <p>No preflight report yet.</p>}
+      {!running && loaded && !report && !error && <Text>No preflight report yet.</Text>}
     </>
   );
 }

@@ -1,8 +1,9 @@
 import { useId } from 'react';
+import { Code, SimpleGrid } from '@mantine/core';
 import type { PreflightReport } from '../../../shared/preflight/report';
 import { Heading, deeper, type HeadingLevel } from '../../ui/Heading';
 import { CheckTable } from './CheckTable';
-import { YesNo } from './CheckStatusTag';
+import { ToneBadge, YesNo } from './CheckStatusTag';
 import { EngineTable } from './EngineTable';
 import { formatBytes, formatDuration, sourceText } from './format';
 import { formatTime } from '../../ui/format-time';
@@ -13,14 +14,16 @@ export function PreflightReportView({ report, level = 2 }: { report: PreflightRe
   const sub = deeper(level);
   const { blender, ffmpeg, disk, dataDir } = report;
   return (
-    <section className="report" aria-labelledby={headingId}>
+    <section aria-labelledby={headingId}>
       <Heading level={level} id={headingId}>
         Preflight report
       </Heading>
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <span className={`tag tag-lg ${report.ok ? 'tag-ok' : 'tag-fail'}`}>{report.ok ? 'Ready' : 'Not ready'}</span>
+          <ToneBadge size="lg" tone={report.ok ? 'ok' : 'fail'}>
+            {report.ok ? 'Ready' : 'Not ready'}
+          </ToneBadge>
         </dd>
         <dt>Checked</dt>
         <dd>
@@ -28,14 +31,14 @@ export function PreflightReportView({ report, level = 2 }: { report: PreflightRe
         </dd>
       </dl>
 
-      <div className="report-columns">
+      <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
         <div>
           <Heading level={sub}>Blender</Heading>
           <dl className="facts">
             <dt>Version</dt>
             <dd>{blender.version ? `Blender ${blender.version}` : 'not found'}</dd>
             <dt>Path</dt>
-            <dd>{blender.path ? <code>{blender.path}</code> : 'none'}</dd>
+            <dd>{blender.path ? <Code>{blender.path}</Code> : 'none'}</dd>
             <dt>Source</dt>
             <dd>{sourceText(blender.source, 'BLENDER_PATH')}</dd>
           </dl>
@@ -46,7 +49,7 @@ export function PreflightReportView({ report, level = 2 }: { report: PreflightRe
             <dt>Version</dt>
             <dd>{ffmpeg.version ?? 'not found'}</dd>
             <dt>Path</dt>
-            <dd>{ffmpeg.path ? <code>{ffmpeg.path}</code> : 'none'}</dd>
+            <dd>{ffmpeg.path ? <Code>{ffmpeg.path}</Code> : 'none'}</dd>
             <dt>Source</dt>
             <dd>{sourceText(ffmpeg.source, 'FFMPEG_PATH')}</dd>
             <dt>H.264 encoder</dt>
@@ -68,15 +71,15 @@ export function PreflightReportView({ report, level = 2 }: { report: PreflightRe
             </dd>
             <dt>Disk checked at</dt>
             <dd>
-              <code>{disk.path}</code>
+              <Code>{disk.path}</Code>
             </dd>
             <dt>Data directory</dt>
             <dd>
-              <code>{dataDir.path}</code> ({dataDir.writable ? 'writable' : 'not writable'})
+              <Code>{dataDir.path}</Code> ({dataDir.writable ? 'writable' : 'not writable'})
             </dd>
           </dl>
         </div>
-      </div>
+      </SimpleGrid>
 
       <Heading level={sub}>Engines</Heading>
       <EngineTable engines={blender.engines} />

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Button, Code, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ContractError } from '../../../shared/contract';
 import type { DataDirSource } from '../../../shared/settings/schema';
 import { useAppInfo, useServices } from '../../app/services';
 import { errorText } from '../../transport/errors';
-import { Field } from './Field';
 
 const SOURCE_TEXT: Record<DataDirSource, string> = {
   flag: 'the --data-dir flag',
@@ -51,51 +51,53 @@ export function DataDirSection({ onDirtyChange }: { onDirtyChange: (dirty: boole
 
   return (
     <section className="section" aria-labelledby="data-dir-heading">
-      <h2 id="data-dir-heading">Data directory</h2>
+      <Title order={2} id="data-dir-heading">
+        Data directory
+      </Title>
       <dl className="facts">
         <dt>In use now</dt>
-        <dd>{info ? <code>{info.dataDir}</code> : '…'}</dd>
+        <dd>{info ? <Code>{info.dataDir}</Code> : '…'}</dd>
         <dt>Chosen by</dt>
         <dd>{info ? SOURCE_TEXT[info.dataDirSource] : '…'}</dd>
         <dt>Saved for the next start</dt>
-        <dd>{info ? info.configuredDataDir ? <code>{info.configuredDataDir}</code> : 'nothing (the default location)' : '…'}</dd>
+        <dd>{info ? info.configuredDataDir ? <Code>{info.configuredDataDir}</Code> : 'nothing (the default location)' : '…'}</dd>
       </dl>
-      <p className="hint">
+      <Text size="sm" c="dimmed" maw={880}>
         A change here takes effect at the next start of Lightbox; the running backend keeps its current directory. A{' '}
-        <code>--data-dir</code> flag or the <code>LIGHTBOX_DATA_DIR</code> environment variable overrides this setting.
+        <Code>--data-dir</Code> flag or the <Code>LIGHTBOX_DATA_DIR</Code> environment variable overrides this setting.
         {info && (info.dataDirSource === 'flag' || info.dataDirSource === 'env') && (
           <strong> This start uses {SOURCE_TEXT[info.dataDirSource]}, so a saved value would not apply while that is set.</strong>
         )}
-      </p>
-      <form className="form" noValidate onSubmit={onSubmit} aria-labelledby="data-dir-heading">
-        <Field label={LABEL} hint="An absolute folder path; empty = the default location." error={error}>
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="default location"
-              value={shown}
-              onChange={(e) => {
-                setValue(e.target.value);
-                setError(undefined);
-                setStatus('');
-              }}
-            />
-          )}
-        </Field>
-        <div className="actions">
-          <button type="submit" disabled={busy || !info}>
-            Save data directory
-          </button>
-          <button type="button" disabled={busy || !info?.configuredDataDir} onClick={() => void submit(null)}>
-            Use the default location
-          </button>
-          <span role="status" className="save-status">
-            {status}
-          </span>
-        </div>
+      </Text>
+      <form noValidate onSubmit={onSubmit} aria-labelledby="data-dir-heading">
+        <Stack gap="sm" mt="sm" maw={640}>
+          <TextInput
+            label={LABEL}
+            description="An absolute folder path; empty = the default location."
+            inputWrapperOrder={['label', 'input', 'error', 'description']}
+            error={error}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="default location"
+            value={shown}
+            onChange={(e) => {
+              setValue(e.currentTarget.value);
+              setError(undefined);
+              setStatus('');
+            }}
+          />
+          <Group gap="sm">
+            <Button type="submit" variant="default" disabled={busy || !info}>
+              Save data directory
+            </Button>
+            <Button variant="default" disabled={busy || !info?.configuredDataDir} onClick={() => void submit(null)}>
+              Use the default location
+            </Button>
+            <Text span role="status" fw={600} c="var(--ok)">
+              {status}
+            </Text>
+          </Group>
+        </Stack>
       </form>
     </section>
   );

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Alert, Text, Title } from '@mantine/core';
 import { usePreflight, useServices } from '../../app/services';
 import { ProgressList } from '../preflight/CheckTable';
 import { PreflightReportView } from '../preflight/PreflightReportView';
+import { AppearanceSection } from './AppearanceSection';
 import { DataDirSection } from './DataDirSection';
 import { SettingsForm } from './SettingsForm';
 import { LeaveDialog, useUnsavedChangesGuard } from '../../ui/unsaved-guard';
@@ -45,11 +47,14 @@ export function SettingsPage() {
 
   return (
     <>
-      <h1 tabIndex={-1}>Settings</h1>
+      <Title order={1} tabIndex={-1} mb="md">
+        Settings
+      </Title>
+      <AppearanceSection />
       {form.loadError && (
-        <p role="alert" className="banner banner-error">
+        <Alert color="red" variant="light" role="alert">
           Could not load the settings: {form.loadError}
-        </p>
+        </Alert>
       )}
       {form.values ? (
         <SettingsForm
@@ -67,17 +72,19 @@ export function SettingsPage() {
           cadWorkflows={cadWorkflows}
         />
       ) : (
-        !form.loadError && <p className="muted">Loading settings…</p>
+        !form.loadError && <Text c="dimmed">Loading settings…</Text>
       )}
 
       {recheckShown && (
         <section className="section" aria-labelledby="recheck-heading">
-          <h2 id="recheck-heading">Check after saving</h2>
+          <Title order={2} id="recheck-heading">
+            Check after saving
+          </Title>
           {running && <ProgressList checks={progress} />}
           {preflightError && !running && (
-            <p role="alert" className="banner banner-error">
+            <Alert color="red" variant="light" role="alert">
               {preflightError}
-            </p>
+            </Alert>
           )}
           {!running && report && <PreflightReportView report={report} level={3} />}
         </section>

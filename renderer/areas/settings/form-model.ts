@@ -12,11 +12,13 @@ export interface FormValues {
   cadIngestWorkflowId: string;
   /** The CAD size cap in MiB, as typed. */
   cadMaxFileMiB: string;
+  /** Extra variables for Blender, one NAME=value per line. */
+  blenderEnv: string;
 }
 export type FieldKey = keyof FormValues;
 export type FieldErrors = Partial<Record<FieldKey, string>>;
 
-export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode', 'cadIngestWorkflowId', 'cadMaxFileMiB'];
+export const FIELD_KEYS: readonly FieldKey[] = ['blenderPath', 'ffmpegPath', 'concurrency', 'threadsPerBlender', 'mode', 'cadIngestWorkflowId', 'cadMaxFileMiB', 'blenderEnv'];
 
 export const LABELS: Record<FieldKey, string> = {
   blenderPath: 'Blender path',
@@ -26,6 +28,7 @@ export const LABELS: Record<FieldKey, string> = {
   mode: 'Blender process mode',
   cadIngestWorkflowId: 'CAD ingest workflow',
   cadMaxFileMiB: 'CAD file size limit (MiB)',
+  blenderEnv: 'Blender environment variables',
 };
 
 /** Where each field lives in the settings, as the backend names it in error paths. */
@@ -37,7 +40,35 @@ const PATHS: Record<FieldKey, string> = {
   mode: 'farm.mode',
   cadIngestWorkflowId: 'cadIngestWorkflowId',
   cadMaxFileMiB: 'cadMaxFileMiB',
+  blenderEnv: 'blenderEnv',
 };
+
+/** The variables as the text area shows them: NAME=value, one per line, in the order stored. */
+export function envToText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
+}
+
+/**
+ * Reads NAME=value lines (blank lines skipped; the value is everything after the first =). Names
+ * are checked by the backend, which answers with the offending one; only what cannot be sent as a
+ * variable at all (no =, a name twice) is caught here.
+ */
+export function textToEnv(text: string): { env: Record<string, string> } | { error: string } {
+  const env: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) return { error: `line ${i + 1} ("${line.trim()}") is not NAME=value` };
+    const name = line.slice(0, eq).trim();
+    if (Object.hasOwn(env, name)) return { error: `${name} is set twice (lines of the same name)` };
+    env[name] = line.slice(eq + 1);
+  }
+  return { env };
+}
 
 export function toFormValues(settings: Settings): FormValues {
   return {
@@ -48,6 +79,7 @@ export function toFormValues(settings: Settings): FormValues {
     mode: settings.farm.mode,
     cadIngestWorkflowId: settings.cadIngestWorkflowId ?? '',
     cadMaxFileMiB: String(settings.cadMaxFileMiB),
+    blenderEnv: envToText(settings.blenderEnv),
   };
 }
 
@@ -91,6 +123,12 @@ export function buildPatch(values: FormValues, baseline: FormValues): { patch: S
       case 'mode':
         farm.mode = values.mode;
         break;
+      case 'blenderEnv': {
+        const read = textToEnv(values.blenderEnv);
+        if ('error' in read) errors.blenderEnv = `${LABELS.blenderEnv}: ${read.error}`;
+        else patch.blenderEnv = read.env;
+        break;
+      }
       case 'cadIngestWorkflowId':
         patch.cadIngestWorkflowId = values.cadIngestWorkflowId === '' ? null : values.cadIngestWorkflowId;
         break;
@@ -116,7 +154,9 @@ export function errorsFromContract(error: ContractError): { fields: FieldErrors;
   const other: string[] = [];
   for (const issue of issues) {
     const key = fieldForPath(issue.path);
-    if (key) fields[key] ??= `${LABELS[key]}: ${withoutPath(issue.message, issue.path)}`;
+    // A variable's problem names the variable: "Blender environment variables: BAD-NAME: must be …".
+    const variable = key === 'blenderEnv' && issue.path.startsWith('blenderEnv.') ? `${issue.path.slice('blenderEnv.'.length)}: ` : '';
+    if (key) fields[key] ??= `${LABELS[key]}: ${variable}${withoutPath(issue.message, issue.path)}`;
     else other.push(issue.message);
   }
   return { fields, other };
