@@ -52,8 +52,8 @@ export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: s
                 </Table.Td>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
-                    <Progress aria-label={`Progress of ${name}`} value={pct} w={90} color="var(--warn)" />
-                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                    <Progress aria-label={`Progress of ${name}`} value={pct} w={70} color="var(--warn)" />
+                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                       {pct} %
                     </Text>
                   </Group>

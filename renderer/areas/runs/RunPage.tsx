@@ -86,7 +86,7 @@ function RunFacts({ run, fallbackRunId }: { run: RunDetail; fallbackRunId: strin
         <>
           <dt>Order line</dt>
           <dd>
-            {run.orderLineId} (attempt {run.attempt})
+            <Link to={`/orders?line=${encodeURIComponent(run.orderLineId)}`}>{run.orderLineId}</Link> (attempt {run.attempt})
           </dd>
         </>
       )}
@@ -152,8 +152,8 @@ function NodeTable({ nodes, selectedId, onSelect }: { nodes: ShownNode[]; select
               <Table.Td>
                 {node.progress ? (
                   <Group gap={6} wrap="nowrap">
-                    <Progress aria-label={`Progress of ${node.id}`} value={percent(node.progress)} w={90} color="var(--warn)" />
-                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                    <Progress aria-label={`Progress of ${node.id}`} value={percent(node.progress)} w={70} color="var(--warn)" />
+                    <Text span size="sm" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
                       {percent(node.progress)} %
                     </Text>
                   </Group>

@@ -24,7 +24,11 @@ export function RunStatusTag({ status, label, large = false }: { status: string;
       tt="none"
       fw={600}
       size={large ? 'lg' : 'sm'}
-      styles={{ root: { color: tone.color, background: tone.background, border: `1px ${tone.borderStyle ?? 'solid'} ${tone.borderStyle ? 'var(--line-strong)' : 'transparent'}`, verticalAlign: 'middle' } }}
+      styles={{
+        root: { color: tone.color, background: tone.background, border: `1px ${tone.borderStyle ?? 'solid'} ${tone.borderStyle ? 'var(--line-strong)' : 'transparent'}`, verticalAlign: 'middle', maxWidth: 'none', flexShrink: 0 },
+        // The word is the status: never cut to "succeed…".
+        label: { overflow: 'visible', textOverflow: 'clip' },
+      }}
       leftSection={busy ? <Loader size={10} color="currentColor" aria-hidden="true" /> : undefined}
     >
       {label ?? statusText(status)}
