@@ -377,7 +377,7 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
               Workflow: {doc.name}
             </Title>
             <Text size="xs" component="div">
-              <Badge variant="outline" color="gray">
+              <Badge variant="default" size="md">
                 {doc.family}
               </Badge>{' '}
               <Text span c="dimmed" size="xs">
