@@ -1,9 +1,30 @@
+import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { callApi, importLegacyExamples } from '../production-fixtures';
 import { migrateLegacyExamples, prepareRuns } from '../run-fixtures';
 import { createLine, dispatchAndWait } from '../review-fixtures';
 
 const RENDER_TIMEOUT = 150_000;
+
+/** Words of the labels and legends under root that the layout broke across two lines (a label may wrap only between words). */
+async function wordsBrokenInLabels(root: Locator): Promise<string[]> {
+  return root.evaluate((element) => {
+    const broken: string[] = [];
+    for (const label of element.querySelectorAll('label, legend')) {
+      const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of (node.textContent ?? '').matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, word.index);
+          range.setEnd(node, word.index + word[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(word[0]);
+        }
+      }
+    }
+    return broken;
+  });
+}
 
 test('an output type is created from a workflow with the backend defaults only, previewed, and renders an order line', async ({ page, host, request }) => {
   test.setTimeout(360_000);
@@ -22,6 +43,12 @@ test('an output type is created from a workflow with the backend defaults only, 
   await form.getByLabel('Workflow').selectOption('legacy.still_default');
   const params = form.getByRole('group', { name: /^Parameters of / });
   // The backend's defaults are shown beside each exposed parameter.
+  // Labels are whole words at both window sizes the issue was tried at.
+  for (const size of [{ width: 1024, height: 700 }, { width: 1440, height: 900 }]) {
+    await page.setViewportSize(size);
+    await expect(params.getByLabel('Resolution width', { exact: true })).toBeVisible();
+    expect(await wordsBrokenInLabels(form), `at ${size.width}×${size.height}`).toEqual([]);
+  }
   const samples = params.getByLabel('Samples', { exact: true });
   await expect(samples).toHaveAccessibleDescription(/^Default: \d+ · whole number/);
   // Limits only when they say something.
