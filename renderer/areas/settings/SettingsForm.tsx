@@ -44,6 +44,9 @@ function help(hint: ReactNode, defaultText: ReactNode) {
 /** Shared props of every input: a readable width, the field's error (it names the field), help under it. */
 const FIELD = { maw: 640, inputWrapperOrder: ['label', 'input', 'error', 'description'] as ('label' | 'input' | 'error' | 'description')[] };
 
+/** Paths and variables are typed in monospace; labels and help stay in the UI font. */
+const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
 /** A number or a short choice needs no full-width box; its help keeps the full width. */
 const NARROW = { wrapper: { maxWidth: 180 } };
 
@@ -97,7 +100,7 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           spellCheck={false}
           autoComplete="off"
           placeholder={auto}
-          ff="monospace"
+          styles={MONO}
           value={values.blenderPath}
           onChange={(e) => setValue('blenderPath', e.currentTarget.value)}
         />
@@ -109,6 +112,7 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           spellCheck={false}
           autoComplete="off"
           placeholder={auto}
+          styles={MONO}
           value={values.ffmpegPath}
           onChange={(e) => setValue('ffmpegPath', e.currentTarget.value)}
         />
@@ -141,7 +145,7 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           spellCheck={false}
           autoComplete="off"
           placeholder="OCIO=/studio/ocio/config.ocio"
-          ff="monospace"
+          styles={MONO}
           value={values.blenderEnv}
           onChange={(e) => setValue('blenderEnv', e.currentTarget.value)}
         />
