@@ -9,9 +9,10 @@ import {
   WsClientMessageSchema,
   zodToApiError,
   type ApiError,
+  type CallResult,
   type WsServerMessage,
 } from '../../../shared/contract';
-import type { Dispatch } from '../../platform/transport/dispatch';
+import type { CallContext, Dispatch } from '../../platform/transport/dispatch';
 import type { EventBus } from '../../platform/transport/event-bus';
 import { statusForError } from './http-status';
 import { SECURITY_HEADERS } from './security-headers';
@@ -48,6 +49,31 @@ export interface HeadlessHost {
   close(): Promise<void>;
 }
 
+/**
+ * Who may call: the one shared token of `lightbox serve`, or each person's token on the hub.
+ * The token comes from the Authorization header (HTTP) or `?token=` (the socket, as browsers
+ * cannot set headers on one).
+ */
+export interface HostAccess {
+  /** Whether the token works at all: checked before a body is read, at the socket's upgrade and before every event it is sent. */
+  admits(token: string | null): boolean;
+  /** The answer to a call whose token does not work (401; the hub says the rule and records it). */
+  refuse(token: string | null, method: string): ApiError;
+  /** One call with the token it came with: the access decides, then dispatches. */
+  call(token: string | null, method: string, input: unknown, ctx: CallContext): Promise<CallResult>;
+}
+
+/** The hub's host: the same transport, each call let through (or not) by `access`. */
+export type AccessHostOptions = Omit<HostOptions, 'dispatch' | 'token'> & { access: HostAccess };
+
+export interface AccessHost {
+  /** The address without any token: each person brings their own. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  close(): Promise<void>;
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Whether an address to bind names this machine only. */
@@ -69,6 +95,21 @@ export function isLoopbackAddress(address: string | undefined): boolean {
  */
 export async function startHeadlessHost(options: HostOptions): Promise<HeadlessHost> {
   const token = options.token ?? newToken();
+  const access: HostAccess = {
+    admits: (given) => tokenMatches(token, given),
+    refuse: () => ({ code: ErrorCodes.unauthorized, message: 'missing or wrong token', path: '' }),
+    call: (_token, method, input, ctx) => options.dispatch(method, input, ctx),
+  };
+  const listening = await startAccessHost({ ...options, access });
+  return { ...listening, url: `${listening.url}?token=${token}`, token };
+}
+
+/**
+ * The transport under both hosts: HTTP (POST /api/<method>), the WebSocket (/ws) and the built
+ * renderer, every call and the socket let in by `options.access`.
+ */
+export async function startAccessHost(options: AccessHostOptions): Promise<AccessHost> {
+  const { access } = options;
   const bindHost = options.host ?? '127.0.0.1';
   const sockets = new Set<WebSocket>();
   let port = 0;
@@ -114,9 +155,8 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
-    if (!tokenMatches(token, bearerToken(req.headers.authorization))) {
-      return sendError(res, { code: ErrorCodes.unauthorized, message: 'missing or wrong token', path: '' });
-    }
+    const token = bearerToken(req.headers.authorization);
+    if (!access.admits(token)) return sendError(res, access.refuse(token, method));
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return sendError(res, { code: ErrorCodes.badRequest, message: 'use POST for contract methods', path: '' }, 405);
@@ -146,7 +186,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
         });
       }
     }
-    const result = await options.dispatch(method, input, { transport: 'http', loopback: isLoopbackAddress(req.socket.remoteAddress) });
+    const result = await access.call(token, method, input, { transport: 'http', loopback: isLoopbackAddress(req.socket.remoteAddress) });
     if (result.ok) sendJson(res, 200, result.result);
     else sendError(res, result.error);
   };
@@ -200,16 +240,21 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
     if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
     if (!sameOrigin(req)) return refuse(403, 'Forbidden');
-    if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, isLoopbackAddress(req.socket.remoteAddress)));
+    const token = url.searchParams.get('token') ?? bearerToken(req.headers.authorization);
+    if (!access.admits(token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, token, isLoopbackAddress(req.socket.remoteAddress)));
   });
 
-  const onSocket = (ws: WebSocket, loopback: boolean): void => {
+  const onSocket = (ws: WebSocket, token: string | null, loopback: boolean): void => {
     sockets.add(ws);
     const send = (message: WsServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const unsubscribe = options.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    // Events only while the token works: a person revoked mid-session stops hearing at once.
+    const unsubscribe = options.events.subscribe((event, payload) => {
+      if (access.admits(token)) send({ type: 'event', event, payload });
+      else ws.close(1008, 'token no longer valid');
+    });
     // A protocol error (a frame over maxPayload, bad UTF-8) closes this socket with its code
     // (1009, 1007, 1002) inside ws; without a listener it would be thrown and end the host.
     ws.on('error', (error) => console.warn(`[lightbox] WebSocket closed: ${error.message}`));
@@ -231,7 +276,7 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
           return send({ type: 'result', id, ok: false, error: zodToApiError(parsed.error, ErrorCodes.badRequest, raw) });
         }
         const { id, method, input } = parsed.data;
-        const result = await options.dispatch(method, input, { transport: 'http', loopback });
+        const result = await access.call(token, method, input, { transport: 'http', loopback });
         send(result.ok ? { type: 'result', id, ok: true, result: result.result } : { type: 'result', id, ok: false, error: result.error });
       })().catch((error: unknown) => {
         // Never an unhandled rejection: that would end the host for every client.
@@ -251,13 +296,12 @@ export async function startHeadlessHost(options: HostOptions): Promise<HeadlessH
   port = (server.address() as AddressInfo).port;
   const urlHost = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
   const scheme = options.tls ? 'https' : 'http';
-  const url = `${scheme}://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/?token=${token}`;
+  const url = `${scheme}://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/`;
 
   return {
     url,
     port,
     host: bindHost,
-    token,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();

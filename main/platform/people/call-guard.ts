@@ -11,7 +11,8 @@ export type GuardAnswer =
 /**
  * What the hub puts in front of its dispatch: who is calling (their token), may they (the
  * rules of authorization.ts, refused with the rule in words), and the audit log (every refusal,
- * and every change with its outcome; reads are not logged). Not wired into any transport yet.
+ * and every change with its outcome; reads are not logged). The hub wires it into its HTTP and
+ * socket transport (main/entry/host/hub-access.ts).
  */
 export function createCallGuard(deps: { people: PeopleStore; audit: AuditLog }) {
   return {

@@ -1,6 +1,7 @@
 import type { Verb } from '../verb';
 import { preflightVerb } from './preflight';
 import { serveVerb } from './serve';
+import { hubVerb } from './hub';
 import { nodesVerb } from './nodes';
 import { workflowValidateVerb } from './workflow-validate';
 import { workflowMergeVerb } from './workflow-merge';
@@ -23,4 +24,4 @@ import { workflowExportVerb, workflowImportVerb } from './workflow-transfer';
 import { usersAddVerb, usersListVerb, usersRevokeVerb } from './users';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb];
+export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb];
