@@ -186,7 +186,8 @@ test('words for people: parameters titled in plain words, grouped by node, folde
   const form = page.getByRole('form', { name: 'New output type' });
   await form.getByLabel('Workflow').selectOption('legacy.still_default');
   const params = form.getByRole('group', { name: /^Parameters of / });
-  await expect(params.getByText(/Backend default:/).first()).toBeVisible();
+  // Each parameter says its default (the output types form's words).
+  await expect(params.getByText(/^Default: /).first()).toBeVisible();
   await expect(params).toContainText('from 1 to 4096');
   await expect(params).not.toContainText('9007199254740991');
   await page.screenshot({ path: `${SHOTS}/output-type-form-1440x900.png` });
