@@ -101,7 +101,7 @@ export function NodePanel({ runId, node, streamed, runRunning, rerunnable, rerun
       </dl>
       {progress && (
         <Group gap="sm" my={6} wrap="nowrap">
-          <Text span size="sm" id={`${headingId}-progress`}>
+          <Text span size="sm">
             Render progress
           </Text>
           <Progress aria-label={`Render progress of ${node.id}`} value={percent(progress)} w={160} color="var(--warn)" />
