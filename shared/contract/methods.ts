@@ -35,6 +35,7 @@ import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, Review
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
+import { SyncConflictSchema, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
 import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
 
 const NoInput = z.object({}).strict();
@@ -356,6 +357,31 @@ export const methods = {
     summary: "Try a workflow revision in shadow on an output type: its profile pins that revision (of its workflow, or a compatible order_line one), its mode becomes shadow, and the mode log records it; approval and graph then apply to that revision.",
     input: RolloutTryRevisionInput,
     output: z.object({ change: ModeChangeSchema, outputType: OutputTypeRolloutSchema }),
+  }),
+  'sync.pull': defineMethod({
+    summary: "The hub's workflow revisions after a cursor (its append-only log, parents first) and its current revision of every workflow.",
+    input: SyncPullInput,
+    output: SyncPullOutput,
+  }),
+  'sync.push': defineMethod({
+    summary: "Give the hub revisions made elsewhere: each checked (id, content hash, parents, validation); a workflow whose line leaves out the hub's current revision is refused as behind.",
+    input: SyncPushInput,
+    output: SyncPushOutput,
+  }),
+  'sync.status': defineMethod({
+    summary: 'This workstation against its hub: the hub, the last sync, revisions waiting to be pushed, open conflicts.',
+    input: NoInput,
+    output: SyncStatusSchema,
+  }),
+  'sync.conflicts': defineMethod({
+    summary: 'Open merge conflicts from syncing, each with its workflow, node, setting, base/mine/theirs and the choice made so far.',
+    input: NoInput,
+    output: z.object({ conflicts: z.array(SyncConflictSchema) }),
+  }),
+  'sync.resolve': defineMethod({
+    summary: "Choose mine or theirs for one conflict; once a workflow's conflicts all have a choice, the merge is validated and saved, and pushed at the next sync.",
+    input: SyncResolveInput,
+    output: SyncResolveOutput,
   }),
 } as const;
 

@@ -28,6 +28,36 @@ export interface SaveOptions {
   unlessUnchanged?: boolean;
 }
 
+/** A revision made elsewhere (another data directory), with the id and parents it has there. */
+export interface ReceivedRevision {
+  workflowId: string;
+  revisionId: string;
+  parents: string[];
+  contentHash: string;
+  document: unknown;
+  note?: string | null;
+}
+
+export interface ReceiveResult {
+  /** False when this history already held the revision. */
+  stored: boolean;
+  /** Its row number here. */
+  revision: number;
+  /** Whether it is now the workflow's current revision (it continued the head, or started the workflow). */
+  head: boolean;
+}
+
+/** One row of the history in the order it was stored here: what a hub hands out after a cursor. */
+export interface LoggedRevision {
+  seq: number;
+  workflowId: string;
+  revisionId: string;
+  parents: string[];
+  contentHash: string;
+  document: Record<string, unknown>;
+  note: string | null;
+}
+
 /**
  * Workflows with full revision history in SQLite. save() accepts only a valid canonical document
  * (refusing with ApiFailure code "invalid_workflow" and every problem otherwise, storing nothing);
@@ -44,4 +74,20 @@ export interface WorkflowStore {
   revisions(id: string): RevisionInfo[];
   /** One revision's history entry: the current one, or the one asked for. */
   revision(id: string, revision?: number): RevisionInfo;
+  /**
+   * Stores a revision made elsewhere with its own id and parents, after checking that the
+   * content hash is the document's, the id is the hash of the parents and content hash, every
+   * parent is in this workflow's history and the document validates (ApiFailure naming the field
+   * otherwise). The workflow's head moves to it only when it continues the head; otherwise it is
+   * kept beside it, for a merge.
+   */
+  receive(revision: ReceivedRevision): ReceiveResult;
+  /** Where a revision id is stored here, if it is. */
+  locate(revisionId: string): { workflowId: string; revision: number } | undefined;
+  /** Every stored revision after `since` (a position in this store's append-only log), oldest first. */
+  log(since: number, limit: number): LoggedRevision[];
+  /** The last position of the log (0 when empty). */
+  logEnd(): number;
+  /** Per workflow (deleted ones too), the id of its current revision. */
+  heads(): Record<string, string>;
 }

@@ -7,7 +7,7 @@ import type { ValidationMode, WorkflowSummary } from '../../../shared/workflow/a
 import type { NodeCatalog } from '../../../shared/workflow/catalog';
 import { validateWorkflow } from '../../../shared/workflow/validate';
 import { upgradeWorkflowNodes } from '../../../shared/workflow/upgrade';
-import type { RevisionInfo, SaveOptions, SaveResult, WorkflowStore } from './types';
+import type { ReceivedRevision, ReceiveResult, RevisionInfo, SaveOptions, SaveResult, WorkflowStore } from './types';
 import { revisionIdentity } from './revision-identity';
 
 /** Error codes of the store beyond the generic ones of the contract. */
@@ -16,6 +16,7 @@ export const WorkflowErrorCodes = {
   revisionConflict: 'revision_conflict',
   deleted: 'workflow_deleted',
   unknownParent: 'unknown_parent',
+  hashMismatch: 'hash_mismatch',
   notFound: ErrorCodes.notFound,
 } as const;
 
@@ -115,6 +116,22 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
        VALUES (@id, @revision, @json, @now, @note, @revisionId, @parentsJson, @contentHash)`,
     ),
     markDeleted: db.prepare('UPDATE workflows SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
+    maxRevision: db.prepare<[string], { max: number | null }>('SELECT MAX(revision) AS max FROM workflow_revisions WHERE workflow_id = ?'),
+    byRevisionId: db.prepare<[string], { workflow_id: string; revision: number }>('SELECT workflow_id, revision FROM workflow_revisions WHERE revision_id = ?'),
+    insertReceivedWorkflow: db.prepare(
+      `INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at, deleted_at)
+       VALUES (@id, @name, @family, @executionMode, @revision, @now, @now, NULL)`,
+    ),
+    moveHead: db.prepare(
+      `UPDATE workflows SET name = @name, family = @family, execution_mode = @executionMode, current_revision = @revision, updated_at = @now WHERE id = @id`,
+    ),
+    log: db.prepare<[number, number], { seq: number; workflow_id: string; revision_id: string; parents_json: string; content_hash: string; document_json: string; note: string | null }>(
+      `SELECT rowid AS seq, workflow_id, revision_id, parents_json, content_hash, document_json, note FROM workflow_revisions WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    ),
+    lastSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(rowid) AS seq FROM workflow_revisions'),
+    heads: db.prepare<[], { id: string; revision_id: string }>(
+      `SELECT w.id, r.revision_id FROM workflows w JOIN workflow_revisions r ON r.workflow_id = w.id AND r.revision = w.current_revision`,
+    ),
   };
 
   const notFound = (id: string, revision?: number): ApiFailure =>
@@ -195,7 +212,9 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
         'revision',
       );
     }
-    const stored: WorkflowDocument = { ...document, revision: current + 1 };
+    // The new row goes after every stored one: revisions received by sync may sit beyond the head.
+    const next = Math.max(current, stmts.maxRevision.get(document.id)?.max ?? 0) + 1;
+    const stored: WorkflowDocument = { ...document, revision: next };
     const json = JSON.stringify(stored);
     const previous = row ? stmts.revision.get(stored.id, current) : undefined;
     const parents = previous ? [previous.revision_id] : [];
@@ -241,7 +260,106 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
     return { document: JSON.parse(json) as WorkflowDocument, revisionInfo: info(revision), stored: true };
   });
 
+  /** The checks of receive() that need no lock: hashes, then validation, each naming the field. */
+  const checkReceived = (r: ReceivedRevision): WorkflowDocument => {
+    const doc = r.document as { id?: unknown };
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ApiFailure(WorkflowErrorCodes.invalid, 'document must be a workflow document (an object)', 'document');
+    if (doc.id !== r.workflowId) {
+      throw new ApiFailure(WorkflowErrorCodes.invalid, `document.id is ${JSON.stringify(doc.id)} but the revision is of workflow "${r.workflowId}"`, 'document.id');
+    }
+    // The hash is taken of the JSON text as it will be stored, like save() does.
+    const plain = JSON.parse(JSON.stringify(r.document)) as object;
+    const identity = revisionIdentity(plain, r.parents);
+    if (identity.contentHash !== r.contentHash) {
+      throw new ApiFailure(WorkflowErrorCodes.hashMismatch, `contentHash ${r.contentHash} is not the document's (${identity.contentHash})`, 'contentHash');
+    }
+    if (identity.revisionId !== r.revisionId) {
+      throw new ApiFailure(WorkflowErrorCodes.hashMismatch, `revisionId ${r.revisionId} is not the hash of its parents and content hash (${identity.revisionId})`, 'revisionId');
+    }
+    const { document: valid, problems } = validate(plain, 'save');
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0 || !valid) {
+      const first = errors[0];
+      throw new ApiFailure(
+        WorkflowErrorCodes.invalid,
+        first ? `${errors.length} problem${errors.length === 1 ? '' : 's'}; first: ${first.message}` : 'the workflow could not be read',
+        first?.path ? `document.${first.path}` : 'document',
+        problems,
+      );
+    }
+    return plain as WorkflowDocument;
+  };
+
+  const receive = db.transaction((r: ReceivedRevision, doc: WorkflowDocument): ReceiveResult => {
+    const known = stmts.byRevisionId.get(r.revisionId);
+    const row = stmts.row.get(r.workflowId);
+    const headId = (): string | undefined => (row ? stmts.revision.get(r.workflowId, row.current_revision)?.revision_id : undefined);
+    if (known) {
+      if (known.workflow_id !== r.workflowId) {
+        throw new ApiFailure(WorkflowErrorCodes.hashMismatch, `revision ${r.revisionId} is stored here as one of workflow "${known.workflow_id}"`, 'workflowId');
+      }
+      return { stored: false, revision: known.revision, head: headId() === r.revisionId };
+    }
+    r.parents.forEach((parent, i) => {
+      if (!stmts.revisionById.get(r.workflowId, parent)) {
+        throw new ApiFailure(WorkflowErrorCodes.unknownParent, `workflow "${r.workflowId}" has no revision ${parent} here (parent ${i + 1} of ${r.revisionId})`, `parents[${i}]`);
+      }
+    });
+    const next = (stmts.maxRevision.get(r.workflowId)?.max ?? 0) + 1;
+    const json = JSON.stringify({ ...doc, revision: next });
+    const head = headId();
+    // The head moves only along its own line (or for a new workflow); a diverging revision waits beside it for a merge.
+    const advance = !row || (head !== undefined && r.parents.includes(head));
+    const params = {
+      id: r.workflowId,
+      name: doc.name,
+      family: doc.family,
+      executionMode: doc.executionMode,
+      revision: next,
+      now: timestamp(),
+      json,
+      note: r.note ?? null,
+      revisionId: r.revisionId,
+      parentsJson: JSON.stringify(r.parents),
+      contentHash: r.contentHash,
+    };
+    if (!row) stmts.insertReceivedWorkflow.run(params);
+    else if (advance) stmts.moveHead.run(params);
+    stmts.insertRevision.run(params);
+    return { stored: true, revision: next, head: advance };
+  });
+
   return {
+    receive(revision) {
+      const doc = checkReceived(revision);
+      return receive.immediate(revision, doc);
+    },
+
+    locate(revisionId) {
+      const found = stmts.byRevisionId.get(revisionId);
+      return found ? { workflowId: found.workflow_id, revision: found.revision } : undefined;
+    },
+
+    log(since, limit) {
+      return stmts.log.all(since, limit).map((r) => ({
+        seq: r.seq,
+        workflowId: r.workflow_id,
+        revisionId: r.revision_id,
+        parents: JSON.parse(r.parents_json) as string[],
+        contentHash: r.content_hash,
+        document: JSON.parse(r.document_json) as Record<string, unknown>,
+        note: r.note,
+      }));
+    },
+
+    logEnd() {
+      return stmts.lastSeq.get()?.seq ?? 0;
+    },
+
+    heads() {
+      return Object.fromEntries(stmts.heads.all().map((h) => [h.id, h.revision_id]));
+    },
+
     list(filter = {}) {
       const search = filter.search?.trim().toLowerCase() ?? '';
       return stmts

@@ -27,6 +27,9 @@ import { productionHandlers } from './handlers/production-handlers';
 import { type ExecutableRegistry } from '../../execution/executors';
 import { NODE_RUNTIMES } from '../../nodes/executors';
 import { NODE_SPECS } from '../../nodes/specs';
+import { createHubSync } from '../../production/sync/hub-sync';
+import { createWorkstationSync, type WorkstationSync } from '../../production/sync/workstation-sync';
+import { syncHandlers } from './handlers/sync-handlers';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -55,6 +58,8 @@ export interface Backend {
   readonly farm: FarmService;
   /** CAD library, orders, runs, media assets, notifications and the legacy dispatcher. */
   readonly production: Production;
+  /** This data directory's side of syncing with a hub (the hub's side answers sync.pull/push). */
+  readonly sync: WorkstationSync;
   readonly dispatch: Dispatch;
   /** Long-running transports (app, host) deliver the notification outbox in the background. */
   startBackground(): void;
@@ -92,6 +97,7 @@ export function createBackend(options: BackendOptions): Backend {
   const legacy = createLegacyService(db, workflows, nodes);
   // runContext is only called once tasks exist, so after production below is made.
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId) });
+  const sync = createWorkstationSync(db, workflows, nodes);
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
 
   const info = (): AppInfo => ({
@@ -144,6 +150,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
     ...productionHandlers(production, legacy, dataDir),
+    ...syncHandlers(createHubSync(workflows), sync),
   };
 
   return {
@@ -157,6 +164,7 @@ export function createBackend(options: BackendOptions): Backend {
     legacy,
     farm,
     production,
+    sync,
     dispatch: createDispatch(handlers),
     info,
     startBackground: () => production.outbox.start(),

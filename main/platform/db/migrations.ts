@@ -425,6 +425,42 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: "a workstation's sync with a hub: the hub's log cursor, the hub's head per workflow as last seen, and merges waiting for a person's choices",
+    up(db) {
+      db.exec(`
+        -- One row per hub this data directory has synced with; the cursor is a position in the hub's revision log.
+        CREATE TABLE sync_hubs (
+          hub_url TEXT PRIMARY KEY,
+          cursor INTEGER NOT NULL DEFAULT 0 CHECK (cursor >= 0),
+          last_sync_at TEXT
+        ) STRICT;
+        -- The hub's current revision of each workflow at the last sync: what the outbox is measured from.
+        CREATE TABLE sync_heads (
+          hub_url TEXT NOT NULL REFERENCES sync_hubs(hub_url),
+          workflow_id TEXT NOT NULL,
+          revision_id TEXT NOT NULL CHECK (length(revision_id) = 64),
+          PRIMARY KEY (hub_url, workflow_id)
+        ) STRICT;
+        -- A merge with conflicts: the merge result (plain JSON), the choices made so far, and the
+        -- three revisions it was made of. Resolved ones stay with the time they were saved.
+        CREATE TABLE sync_conflicts (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          workflow_id TEXT NOT NULL,
+          base_revision_id TEXT,
+          mine_revision_id TEXT NOT NULL,
+          theirs_revision_id TEXT NOT NULL,
+          result_json TEXT NOT NULL CHECK (json_valid(result_json)),
+          choices_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(choices_json)),
+          created_at TEXT NOT NULL,
+          resolved_at TEXT,
+          resolved_revision_id TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX sync_conflicts_open ON sync_conflicts(workflow_id) WHERE resolved_at IS NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -86,6 +86,12 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   'rollout.status': read('reading the rollout status'),
   'rollout.set': lead('changing a rollout mode'),
   'rollout.tryRevision': lead('trying a workflow revision in shadow (a rollout mode change)'),
+  // Syncing reads for anyone with a working token; pushing revisions is authoring.
+  'sync.pull': read("pulling the hub's workflow revisions"),
+  'sync.push': author('pushing workflow revisions to the hub'),
+  'sync.status': read('reading the sync status'),
+  'sync.conflicts': read('listing sync conflicts'),
+  'sync.resolve': author('resolving a sync conflict'),
   'people.add': admin('adding a person'),
   'people.list': admin('listing people'),
   'people.revoke': admin("revoking a person's token"),

@@ -22,6 +22,7 @@ import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
 import { workflowExportVerb, workflowImportVerb } from './workflow-transfer';
 import { usersAddVerb, usersListVerb, usersRevokeVerb } from './users';
+import { syncConflictsVerb, syncResolveVerb, syncVerb } from './sync';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb];
+export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, cadImportVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];

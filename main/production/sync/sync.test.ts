@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncPullResult, SyncPushResult } from '../../../shared/sync/api';
+import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { Backend } from '../../entry/app/backend';
+import { edit, node, NOTIFY, RENDER, setSetting, stillBase } from '../../catalog/workflows/merge/merge-testing';
+import { testBackend } from '../../testing/node-backend';
+import { makeTempDir } from '../../testing/temp-dir';
+import { ServerUnreachable } from '../../platform/transport/http-client';
+import type { HubConnection } from './workstation-sync';
+
+/**
+ * Sync between three data directories, each its own backend: a hub and two workstations. The
+ * workstations reach the hub through its contract dispatch (what its HTTP transport calls), so
+ * every input crosses the zod schemas; sync-processes.test.ts does the same over real processes.
+ */
+
+const HUB = 'http://hub.test';
+const WF = 'legacy.still_default';
+
+let cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+function setup() {
+  const tmp = makeTempDir('lightbox-sync-');
+  const open = (name: string) => testBackend(path.join(tmp.dir, name));
+  const backends = { hub: open('hub'), a: open('a'), b: open('b') };
+  cleanups.push(async () => {
+    for (const b of Object.values(backends)) await b.close();
+    tmp.cleanup();
+  });
+  let hubDown = false;
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    if (hubDown) throw new ServerUnreachable(HUB, `${HUB} could not be reached (ECONNREFUSED)`);
+    const result = await backends.hub.dispatch(method, input, { transport: 'http' });
+    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+    return result.result as T;
+  };
+  const hub: HubConnection = { pull: (input) => call<SyncPullResult>('sync.pull', input), push: (input) => call<SyncPushResult>('sync.push', input) };
+  return { ...backends, hub, setHubDown: (down: boolean) => (hubDown = down), call };
+}
+
+const saveEdit = (backend: Backend, change: (d: WorkflowDocument) => void) => {
+  const current = backend.workflows.get(WF);
+  return backend.workflows.save(edit(current, change), 'edit').revisionInfo;
+};
+const samples = (backend: Backend) => (node(backend.workflows.get(WF), RENDER).settings as { renderer?: { samples?: number } }).renderer?.samples;
+
+describe('sync of workflows between a hub and two workstations', () => {
+  it('edits to different nodes on both workstations merge with no conflict, and both see the result', async () => {
+    const { hub, a, b } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ pushed: 1, pulled: 0, conflicts: 0, refused: [] });
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 0, pulled: 1, conflicts: 0 });
+    // Offline on both: A changes the render node, B the notify node.
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.samples', 128));
+    saveEdit(b, (d) => (node(d, NOTIFY).settings.on_failure = false));
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ pushed: 1, pulled: 0, conflicts: 0 });
+    const merged = await b.sync.run(hub, HUB);
+    // B pulled A's edit, merged it with its own (a revision with two parents) and pushed both.
+    expect(merged).toMatchObject({ pulled: 1, pushed: 2, conflicts: 0, merged: [WF] });
+    expect(b.workflows.revision(WF).parents).toHaveLength(2);
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ pulled: 2, pushed: 0, conflicts: 0 });
+    for (const side of [a, b]) {
+      expect(samples(side)).toBe(128);
+      expect(node(side.workflows.get(WF), NOTIFY).settings.on_failure).toBe(false);
+    }
+    // Same content, same revision id everywhere.
+    expect(a.workflows.revision(WF).revisionId).toBe(b.workflows.revision(WF).revisionId);
+    expect(a.sync.status()).toMatchObject({ pending: 0, conflicts: 0, hubUrl: HUB });
+  });
+
+  it('the same setting changed differently: one conflict naming the node and the setting; resolved, both converge', async () => {
+    const { hub, a, b } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    await a.sync.run(hub, HUB);
+    await b.sync.run(hub, HUB);
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.samples', 64));
+    saveEdit(b, (d) => setSetting(d, RENDER, 'renderer.samples', 256));
+    await a.sync.run(hub, HUB);
+    const before = b.workflows.revision(WF).revisionId;
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pulled: 1, pushed: 0, conflicts: 1 });
+    // Nothing lost, nothing pushed: B's head is still its own edit.
+    expect(b.workflows.revision(WF).revisionId).toBe(before);
+    expect(samples(b)).toBe(256);
+    const conflicts = b.sync.conflicts();
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ workflowId: WF, nodeId: RENDER, setting: 'settings.renderer.samples', mine: 256, theirs: 64, take: null });
+    expect(conflicts[0]?.message).toContain(RENDER);
+    // A second sync keeps the open conflict as it is.
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 0, conflicts: 1 });
+    expect(b.sync.status().conflicts).toBe(1);
+
+    const resolved = b.sync.resolve(conflicts[0]?.id as string, 'theirs');
+    expect(resolved.open).toEqual([]);
+    expect(resolved.saved?.parents).toEqual([before, a.workflows.revision(WF).revisionId]);
+    expect(b.sync.conflicts()).toEqual([]);
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 2, conflicts: 0 });
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ pulled: 2, conflicts: 0 });
+    expect(samples(a)).toBe(64);
+    expect(samples(b)).toBe(64);
+    expect(a.workflows.revision(WF).revisionId).toBe(b.workflows.revision(WF).revisionId);
+  });
+
+  it('a hub that is down loses nothing: the edits wait and go at the next sync', async () => {
+    const { hub, a, b, setHubDown } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    await a.sync.run(hub, HUB);
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.samples', 96));
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.seed', 3));
+    setHubDown(true);
+    await expect(a.sync.run(hub, HUB)).rejects.toBeInstanceOf(ServerUnreachable);
+    expect(a.sync.pendingFor(HUB)).toBe(2);
+    expect(samples(a)).toBe(96);
+    setHubDown(false);
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ pushed: 2, conflicts: 0 });
+    expect(a.sync.pendingFor(HUB)).toBe(0);
+    await b.sync.run(hub, HUB);
+    expect(samples(b)).toBe(96);
+  });
+
+  it('a push behind the hub is refused as behind and stores nothing', async () => {
+    const { a, b, hub, call } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    await a.sync.run(hub, HUB);
+    await b.sync.run(hub, HUB);
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.samples', 64));
+    await a.sync.run(hub, HUB);
+    const mine = saveEdit(b, (d) => setSetting(d, RENDER, 'renderer.samples', 32));
+    const document = b.workflows.get(WF) as unknown as Record<string, unknown>;
+    const answer = await call<SyncPushResult>('sync.push', { revisions: [{ workflowId: WF, revisionId: mine.revisionId, parents: mine.parents, contentHash: mine.contentHash, document }] });
+    expect(answer.accepted).toEqual([]);
+    expect(answer.refused).toEqual([expect.objectContaining({ code: 'behind', path: 'revisions[0]', revisionId: mine.revisionId })]);
+    expect(answer.heads[WF]).toBe(a.workflows.revision(WF).revisionId);
+  });
+
+  it('refuses hostile pushes naming the field and the value', async () => {
+    const { a, hub, call } = setup();
+    const saved = a.workflows.save({ ...stillBase(), revision: 0 }).revisionInfo;
+    const document = a.workflows.get(WF) as unknown as Record<string, unknown>;
+    const good = { workflowId: WF, revisionId: saved.revisionId, parents: saved.parents, contentHash: saved.contentHash, document };
+    const push = (revision: unknown) => call<SyncPushResult>('sync.push', { revisions: [revision] });
+    const refusal = async (revision: unknown) => (await push(revision)).refused[0];
+
+    // The schema: not a sha256, too many parents, an extra field.
+    await expect(push({ ...good, revisionId: 'x' })).rejects.toMatchObject({ code: 'invalid_input', path: 'revisions[0].revisionId' });
+    await expect(push({ ...good, parents: [saved.contentHash, saved.contentHash, saved.contentHash] })).rejects.toMatchObject({ path: 'revisions[0].parents' });
+    await expect(push({ ...good, sneaky: true })).rejects.toMatchObject({ code: 'invalid_input' });
+    // Hashes that do not match the content, a document of another workflow, an unknown parent.
+    const tampered = { ...document, name: 'tampered' };
+    expect(await refusal({ ...good, document: tampered })).toMatchObject({ code: 'hash_mismatch', path: 'revisions[0].contentHash' });
+    expect(await refusal({ ...good, revisionId: saved.contentHash })).toMatchObject({ code: 'hash_mismatch', path: 'revisions[0].revisionId' });
+    expect(await refusal({ ...good, workflowId: 'other' })).toMatchObject({ path: 'revisions[0].document.id' });
+    // Consistent hashes over an invalid document: validation names the field.
+    const { contentHashOf, revisionIdOf } = await import('./sync-testing');
+    const broken = edit(document as unknown as WorkflowDocument, (d) => {
+      node(d, RENDER).type = 'no_such_node';
+    }) as unknown as Record<string, unknown>;
+    const brokenHash = contentHashOf(broken);
+    const invalid = await refusal({ ...good, document: broken, contentHash: brokenHash, revisionId: revisionIdOf([], brokenHash) });
+    expect(invalid).toMatchObject({ code: 'invalid_workflow' });
+    expect(invalid?.path).toMatch(/^revisions\[0\]\.document\.nodes\[\d+\]\.type$/);
+    const orphanHash = contentHashOf(document);
+    const parent = 'f'.repeat(64);
+    expect(await refusal({ ...good, parents: [parent], revisionId: revisionIdOf([parent], orphanHash) })).toMatchObject({ code: 'unknown_parent', path: 'revisions[0].parents[0]' });
+    // None of it was stored; the honest revision is.
+    expect((await hub.pull({})).revisions).toEqual([]);
+    expect((await push(good)).accepted).toEqual([saved.revisionId]);
+  });
+});

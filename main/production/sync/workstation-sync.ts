@@ -1,0 +1,268 @@
+import type Database from 'better-sqlite3';
+import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
+import type { SyncConflict, SyncPullResult, SyncPushResult, SyncRefusal, SyncResolveResult, SyncRevision, SyncRunResult, SyncStatus } from '../../../shared/sync/api';
+import type { NodeCatalog } from '../../../shared/workflow/catalog';
+import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { WorkflowStore } from '../../catalog/workflows/types';
+import { mergeWorkflows, resolveConflicts, type MergeConflict, type MergeResult, type Side } from '../../catalog/workflows/merge/merge-workflows';
+import { commonAncestor, historyOf, missingFrom } from './history';
+import { createSyncState, type OpenMerge } from './sync-state';
+
+/** How a workstation reaches the hub: the two hub methods, over HTTP or (in tests) a dispatch. */
+export interface HubConnection {
+  pull(input: { since?: number; limit?: number }): Promise<SyncPullResult>;
+  push(input: { revisions: SyncRevision[] }): Promise<SyncPushResult>;
+}
+
+/** The hub could not be reached at all (refused, timed out, no route): nothing was changed there. */
+export class HubUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HubUnreachable';
+  }
+}
+
+const PULL_PAGE = 500;
+// Well under the contract's 16 MiB input: a push is cut between workflows at about this size.
+const PUSH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A workstation's side of sync (DESIGN.md "Sync"; issue 17 items 3 and 6).
+ *
+ * Nothing is kept outside the workflow history: the outbox is every local revision that is not in
+ * the line of the hub's head as last seen (sync_heads), so a failed sync loses nothing and the next
+ * one sends the same. A run pulls the hub's log after the cursor into the history (checked like any
+ * received revision), then per workflow: pushes what the hub lacks when the hub's head is in the
+ * local line; merges three-way from the common ancestor when both moved, saving a conflict-free
+ * merge as a revision with two parents (local first) and pushing it; keeps a merge with conflicts
+ * for a person (sync conflicts / sync resolve) and pushes nothing of that workflow meanwhile.
+ */
+export function createWorkstationSync(db: Database.Database, workflows: WorkflowStore, catalog: NodeCatalog) {
+  const state = createSyncState(db);
+
+  const revisionFor = (workflowId: string, revisionId: string, rows: Map<string, number>): SyncRevision => {
+    const number = rows.get(revisionId) as number;
+    const info = workflows.revision(workflowId, number);
+    const document = workflows.get(workflowId, number) as unknown as Record<string, unknown>;
+    return { workflowId, revisionId, parents: info.parents, contentHash: info.contentHash, document, note: info.note };
+  };
+
+  /** Local revisions the hub (as last seen) lacks, per workflow. */
+  const outbox = (hubHeads: Record<string, string>): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const [workflowId, head] of Object.entries(workflows.heads())) {
+      const history = historyOf(workflows, workflowId);
+      const known = hubHeads[workflowId];
+      const missing = missingFrom(history, head, known !== undefined && history.parents.has(known) ? known : undefined);
+      if (missing.length > 0) out.set(workflowId, missing);
+    }
+    return out;
+  };
+
+  const describe = (merge: OpenMerge, c: MergeConflict): SyncConflict => {
+    const setting = c.nodeId !== undefined && c.path[0] === 'nodes' ? c.path.slice(2).join('.') : c.path.join('.');
+    return {
+      id: `${merge.workflowId}#${c.id}`,
+      workflowId: merge.workflowId,
+      conflictId: c.id,
+      kind: c.kind,
+      ...(c.nodeId !== undefined ? { nodeId: c.nodeId } : {}),
+      setting,
+      path: c.path,
+      ...('base' in c ? { base: c.base } : {}),
+      ...('mine' in c ? { mine: c.mine } : {}),
+      ...('theirs' in c ? { theirs: c.theirs } : {}),
+      message: c.message,
+      take: merge.choices[c.id] ?? null,
+      baseRevisionId: merge.baseRevisionId,
+      mineRevisionId: merge.mineRevisionId,
+      theirsRevisionId: merge.theirsRevisionId,
+    };
+  };
+
+  const docOf = (workflowId: string, revisionId: string): WorkflowDocument => {
+    const found = workflows.locate(revisionId);
+    if (!found || found.workflowId !== workflowId) throw new Error(`revision ${revisionId} of "${workflowId}" is not stored here`);
+    return workflows.get(workflowId, found.revision);
+  };
+
+  /** Saves a conflict-free merge on top of the local head, the hub's revision as second parent. */
+  const saveMerge = (workflowId: string, merged: WorkflowDocument, theirs: string, note: string) => {
+    const head = workflows.revision(workflowId);
+    return workflows.save({ ...merged, revision: head.revision }, note, { mergedFrom: theirs }).revisionInfo;
+  };
+
+  /**
+   * Merges the local head with the hub's when both moved: answers the open merge's conflict count
+   * (0 when merged and saved). An open merge of the same two heads is kept with its choices.
+   */
+  const mergeWithHub = (workflowId: string, mine: string, theirs: string): { conflicts: number; merged: boolean } => {
+    const open = state.openMerge(workflowId);
+    if (open && open.mineRevisionId === mine && open.theirsRevisionId === theirs) return { conflicts: open.result.conflicts.length, merged: false };
+    const history = historyOf(workflows, workflowId);
+    const base = commonAncestor(history, mine, theirs);
+    const mineDoc = docOf(workflowId, mine);
+    const theirsDoc = docOf(workflowId, theirs);
+    // Two lines that share nothing (the same id created on two machines): every item counts as added on both.
+    const baseDoc = base !== undefined ? docOf(workflowId, base) : { ...mineDoc, nodes: [], edges: [], parameters: [], metadata: {} };
+    const result = mergeWorkflows(baseDoc, mineDoc, theirsDoc, catalog);
+    if (result.conflicts.length === 0 && result.valid) {
+      saveMerge(workflowId, result.merged, theirs, 'merged with the hub');
+      if (open) state.closeMerge(open.rowId, null);
+      return { conflicts: 0, merged: true };
+    }
+    // A choice already made on a conflict that is still the same (same id, same sides) carries over.
+    const choices: Record<string, Side> = {};
+    for (const c of result.conflicts) {
+      const before = open?.result.conflicts.find((o) => o.id === c.id);
+      const take = open?.choices[c.id];
+      if (before && take && JSON.stringify([before.mine, before.theirs]) === JSON.stringify([c.mine, c.theirs])) choices[c.id] = take;
+    }
+    state.storeMerge({ workflowId, baseRevisionId: base ?? null, mineRevisionId: mine, theirsRevisionId: theirs, result, choices });
+    return { conflicts: result.conflicts.length, merged: false };
+  };
+
+  return {
+    async run(hub: HubConnection, hubUrl: string): Promise<SyncRunResult> {
+      const start = state.hub(hubUrl);
+      const refused: SyncRefusal[] = [];
+      let cursor = start.cursor;
+      let hubHeads: Record<string, string> = {};
+      let pulled = 0;
+      // 1. Pull the hub's log into the history; a revision this side refuses is reported, never kept.
+      for (;;) {
+        const page = await hub.pull({ since: cursor, limit: PULL_PAGE });
+        page.revisions.forEach((revision, index) => {
+          try {
+            if (workflows.receive(revision).stored) pulled += 1;
+          } catch (error) {
+            if (!(error instanceof ApiFailure)) throw error;
+            refused.push({ workflowId: revision.workflowId, revisionId: revision.revisionId, code: error.code, message: `pulled: ${error.message}`, path: `revisions[${index}]${error.path ? `.${error.path}` : ''}` });
+          }
+        });
+        cursor = page.cursor;
+        hubHeads = page.heads;
+        if (!page.more) break;
+      }
+
+      // 2. Per workflow: push what the hub lacks, merge where both moved.
+      const merged: string[] = [];
+      let conflicts = 0;
+      const toPush = new Map<string, SyncRevision[]>();
+      for (const [workflowId, mine] of Object.entries(workflows.heads())) {
+        const theirs = hubHeads[workflowId];
+        let history = historyOf(workflows, workflowId);
+        if (theirs !== undefined && !history.parents.has(theirs)) continue; // the hub's head was refused above
+        let head = mine;
+        // Both moved since their common ancestor: each line has revisions the other lacks.
+        if (theirs !== undefined && theirs !== mine && missingFrom(history, theirs, mine).length > 0 && missingFrom(history, mine, theirs).length > 0) {
+          const outcome = mergeWithHub(workflowId, mine, theirs);
+          if (!outcome.merged) {
+            conflicts += outcome.conflicts;
+            continue;
+          }
+          merged.push(workflowId);
+          history = historyOf(workflows, workflowId);
+          head = workflows.revision(workflowId).revisionId;
+        }
+        const missing = missingFrom(history, head, theirs);
+        if (missing.length > 0) toPush.set(workflowId, missing.map((id) => revisionFor(workflowId, id, history.rows)));
+      }
+      // An open merge whose workflow has meanwhile caught up (or was resolved) no longer counts.
+      for (const open of state.openMerges()) {
+        if (workflows.heads()[open.workflowId] !== open.mineRevisionId) state.closeMerge(open.rowId, null);
+      }
+
+      // 3. Push, cut between workflows so each call stays well under the input limit.
+      let pushed = 0;
+      let batch: SyncRevision[] = [];
+      let bytes = 0;
+      const send = async () => {
+        if (batch.length === 0) return;
+        const answer = await hub.push({ revisions: batch });
+        const sent = new Set(batch.map((r) => r.revisionId));
+        pushed += answer.accepted.filter((id) => sent.has(id)).length;
+        refused.push(...answer.refused);
+        hubHeads = { ...hubHeads, ...answer.heads };
+        batch = [];
+        bytes = 0;
+      };
+      for (const revisions of toPush.values()) {
+        const size = revisions.reduce((n, r) => n + JSON.stringify(r).length, 0);
+        if (bytes > 0 && bytes + size > PUSH_BYTES) await send();
+        batch.push(...revisions);
+        bytes += size;
+      }
+      await send();
+      state.recordSync(hubUrl, cursor, hubHeads);
+      return { pushed, pulled, conflicts, refused, merged };
+    },
+
+    status(hubUrl?: string): SyncStatus {
+      const hub = hubUrl ?? state.lastHub()?.url;
+      const heads = hub ? state.heads(hub) : {};
+      let pending = 0;
+      for (const missing of outbox(heads).values()) pending += missing.length;
+      const conflicts = state.openMerges().reduce((n, m) => n + m.result.conflicts.length, 0);
+      return { hubUrl: hub ?? null, lastSyncAt: hub ? state.hub(hub).lastSyncAt : null, pending, conflicts };
+    },
+
+    conflicts(): SyncConflict[] {
+      return state.openMerges().flatMap((merge) => merge.result.conflicts.map((c) => describe(merge, c)));
+    },
+
+    /**
+     * Records a person's choice. Once every open conflict of the workflow has one, the choices are
+     * applied (resolveConflicts); conflicts that brings up are open next, otherwise the merged
+     * document (validated by the merge and again by the store) is saved as a merge revision, pushed
+     * at the next sync.
+     */
+    resolve(id: string, take: Side): SyncResolveResult {
+      const open = state.openMerges();
+      const hash = id.indexOf('#');
+      const matches =
+        hash > 0
+          ? open.filter((m) => m.workflowId === id.slice(0, hash) && m.result.conflicts.some((c) => c.id === id.slice(hash + 1)))
+          : open.filter((m) => m.result.conflicts.some((c) => c.id === id));
+      if (matches.length !== 1) {
+        const known = open.flatMap((m) => m.result.conflicts.map((c) => `${m.workflowId}#${c.id}`));
+        throw new ApiFailure(
+          ErrorCodes.notFound,
+          matches.length === 0
+            ? `no open conflict "${id}"; open: ${known.map((k) => `"${k}"`).join(', ') || '(none)'}`
+            : `"${id}" is open in ${matches.length} workflows; name it as WORKFLOW#CONFLICT: ${known.filter((k) => k.endsWith(`#${id}`)).join(', ')}`,
+          'id',
+        );
+      }
+      const merge = matches[0] as OpenMerge;
+      const conflictId = hash > 0 ? id.slice(hash + 1) : id;
+      const choices = { ...merge.choices, [conflictId]: take };
+      const head = workflows.revision(merge.workflowId).revisionId;
+      if (head !== merge.mineRevisionId) {
+        throw new ApiFailure('stale_conflict', `workflow "${merge.workflowId}" was saved since this merge was made (head ${head}); run sync to merge again`, 'id');
+      }
+      if (!merge.result.conflicts.every((c) => choices[c.id] !== undefined)) {
+        state.updateMerge(merge.rowId, merge.result, choices);
+        return { workflowId: merge.workflowId, open: this.conflicts().filter((c) => c.workflowId === merge.workflowId && c.take === null), saved: null };
+      }
+      const next: MergeResult = resolveConflicts(merge.result, choices, catalog);
+      if (next.conflicts.length > 0 || !next.valid) {
+        state.updateMerge(merge.rowId, next, {});
+        const described = next.conflicts.map((c) => describe({ ...merge, result: next, choices: {} }, c));
+        return { workflowId: merge.workflowId, open: described, saved: null };
+      }
+      const saved = saveMerge(merge.workflowId, next.merged, merge.theirsRevisionId, `merged with the hub; ${Object.keys(next.choices).length} conflict(s) resolved by choice`);
+      state.closeMerge(merge.rowId, saved.revisionId);
+      return { workflowId: merge.workflowId, open: [], saved: { revision: saved.revision, revisionId: saved.revisionId, parents: saved.parents } };
+    },
+
+    /** How many local revisions wait for the hub (for a message when it cannot be reached). */
+    pendingFor(hubUrl: string): number {
+      let pending = 0;
+      for (const missing of outbox(state.heads(hubUrl)).values()) pending += missing.length;
+      return pending;
+    },
+  };
+}
+
+export type WorkstationSync = ReturnType<typeof createWorkstationSync>;
