@@ -71,6 +71,9 @@ function SettingsTable({ loaded, migrated }: { loaded: Loaded; migrated: boolean
   );
 }
 
+/** A plain alert (text and links in the page's own colours, so they keep their contrast) marked by a coloured edge. */
+const edge = (colour: string) => ({ root: { borderLeft: `4px solid ${colour}` } });
+
 /** What migrating will do, in words, from a dry run of it (nothing stored). */
 function PlanAlert({ loaded, outputKey }: { loaded: Loaded; outputKey: string }) {
   const plan = loaded.plan;
@@ -78,7 +81,7 @@ function PlanAlert({ loaded, outputKey }: { loaded: Loaded; outputKey: string })
   const pipeline = typeof loaded.got.legacy?.pipeline === 'string' ? loaded.got.legacy.pipeline : null;
   const count = loaded.got.legacy ? settingRows(loaded.got.legacy, null, null).rows.length : 0;
   return (
-    <Alert role="status" color="blue" title="Not migrated yet">
+    <Alert role="status" variant="default" title="Not migrated yet" styles={edge('var(--link)')}>
       <Text>Migrating {outputKey} will:</Text>
       <List size="sm" spacing={2}>
         <List.Item>
@@ -167,7 +170,7 @@ export function MigratePanel({ outputKey, onDone, onClose }: { outputKey: string
         )}
         {!loaded && !error && <Text>Reading {outputKey}…</Text>}
         {loaded && wasMigrated && profile && (
-          <Alert role="status" color="green" title="Already migrated">
+          <Alert role="status" variant="default" title="Already migrated" styles={edge('var(--ok)')}>
             <Text>
               {outputKey} already runs workflow{' '}
               <Anchor component={Link} to={`/workflows/${encodeURIComponent(profile.workflowId)}`}>
