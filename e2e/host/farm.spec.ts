@@ -52,7 +52,7 @@ test('the farm page: renders newest first by name, linked to their run and order
   await expect(rows.first()).toContainText(/^Still \d+×\d+, 1 sample \(Cycles\)/);
   await expect(rows.first()).toContainText(`of ${CAD_NAME}`);
   await expect(rows.first().getByRole('link', { name: `Run ${short(lineRun.id)}` })).toBeVisible();
-  await expect(rows.first().getByRole('link', { name: `Line ${short(lineId)}` })).toBeVisible();
+  await expect(rows.first().getByRole('link', { name: `Line ${lineId}` })).toBeVisible();
   const editorRow = rows.filter({ has: page.getByRole('link', { name: `Run ${short(editorRun)}` }) });
   await expect(editorRow.first()).toContainText('Still 64×64, 2 samples (Cycles)');
   await expect(editorRow.first().getByRole('link', { name: /^Line / })).toHaveCount(0);
@@ -69,7 +69,7 @@ test('the farm page: renders newest first by name, linked to their run and order
   await probes.click();
   await expect(probes).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByRole('table', { name: 'Blender version checks' }).getByRole('row').nth(1)).toContainText('Blender version check');
-  await page.screenshot({ path: 'test-results/screenshots/farm-1440.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/farm-tasks-1440x900.png', fullPage: true });
 
   // Filter by state.
   const filter = page.getByRole('radiogroup', { name: 'Show' });

@@ -38,9 +38,10 @@ export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: s
                     </Text>
                   )}
                 </Table.Th>
-                <Table.Td>{t.runId ? <Link to={`/runs/${encodeURIComponent(t.runId)}`}>Run {shortId(t.runId)}</Link> : <Text span c="dimmed">—</Text>}</Table.Td>
-                <Table.Td>
-                  {t.orderLineId ? <Link to={`/orders?line=${encodeURIComponent(t.orderLineId)}`}>Line {shortId(t.orderLineId)}</Link> : <Text span c="dimmed">—</Text>}
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{t.runId ? <Link to={`/runs/${encodeURIComponent(t.runId)}`}>Run {shortId(t.runId)}</Link> : <Text span c="dimmed">—</Text>}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {/* The whole id: its end is the line's number in its order. */}
+                  {t.orderLineId ? <Link to={`/orders?line=${encodeURIComponent(t.orderLineId)}`}>Line {t.orderLineId}</Link> : <Text span c="dimmed">—</Text>}
                 </Table.Td>
                 <Table.Td>
                   <RunStatusTag status={t.state} />
