@@ -224,3 +224,13 @@ test('a11y: settings', async ({ page }) => {
   await open(page, '/settings');
   await checkArea(page, 'settings');
 });
+
+test('a11y: gate screens (no token, refused token)', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${data().host.origin}/`);
+  await expect(page.getByText('This page needs the link printed by')).toBeVisible();
+  await checkArea(page, 'gate-no-token');
+  await page.goto(`${data().host.origin}/?token=not-the-token`);
+  await expect(page.getByRole('alert')).toContainText("The host refused this link's access token.");
+  await checkArea(page, 'gate-refused');
+});
