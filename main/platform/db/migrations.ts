@@ -461,6 +461,22 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    name: 'approvals follow content: a comparison and its reviews keep the content hash of the workflow revision that ran',
+    up(db) {
+      // A revision number is where a revision sits in one data directory's history; after sync the
+      // same number can hold other content. The content hash says what was compared and approved.
+      db.exec(`
+        ALTER TABLE comparisons ADD COLUMN workflow_content_hash TEXT CHECK (workflow_content_hash IS NULL OR length(workflow_content_hash) = 64);
+        UPDATE comparisons SET workflow_content_hash = (
+          SELECT r.content_hash FROM workflow_revisions r WHERE r.workflow_id = comparisons.workflow_id AND r.revision = comparisons.workflow_revision
+        );
+        ALTER TABLE comparison_reviews ADD COLUMN content_hash TEXT CHECK (content_hash IS NULL OR length(content_hash) = 64);
+        UPDATE comparison_reviews SET content_hash = (SELECT c.workflow_content_hash FROM comparisons c WHERE c.id = comparison_reviews.comparison_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -18,10 +18,14 @@ export interface StoredComparison {
   shadowRunId: string;
   workflowId: string | null;
   workflowRevision: number | null;
+  /** What ran: the content hash of that revision (a number is only a place in this data directory's history). */
+  workflowContentHash: string | null;
   verdict: ComparisonReport['verdict'];
   report: ComparisonReport;
   createdAt: string;
   review: Review | null;
+  /** The content the latest review judged (the comparison's, recorded with the review). */
+  reviewedContentHash: string | null;
 }
 
 type Row = {
@@ -32,15 +36,18 @@ type Row = {
   shadow_run_id: string;
   workflow_id: string | null;
   workflow_revision: number | null;
+  workflow_content_hash: string | null;
   verdict: ComparisonReport['verdict'];
   report_json: string;
   created_at: string;
 };
 
-type ReviewRow = { id: string; decision: Review['decision']; note: string | null; who: string; created_at: string };
+type ReviewRow = { id: string; decision: Review['decision']; note: string | null; who: string; created_at: string; content_hash: string | null };
 const toReview = (r: ReviewRow | undefined): Review | null => (r ? { id: r.id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at } : null);
 
-const toStoredWith = (review: (id: string) => Review | null) => (r: Row): StoredComparison => ({
+const toStoredWith = (reviewRow: (id: string) => ReviewRow | undefined) => (r: Row): StoredComparison => {
+  const latest = reviewRow(r.id);
+  return {
   id: r.id,
   orderLineId: r.order_line_id,
   outputTypeKey: r.output_type_key,
@@ -48,11 +55,14 @@ const toStoredWith = (review: (id: string) => Review | null) => (r: Row): Stored
   shadowRunId: r.shadow_run_id,
   workflowId: r.workflow_id,
   workflowRevision: r.workflow_revision,
+  workflowContentHash: r.workflow_content_hash,
   verdict: r.verdict,
   report: JSON.parse(r.report_json) as ComparisonReport,
   createdAt: r.created_at,
-  review: review(r.id),
-});
+  review: toReview(latest),
+  reviewedContentHash: latest?.content_hash ?? null,
+  };
+};
 
 const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted' : (s as Side['status']));
 
@@ -64,17 +74,23 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
   const { db, runs, media, outbox } = deps;
   const q = {
     insert: db.prepare(
-      `INSERT INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at)
-       VALUES (@id, @orderLineId, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt)`,
+      // The content hash of the revision that ran is taken from the history as it is stored.
+      `INSERT INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash)
+       VALUES (@id, @orderLineId, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt,
+         (SELECT content_hash FROM workflow_revisions WHERE workflow_id = @workflowId AND revision = @workflowRevision))`,
     ),
     byRun: db.prepare<[string, string], Row>('SELECT * FROM comparisons WHERE legacy_run_id = ? OR shadow_run_id = ? ORDER BY created_at DESC LIMIT 1'),
     get: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE id = ?'),
     ofOutputType: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE output_type_key = ? ORDER BY created_at DESC'),
     all: db.prepare<[], Row>('SELECT * FROM comparisons ORDER BY created_at DESC'),
     review: db.prepare<[string], ReviewRow>('SELECT * FROM comparison_reviews WHERE comparison_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
-    addReview: db.prepare('INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    // A review judges the content the comparison ran: it keeps that content hash (approvals follow content).
+    addReview: db.prepare(
+      `INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at, content_hash)
+       VALUES (?, ?, ?, ?, ?, ?, (SELECT workflow_content_hash FROM comparisons WHERE id = ?))`,
+    ),
   };
-  const toStored = toStoredWith((id) => toReview(q.review.get(id)));
+  const toStored = toStoredWith((id) => q.review.get(id));
 
   const logsOf = (runId: string) => runs.renderLogsOfRun(runId).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 
@@ -106,7 +122,7 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     const report = ComparisonReportSchema.parse(
       await compareRuns({ legacy, shadow, workDir: path.join(deps.dataDir, 'comparisons', id), ffmpegPath: input.tools.ffmpegPath, blendDump }),
     );
-    const stored: StoredComparison = {
+    const row = {
       id,
       orderLineId: input.orderLineId,
       outputTypeKey: input.outputTypeKey,
@@ -117,9 +133,10 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       verdict: report.verdict,
       report,
       createdAt: new Date().toISOString(),
-      review: null,
     };
-    q.insert.run({ ...stored, report: JSON.stringify(report) });
+    q.insert.run({ ...row, report: JSON.stringify(report) });
+    // Read back: the store fills in the content hash of the revision that ran.
+    const stored = toStored(q.get.get(id) as Row);
     deps.onStored?.(stored);
     return stored;
   }
@@ -161,7 +178,7 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       const row = q.get.get(input.comparisonId);
       if (!row) throw new ApiFailure('not_found', `no comparison "${input.comparisonId}"`, 'comparisonId');
       if (input.decision === 'approve' && row.verdict === 'fail') throw new ApiFailure('not_approvable', `comparison ${row.id} failed: a failed comparison can be rejected, not approved`, 'decision');
-      q.addReview.run(crypto.randomUUID(), row.id, input.decision, input.note?.trim() || null, input.who, new Date().toISOString());
+      q.addReview.run(crypto.randomUUID(), row.id, input.decision, input.note?.trim() || null, input.who, new Date().toISOString(), row.id);
       return toStored(row);
     },
   };

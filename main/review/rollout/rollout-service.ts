@@ -8,6 +8,7 @@ import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { createOutputTypeStore, modeOf } from '../../catalog/output-types/output-type-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import type { OutputTypeService } from '../../catalog/output-types/output-type-service';
+import { contentMismatch } from './approval-content';
 
 type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
 type ModeChange = z.infer<typeof ModeChangeSchema>;
@@ -39,15 +40,26 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
   };
 
   /** Why graph cannot be enabled on an output type now (null: it can). The one wording of the rule. */
+  /** The bound revision's content hash, or null when that revision is not stored here. */
+  const boundContent = (workflowId: string, revision: number): string | null => {
+    try {
+      return workflows.revision(workflowId, revision).contentHash;
+    } catch {
+      return null;
+    }
+  };
+
   function blockedBy(
     profile: { workflowId: string; workflowRevision: number } | null,
-    latest: { verdict: string; workflowId: string | null; workflowRevision: number | null; review: { decision: string } | null } | null,
+    latest: { verdict: string; workflowId: string | null; workflowRevision: number | null; workflowContentHash: string | null; reviewedContentHash: string | null; review: { decision: string } | null } | null,
   ): string | null {
     if (!profile) return 'it binds no workflow yet: migrate it first';
     if (!latest) return 'it has no shadow comparison yet';
     if (latest.verdict !== 'pass') return `its latest shadow comparison is "${latest.verdict}"`;
     if (latest.workflowId !== profile.workflowId) return `its latest pass was for workflow ${latest.workflowId}, not the bound ${profile.workflowId}`;
-    if (latest.workflowRevision !== profile.workflowRevision) return `its latest pass was for revision ${latest.workflowRevision}, not the bound revision ${profile.workflowRevision}`;
+    // Approvals follow content: the same content under another number still applies, other content never.
+    const mismatch = contentMismatch({ revision: profile.workflowRevision, contentHash: boundContent(profile.workflowId, profile.workflowRevision) }, latest);
+    if (mismatch) return mismatch;
     if (latest.review?.decision === 'reject') return 'its latest shadow pass was rejected by a reviewer';
     if (latest.review?.decision !== 'approve') return 'its latest shadow pass is not approved yet';
     return null;
