@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { memo, useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Fieldset, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { z } from 'zod';
@@ -37,8 +37,19 @@ export function notesWords(n: PlanNode): string[] {
   return out;
 }
 
+/** What the panel shows of the workflow: it is drawn again when these change, not on every settings edit. */
+export interface WorkflowFacts {
+  id: string;
+  revision: number;
+  family: WorkflowDocument['family'];
+}
+
 interface RunPanelProps {
-  doc: WorkflowDocument;
+  doc: WorkflowFacts;
+  /** The document as it is now, read when a dry run is asked for. */
+  current: () => WorkflowDocument;
+  /** Whether `plan` was made from the document as it is now. */
+  planCurrent: boolean;
   dirty: boolean;
   /** null while the current document is being checked. */
   valid: boolean | null;
@@ -57,7 +68,7 @@ const DRAFT = { maxSize: { min: 16, max: 8192 }, samples: { min: 1, max: 4096 } 
  * with an output type's parameter values (on a line, its own by default) and an optional draft.
  * An editor run is an observer: the panel says so, and links to the run it started.
  */
-export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPanelProps) {
+export const RunPanel = memo(function RunPanel({ doc, current, planCurrent, dirty, valid, errorCount, plan, onPlan }: RunPanelProps) {
   const client = useClient();
   const headingId = useId();
   const reasonsId = useId();
@@ -111,8 +122,9 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
     setBusy('plan');
     setError(null);
     try {
-      const result = await client.call('workflows.plan', { document: doc, ...targetInput });
-      onPlan({ result, doc });
+      const document = current();
+      const result = await client.call('workflows.plan', { document, ...targetInput });
+      onPlan({ result, doc: document });
     } catch (e) {
       onPlan(null);
       setError(`Dry run failed: ${errorText(e)}`);
@@ -145,7 +157,7 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
       ? "None: the workflow's defaults"
       : "The line's own";
   const ready = (cadFiles ?? []).filter((c) => c.status === 'ready');
-  const planShown = plan && plan.doc === doc ? plan.result : null;
+  const planShown = plan && planCurrent ? plan.result : null;
 
   return (
     <Stack component="section" gap="xs" className="wf-panel" aria-labelledby={headingId}>
@@ -271,7 +283,7 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
                       {n.nodeId}
                     </Table.Th>
                     <Table.Td>{n.type}</Table.Td>
-                    <Table.Td>{reuseWords(n)}</Table.Td>
+                    <Table.Td className="nowrap">{reuseWords(n)}</Table.Td>
                     <Table.Td>{rendersWords(n.renders)}</Table.Td>
                     <Table.Td>{notesWords(n).join(' ')}</Table.Td>
                   </Table.Tr>
@@ -305,4 +317,4 @@ export function RunPanel({ doc, dirty, valid, errorCount, plan, onPlan }: RunPan
       {family === 'order_line' && <TryInShadow doc={doc} dirty={dirty} />}
     </Stack>
   );
-}
+});

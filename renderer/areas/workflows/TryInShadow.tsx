@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import type { RolloutStatus } from '../../../shared/rollout/api';
-import type { WorkflowDocument } from '../../../shared/workflow/document';
+import type { WorkflowFacts } from './RunPanel';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 
@@ -12,7 +12,7 @@ type OutputTypeRollout = RolloutStatus['outputTypes'][number];
  * "Try this revision in shadow on output type X" (rollout.tryRevision): the output type pins the
  * saved revision and observes it in shadow; its comparisons, approval and graph then apply to it.
  */
-export function TryInShadow({ doc, dirty }: { doc: WorkflowDocument; dirty: boolean }) {
+export function TryInShadow({ doc, dirty }: { doc: WorkflowFacts; dirty: boolean }) {
   const client = useClient();
   const headingId = useId();
   const reasonsId = useId();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Kbd, Menu, NativeSelect, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
@@ -133,8 +133,6 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   const [plan, setPlan] = useState<{ result: WorkflowPlan; doc: WorkflowDocument } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
-  const nameId = useId();
-  const modeId = useId();
   const blocker = useUnsavedChangesGuard(dirty, client.transport === 'http');
   const panels = usePanels();
   const { openPanel } = panels;
@@ -146,6 +144,9 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     if (hasSelection) openPanel('side', false);
   }, [hasSelection, openPanel]);
 
+  // The run panel and the toolbar are drawn again when what they show changes, not on every settings edit.
+  const facts = useMemo(() => ({ id: doc.id, revision: doc.revision, family: doc.family }), [doc.id, doc.revision, doc.family]);
+  const currentDoc = useCallback(() => model.store.getState().doc, [model]);
   const problems = validation.problems;
   const errorCount = problems.filter((p) => p.severity === 'error').length;
   const marksByNode = useMemo(() => {
@@ -271,14 +272,14 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     );
   }, [model, openPanel]);
 
-  const focusProblem = (p: Problem) => {
+  const focusProblem = useCallback((p: Problem) => {
     const parameterField = parameterFieldId(p.path);
     if (parameterField) {
       showParameters(parameterField);
       return;
     }
     if (p.edgeId) {
-      const edge = doc.edges.find((e) => e.id === p.edgeId);
+      const edge = model.store.getState().doc.edges.find((e) => e.id === p.edgeId);
       model.select([], [p.edgeId]);
       if (edge) void flow.fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 200, maxZoom: 1, padding: 0.4 });
       requestAnimationFrame(() => document.querySelector<HTMLElement>(`.react-flow__edge[data-id="${CSS.escape(p.edgeId as string)}"]`)?.focus());
@@ -304,7 +305,7 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
         document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`)?.focus();
       }),
     );
-  };
+  }, [model, flow, showParameters]);
 
   // Keyboard shortcuts of the editor (listed in the help overlay).
   useEffect(() => {
@@ -365,96 +366,36 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
     return () => window.removeEventListener('keydown', onKey);
   }, [model, save, layout, fit, focusSearch]);
 
-  const toggle = (open: boolean) => (open ? 'light' : 'default');
+  const openHelp = useCallback(() => setHelpOpen(true), []);
 
   return (
     <div className="wf-editor">
       {/* Header and canvas fill the window; problems and the run panel follow below. */}
       <div className="wf-screen">
         <header className="wf-editor-head">
-          <Group gap="sm" align="baseline" wrap="wrap">
-            <Title order={1} tabIndex={-1} fz={17}>
-              Workflow: {doc.name}
-            </Title>
-            <Text size="xs" component="div">
-              <Badge variant="default" size="md">
-                {doc.family}
-              </Badge>{' '}
-              <Text span c="dimmed" size="xs">
-                id
-              </Text>{' '}
-              <code>{doc.id}</code> ·{' '}
-              <Text span c="dimmed" size="xs">
-                revision
-              </Text>{' '}
-              {doc.revision}
-              {' · '}
-              <Text span role="status" size="xs" fw={dirty ? 600 : 400} c={dirty ? 'var(--warn)' : 'dimmed'}>
-                {dirty ? 'Unsaved changes' : 'All changes saved'}
-              </Text>
-            </Text>
-          </Group>
-          <div className="wf-toolbar" role="toolbar" aria-label="Editor">
-            <Button variant={toggle(panels.palette)} aria-expanded={panels.palette} aria-controls={paletteId} onClick={() => panels.toggle('palette')}>
-              Node palette
-            </Button>
-            <Button variant={toggle(panels.side)} aria-expanded={panels.side} aria-controls={sideId} onClick={() => panels.toggle('side')}>
-              Side panel
-            </Button>
-            <Button variant={toggle(panels.minimap)} aria-pressed={panels.minimap} onClick={() => panels.toggle('minimap')}>
-              Minimap
-            </Button>
-            <Group gap={4} wrap="nowrap">
-              <Text component="label" htmlFor={nameId} size="sm" fw={500}>
-                Name
-              </Text>
-              <TextInput id={nameId} value={doc.name} maxLength={200} w={170} onChange={(e) => model.setName(e.currentTarget.value)} />
-            </Group>
-            <Group gap={4} wrap="nowrap">
-              <Text component="label" htmlFor={modeId} size="sm" fw={500}>
-                Execution mode
-              </Text>
-              <NativeSelect id={modeId} value={doc.executionMode} w={290} onChange={(e) => model.setMode(e.currentTarget.value as ExecutionMode)}>
-                {MODES.map((m) => (
-                  <option key={m.value} value={m.value}>
-                    {m.text}
-                  </option>
-                ))}
-              </NativeSelect>
-            </Group>
-            <Button onClick={() => void save()} loading={saving} aria-keyshortcuts="Control+S">
-              Save
-            </Button>
-            <Button variant="default" onClick={() => model.undo()} disabled={!canUndo} aria-keyshortcuts="Control+Z">
-              Undo
-            </Button>
-            <Button variant="default" onClick={() => model.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
-              Redo
-            </Button>
-            <Button variant="default" onClick={layout} aria-keyshortcuts="L">
-              Auto-layout
-            </Button>
-            <Button variant="default" onClick={fit} aria-keyshortcuts="F">
-              Fit view
-            </Button>
-            <Button variant="default" onClick={() => showParameters()}>
-              Parameters
-            </Button>
-            <Menu position="bottom-end">
-              <Menu.Target>
-                <Button variant="subtle">More…</Button>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item onClick={() => downloadJson(`${doc.id}.workflow.json`, doc)}>Export JSON</Menu.Item>
-                <Menu.Item onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
-                  Keyboard shortcuts
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
-            <Anchor component={Link} to="/workflows" size="sm">
-              All workflows
-            </Anchor>
-          </div>
+          <EditorHeader
+            name={doc.name}
+            id={doc.id}
+            family={doc.family}
+            revision={doc.revision}
+            executionMode={doc.executionMode}
+            dirty={dirty}
+            canUndo={canUndo}
+            canRedo={canRedo}
+            saving={saving}
+            palette={panels.palette}
+            side={panels.side}
+            minimap={panels.minimap}
+            toggle={panels.toggle}
+            paletteId={paletteId}
+            sideId={sideId}
+            model={model}
+            onSave={save}
+            onLayout={layout}
+            onFit={fit}
+            onParameters={showParameters}
+            onHelp={openHelp}
+          />
           {saveStatus && (
             <Text role="status" size="sm" c="var(--ok)">
               {saveStatus}
@@ -524,7 +465,7 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
 
       <div className="wf-bottom">
         <ProblemsPanel problems={problems} checking={!validation.current} error={validation.error} onFocus={focusProblem} />
-        <RunPanel doc={doc} dirty={dirty} valid={validation.current ? validation.valid : null} errorCount={errorCount} plan={plan} onPlan={setPlan} />
+        <RunPanel doc={facts} current={currentDoc} planCurrent={plan?.doc === doc} dirty={dirty} valid={validation.current ? validation.valid : null} errorCount={errorCount} plan={plan} onPlan={setPlan} />
       </div>
 
       <Modal open={helpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts" size="md">
@@ -557,7 +498,127 @@ function Editor({ model, defs, byType }: { model: EditorModel; defs: NodeDefinit
   );
 }
 
-function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Problem[]; checking: boolean; error: string | null; onFocus: (p: Problem) => void }) {
+interface EditorHeaderProps {
+  name: string;
+  id: string;
+  family: WorkflowDocument['family'];
+  revision: number;
+  executionMode: ExecutionMode;
+  dirty: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  saving: boolean;
+  palette: boolean;
+  side: boolean;
+  minimap: boolean;
+  toggle: (panel: 'palette' | 'side' | 'minimap') => void;
+  paletteId: string;
+  sideId: string;
+  model: EditorModel;
+  onSave: () => Promise<void>;
+  onLayout: () => void;
+  onFit: () => void;
+  onParameters: () => void;
+  onHelp: () => void;
+}
+
+const pressed = (open: boolean) => (open ? 'light' : 'default');
+
+/** Title, facts and the toolbar: drawn again when what they show changes, not on every settings edit. */
+const EditorHeader = memo(function EditorHeader(props: EditorHeaderProps) {
+  const { name, id, family, revision, executionMode, dirty, canUndo, canRedo, saving, palette, side, minimap, toggle, paletteId, sideId, model, onSave, onLayout, onFit, onParameters, onHelp } = props;
+  const nameId = useId();
+  const modeId = useId();
+  return (
+    <>
+      <Group gap="sm" align="baseline" wrap="wrap">
+        <Title order={1} tabIndex={-1} fz={17}>
+          Workflow: {name}
+        </Title>
+        <Text size="xs" component="div">
+          <Badge variant="default" size="md">
+            {family}
+          </Badge>{' '}
+          <Text span c="dimmed" size="xs">
+            id
+          </Text>{' '}
+          <code>{id}</code> ·{' '}
+          <Text span c="dimmed" size="xs">
+            revision
+          </Text>{' '}
+          {revision}
+          {' · '}
+          <Text span role="status" size="xs" fw={dirty ? 600 : 400} c={dirty ? 'var(--warn)' : 'dimmed'}>
+            {dirty ? 'Unsaved changes' : 'All changes saved'}
+          </Text>
+        </Text>
+      </Group>
+      <div className="wf-toolbar" role="toolbar" aria-label="Editor">
+        <Button variant={pressed(palette)} aria-expanded={palette} aria-controls={paletteId} onClick={() => toggle('palette')}>
+          Node palette
+        </Button>
+        <Button variant={pressed(side)} aria-expanded={side} aria-controls={sideId} onClick={() => toggle('side')}>
+          Side panel
+        </Button>
+        <Button variant={pressed(minimap)} aria-pressed={minimap} onClick={() => toggle('minimap')}>
+          Minimap
+        </Button>
+        <Group gap={4} wrap="nowrap">
+          <Text component="label" htmlFor={nameId} size="sm" fw={500}>
+            Name
+          </Text>
+          <TextInput id={nameId} value={name} maxLength={200} w={170} onChange={(e) => model.setName(e.currentTarget.value)} />
+        </Group>
+        <Group gap={4} wrap="nowrap">
+          <Text component="label" htmlFor={modeId} size="sm" fw={500}>
+            Execution mode
+          </Text>
+          <NativeSelect id={modeId} value={executionMode} w={290} onChange={(e) => model.setMode(e.currentTarget.value as ExecutionMode)}>
+            {MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.text}
+              </option>
+            ))}
+          </NativeSelect>
+        </Group>
+        <Button onClick={() => void onSave()} loading={saving} aria-keyshortcuts="Control+S">
+          Save
+        </Button>
+        <Button variant="default" onClick={() => model.undo()} disabled={!canUndo} aria-keyshortcuts="Control+Z">
+          Undo
+        </Button>
+        <Button variant="default" onClick={() => model.redo()} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z">
+          Redo
+        </Button>
+        <Button variant="default" onClick={onLayout} aria-keyshortcuts="L">
+          Auto-layout
+        </Button>
+        <Button variant="default" onClick={onFit} aria-keyshortcuts="F">
+          Fit view
+        </Button>
+        <Button variant="default" onClick={() => onParameters()}>
+          Parameters
+        </Button>
+        <Menu position="bottom-end">
+          <Menu.Target>
+            <Button variant="subtle">More…</Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => downloadJson(`${id}.workflow.json`, model.store.getState().doc)}>Export JSON</Menu.Item>
+            <Menu.Item onClick={onHelp} aria-keyshortcuts="?">
+              Keyboard shortcuts
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+        <Anchor component={Link} to="/workflows" size="sm">
+          All workflows
+        </Anchor>
+      </div>
+    </>
+  );
+});
+
+const ProblemsPanel = memo(function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Problem[]; checking: boolean; error: string | null; onFocus: (p: Problem) => void }) {
   const headingId = useId();
   const shown = problems.filter((p) => p.severity !== 'info');
   const errors = shown.filter((p) => p.severity === 'error').length;
@@ -587,4 +648,4 @@ function ProblemsPanel({ problems, checking, error, onFocus }: { problems: Probl
       )}
     </section>
   );
-}
+});

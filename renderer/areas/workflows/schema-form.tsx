@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { memo, useEffect, useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Checkbox, ColorSwatch, Fieldset, Group, NativeSelect, Stack, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { onJsonText } from '../../ui/json-text';
 import { valueAt } from '../../../shared/workflow/settings-schema';
@@ -129,7 +129,40 @@ function useField(props: FieldProps) {
 
 type Field = ReturnType<typeof useField>;
 
-function SchemaField(props: FieldProps) {
+/** The errors at or inside a field's path (a group's include its fields'). */
+const errorsWithin = (p: FieldProps) => {
+  const key = p.path.join('.');
+  return p.problems
+    .filter((x) => x.path.slice(0, p.path.length).join('.') === key)
+    .map((x) => `${x.path.join('.')}: ${x.message}`)
+    .join('\n');
+};
+
+/**
+ * A field is drawn again only when what it shows changed: its value, default, parameter, errors.
+ * An edit to one setting then redraws that field, not the whole form. The callbacks are left out:
+ * the inspector makes them anew on each draw, but for one node they do the same.
+ */
+function sameField(a: FieldProps, b: FieldProps): boolean {
+  const key = a.path.join('.');
+  const pa = a.parameterTargets.get(key);
+  const pb = b.parameterTargets.get(key);
+  return (
+    a.idBase === b.idBase &&
+    a.schema === b.schema &&
+    key === b.path.join('.') &&
+    a.defaults === b.defaults &&
+    valueAt(a.value, a.path) === valueAt(b.value, b.path) &&
+    pa?.name === pb?.name &&
+    pa?.default === pb?.default &&
+    // A group passes the parameters on to its fields: any change redraws it.
+    (!a.schema.properties || a.parameterTargets === b.parameterTargets) &&
+    (a.onExpose === undefined) === (b.onExpose === undefined) &&
+    errorsWithin(a) === errorsWithin(b)
+  );
+}
+
+const SchemaField = memo(function SchemaField(props: FieldProps) {
   const { schema } = props;
   if (schema.type === 'object' && schema.properties) return <ObjectField {...props} />;
   if (isMap(schema)) return <MapField {...props} />;
@@ -139,7 +172,7 @@ function SchemaField(props: FieldProps) {
   if (schema.type === 'integer' || schema.type === 'number') return <NumberField {...props} />;
   if (schema.type === 'string') return <StringField {...props} />;
   return <JsonField {...props} />;
-}
+}, sameField);
 
 function ObjectField(props: FieldProps) {
   const { schema, path } = props;
