@@ -35,7 +35,7 @@ import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, Review
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
-import { SyncConflictSchema, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
+import { SyncConflictSchema, SyncRunInput, SyncRunOutput, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
 import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
 
 const NoInput = z.object({}).strict();
@@ -367,6 +367,11 @@ export const methods = {
     summary: "Give the hub revisions made elsewhere: each checked (id, content hash, parents, validation); a workflow whose line leaves out the hub's current revision is refused as behind.",
     input: SyncPushInput,
     output: SyncPushOutput,
+  }),
+  'sync.run': defineMethod({
+    summary: "Sync this workstation with a hub as one person: pull, merge where both changed (conflicts wait for a choice), push; a hub that cannot be reached loses nothing and says how many changes wait.",
+    input: SyncRunInput,
+    output: SyncRunOutput,
   }),
   'sync.status': defineMethod({
     summary: 'This workstation against its hub: the hub, the last sync, revisions waiting to be pushed, open conflicts.',

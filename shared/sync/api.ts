@@ -107,6 +107,14 @@ export const SyncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
+export const SyncRunInput = z
+  .object({
+    hubUrl: z.string().url().max(2000).refine((u) => /^https?:/i.test(u), 'must be an http or https URL'),
+    /** The person's hub token; sent to the hub only, never stored or logged here. */
+    token: z.string().min(1).max(500),
+  })
+  .strict();
+
 export const SyncRunOutput = z.object({
   pushed: z.number().int(),
   pulled: z.number().int(),

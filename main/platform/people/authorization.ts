@@ -89,6 +89,7 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   // Syncing reads for anyone with a working token; pushing revisions is authoring.
   'sync.pull': read("pulling the hub's workflow revisions"),
   'sync.push': author('pushing workflow revisions to the hub'),
+  'sync.run': author('syncing with a hub'),
   'sync.status': read('reading the sync status'),
   'sync.conflicts': read('listing sync conflicts'),
   'sync.resolve': author('resolving a sync conflict'),

@@ -7,6 +7,7 @@ import type { WorkflowDocument } from '../../../../shared/workflow/document';
 import { repoRoot } from '../../../catalog/legacy/legacy-testing';
 import { edit, node, NOTIFY, RENDER, setSetting, stillBase } from '../../../catalog/workflows/merge/merge-testing';
 import { cliOn } from '../../../testing/cli-capture';
+import { testBackend } from '../../../testing/node-backend';
 import { waitFor } from '../../../testing/processes';
 import { makeTempDir } from '../../../testing/temp-dir';
 
@@ -186,5 +187,27 @@ describe('lightbox sync between a hub and two workstations, each its own process
     expect(wrong.code).toBe(1);
     expect(wrong.json).toMatchObject({ error: { code: 'unauthorized' } });
     expect(await sync(ws.b)).toMatchObject({ code: 0, json: { pushed: 1 } });
+  }, T);
+
+  it("the app's sync.run does the same through the contract: a third workstation catches up; a remote caller is refused; a stopped hub answers hub_unreachable", async () => {
+    const c = testBackend(path.join(tmp.dir, 'c'));
+    try {
+      const first = await c.dispatch('sync.run', { hubUrl: hub!.url, token: artist }, { transport: 'ipc' });
+      expect(first).toMatchObject({ ok: true, result: { pushed: 0, conflicts: 0 } });
+      expect(c.workflows.get(WF)).toMatchObject(contentOf(await current(ws.b)));
+      expect(await c.dispatch('sync.status', {}, { transport: 'ipc' })).toMatchObject({ ok: true, result: { pending: 0, conflicts: 0, hubUrl: hub!.url.replace(/\/$/, '') } });
+      const remote = await c.dispatch('sync.run', { hubUrl: hub!.url, token: artist }, { transport: 'http', loopback: false });
+      expect(remote).toMatchObject({ ok: false, error: { code: 'forbidden', path: 'hubUrl' } });
+      expect(await c.dispatch('sync.run', { hubUrl: 'file:///etc/passwd', token: artist }, { transport: 'ipc' })).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'hubUrl' } });
+      const port = hub!.port;
+      await hub!.stop();
+      c.workflows.save(edit(c.workflows.get(WF), (d) => setSetting(d, RENDER, 'renderer.seed', 99)), 'offline');
+      const down = await c.dispatch('sync.run', { hubUrl: hub!.url, token: artist }, { transport: 'ipc' });
+      expect(down).toMatchObject({ ok: false, error: { code: 'hub_unreachable', path: 'hubUrl' } });
+      expect(down.ok ? '' : down.error.message).toContain('1 local change waits');
+      hub = await startHub(port);
+    } finally {
+      await c.close();
+    }
   }, T);
 });

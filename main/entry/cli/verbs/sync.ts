@@ -1,18 +1,8 @@
-import type { SyncPullResult, SyncPushResult } from '../../../../shared/sync/api';
-import { createHttpClient, ServerUnreachable } from '../../../platform/transport/http-client';
-import type { HubConnection } from '../../../production/sync/workstation-sync';
+import { ServerUnreachable } from '../../../platform/transport/http-client';
+import { httpHub, hubAddress, hubKey } from '../../../production/sync/http-hub';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Verb } from '../verb';
 import { printJson, withBackend } from './production-common';
-
-/** The hub's sync methods over its HTTP transport, with a person's token. */
-export function httpHub(url: string, token: string): HubConnection {
-  const client = createHttpClient(url, token);
-  return {
-    pull: (input) => client.call<SyncPullResult>('sync.pull', input),
-    push: (input) => client.call<SyncPushResult>('sync.push', input),
-  };
-}
 
 export const syncVerb: Verb = {
   name: 'sync',
@@ -31,17 +21,13 @@ export const syncVerb: Verb = {
     if (typeof hub !== 'string' || hub.trim() === '') throw new UsageError('name the hub with --hub URL');
     let hubUrl: URL;
     try {
-      hubUrl = new URL(hub);
+      hubUrl = hubAddress(hub);
     } catch {
-      throw new UsageError(`--hub must be a URL like https://hub.studio:7420, not "${hub}"`);
+      throw new UsageError(`--hub must be an http or https URL like https://hub.studio:7420, not "${hub}"`);
     }
-    if (hubUrl.protocol !== 'http:' && hubUrl.protocol !== 'https:') throw new UsageError(`--hub must be an http or https URL, not "${hub}"`);
     const token = typeof values.token === 'string' ? values.token : io.env.LIGHTBOX_HUB_TOKEN;
     if (!token) throw new UsageError('give your hub token with --token TOKEN or LIGHTBOX_HUB_TOKEN');
-    // The token in a ?token= query (a copied host URL) is not the hub's address.
-    hubUrl.search = '';
-    hubUrl.hash = '';
-    const url = hubUrl.href.replace(/\/$/, '');
+    const url = hubKey(hubUrl);
     return withBackend(values, 'sync', io, async (backend, json) => {
       try {
         const result = await backend.sync.run(httpHub(url, token), url);
