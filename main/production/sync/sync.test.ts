@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncPullResult, SyncPushResult } from '../../../shared/sync/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import type { Backend } from '../../entry/app/backend';
-import { edit, node, NOTIFY, RENDER, setSetting, stillBase } from '../../catalog/workflows/merge/merge-testing';
+import { edit, node, NOTIFY, removeNode, RENDER, setSetting, stillBase } from '../../catalog/workflows/merge/merge-testing';
 import { testBackend } from '../../testing/node-backend';
 import { makeTempDir } from '../../testing/temp-dir';
 import { ServerUnreachable } from '../../platform/transport/http-client';
@@ -169,5 +169,32 @@ describe('sync of workflows between a hub and two workstations', () => {
     // None of it was stored; the honest revision is.
     expect((await hub.pull({})).revisions).toEqual([]);
     expect((await push(good)).accepted).toEqual([saved.revisionId]);
+  });
+
+  it('a node deleted on one side and edited on the other is a conflict; taking the edit keeps the node, and a conflict made stale by a local save is merged again', async () => {
+    const { hub, a, b } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    await a.sync.run(hub, HUB);
+    await b.sync.run(hub, HUB);
+    saveEdit(a, (d) => setSetting(d, NOTIFY, 'on_failure', false));
+    await a.sync.run(hub, HUB);
+    saveEdit(b, (d) => removeNode(d, NOTIFY));
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 0, conflicts: 1 });
+    const [conflict] = b.sync.conflicts();
+    expect(conflict).toMatchObject({ kind: 'delete-edit', nodeId: NOTIFY });
+    // B saves again meanwhile: the recorded merge no longer fits its head; resolve says so, sync merges anew.
+    saveEdit(b, (d) => setSetting(d, RENDER, 'renderer.samples', 48));
+    expect(() => b.sync.resolve(conflict?.id as string, 'theirs')).toThrow(/was saved since this merge was made/);
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 0, conflicts: 1 });
+    const [again] = b.sync.conflicts();
+    expect(again).toMatchObject({ kind: 'delete-edit', nodeId: NOTIFY, take: null });
+    expect(() => b.sync.resolve('no-such-conflict', 'mine')).toThrow(/no open conflict "no-such-conflict"/);
+    const resolved = b.sync.resolve(again?.conflictId as string, 'theirs');
+    expect(resolved.saved).not.toBeNull();
+    expect(node(b.workflows.get(WF), NOTIFY).settings.on_failure).toBe(false);
+    expect(samples(b)).toBe(48);
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ conflicts: 0, refused: [] });
+    await a.sync.run(hub, HUB);
+    expect(a.workflows.revision(WF).revisionId).toBe(b.workflows.revision(WF).revisionId);
   });
 });

@@ -194,7 +194,9 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
         bytes += size;
       }
       await send();
-      state.recordSync(hubUrl, cursor, hubHeads);
+      // Only heads stored here become the marker (one made on the hub after this pull is not yet).
+      const known = Object.fromEntries(Object.entries(hubHeads).filter(([workflowId, id]) => workflows.locate(id)?.workflowId === workflowId));
+      state.recordSync(hubUrl, cursor, known);
       return { pushed, pulled, conflicts, refused, merged };
     },
 
