@@ -19,6 +19,7 @@ const COLORS: Record<Tone, { color: string; background: string }> = {
 export function ToneBadge({ tone, busy, children }: { tone: Tone; busy?: boolean; children: string }) {
   return (
     <Badge
+      size="md"
       tt="none"
       fw={600}
       styles={{ root: { ...COLORS[tone], border: '1px solid transparent' } }}

@@ -147,7 +147,10 @@ export function NewOrderForm() {
                 </Text>
               )}
               {ready.map((cad) => (
-                <Checkbox key={cad.id} label={cad.name} checked={cadIds.includes(cad.id)} onChange={(e) => setCadIds((l) => toggle(l, cad.id, e.currentTarget.checked))} />
+                <Checkbox key={cad.id} label={cad.name} checked={cadIds.includes(cad.id)} onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setCadIds((l) => toggle(l, cad.id, on));
+                  }} />
               ))}
             </Stack>
             <ErrorText id={`${id}-cadFileIds-error`} text={errors.cadFileIds} />
@@ -169,7 +172,11 @@ export function NewOrderForm() {
                   description={`${type.key}, ${ARTIFACT_TEXT[type.artifact]}, ${type.executionMode} mode${type.active ? '' : ', inactive'}`}
                   disabled={!type.active}
                   checked={type.active && typeKeys.includes(type.key)}
-                  onChange={(e) => setTypeKeys((l) => toggle(l, type.key, e.currentTarget.checked))}
+                  onChange={(e) => {
+                    // Read now: React clears currentTarget before the state updater runs.
+                    const on = e.currentTarget.checked;
+                    setTypeKeys((l) => toggle(l, type.key, on));
+                  }}
                 />
               ))}
             </Stack>
@@ -185,7 +192,7 @@ export function NewOrderForm() {
             max={100}
             step={1}
             allowDecimal={false}
-            w={200}
+            w={240}
             value={copies}
             error={errors.copies} styles={ERROR_STYLES}
             onChange={setCopies}
