@@ -331,6 +331,13 @@ export function createWorkflowStore(db: Database.Database, catalog: NodeCatalog,
 
   return {
     receive(revision) {
+      // Already held (the id names the content and ancestry): nothing to check or store; the copy sent is not read.
+      const known = stmts.byRevisionId.get(revision.revisionId);
+      if (known?.workflow_id === revision.workflowId) {
+        const row = stmts.row.get(revision.workflowId);
+        const head = row ? stmts.revision.get(revision.workflowId, row.current_revision)?.revision_id : undefined;
+        return { stored: false, revision: known.revision, head: head === revision.revisionId };
+      }
       const doc = checkReceived(revision);
       return receive.immediate(revision, doc);
     },

@@ -51,8 +51,9 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
   const outbox = (hubHeads: Record<string, string>): Map<string, string[]> => {
     const out = new Map<string, string[]>();
     for (const [workflowId, head] of Object.entries(workflows.heads())) {
-      const history = historyOf(workflows, workflowId);
       const known = hubHeads[workflowId];
+      if (known === head) continue;
+      const history = historyOf(workflows, workflowId);
       const missing = missingFrom(history, head, known !== undefined && history.parents.has(known) ? known : undefined);
       if (missing.length > 0) out.set(workflowId, missing);
     }
@@ -151,6 +152,7 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       const toPush = new Map<string, SyncRevision[]>();
       for (const [workflowId, mine] of Object.entries(workflows.heads())) {
         const theirs = hubHeads[workflowId];
+        if (theirs === mine) continue; // in step: the usual case, decided without reading the history
         let history = historyOf(workflows, workflowId);
         if (theirs !== undefined && !history.parents.has(theirs)) continue; // the hub's head was refused above
         let head = mine;
