@@ -4,7 +4,7 @@ import type { SyncConflict, SyncPullResult, SyncPushResult, SyncRefusal, SyncRes
 import type { NodeCatalog } from '../../../shared/workflow/catalog';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import type { WorkflowStore } from '../../catalog/workflows/types';
-import { mergeWorkflows, resolveConflicts, type MergeConflict, type MergeResult, type Side } from '../../catalog/workflows/merge/merge-workflows';
+import { MergeInputError, mergeWorkflows, resolveConflicts, type MergeConflict, type MergeResult, type Side } from '../../catalog/workflows/merge/merge-workflows';
 import { commonAncestor, historyOf, missingFrom } from './history';
 import { createSyncState, type OpenMerge } from './sync-state';
 
@@ -158,7 +158,15 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
         let head = mine;
         // Both moved since their common ancestor: each line has revisions the other lacks.
         if (theirs !== undefined && theirs !== mine && missingFrom(history, theirs, mine).length > 0 && missingFrom(history, mine, theirs).length > 0) {
-          const outcome = mergeWithHub(workflowId, mine, theirs);
+          let outcome: { conflicts: number; merged: boolean };
+          try {
+            outcome = mergeWithHub(workflowId, mine, theirs);
+          } catch (error) {
+            // One workflow that cannot be merged (an unreadable side) stops only itself: nothing of it is pushed.
+            if (!(error instanceof ApiFailure) && !(error instanceof MergeInputError)) throw error;
+            refused.push({ workflowId, revisionId: theirs, code: 'merge_failed', message: `merging with the hub's ${theirs}: ${error.message}`, path: error.path });
+            continue;
+          }
           if (!outcome.merged) {
             conflicts += outcome.conflicts;
             continue;
