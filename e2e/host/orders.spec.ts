@@ -185,9 +185,10 @@ test('Cancel stops a rendering line and its Blender work; the line can be dispat
   await row.getByRole('button', { name: 'Dispatch line 1 of Long turntable' }).click();
   const cancel = row.getByRole('button', { name: 'Cancel line 1 of Long turntable' });
   await expect(cancel).toBeVisible();
-  // The progress bar counts frames (orders.progress done/total); cancel once frames are on the farm.
-  await expect(row.getByRole('cell').nth(5)).toContainText(/render_turntable: \d+\/36/, { timeout: 180_000 });
-  await expect(row.getByRole('progressbar', { name: 'Progress of line 1 of Long turntable' })).toHaveAttribute('max', '36');
+  // The progress bar counts Cycles samples over every frame (orders.progress done/total: 36 frames × 32 samples);
+  // cancel once Blender is rendering.
+  await expect(row.getByRole('cell').nth(5)).toContainText(/render_turntable: [1-9]\d*\/1152/, { timeout: 180_000 });
+  await expect(row.getByRole('progressbar', { name: 'Progress of line 1 of Long turntable' })).toHaveAttribute('max', '1152');
   await cancel.click();
   await expect(row.getByRole('cell').nth(2)).toHaveText('Cancelled', { timeout: 60_000 });
   await expect(cancel).toHaveCount(0);
