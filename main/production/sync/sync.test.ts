@@ -8,6 +8,7 @@ import { testBackend } from '../../testing/node-backend';
 import { makeTempDir } from '../../testing/temp-dir';
 import { ServerUnreachable } from '../../platform/transport/http-client';
 import type { HubConnection } from './workstation-sync';
+import { contentHashOf, revisionIdOf } from './sync-testing';
 
 /**
  * Sync between three data directories, each its own backend: a hub and two workstations. The
@@ -40,7 +41,7 @@ function setup() {
     return result.result as T;
   };
   const hub: HubConnection = { pull: (input) => call<SyncPullResult>('sync.pull', input), push: (input) => call<SyncPushResult>('sync.push', input) };
-  return { ...backends, hub, setHubDown: (down: boolean) => (hubDown = down), call };
+  return { ...backends, hub, hubBackend: backends.hub, setHubDown: (down: boolean) => (hubDown = down), call };
 }
 
 const saveEdit = (backend: Backend, change: (d: WorkflowDocument) => void) => {
@@ -155,7 +156,6 @@ describe('sync of workflows between a hub and two workstations', () => {
     expect(await refusal({ ...good, revisionId: saved.contentHash })).toMatchObject({ code: 'hash_mismatch', path: 'revisions[0].revisionId' });
     expect(await refusal({ ...good, workflowId: 'other' })).toMatchObject({ path: 'revisions[0].document.id' });
     // Consistent hashes over an invalid document: validation names the field.
-    const { contentHashOf, revisionIdOf } = await import('./sync-testing');
     const broken = edit(document as unknown as WorkflowDocument, (d) => {
       node(d, RENDER).type = 'no_such_node';
     }) as unknown as Record<string, unknown>;
@@ -196,5 +196,26 @@ describe('sync of workflows between a hub and two workstations', () => {
     expect(await b.sync.run(hub, HUB)).toMatchObject({ conflicts: 0, refused: [] });
     await a.sync.run(hub, HUB);
     expect(a.workflows.revision(WF).revisionId).toBe(b.workflows.revision(WF).revisionId);
+  });
+
+  it('a revision pulled from the hub that does not check out here is refused naming the field, kept out, and pulled again next time', async () => {
+    const { hub, hubBackend, a } = setup();
+    // A hub that hands out a revision whose document does not validate (written around its store).
+    const doc = { ...stillBase(), id: 'bad.workflow', revision: 1 };
+    node(doc, RENDER).type = 'no_such_node';
+    const contentHash = contentHashOf(doc);
+    const revisionId = revisionIdOf([], contentHash);
+    const now = new Date().toISOString();
+    hubBackend.db.prepare(`INSERT INTO workflows (id, name, family, execution_mode, current_revision, created_at, updated_at) VALUES ('bad.workflow', 'bad', 'order_line', 'legacy', 1, ?, ?)`).run(now, now);
+    hubBackend.db
+      .prepare(`INSERT INTO workflow_revisions (workflow_id, revision, document_json, saved_at, note, revision_id, parents_json, content_hash) VALUES ('bad.workflow', 1, ?, ?, NULL, ?, '[]', ?)`)
+      .run(JSON.stringify(doc), now, revisionId, contentHash);
+    const first = await a.sync.run(hub, HUB);
+    expect(first.pulled).toBe(0);
+    expect(first.refused).toEqual([expect.objectContaining({ workflowId: 'bad.workflow', revisionId, code: 'invalid_workflow' })]);
+    expect(first.refused[0]?.path).toMatch(/^revisions\[0\]\.document\.nodes\[\d+\]\.type$/);
+    expect(a.workflows.list().map((w) => w.id)).not.toContain('bad.workflow');
+    // Not skipped for good: the next sync meets it again.
+    expect((await a.sync.run(hub, HUB)).refused).toHaveLength(1);
   });
 });

@@ -145,6 +145,8 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
         hubHeads = page.heads;
         if (!page.more) break;
       }
+      // A revision refused here (say, a node type this build lacks) is pulled again next time, not skipped for good.
+      if (refused.length > 0) cursor = start.cursor;
 
       // 2. Per workflow: push what the hub lacks, merge where both moved.
       const merged: string[] = [];
