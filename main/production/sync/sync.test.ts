@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncPullResult, SyncPushResult } from '../../../shared/sync/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import type { Backend } from '../../entry/app/backend';
-import { edit, node, NOTIFY, removeNode, RENDER, setSetting, stillBase } from '../../catalog/workflows/merge/merge-testing';
+import { addNode, connect, edit, node, NOTIFY, removeNode, RENDER, setSetting, stillBase } from '../../catalog/workflows/merge/merge-testing';
 import { testBackend } from '../../testing/node-backend';
 import { makeTempDir } from '../../testing/temp-dir';
 import { ServerUnreachable } from '../../platform/transport/http-client';
@@ -217,5 +217,39 @@ describe('sync of workflows between a hub and two workstations', () => {
     expect(a.workflows.list().map((w) => w.id)).not.toContain('bad.workflow');
     // Not skipped for good: the next sync meets it again.
     expect((await a.sync.run(hub, HUB)).refused).toHaveLength(1);
+  });
+
+  it('structural conflicts (a deleted node the other side connected to) are resolved choice by choice, follow-ups included, before the merge is saved', async () => {
+    const { hub, a, b } = setup();
+    a.workflows.save(edit({ ...stillBase(), revision: 0 }, (d) => {
+      addNode(d, 'postprocess_1', 'postprocess');
+      connect(d, RENDER, 'image', 'postprocess_1', 'image');
+    }));
+    await a.sync.run(hub, HUB);
+    await b.sync.run(hub, HUB);
+    saveEdit(b, (d) => {
+      addNode(d, 'output_save_1', 'output_save');
+      connect(d, 'postprocess_1', 'thumbnail', 'output_save_1', 'artifact');
+    });
+    await b.sync.run(hub, HUB);
+    saveEdit(a, (d) => removeNode(d, 'postprocess_1'));
+    const synced = await a.sync.run(hub, HUB);
+    expect(synced.conflicts).toBeGreaterThan(0);
+    expect(a.sync.conflicts().map((c) => c.kind)).toContain('dangling-edge');
+    // Keep the deletion: choose mine for whatever is open until the merge validates and is saved.
+    let saved = null;
+    for (let round = 0; round < 4 && !saved; round++) {
+      const open = a.sync.conflicts().filter((c) => c.take === null);
+      expect(open.length).toBeGreaterThan(0);
+      for (const c of open) saved = a.sync.resolve(c.id, 'mine').saved;
+    }
+    expect(saved?.parents).toHaveLength(2);
+    expect(a.sync.conflicts()).toEqual([]);
+    const merged = a.workflows.get(WF);
+    expect(merged.nodes.map((n) => n.id)).not.toContain('postprocess_1');
+    expect(a.workflows.validate(merged).valid).toBe(true);
+    expect(await a.sync.run(hub, HUB)).toMatchObject({ conflicts: 0, refused: [] });
+    await b.sync.run(hub, HUB);
+    expect(b.workflows.revision(WF).revisionId).toBe(a.workflows.revision(WF).revisionId);
   });
 });
