@@ -214,6 +214,12 @@ test('a11y: farm', async ({ page }) => {
   await checkArea(page, 'farm');
 });
 
+test('a11y: sync', async ({ page }) => {
+  await open(page, '/sync');
+  await expect(page.getByRole('table', { name: 'Sync status' })).toBeVisible();
+  await checkArea(page, 'sync');
+});
+
 test('a11y: preflight', async ({ page }) => {
   await open(page, '/preflight');
   await expect(page.getByRole('region', { name: 'Preflight report' })).toBeVisible();

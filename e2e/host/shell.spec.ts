@@ -5,7 +5,7 @@ import { callApi } from '../production-fixtures';
 import { prepareRuns } from '../run-fixtures';
 import { createLine, dispatchAndWait, waitForComparison } from '../review-fixtures';
 
-const AREAS = ['Workflows', 'Runs', 'Orders', 'CAD library', 'Output types', 'Comparisons', 'Farm', 'Preflight', 'Settings'];
+const AREAS = ['Workflows', 'Runs', 'Orders', 'CAD library', 'Output types', 'Comparisons', 'Farm', 'Sync', 'Preflight', 'Settings'];
 
 // Screenshots of every area (light and dark) are taken by a11y.spec.ts, the one place that photographs areas.
 

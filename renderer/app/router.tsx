@@ -13,6 +13,7 @@ import { OutputTypesPage } from '../areas/output-types/OutputTypesPage';
 import { RolloutPage } from '../areas/output-types/RolloutPage';
 import { ComparisonsPage } from '../areas/comparisons/ComparisonsPage';
 import { ComparisonViewerPage } from '../areas/comparisons/ComparisonViewerPage';
+import { SyncPage } from '../areas/sync/SyncPage';
 import { WORK_AREAS } from '../shell/areas';
 import { Layout } from '../shell/Layout';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -41,6 +42,7 @@ export function createAppRouter() {
         { path: 'output-types/:key/rollout', element: <RolloutPage /> },
         { path: 'comparisons', element: <ComparisonsPage /> },
         { path: 'comparisons/:id', element: <ComparisonViewerPage /> },
+        { path: 'sync', element: <SyncPage /> },
         ...WORK_AREAS.filter((area) => area.planned).map((area) => ({ path: area.path.slice(1), element: <PlaceholderPage area={area} /> })),
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -5,6 +5,7 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { PreflightStatus } from './PreflightStatus';
 import { FirstRunSidebarLink } from '../areas/preflight/FirstRunChecklist';
 import { ReviewBadge, ReviewNotices } from '../areas/comparisons/ReviewBadge';
+import { SyncBadge } from '../areas/sync/SyncBadge';
 
 /** An area is current on its own path and on the pages under it (a workflow under Workflows). */
 function isCurrent(pathname: string, area: Area): boolean {
@@ -21,6 +22,7 @@ function AreaLinks({ areas }: { areas: readonly Area[] }) {
           <MantineNavLink component={NavLink} to={area.path} label={area.name} active={isCurrent(pathname, area)} className="nav-link" />
           {/* Beside the link, not in it, so the link keeps its plain name. */}
           {area.path === '/comparisons' && <ReviewBadge />}
+          {area.path === '/sync' && <SyncBadge />}
         </li>
       ))}
     </ul>

@@ -16,6 +16,7 @@ export const WORK_AREAS: readonly Area[] = [
 ];
 
 export const SYSTEM_AREAS: readonly Area[] = [
+  { path: '/sync', name: 'Sync' },
   { path: '/preflight', name: 'Preflight' },
   { path: '/settings', name: 'Settings' },
 ];
