@@ -62,7 +62,10 @@ function HubForm() {
         {running && (
           <Stack gap={4} role="status" aria-live="polite">
             <Text size="sm">Syncing with the hub: pulling its changes, merging, pushing yours…</Text>
-            <Progress value={100} striped animated aria-label="Sync in progress" />
+            {/* How long a sync takes is not known ahead: a moving bar, not a percentage; the sentence above says it. */}
+            <Progress.Root aria-hidden>
+              <Progress.Section value={100} striped animated withAria={false} />
+            </Progress.Root>
           </Stack>
         )}
       </Stack>
