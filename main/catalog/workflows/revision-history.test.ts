@@ -15,31 +15,12 @@ import { createWorkflowStore } from './workflow-store';
 import { revisionIdentity, workflowContentHash } from './revision-identity';
 import { exportWorkflow, importWorkflow } from './workflow-transfer';
 import type { WorkflowStore } from './types';
+import { basicStillDoc } from '../../testing/workflow-docs';
 
 const registry = createNodeRegistry(NODE_SPECS, NODE_RUNTIMES);
 
 function doc(id = 'still', overrides: Partial<WorkflowDocument> = {}): WorkflowDocument {
-  return {
-    schemaVersion: 1,
-    id,
-    name: 'Still',
-    family: 'order_line',
-    executionMode: 'legacy',
-    revision: 0,
-    nodes: [
-      { id: 'in', type: 'input_order_line', typeVersion: 1, settings: {}, position: { x: 0, y: 0 } },
-      { id: 'resolve', type: 'resolve_cad', typeVersion: 1, settings: {}, position: { x: 200, y: 0 } },
-      { id: 'scene', type: 'prepare_scene', typeVersion: 1, settings: { lighting: 'studio_hard' }, position: { x: 400, y: 0 } },
-      { id: 'still', type: 'render_still', typeVersion: 1, settings: { renderer: { samples: 32 } }, position: { x: 600, y: 0 } },
-    ],
-    edges: [
-      { id: 'e1', source: 'in', sourcePort: 'line', target: 'resolve', targetPort: 'line' },
-      { id: 'e2', source: 'resolve', sourcePort: 'mesh', target: 'scene', targetPort: 'mesh' },
-      { id: 'e3', source: 'scene', sourcePort: 'scene', target: 'still', targetPort: 'scene' },
-    ],
-    metadata: { owner: 'lookdev' },
-    ...overrides,
-  };
+  return basicStillDoc(id, { name: 'Still', metadata: { owner: 'lookdev' }, ...overrides });
 }
 
 /** The same document with every object's keys written in reverse order. */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../platform/db/open-database';
 import { createNodeRegistry, type NodeRegistry } from '../nodes/registry';
 import { makeTempDir } from '../../testing/temp-dir';
+import { basicStillDoc } from '../../testing/workflow-docs';
 import { ApiFailure } from '../../../shared/contract/errors';
 import { type NodeSpec } from '../../../shared/nodes/node-spec';
 import { NODE_SPECS } from '../../nodes/specs';
@@ -16,29 +17,8 @@ import { revisionIdentity } from './revision-identity';
 import type { WorkflowStore } from './types';
 import { NODE_RUNTIMES } from '../../nodes/executors';
 
-/** The smallest useful order-line workflow: order line → resolve → scene → still. */
 function orderLineDoc(id = 'still-basic', overrides: Partial<WorkflowDocument> = {}): WorkflowDocument {
-  return {
-    schemaVersion: 1,
-    id,
-    name: 'Basic still',
-    family: 'order_line',
-    executionMode: 'legacy',
-    revision: 0,
-    nodes: [
-      { id: 'in', type: 'input_order_line', typeVersion: 1, settings: {}, position: { x: 0, y: 0 } },
-      { id: 'resolve', type: 'resolve_cad', typeVersion: 1, settings: {}, position: { x: 200, y: 0 } },
-      { id: 'scene', type: 'prepare_scene', typeVersion: 1, settings: { lighting: 'studio_hard' }, position: { x: 400, y: 0 } },
-      { id: 'still', type: 'render_still', typeVersion: 1, settings: { renderer: { samples: 32 } }, position: { x: 600, y: 0 } },
-    ],
-    edges: [
-      { id: 'e1', source: 'in', sourcePort: 'line', target: 'resolve', targetPort: 'line' },
-      { id: 'e2', source: 'resolve', sourcePort: 'mesh', target: 'scene', targetPort: 'mesh' },
-      { id: 'e3', source: 'scene', sourcePort: 'scene', target: 'still', targetPort: 'scene' },
-    ],
-    metadata: {},
-    ...overrides,
-  };
+  return basicStillDoc(id, overrides);
 }
 
 function cadFileDoc(id: string, name: string): WorkflowDocument {

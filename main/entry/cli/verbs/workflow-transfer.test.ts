@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOn } from '../../../testing/cli-capture';
 import { queryDataDir } from '../../../testing/read-db';
 import { makeTempDir } from '../../../testing/temp-dir';
+import { basicStillDoc } from '../../../testing/workflow-docs';
 
 /** `lightbox workflow export|import` on a real data directory. */
 let tmp: ReturnType<typeof makeTempDir>;
@@ -11,26 +12,7 @@ let dataDir: string;
 const cli = (args: string[]) => cliOn(dataDir, args);
 const revisionRows = () => queryDataDir<{ revision: number; revision_id: string; parents_json: string; content_hash: string; note: string | null }>(dataDir, "SELECT revision, revision_id, parents_json, content_hash, note FROM workflow_revisions WHERE workflow_id = 'cli-still' ORDER BY revision");
 
-const doc = {
-  schemaVersion: 1,
-  id: 'cli-still',
-  name: 'CLI still',
-  family: 'order_line',
-  executionMode: 'legacy',
-  revision: 0,
-  nodes: [
-    { id: 'in', type: 'input_order_line', typeVersion: 1, settings: {}, position: { x: 0, y: 0 } },
-    { id: 'resolve', type: 'resolve_cad', typeVersion: 1, settings: {}, position: { x: 200, y: 0 } },
-    { id: 'scene', type: 'prepare_scene', typeVersion: 1, settings: { lighting: 'studio_hard' }, position: { x: 400, y: 0 } },
-    { id: 'still', type: 'render_still', typeVersion: 1, settings: { renderer: { samples: 32 } }, position: { x: 600, y: 0 } },
-  ],
-  edges: [
-    { id: 'e1', source: 'in', sourcePort: 'line', target: 'resolve', targetPort: 'line' },
-    { id: 'e2', source: 'resolve', sourcePort: 'mesh', target: 'scene', targetPort: 'mesh' },
-    { id: 'e3', source: 'scene', sourcePort: 'scene', target: 'still', targetPort: 'scene' },
-  ],
-  metadata: {},
-};
+const doc = basicStillDoc('cli-still', { name: 'CLI still' });
 
 function writeFile(name: string, value: unknown): string {
   const file = path.join(tmp.dir, name);
