@@ -71,6 +71,9 @@ test('the same setting changed on the hub and here: Sync now shows one conflict 
   await saveWorkflow(request, host, withSamples(stillWorkflow(WF, 'Sync still'), 64));
   await openSync(page, host.url);
   await expect(statusCell(page, 'Last sync')).toHaveText('Never');
+  await expect(statusCell(page, 'Changes waiting to be pushed')).toHaveText('1');
+  // No hub used yet: the sidebar counts nothing as waiting.
+  await expect(page.getByRole('status', { name: /waiting to sync/ })).toHaveCount(0);
   await page.getByLabel('Hub URL').fill(hub!.url);
   await page.getByLabel('Your hub token').fill(artist);
   await syncNow(page);

@@ -8,7 +8,7 @@ const RECHECK_MS = 30_000;
 
 /**
  * Beside the Sync link (outside it, so the link keeps its name): open conflicts, or else the changes
- * waiting to be pushed; nothing when all is in step.
+ * waiting to be pushed to the hub; nothing when all is in step or no hub was ever used.
  */
 export function SyncBadge() {
   const client = useClient();
@@ -20,7 +20,8 @@ export function SyncBadge() {
     const timer = setInterval(() => void store.getState().refresh(), RECHECK_MS);
     return () => clearInterval(timer);
   }, [client, epoch]);
-  if (!status || (status.pending === 0 && status.conflicts === 0)) return null;
+  // A machine that never synced has nothing "waiting": only a workstation of a hub counts its outbox.
+  if (!status || (status.conflicts === 0 && (status.pending === 0 || status.hubUrl === null))) return null;
   const conflicts = status.conflicts > 0;
   const count = conflicts ? status.conflicts : status.pending;
   const label = conflicts
