@@ -19,7 +19,8 @@ interface InspectorProps {
 }
 
 /** The selection's details: a node's settings (generated from its schema), an edge, or several items. */
-export function Inspector({ model, byType, problems }: InspectorProps) {
+// Memoized: it follows the store itself; the editor's own redraws need not reach it.
+export const Inspector = memo(function Inspector({ model, byType, problems }: InspectorProps) {
   const doc = useStore(model.store, (s) => s.doc);
   const selectedNodes = useStore(model.store, (s) => s.selectedNodes);
   const selectedEdges = useStore(model.store, (s) => s.selectedEdges);
@@ -80,7 +81,7 @@ export function Inspector({ model, byType, problems }: InspectorProps) {
       <ParametersPanel model={model} byType={byType} problems={problems} />
     </Stack>
   );
-}
+});
 
 function ProblemList({ problems }: { problems: Problem[] }) {
   if (problems.length === 0) return null;

@@ -1,4 +1,4 @@
-import { forwardRef, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import type { NodeDefinition } from '../../../shared/nodes/definition';
 import type { Family } from '../../../shared/workflow/document';
@@ -12,7 +12,9 @@ interface PaletteProps {
 }
 
 /** Node types of the workflow's family from nodes.list, by category; drag one onto the canvas or press Enter. */
-export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palette({ defs, family, onAdd }, searchRef) {
+// Memoized: the editor draws again on every edit, and the palette's many buttons need not follow.
+export const Palette = memo(
+  forwardRef<HTMLInputElement, PaletteProps>(function Palette({ defs, family, onAdd }, searchRef) {
   const [query, setQuery] = useState('');
   const headingId = useId();
   const own = useMemo(() => defs.filter((d) => d.families.includes(family)), [defs, family]);
@@ -112,4 +114,5 @@ export const Palette = forwardRef<HTMLInputElement, PaletteProps>(function Palet
       })}
     </Stack>
   );
-});
+}),
+);
