@@ -43,7 +43,7 @@ function HubForm() {
           description={
             heldToken
               ? 'A token is held for this window (not stored on disk). Type another to replace it.'
-              : 'From `lightbox users add` on the hub. Held for this window only, never stored or shown again.'
+              : 'Given by the hub’s admin (lightbox users add). Held for this window only, never stored or shown again.'
           }
           value={token}
           onChange={(e) => setToken(e.currentTarget.value)}
