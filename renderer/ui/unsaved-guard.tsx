@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId } from 'react';
+import { Button, Group, Modal, Text } from '@mantine/core';
 import { useBlocker, type Blocker } from 'react-router';
 
 /**
@@ -26,47 +27,36 @@ export function LeaveDialog({
   text?: string;
   stayLabel?: string;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const textId = useId();
   const blocked = blocker.state === 'blocked';
-
-  // Close right away rather than after the next render: until then the modal keeps the page inert,
-  // and a keystroke meant for the form would be lost.
   const answer = (choice: 'stay' | 'leave') => {
-    ref.current?.close();
     if (choice === 'stay') blocker.reset?.();
     else blocker.proceed?.();
   };
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (blocked && !dialog.open) dialog.showModal();
-    if (!blocked && dialog.open) dialog.close();
-  }, [blocked]);
-
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
+    <Modal
+      opened={blocked}
+      onClose={() => answer('stay')}
+      title="Leave without saving?"
+      withCloseButton={false}
+      size="md"
+      // No exit animation: until it ends the modal keeps the page inert, and a keystroke meant for
+      // the form would be lost.
+      transitionProps={{ duration: 0 }}
       aria-describedby={textId}
-      onCancel={(event) => {
-        event.preventDefault();
-        answer('stay');
-      }}
+      styles={{ title: { fontWeight: 600, fontSize: 15 } }}
     >
-      <h2 id={titleId}>Leave without saving?</h2>
-      <p id={textId}>{text}</p>
-      <div className="actions">
-        <button type="button" className="primary" autoFocus onClick={() => answer('stay')}>
+      <Text id={textId} mb="md">
+        {text}
+      </Text>
+      <Group gap="xs">
+        <Button data-autofocus onClick={() => answer('stay')}>
           {stayLabel}
-        </button>
-        <button type="button" className="danger" onClick={() => answer('leave')}>
+        </Button>
+        <Button variant="outline" color="red" onClick={() => answer('leave')}>
           Leave without saving
-        </button>
-      </div>
-    </dialog>
+        </Button>
+      </Group>
+    </Modal>
   );
 }
