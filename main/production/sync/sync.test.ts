@@ -252,4 +252,41 @@ describe('sync of workflows between a hub and two workstations', () => {
     await b.sync.run(hub, HUB);
     expect(b.workflows.revision(WF).revisionId).toBe(a.workflows.revision(WF).revisionId);
   });
+
+  it('a sync reads past what it pushed: the next one fetches none of it back, and a revision another pushed meanwhile comes along', async () => {
+    const { hub, a, b } = setup();
+    a.workflows.save({ ...stillBase(), revision: 0 });
+    const fetched: string[] = [];
+    let beforePush = async () => {};
+    const watched: HubConnection = {
+      pull: async (input) => {
+        const page = await hub.pull(input);
+        fetched.push(...page.revisions.map((r) => r.revisionId));
+        return page;
+      },
+      push: async (input) => {
+        await beforePush();
+        return hub.push(input);
+      },
+    };
+    expect(await a.sync.run(watched, HUB)).toMatchObject({ pushed: 1, pulled: 0 });
+    fetched.length = 0;
+    expect(await a.sync.run(watched, HUB)).toMatchObject({ pushed: 0, pulled: 0, conflicts: 0 });
+    expect(fetched).toEqual([]);
+
+    // B pushes a workflow of its own between A's pull and A's push: A's read past its push stores it.
+    const other = b.workflows.save({ ...stillBase(), id: 'studio.other', name: 'Other', executionMode: 'graph', revision: 0 }).revisionInfo;
+    saveEdit(a, (d) => setSetting(d, RENDER, 'renderer.samples', 128));
+    beforePush = async () => {
+      beforePush = async () => {};
+      expect(await b.sync.run(hub, HUB)).toMatchObject({ pushed: 1, pulled: 1 });
+    };
+    expect(await a.sync.run(watched, HUB)).toMatchObject({ pushed: 1, pulled: 1, conflicts: 0, refused: [] });
+    expect(a.workflows.revision('studio.other').revisionId).toBe(other.revisionId);
+    fetched.length = 0;
+    expect(await a.sync.run(watched, HUB)).toMatchObject({ pushed: 0, pulled: 0 });
+    expect(fetched).toEqual([]);
+    expect(await b.sync.run(hub, HUB)).toMatchObject({ pulled: 1 });
+    expect(samples(b)).toBe(128);
+  });
 });

@@ -130,23 +130,27 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       let cursor = start.cursor;
       let hubHeads: Record<string, string> = {};
       let pulled = 0;
-      // 1. Pull the hub's log into the history; a revision this side refuses is reported, never kept.
-      for (;;) {
-        const page = await hub.pull({ since: cursor, limit: PULL_PAGE });
-        page.revisions.forEach((revision, index) => {
-          try {
-            if (workflows.receive(revision).stored) pulled += 1;
-          } catch (error) {
-            if (!(error instanceof ApiFailure)) throw error;
-            refused.push({ workflowId: revision.workflowId, revisionId: revision.revisionId, code: error.code, message: `pulled: ${error.message}`, path: `revisions[${index}]${error.path ? `.${error.path}` : ''}` });
-          }
-        });
-        cursor = page.cursor;
-        hubHeads = page.heads;
-        if (!page.more) break;
-      }
-      // A revision refused here (say, a node type this build lacks) is pulled again next time, not skipped for good.
-      if (refused.length > 0) cursor = start.cursor;
+      let pullRefused = false;
+      // Reads the hub's log after the cursor into the history; a revision this side refuses is reported, never kept.
+      const pullLog = async () => {
+        for (;;) {
+          const page = await hub.pull({ since: cursor, limit: PULL_PAGE });
+          page.revisions.forEach((revision, index) => {
+            try {
+              if (workflows.receive(revision).stored) pulled += 1;
+            } catch (error) {
+              if (!(error instanceof ApiFailure)) throw error;
+              pullRefused = true;
+              refused.push({ workflowId: revision.workflowId, revisionId: revision.revisionId, code: error.code, message: `pulled: ${error.message}`, path: `revisions[${index}]${error.path ? `.${error.path}` : ''}` });
+            }
+          });
+          cursor = page.cursor;
+          hubHeads = page.heads;
+          if (!page.more) break;
+        }
+      };
+      // 1. Pull the hub's log into the history.
+      await pullLog();
 
       // 2. Per workflow: push what the hub lacks, merge where both moved.
       const merged: string[] = [];
@@ -206,6 +210,12 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
         bytes += size;
       }
       await send();
+      // What was pushed now sits in the hub's log after the cursor: read past it here, so the next
+      // sync does not fetch this workstation's own revisions back (after a first sync, every workflow).
+      // Revisions others pushed meanwhile come along and are stored; a merge they need is made next sync.
+      if (pushed > 0 && !pullRefused) await pullLog();
+      // A revision refused here (say, a node type this build lacks) is pulled again next time, not skipped for good.
+      if (pullRefused) cursor = start.cursor;
       // Only heads stored here become the marker (one made on the hub after this pull is not yet).
       const known = Object.fromEntries(Object.entries(hubHeads).filter(([workflowId, id]) => workflows.locate(id)?.workflowId === workflowId));
       state.recordSync(hubUrl, cursor, known);
