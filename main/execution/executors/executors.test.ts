@@ -340,7 +340,8 @@ describe('render_still', () => {
     expect(image.sha256).toBe(await sha256File(image.file));
     expect(result.outputs.asset).toBeUndefined();
     expect(test.published).toEqual([]);
-    expect(result.progress.at(-1)).toEqual([1, 1]);
+    // Progress counts Cycles samples (4 here), ending complete.
+    expect(result.progress.at(-1)).toEqual([4, 4]);
     expect(test.renders).toHaveLength(1);
     const log = test.renders[0];
     expect(log).toMatchObject({ engine: 'cycles', samples: 4, width: 64, height: 64, frameStart: 1, frameEnd: 1, outputPath: image.file, outputSha256: image.sha256, status: 'succeeded', exitCode: 0, error: null });
@@ -404,7 +405,8 @@ describe('render_turntable', () => {
     expect(new Set(frames.frames.map((f) => f.sha256)).size).toBe(4);
     const chunks = fixture.farm.jobs.slice(jobsBefore).map((j) => j.job).filter((j): j is Extract<BlenderJobInput, { kind: 'render_frames' }> => j.kind === 'render_frames');
     expect(chunks.map((j) => j.frame_range)).toEqual([[1, 2], [3, 4]]);
-    expect(result.progress.at(-1)).toEqual([4, 4]);
+    // Progress counts Cycles samples over every frame: 4 frames × 4 samples, ending complete.
+    expect(result.progress.at(-1)).toEqual([16, 16]);
     expect(test.renders).toHaveLength(1);
     expect(test.renders[0]).toMatchObject({ engine: 'cycles', samples: 4, width: 48, height: 48, frameStart: 1, frameEnd: 4, outputPath: result.workDir, status: 'succeeded', exitCode: 0, error: null });
     expect(test.renders[0]?.blenderVersion).toMatch(/^\d+\.\d+\.\d+/);
