@@ -53,7 +53,10 @@ describe('render progress from what Cycles prints (a real Blender render)', () =
     const off = farm.on('changed', (status) => {
       for (const t of status.tasks) if (t.state === 'running') taskFractions.push(t.progress);
     });
-    const rendered = await renderStill({ farm, glb, scene, settings, outDir: path.join(tmp, 'still'), names, timeoutMs: 60_000, onProgress: progress.onProgress });
+    // Large enough that sampling outlasts several of farm.changed's 200 ms throttle intervals even on
+    // a fast machine, so a running task with partial progress is seen there too.
+    const stillSettings = { ...settings, renderer: { ...settings.renderer, samples: 64 }, resolution: { width: 128, height: 128, percentage: 100 } };
+    const rendered = await renderStill({ farm, glb, scene, settings: stillSettings, outDir: path.join(tmp, 'still'), names, timeoutMs: 60_000, onProgress: progress.onProgress });
     progress.end();
     off();
     expect(fs.existsSync(rendered.file)).toBe(true);
@@ -66,7 +69,7 @@ describe('render progress from what Cycles prints (a real Blender render)', () =
     // The farm's own task shows it too (what the farm page draws).
     expect(taskFractions.some((f) => f > 0 && f < 1)).toBe(true);
     const task = farm.status().tasks.at(-1)!;
-    expect(task).toMatchObject({ state: 'succeeded', progress: 1, probe: false, title: 'Still 48×48, 32 samples (Cycles) → progress_0001.png' });
+    expect(task).toMatchObject({ state: 'succeeded', progress: 1, probe: false, title: 'Still 128×128, 64 samples (Cycles) → progress_0001.png' });
   }, 90_000);
 
   it('a turntable counts samples over all its frames', async () => {
