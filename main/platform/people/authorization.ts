@@ -29,7 +29,7 @@ const admin = (action: string): Rule => ({ kind: 'role', roles: ['admin'], actio
  * authorization.test.ts checks the same at run time).
  */
 export const RULES: { readonly [G in Guarded]: Rule } = {
-  'app.info': read('reading what the hub is'),
+  'app.info': read("reading the hub's version and data directory"),
   'settings.get': read('reading the settings'),
   'settings.defaults': read('reading the default settings'),
   'settings.update': admin("changing the hub's settings"),
