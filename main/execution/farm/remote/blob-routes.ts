@@ -141,6 +141,8 @@ async function upload(store: BlobStore, ref: BlobRef, url: URL, req: IncomingMes
     if (req.destroyed || req.errored) return void res.destroy();
     throw error;
   }
+  // Committed by another upload while this one waited: its body was not read.
+  if (!req.complete) res.setHeader('Connection', 'close');
   if (result.complete) return sendJson(res, 201, { ...ref, complete: true, offset: result.offset });
   sendJson(res, 202, { ...ref, complete: false, offset: result.offset }, { 'Upload-Offset': String(result.offset) });
 }
