@@ -6,7 +6,11 @@ import { CadIngestError, serializeCadError, type SerializedCadError } from './er
 import { detectFormat, FORMAT_LABEL, type CadFormat } from './detect';
 import { boundingBoxMm, describeParts, type BoundingBoxMm, type CadPart } from './describe';
 import { cadIngestOptionsSchema, METRES_PER_UNIT, type CadIngestOptions, type CadIngestOptionsInput } from './options';
-import { parseStep } from './parse-step';
+import { parseStep, type StepParse } from './parse-step';
+import { parseIges } from './parse-iges';
+import { parseBrep } from './parse-brep';
+import { externalReferences, parseStepSet } from './step-assembly';
+import { readFolderSet, readZipSet } from './file-set';
 import { parseAsciiStl, parseBinaryStl } from './parse-stl';
 import { parseObj } from './parse-obj';
 import { mergeBuffers, parseGlb, parseGltf, quietIO } from './parse-gltf';
@@ -37,7 +41,8 @@ export interface ConvertedCad {
   metadata: CadMetadata;
 }
 
-async function readInput(file: string, maxBytes: number): Promise<Buffer> {
+/** A file's bytes, or for a folder (a multi-file STEP assembly) the files in it by name. */
+async function readInput(file: string, maxBytes: number): Promise<Buffer | Map<string, Buffer>> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(file);
@@ -45,7 +50,8 @@ async function readInput(file: string, maxBytes: number): Promise<Buffer> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CadIngestError('UNREADABLE', file, code === 'ENOENT' ? 'file does not exist' : `file cannot be read (${code ?? (error as Error).message})`);
   }
-  if (!stat.isFile()) throw new CadIngestError('UNREADABLE', file, stat.isDirectory() ? 'is a directory, not a file' : 'is not a regular file');
+  if (stat.isDirectory()) return readFolderSet(file, maxBytes);
+  if (!stat.isFile()) throw new CadIngestError('UNREADABLE', file, 'is not a regular file');
   if (stat.size === 0) throw new CadIngestError('EMPTY', file, 'file is empty (0 bytes)');
   if (stat.size > maxBytes) {
     throw new CadIngestError('TOO_LARGE', file, `file is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`);
@@ -68,26 +74,44 @@ function formatBytes(bytes: number): string {
  */
 export async function convertCad(file: string, optionsInput: CadIngestOptionsInput = {}): Promise<ConvertedCad> {
   const options: CadIngestOptions = cadIngestOptionsSchema.parse(optionsInput);
-  const data = await readInput(file, options.max_size_bytes);
-  const detection = detectFormat(data, file, options.allow_mislabelled);
+  const input = await readInput(file, options.max_size_bytes);
+  const detection = input instanceof Map ? { format: 'step-set' as const } : detectFormat(input, file, options.allow_mislabelled);
   const notes = detection.note ? [detection.note] : [];
   const baseName = path.basename(file, path.extname(file)) || 'part';
   const meshScale = METRES_PER_UNIT[options.mesh_units];
   const assumed = `${FORMAT_LABEL[detection.format]} carries no units: assumed ${options.mesh_units}`;
+  const occtOptions = { linearDeflectionMm: options.linear_deflection_mm, angularDeflectionDeg: options.angular_deflection_deg };
+  const data = input instanceof Map ? Buffer.alloc(0) : input;
 
-  let doc: Document;
-  let sourceUnits: string;
+  let doc!: Document; // set by every case below (fromOcct included), or the switch throws
+  let sourceUnits!: string;
   let unitsAssumed = false;
   let tessellation: CadMetadata['tessellation'];
+  const fromOcct = (parsed: StepParse) => {
+    doc = parsed.builder.doc;
+    sourceUnits = parsed.sourceUnits;
+    notes.push(...parsed.notes);
+    tessellation = { linear_deflection_mm: options.linear_deflection_mm, angular_deflection_deg: options.angular_deflection_deg };
+  };
   switch (detection.format) {
     case 'step': {
-      const step = await parseStep(data, file, { linearDeflectionMm: options.linear_deflection_mm, angularDeflectionDeg: options.angular_deflection_deg });
-      doc = step.builder.doc;
-      sourceUnits = step.sourceUnits;
-      notes.push(...step.notes);
-      tessellation = { linear_deflection_mm: options.linear_deflection_mm, angular_deflection_deg: options.angular_deflection_deg };
+      const step = await parseStep(data, file, occtOptions);
+      if (step.occtMeshCount === 0) refuseLoneMaster(data, file);
+      fromOcct(step);
       break;
     }
+    case 'step-set':
+      fromOcct(await parseStepSet(input instanceof Map ? input : readZipSet(data, file, options.max_size_bytes), file, occtOptions));
+      break;
+    case 'iges':
+      fromOcct(await parseIges(data, file, occtOptions));
+      break;
+    case 'brep':
+      fromOcct(await parseBrep(data, file, occtOptions, meshScale));
+      sourceUnits = options.mesh_units;
+      unitsAssumed = true;
+      notes.push(assumed);
+      break;
     case 'stl-binary':
     case 'stl-ascii':
       doc = (detection.format === 'stl-binary' ? parseBinaryStl : parseAsciiStl)(data, file, baseName, meshScale).doc;
@@ -107,6 +131,8 @@ export async function convertCad(file: string, optionsInput: CadIngestOptionsInp
       mergeBuffers(doc);
       sourceUnits = 'm'; // glTF is metres by definition
       break;
+    default:
+      throw new CadIngestError('UNKNOWN_FORMAT', file, `${FORMAT_LABEL[detection.format]} is not read here yet`);
   }
 
   const parts = describeParts(doc);
@@ -137,6 +163,17 @@ export async function convertCad(file: string, optionsInput: CadIngestOptionsInp
       notes,
     },
   };
+}
+
+/** A STEP file without shapes of its own that names the files holding them: say so, and which. */
+function refuseLoneMaster(data: Buffer, file: string): void {
+  const references = externalReferences(data);
+  if (references.length === 0) return;
+  throw new CadIngestError(
+    'EXTERNAL_ASSEMBLY',
+    file,
+    `STEP file is an assembly of external files: its parts are in ${references.join(', ')}, which were not given; import it together with them (a folder or a .zip holding them all)`,
+  );
 }
 
 export interface CadTask {

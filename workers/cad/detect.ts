@@ -1,22 +1,47 @@
 import path from 'node:path';
 import { CadIngestError } from './errors';
+import { refuseNativeCad } from './native-cad';
+import { looksLikeBrep } from './parse-brep';
+import { looksLikeIges } from './parse-iges';
 
-export type CadFormat = 'step' | 'stl-binary' | 'stl-ascii' | 'obj' | 'gltf' | 'glb';
+export type CadFormat = 'step' | 'step-set' | 'iges' | 'brep' | 'stl-binary' | 'stl-ascii' | 'obj' | 'gltf' | 'glb' | '3mf' | '3dm' | 'ply' | 'fbx' | 'collada';
 
 /** Human names, used in messages and notes. */
 export const FORMAT_LABEL: Record<CadFormat, string> = {
   step: 'STEP',
+  'step-set': 'STEP assembly (several files)',
+  iges: 'IGES',
+  brep: 'OpenCascade BREP',
   'stl-binary': 'binary STL',
   'stl-ascii': 'ASCII STL',
   obj: 'OBJ',
   gltf: 'glTF (JSON)',
   glb: 'GLB',
+  '3mf': '3MF',
+  '3dm': 'Rhino 3DM',
+  ply: 'PLY',
+  fbx: 'FBX',
+  collada: 'Collada',
 };
 
+/** Every format by name, for the message that lists what is supported. */
+export const SUPPORTED_FORMATS = 'STEP, IGES, BREP, STL, OBJ, glTF, GLB, 3MF, Rhino 3DM, PLY, FBX, Collada, or a folder or .zip of STEP files';
+
 /** The format family each CAD extension claims. */
-const EXTENSION_FAMILY: Record<string, 'step' | 'stl' | 'obj' | 'gltf' | 'glb'> = {
+const EXTENSION_FAMILY: Record<string, string> = {
   '.step': 'step',
   '.stp': 'step',
+  '.p21': 'step',
+  '.igs': 'iges',
+  '.iges': 'iges',
+  '.brep': 'brep',
+  '.brp': 'brep',
+  '.zip': 'step-set',
+  '.3mf': '3mf',
+  '.3dm': '3dm',
+  '.ply': 'ply',
+  '.fbx': 'fbx',
+  '.dae': 'collada',
   '.stl': 'stl',
   '.obj': 'obj',
   '.gltf': 'gltf',
@@ -55,12 +80,26 @@ function binaryStlExpectedSize(data: Buffer): number | null {
   return 84 + 50 * data.readUInt32LE(80);
 }
 
+/** A zip holding 3D/3dmodel.model (named in its central directory) is 3MF; any other zip is a set of files. */
+function zipKind(data: Buffer): CadFormat {
+  return data.includes('3D/3dmodel.model', 0, 'latin1') || data.includes('3D/3DModel.model', 0, 'latin1') ? '3mf' : 'step-set';
+}
+
 function detectByContent(data: Buffer, file: string, claimed: string | undefined): CadFormat {
-  if (data.length >= 4 && data.toString('latin1', 0, 4) === 'glTF') return 'glb';
+  const magic = data.toString('latin1', 0, Math.min(data.length, 32));
+  if (magic.startsWith('glTF')) return 'glb';
+  if (magic.startsWith('PK\x03\x04')) return zipKind(data);
+  if (magic.startsWith('3D Geometry File Format ')) return '3dm';
+  if (magic.startsWith('Kaydara FBX Binary')) return 'fbx';
   const head = data.subarray(0, HEAD_BYTES);
   const text = looksLikeText(head) ? stripBom(head.toString('latin1')) : null;
   const start = text?.trimStart() ?? '';
   if (start.startsWith('ISO-10303-21;')) return 'step';
+  if (text !== null && looksLikeIges(text)) return 'iges';
+  if (looksLikeBrep(start)) return 'brep';
+  if (/^ply\r?\n/.test(start)) return 'ply';
+  if (/^; FBX \d/.test(start)) return 'fbx';
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA\b/.test(start)) return 'collada';
   // Checked before ASCII STL: many binary STL headers begin with "solid" too; an exact size
   // match is the reliable sign.
   const expected = binaryStlExpectedSize(data);
@@ -87,12 +126,9 @@ function detectByContent(data: Buffer, file: string, claimed: string | undefined
   if (claimed === 'stl' && data.length < 84 && text === null) {
     throw new CadIngestError('TRUNCATED', file, `binary STL is truncated: ${data.length} bytes, shorter than the 84-byte header`);
   }
+  refuseNativeCad(data, file);
   const what = text === null ? 'binary data' : `text starting with "${start.slice(0, 40).replace(/\s+/g, ' ')}"`;
-  throw new CadIngestError(
-    'UNKNOWN_FORMAT',
-    file,
-    `content is not a supported CAD format (STEP, STL, OBJ, glTF, GLB): found ${what}`,
-  );
+  throw new CadIngestError('UNKNOWN_FORMAT', file, `content is not a supported CAD format (${SUPPORTED_FORMATS}): found ${what}`);
 }
 
 /** OBJ has no magic: the first meaningful lines must be OBJ statements, with at least one vertex. */

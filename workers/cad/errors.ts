@@ -4,6 +4,9 @@ export type CadIngestErrorCode =
   | 'EMPTY'
   | 'TOO_LARGE'
   | 'UNKNOWN_FORMAT'
+  | 'NATIVE_CAD' // a CAD system's own format (Inventor, SolidWorks, ...): export STEP from it
+  | 'MISSING_REFERENCE' // a STEP assembly names a part file that was not given with it
+  | 'EXTERNAL_ASSEMBLY' // a lone STEP master file whose geometry lives in files it references
   | 'MISLABELLED' // the name claims one CAD format, the content is another
   | 'TRUNCATED'
   | 'CORRUPT' // recognised, but the parser rejects it

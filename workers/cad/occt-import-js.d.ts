@@ -25,6 +25,9 @@ declare module 'occt-import-js' {
   }
   export interface Occt {
     ReadStepFile(content: Uint8Array, params: OcctParams | null): OcctResult;
+    ReadIgesFile(content: Uint8Array, params: OcctParams | null): OcctResult;
+    /** BREP has no unit: linearUnit has no effect, coordinates come out as stored. */
+    ReadBrepFile(content: Uint8Array, params: OcctParams | null): OcctResult;
   }
   /** Emscripten module factory; print/printErr receive OpenCascade's messages. */
   export default function occtimportjs(module?: { print?: (text: string) => void; printErr?: (text: string) => void }): Promise<Occt>;

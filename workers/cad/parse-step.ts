@@ -1,4 +1,4 @@
-import occtimportjs, { type Occt, type OcctMesh, type OcctNode } from 'occt-import-js';
+import occtimportjs, { type Occt, type OcctMesh, type OcctNode, type OcctResult } from 'occt-import-js';
 import type { Node } from '@gltf-transform/core';
 import { CadIngestError } from './errors';
 import { GlbBuilder, type MeshGroup, type Rgb } from './glb-builder';
@@ -82,42 +82,84 @@ export interface StepParse {
   occtMeshCount: number;
 }
 
+/** The file kinds OpenCascade reads here, with the reader each one goes through. */
+export type OcctKind = 'step' | 'iges' | 'brep';
+const OCCT_LABEL: Record<OcctKind, string> = { step: 'STEP', iges: 'IGES', brep: 'BREP' };
+
+/**
+ * Runs OpenCascade's reader for `kind` and answers its meshes and assembly tree. STEP and IGES
+ * come out in millimetres whatever the file declares; BREP carries no unit and comes out as stored.
+ */
+export async function readWithOcct(kind: OcctKind, data: Buffer, file: string, options: StepOptions): Promise<OcctResult> {
+  const engine = await occt();
+  occtMessages = [];
+  const params = {
+    linearUnit: 'millimeter' as const,
+    linearDeflectionType: 'absolute_value' as const,
+    linearDeflection: options.linearDeflectionMm,
+    angularDeflection: (options.angularDeflectionDeg * Math.PI) / 180,
+  };
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let result: OcctResult;
+  try {
+    result = kind === 'step' ? engine.ReadStepFile(bytes, params) : kind === 'iges' ? engine.ReadIgesFile(bytes, params) : engine.ReadBrepFile(bytes, params);
+  } catch (error) {
+    // A WASM abort can leave the instance unusable: start a fresh one next time.
+    occtPromise = null;
+    throw new CadIngestError('CORRUPT', file, `OpenCascade failed on this ${OCCT_LABEL[kind]} file: ${(error as Error).message}`);
+  }
+  if (!result.success) {
+    const said = occtMessages.map((m) => m.replace(/\*+/g, '').trim()).find((m) => m.length > 0);
+    throw new CadIngestError('CORRUPT', file, `${OCCT_LABEL[kind]} file could not be read${said ? `: ${said}` : ' by OpenCascade'}`);
+  }
+  return result;
+}
+
 /** Tessellates a STEP file with OpenCascade (occt-import-js), keeping names, hierarchy and colors. */
 export async function parseStep(data: Buffer, file: string, options: StepOptions): Promise<StepParse> {
   assertComplete(data, file);
   const units = stepLengthUnits(data);
-  const engine = await occt();
-  occtMessages = [];
-  let result;
-  try {
-    result = engine.ReadStepFile(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
-      // Output in millimetres whatever the file declares; converted to metres below.
-      linearUnit: 'millimeter',
-      linearDeflectionType: 'absolute_value',
-      linearDeflection: options.linearDeflectionMm,
-      angularDeflection: (options.angularDeflectionDeg * Math.PI) / 180,
-    });
-  } catch (error) {
-    // A WASM abort can leave the instance unusable: start a fresh one next time.
-    occtPromise = null;
-    throw new CadIngestError('CORRUPT', file, `OpenCascade failed on this STEP file: ${(error as Error).message}`);
-  }
-  if (!result.success) {
-    const said = occtMessages.map((m) => m.replace(/\*+/g, '').trim()).find((m) => m.length > 0);
-    throw new CadIngestError('CORRUPT', file, `STEP file could not be read${said ? `: ${said}` : ' by OpenCascade'}`);
-  }
+  const result = await readWithOcct('step', data, file, options);
   const builder = new GlbBuilder();
-  const meshes = result.meshes.map((mesh, i) => builder.mesh(toMeshInput(mesh, `part_${i + 1}`)));
-  addNodes(builder, result.root, null, meshes, true);
+  addOcctScene(builder, result, null, 0.001, 'part');
   const notes: string[] = [];
   if (units.length > 1) notes.push(`STEP file declares several length units (${units.join(', ')}); OpenCascade converted all to millimetres`);
   return { builder, sourceUnits: units[0] ?? 'unknown', notes, occtMeshCount: result.meshes.length };
 }
 
-function toMeshInput(mesh: OcctMesh, fallbackName: string) {
+/**
+ * Adds an OpenCascade result under `parent` (the scene when null). `mmToMetres` scales the
+ * vertices: 0.001 for OpenCascade's millimetres, other factors for a BREP in another unit.
+ */
+export function addOcctScene(builder: GlbBuilder, result: OcctResult, parent: Node | null, mmToMetres = 0.001, fallbackName = 'part'): void {
+  const meshes = result.meshes.map((mesh, i) => builder.mesh(toMeshInput(mesh, `${fallbackName}_${i + 1}`, mmToMetres)));
+  // A part file placed into an assembly holds one product: its content goes straight under the
+  // occurrence node, named by the assembly (part files often call their product "MASTER").
+  const tops = result.root.name === '' && result.root.meshes.length === 0 ? result.root.children : [result.root];
+  const single = tops.length === 1 ? tops[0] : undefined;
+  if (parent && single) {
+    const sole = soleMesh(single);
+    const only = sole === null ? undefined : meshes[sole];
+    if (only) {
+      // The occurrence's product name says more than the part file's own (often "MASTER" or "SOLID").
+      only.setName(parent.getName() || only.getName());
+      parent.setMesh(only);
+      return;
+    }
+    for (const i of single.meshes) {
+      const mesh = meshes[i];
+      if (mesh) builder.node(mesh.getName(), parent, mesh);
+    }
+    for (const child of single.children.filter(hasMeshes)) addNodes(builder, child, parent, meshes, false);
+    return;
+  }
+  addNodes(builder, result.root, parent, meshes, true);
+}
+
+function toMeshInput(mesh: OcctMesh, fallbackName: string, scale: number) {
   const source = mesh.attributes.position.array;
   const positions = new Float32Array(source.length);
-  for (let i = 0; i < source.length; i++) positions[i] = (source[i] ?? 0) * 0.001; // mm → m
+  for (let i = 0; i < source.length; i++) positions[i] = (source[i] ?? 0) * scale;
   const normals = mesh.attributes.normal ? Float32Array.from(mesh.attributes.normal.array) : undefined;
   return { name: mesh.name || fallbackName, positions, normals, groups: colorGroups(mesh) };
 }
@@ -149,6 +191,16 @@ function colorGroups(mesh: OcctMesh): MeshGroup[] {
     });
     return { color, indices };
   });
+}
+
+const hasMeshes = (node: OcctNode): boolean => node.meshes.length > 0 || node.children.some(hasMeshes);
+
+/** The one mesh a subtree holds, when it holds exactly one. */
+function soleMesh(node: OcctNode): number | null {
+  const children = node.children.filter(hasMeshes);
+  if (node.meshes.length === 1 && children.length === 0) return node.meshes[0] ?? null;
+  if (node.meshes.length === 0 && children.length === 1 && children[0]) return soleMesh(children[0]);
+  return null;
 }
 
 /** Mirrors OpenCascade's assembly tree; its nameless top node is dropped. */
