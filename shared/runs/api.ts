@@ -55,6 +55,10 @@ export const WorkflowRunSchema = z.object({
   fallbackReason: z.string().nullable(),
   fallbackRunId: z.string().nullable(),
   nodes: z.array(NodeRunSchema),
+  /** A run made on another machine arrives as a summary (sync): where it came from, null for one run here. */
+  origin: z.string().nullable().optional(),
+  /** A summary's key image, as a data: URL (a small thumbnail of what it rendered). */
+  keyImage: z.string().nullable().optional(),
 });
 export type WorkflowRun = z.infer<typeof WorkflowRunSchema>;
 

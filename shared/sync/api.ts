@@ -27,12 +27,36 @@ export type SyncRevision = z.infer<typeof SyncRevisionSchema>;
 /** Per workflow, the id of the hub's current revision. */
 export const SyncHeadsSchema = z.record(z.string(), Hex64);
 
+/**
+ * What else moves (issue 17 item 3), one record per thing: an output type with its profile and
+ * legacy preset (changes in place: `base` is the hash the sender last saw from the hub), and,
+ * never changed once made, mode changes, comparison reviews, and run and comparison summaries.
+ */
+export const SyncRecordKindSchema = z.enum(['output_type', 'run', 'comparison', 'review', 'mode_change']);
+export type SyncRecordKind = z.infer<typeof SyncRecordKindSchema>;
+export const SyncRecordSchema = z
+  .object({
+    kind: SyncRecordKindSchema,
+    key: z.string().min(1).max(200),
+    /** sha256 of the body's canonical JSON. */
+    hash: Hex64,
+    body: z.record(z.string(), z.unknown()),
+    /** An output type's hash as the sender last saw it on the hub (null: it never saw one). */
+    base: Hex64.nullable().optional(),
+    /** Who made it, as the hub knows them (the hub signs what it takes). */
+    who: z.string().max(200).nullable().optional(),
+  })
+  .strict();
+export type SyncRecord = z.infer<typeof SyncRecordSchema>;
+
 export const SyncPullInput = z
   .object({
     /** The cursor the previous pull answered; absent or 0 for everything. */
     since: z.number().int().min(0).optional(),
     /** At most this many revisions per answer (the rest come with `more`). */
     limit: z.number().int().min(1).max(10_000).optional(),
+    /** The record cursor the previous pull answered; absent: no records (a hub older than records answers none). */
+    recordsSince: z.number().int().min(0).optional(),
   })
   .strict();
 export const SyncPullOutput = z.object({
@@ -42,10 +66,20 @@ export const SyncPullOutput = z.object({
   /** True when the hub has more after `cursor`: pull again. */
   more: z.boolean(),
   heads: SyncHeadsSchema,
+  /** Records after `recordsSince`, in the hub's order (with `more` when there are more). */
+  records: z.array(SyncRecordSchema).optional(),
+  recordCursor: z.number().int().optional(),
 });
 export type SyncPullResult = z.infer<typeof SyncPullOutput>;
 
-export const SyncPushInput = z.object({ revisions: z.array(SyncRevisionSchema).max(10_000) }).strict();
+export const SyncPushInput = z
+  .object({
+    revisions: z.array(SyncRevisionSchema).max(10_000),
+    records: z.array(SyncRecordSchema).max(10_000).optional(),
+    /** Set by the hub to the person whose token pushed (whatever the input says): their role decides which records are taken. */
+    who: z.string().max(200).optional(),
+  })
+  .strict();
 
 export const SyncRefusalSchema = z.object({
   workflowId: z.string(),
@@ -55,6 +89,8 @@ export const SyncRefusalSchema = z.object({
   message: z.string(),
   /** Where in the push, e.g. `revisions[3].contentHash` or `revisions[0].document.nodes[2].type`. */
   path: z.string(),
+  /** For a record (workflowId empty then): `kind:key`. */
+  record: z.string().optional(),
 });
 export type SyncRefusal = z.infer<typeof SyncRefusalSchema>;
 
@@ -63,6 +99,8 @@ export const SyncPushOutput = z.object({
   accepted: z.array(z.string()),
   refused: z.array(SyncRefusalSchema),
   heads: SyncHeadsSchema,
+  /** `kind:key` of the records the hub now holds. */
+  acceptedRecords: z.array(z.string()).optional(),
 });
 export type SyncPushResult = z.infer<typeof SyncPushOutput>;
 
@@ -85,6 +123,8 @@ export const SyncConflictSchema = z.object({
   baseRevisionId: z.string().nullable(),
   mineRevisionId: z.string(),
   theirsRevisionId: z.string(),
+  /** For a record changed here and on the hub (an output type; workflowId empty then). */
+  record: z.object({ kind: z.string(), key: z.string() }).optional(),
 });
 export type SyncConflict = z.infer<typeof SyncConflictSchema>;
 
@@ -122,5 +162,7 @@ export const SyncRunOutput = z.object({
   refused: z.array(SyncRefusalSchema),
   /** Workflows merged without conflict this time. */
   merged: z.array(z.string()),
+  /** Of pushed and pulled, how many per record kind (workflow revisions under `revision`). */
+  byKind: z.record(z.string(), z.object({ pushed: z.number().int(), pulled: z.number().int() })).optional(),
 });
 export type SyncRunResult = z.infer<typeof SyncRunOutput>;

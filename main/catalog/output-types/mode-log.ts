@@ -17,12 +17,23 @@ export function modeLog(db: Database.Database) {
        VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
     ),
     all: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
+    has: db.prepare<[string], { id: string }>('SELECT id FROM mode_changes WHERE id = ?'),
+    // A change made on another machine keeps its id and time; one already here is not taken twice.
+    insertSynced: db.prepare(
+      `INSERT OR IGNORE INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
+       VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
+    ),
   };
   return {
     append(change: Omit<ModeChange, 'id' | 'createdAt'>): ModeChange {
       const full = { ...change, id: crypto.randomUUID(), createdAt: new Date().toISOString() };
       q.insert.run({ ...full, override: full.override ? 1 : 0 });
       return full;
+    },
+    has: (id: string): boolean => q.has.get(id) !== undefined,
+    /** A change as it was logged on another machine (sync), with its own id and time. */
+    appendSynced(change: ModeChange): void {
+      q.insertSynced.run({ ...change, override: change.override ? 1 : 0 });
     },
     /** Newest first. */
     list(): ModeChange[] {

@@ -83,6 +83,12 @@ export function createOutputTypeStore(db: Database.Database) {
     updateProfile: db.prepare('UPDATE output_types SET name = @name, artifact = @artifact, execution_mode = @mode, profile_json = @json, updated_at = @at WHERE key = @key'),
     attachProfile: db.prepare('UPDATE output_types SET profile_json = @json, execution_mode = @mode, updated_at = @at WHERE key = @key'),
     setMode: db.prepare('UPDATE output_types SET execution_mode = @mode, updated_at = @at WHERE key = @key'),
+    putSynced: db.prepare(
+      `INSERT INTO output_types (key, name, artifact, execution_mode, legacy_json, profile_json, source_file, created_at, updated_at)
+       VALUES (@key, @name, @artifact, @mode, @text, @json, @file, @at, @at)
+       ON CONFLICT (key) DO UPDATE SET name = excluded.name, artifact = excluded.artifact, execution_mode = excluded.execution_mode,
+         legacy_json = excluded.legacy_json, profile_json = excluded.profile_json, source_file = excluded.source_file, updated_at = excluded.updated_at`,
+    ),
   };
 
   const toStored = (row: Row): StoredOutputType => {
@@ -179,6 +185,17 @@ export function createOutputTypeStore(db: Database.Database) {
     },
     /** The mode-change log, newest first. */
     modeChanges: (): ModeChange[] => log.list(),
+    hasModeChange: (id: string): boolean => log.has(id),
+    /** A mode change logged on another machine (sync): the log only; the output type's state comes with its own record. */
+    appendSyncedModeChange: (change: ModeChange): void => log.appendSynced(change),
+    /**
+     * An output type as another machine has it (sync): preset text, profile and mode replace this
+     * one's in one statement. The log is not written: that machine's mode changes come as records.
+     */
+    putSynced(stored: Omit<StoredOutputType, 'mode'> & { mode: ExecutionMode | null }, at = now()): void {
+      const profile = stored.outputType ? split(stored.outputType).json : null;
+      q.putSynced.run({ key: stored.key, name: stored.name, artifact: stored.artifact, mode: stored.mode, text: stored.legacyText, json: profile, file: stored.sourceFile, at });
+    },
   };
 }
 

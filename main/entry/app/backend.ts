@@ -28,6 +28,12 @@ import { type ExecutableRegistry } from '../../execution/executors';
 import { NODE_RUNTIMES } from '../../nodes/executors';
 import { NODE_SPECS } from '../../nodes/specs';
 import { createHubSync } from '../../production/sync/hub-sync';
+import { createRecordLog } from '../../production/sync/record-log';
+import { createOutputTypeStore } from '../../catalog/output-types/output-type-store';
+import { modeChangeRecords, outputTypeRecords } from '../../catalog/output-types/output-type-sync';
+import { runRecords } from '../../production/runs/run-sync';
+import { comparisonRecords, reviewRecords } from '../../review/comparison/comparison-sync';
+import { createPeopleStore } from '../../platform/people/people-store';
 import { createWorkstationSync, type WorkstationSync } from '../../production/sync/workstation-sync';
 import { syncHandlers } from './handlers/sync-handlers';
 
@@ -97,8 +103,23 @@ export function createBackend(options: BackendOptions): Backend {
   const legacy = createLegacyService(db, workflows, nodes);
   // runContext is only called once tasks exist, so after production below is made.
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId) });
-  const sync = createWorkstationSync(db, workflows, nodes);
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
+  // What sync moves besides revisions, each kind beside its own store (issue 17 item 3).
+  const outputTypeStore = createOutputTypeStore(db);
+  const recordKinds = [
+    outputTypeRecords(outputTypeStore, workflows),
+    runRecords(production.runs, workflows),
+    comparisonRecords(production.comparisons, production.runs, workflows),
+    reviewRecords(production.comparisons),
+    modeChangeRecords(outputTypeStore, (id) => production.comparisons.has(id)),
+  ];
+  const sync = createWorkstationSync(db, workflows, nodes, recordKinds);
+  const people = createPeopleStore(db);
+  const hubSync = createHubSync(workflows, {
+    log: createRecordLog(db),
+    kinds: recordKinds,
+    roleOf: (name) => people.list().find((p) => p.name === name && p.revokedAt === null)?.role,
+  });
 
   const info = (): AppInfo => ({
     name: 'Lightbox',
@@ -150,7 +171,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
     ...productionHandlers(production, legacy, dataDir),
-    ...syncHandlers(createHubSync(workflows), sync),
+    ...syncHandlers(hubSync, sync),
   };
 
   return {

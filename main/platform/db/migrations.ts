@@ -477,6 +477,56 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 14,
+    name: 'sync beyond workflows: the hub\'s append-only record log, what a workstation last exchanged per record, record conflicts, and summaries from other machines',
+    up(db) {
+      db.exec(`
+        -- The hub's log of output types (with their legacy preset), mode changes, reviews, and run and
+        -- comparison summaries, in the order it took them: workstations read it after a cursor.
+        CREATE TABLE sync_records (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL CHECK (kind IN ('output_type', 'run', 'comparison', 'review', 'mode_change')),
+          key TEXT NOT NULL,
+          hash TEXT NOT NULL CHECK (length(hash) = 64),
+          body_json TEXT NOT NULL CHECK (json_valid(body_json)),
+          who TEXT,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX sync_records_key ON sync_records(kind, key, seq);
+        CREATE TRIGGER sync_records_no_update BEFORE UPDATE ON sync_records BEGIN SELECT RAISE(ABORT, 'sync_records is append-only'); END;
+        CREATE TRIGGER sync_records_no_delete BEFORE DELETE ON sync_records BEGIN SELECT RAISE(ABORT, 'sync_records is append-only'); END;
+        -- A workstation's cursor in that log, per hub.
+        ALTER TABLE sync_hubs ADD COLUMN record_cursor INTEGER NOT NULL DEFAULT 0 CHECK (record_cursor >= 0);
+        -- Per hub, the hash of each record as last exchanged: a record whose hash differs is a local change to push.
+        CREATE TABLE sync_record_marks (
+          hub_url TEXT NOT NULL REFERENCES sync_hubs(hub_url),
+          kind TEXT NOT NULL,
+          key TEXT NOT NULL,
+          hash TEXT NOT NULL CHECK (length(hash) = 64),
+          PRIMARY KEY (hub_url, kind, key)
+        ) STRICT;
+        -- An output type changed here and on the hub since the last sync: the hub's version waits for a person.
+        CREATE TABLE sync_record_conflicts (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          hub_url TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          key TEXT NOT NULL,
+          theirs_hash TEXT NOT NULL,
+          theirs_json TEXT NOT NULL CHECK (json_valid(theirs_json)),
+          created_at TEXT NOT NULL,
+          resolved_at TEXT,
+          take TEXT CHECK (take IS NULL OR take IN ('mine', 'theirs'))
+        ) STRICT;
+        CREATE UNIQUE INDEX sync_record_conflicts_open ON sync_record_conflicts(hub_url, kind, key) WHERE resolved_at IS NULL;
+        -- Runs and comparisons made on another machine arrive as summaries: where they came from, and
+        -- for a run its key image; nothing of them can be re-run or re-computed here.
+        ALTER TABLE workflow_runs ADD COLUMN origin TEXT;
+        ALTER TABLE workflow_runs ADD COLUMN summary_json TEXT CHECK (summary_json IS NULL OR json_valid(summary_json));
+        ALTER TABLE comparisons ADD COLUMN origin TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

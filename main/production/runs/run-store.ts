@@ -54,7 +54,28 @@ type RunRow = {
   finished_at: string | null;
   fallback_of: string | null;
   fallback_reason: string | null;
+  origin: string | null;
+  summary_json: string | null;
 };
+
+/** A run made on another machine, as sync carries it (the workflow revision already translated to this history). */
+export interface RunSummary {
+  id: string;
+  family: Family;
+  attempt: number;
+  mode: ExecutionMode;
+  role: RunRole;
+  pipelineKey: string | null;
+  workflowId: string | null;
+  workflowRevision: number | null;
+  status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  failedStep: string | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  fallbackReason: string | null;
+  keyImage: string | null;
+}
 
 type NodeRow = {
   node_id: string;
@@ -98,6 +119,11 @@ export function createRunStore(db: Database.Database) {
       `INSERT INTO workflow_runs (id, family, order_line_id, cad_file_id, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, draft_json, owner_pid, owner_token, started_at, fallback_of, context_json)
        VALUES (@id, @family, @orderLineId, @cadFileId, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, 'running', @draft, @pid, @token, @now, @fallbackOf, @context)`,
     ),
+    insertSummary: db.prepare(
+      `INSERT OR IGNORE INTO workflow_runs (id, family, attempt, mode, role, pipeline_key, workflow_id, workflow_revision, status, failed_step, error, started_at, finished_at, fallback_reason, origin, summary_json)
+       VALUES (@id, @family, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, @status, @failedStep, @error, @startedAt, @finishedAt, @fallbackReason, @origin, @summary)`,
+    ),
+    localFinished: db.prepare<[], { id: string }>(`SELECT id FROM workflow_runs WHERE origin IS NULL AND status <> 'running' ORDER BY started_at, rowid`),
     finishRun: db.prepare(`UPDATE workflow_runs SET status = @status, failed_step = @failedStep, error = @error, finished_at = @now WHERE id = @id AND status = 'running'`),
     run: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?'),
     runsOfLine: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE order_line_id = ? ORDER BY attempt DESC, role'),
@@ -159,6 +185,8 @@ export function createRunStore(db: Database.Database) {
     fallbackReason: r.fallback_reason,
     fallbackRunId: q.fallbackRun.get(r.id)?.id ?? null,
     nodes: q.nodes.all(r.id).map(toNode),
+    origin: r.origin,
+    keyImage: r.summary_json ? ((JSON.parse(r.summary_json) as { keyImage?: string | null }).keyImage ?? null) : null,
   });
   const toLog = (r: Record<string, unknown>): RenderLog => ({
     id: r.id as string,
@@ -206,6 +234,12 @@ export function createRunStore(db: Database.Database) {
       });
       return id;
     },
+    /** A run made on another machine, kept as its summary (sync); one already here is not taken twice. */
+    insertSummary(run: RunSummary, origin: string): void {
+      q.insertSummary.run({ ...run, origin, summary: JSON.stringify({ keyImage: run.keyImage }) });
+    },
+    /** Finished runs made here (not summaries), oldest first: what sync sends up. */
+    localFinishedIds: (): string[] => q.localFinished.all().map((r) => r.id),
     /** Ends a running run; false when it was not running any more. */
     finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', failure?: { step: string | null; message: string }): boolean {
       return q.finishRun.run({ id, status, failedStep: failure?.step ?? null, error: failure?.message ?? null, now: now() }).changes === 1;

@@ -1,13 +1,23 @@
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { SyncPullResult, SyncPushResult, SyncRefusal, SyncRevision } from '../../../shared/sync/api';
+import type { SyncPullResult, SyncPushResult, SyncRecord, SyncRefusal, SyncRevision } from '../../../shared/sync/api';
 import type { WorkflowStore } from '../../catalog/workflows/types';
+import { RECORD_ORDER, recordHash, type RecordBody, type RecordKind } from '../../platform/sync-records/record-kind';
 import { ancestors, historyOf } from './history';
+import type { RecordLog } from './record-log';
 
 const DEFAULT_PAGE = 500;
 
 export interface HubSync {
-  pull(input: { since?: number; limit?: number }): SyncPullResult;
-  push(input: { revisions: SyncRevision[] }): SyncPushResult;
+  pull(input: { since?: number; limit?: number; recordsSince?: number }): Promise<SyncPullResult>;
+  push(input: { revisions: SyncRevision[]; records?: SyncRecord[]; who?: string }): Promise<SyncPushResult>;
+}
+
+/** What the hub needs for records beside revisions (issue 17 item 3). */
+export interface HubRecords {
+  log: RecordLog;
+  kinds: readonly RecordKind[];
+  /** The active role of a person by name (the pusher, as the hub signed the push); undefined for no such person. */
+  roleOf(name: string): string | undefined;
 }
 
 /**
@@ -20,20 +30,90 @@ export interface HubSync {
  * merges and pushes again. Every revision is checked (ids, hashes, parents, validation) by the
  * store before it is kept; a refusal names the field in the push.
  */
-export function createHubSync(workflows: WorkflowStore): HubSync {
+export function createHubSync(workflows: WorkflowStore, records?: HubRecords): HubSync {
+  const kinds = new Map((records?.kinds ?? []).map((k) => [k.kind, k]));
+
+  /**
+   * Changes made on the hub itself (a lead approving in the hub's own UI, an artist editing an
+   * output type there) join the log as records too, before anyone reads or writes it.
+   */
+  const captureOwn = async (): Promise<void> => {
+    if (!records) return;
+    for (const name of RECORD_ORDER) {
+      const kind = kinds.get(name);
+      if (!kind) continue;
+      for (const key of kind.keys()) {
+        const logged = records.log.latestHash(name, key);
+        if (logged !== undefined && !kind.mutable) continue;
+        const body = await kind.body(key);
+        if (!body) continue;
+        const hash = recordHash(body);
+        if (hash !== logged) records.log.append(name, key, hash, body, null);
+      }
+    }
+  };
+
+  /** Takes one pushed record: checked (hash, role, base), stored through its own store, then logged. */
+  const takeRecord = async (record: SyncRecord, index: number, who: string | undefined): Promise<SyncRefusal | null> => {
+    const refusal = (code: string, message: string, path = ''): SyncRefusal => ({ workflowId: '', revisionId: record.hash, code, message, path: `records[${index}]${path ? `.${path}` : ''}`, record: `${record.kind}:${record.key}` });
+    const kind = kinds.get(record.kind);
+    if (!records || !kind) return refusal('not_supported', `this hub does not take ${record.kind} records`, 'kind');
+    if (recordHash(record.body) !== record.hash) return refusal('bad_hash', `hash ${record.hash} is not the sha256 of the body's canonical JSON`, 'hash');
+    const logged = records.log.latestHash(record.kind, record.key);
+    const currentBody = kind.mutable ? await kind.body(record.key) : undefined;
+    if (who !== undefined) {
+      const rule = kind.leadNeededFor(record.body, currentBody);
+      const role = records.roleOf(who);
+      if (rule && role !== 'lead') return refusal('forbidden', `${rule} needs the lead role; ${who} is ${role === undefined ? 'not a person here' : `an ${role}`}`);
+    }
+    let body: RecordBody = record.body;
+    let hash = record.hash;
+    if (kind.mutable) {
+      if (logged === hash) return null;
+      if (logged !== undefined && logged !== (record.base ?? undefined)) {
+        return refusal('behind', `${record.kind} "${record.key}" changed on the hub since this workstation last saw it (hub ${logged.slice(0, 12)}, base ${(record.base ?? 'none').slice(0, 12)}): pull, resolve and push again`, 'base');
+      }
+    } else {
+      if (logged !== undefined || kind.has(record.key)) return null;
+      // A review on the hub is signed by the person whose token pushed it, whatever the body says.
+      if (record.kind === 'review' && who !== undefined && body.who !== who) {
+        body = { ...body, who };
+        hash = recordHash(body);
+      }
+    }
+    try {
+      kind.apply(record.key, body, who ?? 'a workstation');
+    } catch (error) {
+      if (!(error instanceof ApiFailure)) throw error;
+      return refusal(error.code, error.message, error.path);
+    }
+    records.log.append(record.kind, record.key, hash, body, who ?? null);
+    return null;
+  };
+
   return {
-    pull({ since = 0, limit = DEFAULT_PAGE }) {
+    async pull({ since = 0, limit = DEFAULT_PAGE, recordsSince }) {
       const rows = workflows.log(since, limit);
       const cursor = rows.at(-1)?.seq ?? Math.max(since, 0);
+      let recordPage: { records?: SyncRecord[]; recordCursor?: number } = {};
+      let recordsMore = false;
+      if (recordsSince !== undefined && records) {
+        await captureOwn();
+        const page = records.log.after(recordsSince, limit);
+        const recordCursor = page.at(-1)?.seq ?? recordsSince;
+        recordPage = { records: page.map((p) => p.record), recordCursor };
+        recordsMore = page.length === limit && recordCursor < records.log.end();
+      }
       return {
         revisions: rows.map((r) => ({ workflowId: r.workflowId, revisionId: r.revisionId, parents: r.parents, contentHash: r.contentHash, document: r.document, note: r.note })),
         cursor,
-        more: rows.length === limit && cursor < workflows.logEnd(),
+        more: (rows.length === limit && cursor < workflows.logEnd()) || recordsMore,
         heads: workflows.heads(),
+        ...recordPage,
       };
     },
 
-    push({ revisions }) {
+    async push({ revisions, records: pushed = [], who }) {
       const accepted: string[] = [];
       const refused: SyncRefusal[] = [];
       const groups = new Map<string, { revision: SyncRevision; index: number }[]>();
@@ -68,7 +148,15 @@ export function createHubSync(workflows: WorkflowStore): HubSync {
           }
         }
       }
-      return { accepted, refused, heads: workflows.heads() };
+      // Records after revisions: an output type may pin a revision pushed just now.
+      const acceptedRecords: string[] = [];
+      if (pushed.length > 0) await captureOwn();
+      for (const [index, record] of pushed.entries()) {
+        const refusal = await takeRecord(record, index, who);
+        if (refusal) refused.push(refusal);
+        else acceptedRecords.push(`${record.kind}:${record.key}`);
+      }
+      return { accepted, refused, heads: workflows.heads(), acceptedRecords };
     },
   };
 }

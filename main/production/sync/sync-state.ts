@@ -31,6 +31,19 @@ export function createSyncState(db: Database.Database) {
     ),
     update: db.prepare('UPDATE sync_conflicts SET result_json = ?, choices_json = ? WHERE id = ?'),
     close: db.prepare('UPDATE sync_conflicts SET resolved_at = ?, resolved_revision_id = ? WHERE id = ?'),
+    recordCursor: db.prepare<[string], { record_cursor: number }>('SELECT record_cursor FROM sync_hubs WHERE hub_url = ?'),
+    setRecordCursor: db.prepare('UPDATE sync_hubs SET record_cursor = ? WHERE hub_url = ?'),
+    mark: db.prepare<[string, string, string], { hash: string }>('SELECT hash FROM sync_record_marks WHERE hub_url = ? AND kind = ? AND key = ?'),
+    setMark: db.prepare(
+      'INSERT INTO sync_record_marks (hub_url, kind, key, hash) VALUES (?, ?, ?, ?) ON CONFLICT (hub_url, kind, key) DO UPDATE SET hash = excluded.hash',
+    ),
+    marksOf: db.prepare<[string, string], { key: string; hash: string }>('SELECT key, hash FROM sync_record_marks WHERE hub_url = ? AND kind = ?'),
+    openRecordConflicts: db.prepare<[string], RecordConflictRow>('SELECT * FROM sync_record_conflicts WHERE hub_url = ? AND resolved_at IS NULL ORDER BY kind, key'),
+    storeRecordConflict: db.prepare(
+      `INSERT INTO sync_record_conflicts (hub_url, kind, key, theirs_hash, theirs_json, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hub_url, kind, key) WHERE resolved_at IS NULL DO UPDATE SET theirs_hash = excluded.theirs_hash, theirs_json = excluded.theirs_json`,
+    ),
+    closeRecordConflict: db.prepare('UPDATE sync_record_conflicts SET resolved_at = ?, take = ? WHERE id = ?'),
   };
   const toOpen = (row: OpenRow): OpenMerge => ({
     rowId: row.id,
@@ -88,10 +101,49 @@ export function createSyncState(db: Database.Database) {
     closeMerge(rowId: number, revisionId: string | null) {
       stmts.close.run(now(), revisionId, rowId);
     },
+
+    recordCursor: (url: string): number => stmts.recordCursor.get(url)?.record_cursor ?? 0,
+    setRecordCursor(url: string, cursor: number) {
+      stmts.ensureHub.run(url);
+      stmts.setRecordCursor.run(cursor, url);
+    },
+    /** The hash of a record as last exchanged with the hub (sent or received). */
+    mark: (url: string, kind: string, key: string): string | undefined => stmts.mark.get(url, kind, key)?.hash,
+    /** Every mark of one kind, by key (one query for a whole kind). */
+    marksOf: (url: string, kind: string): Map<string, string> => new Map(stmts.marksOf.all(url, kind).map((m) => [m.key, m.hash])),
+    setMark(url: string, kind: string, key: string, hash: string) {
+      stmts.ensureHub.run(url);
+      stmts.setMark.run(url, kind, key, hash);
+    },
+    openRecordConflicts: (url: string): RecordConflict[] =>
+      stmts.openRecordConflicts.all(url).map((r) => ({ id: r.id, kind: r.kind, key: r.key, theirsHash: r.theirs_hash, theirs: JSON.parse(r.theirs_json) as Record<string, unknown> })),
+    storeRecordConflict(url: string, kind: string, key: string, theirsHash: string, theirs: Record<string, unknown>) {
+      stmts.storeRecordConflict.run(url, kind, key, theirsHash, JSON.stringify(theirs), now());
+    },
+    closeRecordConflict(id: number, take: 'mine' | 'theirs') {
+      stmts.closeRecordConflict.run(now(), take, id);
+    },
   };
 }
 
 export type SyncState = ReturnType<typeof createSyncState>;
+
+/** A record changed here and on the hub since the last sync: the hub's version, waiting for a person. */
+export interface RecordConflict {
+  id: number;
+  kind: string;
+  key: string;
+  theirsHash: string;
+  theirs: Record<string, unknown>;
+}
+
+interface RecordConflictRow {
+  id: number;
+  kind: string;
+  key: string;
+  theirs_hash: string;
+  theirs_json: string;
+}
 
 interface OpenRow {
   id: number;

@@ -1,17 +1,18 @@
 import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
-import type { SyncConflict, SyncPullResult, SyncPushResult, SyncRefusal, SyncResolveResult, SyncRevision, SyncRunResult, SyncStatus } from '../../../shared/sync/api';
+import type { SyncConflict, SyncPullResult, SyncPushResult, SyncRecord, SyncRefusal, SyncResolveResult, SyncRevision, SyncRunResult, SyncStatus } from '../../../shared/sync/api';
+import { RECORD_ORDER, recordHash, type RecordKind } from '../../platform/sync-records/record-kind';
 import type { NodeCatalog } from '../../../shared/workflow/catalog';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import { MergeInputError, mergeWorkflows, resolveConflicts, type MergeConflict, type MergeResult, type Side } from '../../catalog/workflows/merge/merge-workflows';
 import { commonAncestor, historyOf, missingFrom } from './history';
-import { createSyncState, type OpenMerge } from './sync-state';
+import { createSyncState, type OpenMerge, type RecordConflict } from './sync-state';
 
 /** How a workstation reaches the hub: the two hub methods, over HTTP or (in tests) a dispatch. */
 export interface HubConnection {
-  pull(input: { since?: number; limit?: number }): Promise<SyncPullResult>;
-  push(input: { revisions: SyncRevision[] }): Promise<SyncPushResult>;
+  pull(input: { since?: number; limit?: number; recordsSince?: number }): Promise<SyncPullResult>;
+  push(input: { revisions: SyncRevision[]; records?: SyncRecord[] }): Promise<SyncPushResult>;
 }
 
 /** The hub could not be reached at all (refused, timed out, no route): nothing was changed there. */
@@ -37,8 +38,92 @@ const PUSH_BYTES = 8 * 1024 * 1024;
  * merge as a revision with two parents (local first) and pushing it; keeps a merge with conflicts
  * for a person (sync conflicts / sync resolve) and pushes nothing of that workflow meanwhile.
  */
-export function createWorkstationSync(db: Database.Database, workflows: WorkflowStore, catalog: NodeCatalog) {
+export function createWorkstationSync(db: Database.Database, workflows: WorkflowStore, catalog: NodeCatalog, recordKinds: readonly RecordKind[] = []) {
   const state = createSyncState(db);
+  const kinds = RECORD_ORDER.map((name) => recordKinds.find((k) => k.kind === name)).filter((k): k is RecordKind => k !== undefined);
+  const kindOf = (name: string) => kinds.find((k) => k.kind === name);
+
+  /** Records made or changed here since they were last exchanged with the hub, in push order. */
+  const recordOutbox = async (hubUrl: string): Promise<SyncRecord[]> => {
+    const out: SyncRecord[] = [];
+    const conflicted = new Set(state.openRecordConflicts(hubUrl).map((c) => `${c.kind}:${c.key}`));
+    for (const kind of kinds) {
+      const marks = state.marksOf(hubUrl, kind.kind);
+      for (const key of kind.keys()) {
+        const mark = marks.get(key);
+        // Made once: exchanged once. In place: whenever it differs from what was exchanged.
+        if (!kind.mutable && mark !== undefined) continue;
+        if (conflicted.has(`${kind.kind}:${key}`)) continue;
+        const body = await kind.body(key);
+        if (!body) continue;
+        const hash = recordHash(body);
+        if (hash === mark) continue;
+        out.push({ kind: kind.kind, key, hash, body, ...(kind.mutable ? { base: mark ?? null } : {}) });
+      }
+    }
+    return out;
+  };
+
+  /** Local records waiting for the hub, counted without building them where that is cheap. */
+  const pendingRecords = (hubUrl: string): number => {
+    let pending = 0;
+    for (const kind of kinds) {
+      const marks = state.marksOf(hubUrl, kind.kind);
+      for (const key of kind.keys()) {
+        const mark = marks.get(key);
+        if (!kind.mutable) {
+          if (mark === undefined) pending += 1;
+          continue;
+        }
+        const body = kind.body(key);
+        if (body && !(body instanceof Promise) && recordHash(body) !== mark) pending += 1;
+      }
+    }
+    return pending;
+  };
+
+  type Pulled = { pulled: number; conflicts: number; refused: SyncRefusal[]; byKind: Record<string, number> };
+  /**
+   * Stores records pulled from the hub. One already exchanged is skipped; an output type changed
+   * here since the last exchange and changed differently on the hub becomes a conflict for a
+   * person (nothing applied); a record this side cannot take (a revision it lacks) is refused.
+   */
+  const applyPulled = async (hubUrl: string, records: SyncRecord[]): Promise<Pulled> => {
+    const out: Pulled = { pulled: 0, conflicts: 0, refused: [], byKind: {} };
+    for (const [index, record] of records.entries()) {
+      const kind = kindOf(record.kind);
+      if (!kind) continue;
+      const mark = state.mark(hubUrl, record.kind, record.key);
+      if (mark === record.hash) continue;
+      if (kind.mutable) {
+        const local = await kind.body(record.key);
+        const localHash = local ? recordHash(local) : undefined;
+        if (localHash === record.hash) {
+          state.setMark(hubUrl, record.kind, record.key, record.hash);
+          continue;
+        }
+        if (localHash !== undefined && localHash !== mark) {
+          state.storeRecordConflict(hubUrl, record.kind, record.key, record.hash, record.body);
+          out.conflicts += 1;
+          continue;
+        }
+      } else if (kind.has(record.key)) {
+        state.setMark(hubUrl, record.kind, record.key, record.hash);
+        continue;
+      }
+      try {
+        kind.apply(record.key, record.body, record.who ?? 'the hub');
+      } catch (error) {
+        if (!(error instanceof ApiFailure)) throw error;
+        out.refused.push({ workflowId: '', revisionId: record.hash, code: error.code, message: `pulled: ${error.message}`, path: `records[${index}]${error.path ? `.${error.path}` : ''}`, record: `${record.kind}:${record.key}` });
+        continue;
+      }
+      state.setMark(hubUrl, record.kind, record.key, record.hash);
+      out.pulled += 1;
+      out.byKind[record.kind] = (out.byKind[record.kind] ?? 0) + 1;
+    }
+    return out;
+  };
 
   const revisionFor = (workflowId: string, revisionId: string, rows: Map<string, number>): SyncRevision => {
     const number = rows.get(revisionId) as number;
@@ -78,6 +163,30 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       baseRevisionId: merge.baseRevisionId,
       mineRevisionId: merge.mineRevisionId,
       theirsRevisionId: merge.theirsRevisionId,
+    };
+  };
+
+  /** An output type changed here and on the hub: which top-level fields differ, both sides in full. */
+  const describeRecordConflict = (c: RecordConflict): SyncConflict => {
+    const kind = kindOf(c.kind);
+    const mine = kind ? (kind.body(c.key) as Record<string, unknown> | undefined) : undefined;
+    const fields = [...new Set([...Object.keys(mine ?? {}), ...Object.keys(c.theirs)])].filter((f) => JSON.stringify(mine?.[f]) !== JSON.stringify(c.theirs[f]));
+    const what = c.kind === 'output_type' ? `output type "${c.key}"` : `${c.kind} "${c.key}"`;
+    return {
+      id: `${c.kind}:${c.key}`,
+      workflowId: '',
+      conflictId: `${c.kind}:${c.key}`,
+      kind: 'changed_on_both',
+      setting: fields.join(', '),
+      path: fields,
+      mine,
+      theirs: c.theirs,
+      message: `${what} was changed here and on the hub since the last sync (${fields.join(', ') || 'no field'} differ): take mine or theirs`,
+      take: null,
+      baseRevisionId: null,
+      mineRevisionId: '',
+      theirsRevisionId: c.theirsHash,
+      record: { kind: c.kind, key: c.key },
     };
   };
 
@@ -128,13 +237,18 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       const start = state.hub(hubUrl);
       const refused: SyncRefusal[] = [];
       let cursor = start.cursor;
+      const startRecordCursor = state.recordCursor(hubUrl);
+      let recordCursor = startRecordCursor;
+      let pulledRecords: SyncRecord[] = [];
       let hubHeads: Record<string, string> = {};
       let pulled = 0;
       let pullRefused = false;
       // Reads the hub's log after the cursor into the history; a revision this side refuses is reported, never kept.
       const pullLog = async () => {
         for (;;) {
-          const page = await hub.pull({ since: cursor, limit: PULL_PAGE });
+          const page = await hub.pull({ since: cursor, limit: PULL_PAGE, ...(kinds.length > 0 ? { recordsSince: recordCursor } : {}) });
+          pulledRecords.push(...(page.records ?? []));
+          recordCursor = page.recordCursor ?? recordCursor;
           page.revisions.forEach((revision, index) => {
             try {
               if (workflows.receive(revision).stored) pulled += 1;
@@ -149,8 +263,25 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
           if (!page.more) break;
         }
       };
-      // 1. Pull the hub's log into the history.
+      const byKind: Record<string, { pushed: number; pulled: number }> = {};
+      const count = (kind: string, field: 'pushed' | 'pulled', n: number) => {
+        if (n === 0) return;
+        byKind[kind] ??= { pushed: 0, pulled: 0 };
+        byKind[kind][field] += n;
+      };
+      let recordsRefused = false;
+      // Records go after the revisions of the same pull: an output type may pin a revision just pulled.
+      const takeRecords = async () => {
+        const taken = await applyPulled(hubUrl, pulledRecords);
+        pulledRecords = [];
+        for (const [kind, n] of Object.entries(taken.byKind)) count(kind, 'pulled', n);
+        refused.push(...taken.refused);
+        if (taken.refused.length > 0) recordsRefused = true;
+        return taken;
+      };
+      // 1. Pull the hub's log into the history, then its records.
       await pullLog();
+      const firstTake = await takeRecords();
 
       // 2. Per workflow: push what the hub lacks, merge where both moved.
       const merged: string[] = [];
@@ -210,16 +341,53 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
         bytes += size;
       }
       await send();
+      count('revision', 'pushed', pushed);
+
+      // 4. Records: what changed here since it was last exchanged, cut like the revisions.
+      let recordsPushed = 0;
+      let recordBatch: SyncRecord[] = [];
+      let recordBytes = 0;
+      const sendRecords = async () => {
+        if (recordBatch.length === 0) return;
+        const answer = await hub.push({ revisions: [], records: recordBatch });
+        const taken = new Set(answer.acceptedRecords ?? []);
+        for (const r of recordBatch) {
+          if (!taken.has(`${r.kind}:${r.key}`)) continue;
+          state.setMark(hubUrl, r.kind, r.key, r.hash);
+          recordsPushed += 1;
+          count(r.kind, 'pushed', 1);
+        }
+        refused.push(...answer.refused);
+        recordBatch = [];
+        recordBytes = 0;
+      };
+      for (const record of await recordOutbox(hubUrl)) {
+        const size = JSON.stringify(record).length;
+        if (recordBytes > 0 && recordBytes + size > PUSH_BYTES) await sendRecords();
+        recordBatch.push(record);
+        recordBytes += size;
+      }
+      await sendRecords();
+      pushed += recordsPushed;
       // What was pushed now sits in the hub's log after the cursor: read past it here, so the next
       // sync does not fetch this workstation's own revisions back (after a first sync, every workflow).
       // Revisions others pushed meanwhile come along and are stored; a merge they need is made next sync.
-      if (pushed > 0 && !pullRefused) await pullLog();
+      let lateTake: Pulled | undefined;
+      if (pushed > 0 && !pullRefused && !recordsRefused) {
+        await pullLog();
+        lateTake = await takeRecords();
+      }
       // A revision refused here (say, a node type this build lacks) is pulled again next time, not skipped for good.
       if (pullRefused) cursor = start.cursor;
+      if (recordsRefused) recordCursor = startRecordCursor;
+      if (kinds.length > 0) state.setRecordCursor(hubUrl, recordCursor);
       // Only heads stored here become the marker (one made on the hub after this pull is not yet).
       const known = Object.fromEntries(Object.entries(hubHeads).filter(([workflowId, id]) => workflows.locate(id)?.workflowId === workflowId));
       state.recordSync(hubUrl, cursor, known);
-      return { pushed, pulled, conflicts, refused, merged };
+      count('revision', 'pulled', pulled);
+      const recordsPulled = firstTake.pulled + (lateTake?.pulled ?? 0);
+      conflicts += state.openRecordConflicts(hubUrl).length;
+      return { pushed, pulled: pulled + recordsPulled, conflicts, refused, merged, byKind };
     },
 
     status(hubUrl?: string): SyncStatus {
@@ -227,12 +395,15 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       const heads = hub ? state.heads(hub) : {};
       let pending = 0;
       for (const missing of outbox(heads).values()) pending += missing.length;
-      const conflicts = state.openMerges().reduce((n, m) => n + m.result.conflicts.length, 0);
+      if (hub) pending += pendingRecords(hub);
+      const conflicts = state.openMerges().reduce((n, m) => n + m.result.conflicts.length, 0) + (hub ? state.openRecordConflicts(hub).length : 0);
       return { hubUrl: hub ?? null, lastSyncAt: hub ? state.hub(hub).lastSyncAt : null, pending, conflicts };
     },
 
     conflicts(): SyncConflict[] {
-      return state.openMerges().flatMap((merge) => merge.result.conflicts.map((c) => describe(merge, c)));
+      const hub = state.lastHub()?.url;
+      const records = hub ? state.openRecordConflicts(hub).map((c) => describeRecordConflict(c)) : [];
+      return [...state.openMerges().flatMap((merge) => merge.result.conflicts.map((c) => describe(merge, c))), ...records];
     },
 
     /**
@@ -242,6 +413,16 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
      * at the next sync.
      */
     resolve(id: string, take: Side): SyncResolveResult {
+      const hubUrl = state.lastHub()?.url;
+      const record = hubUrl ? state.openRecordConflicts(hubUrl).find((c) => `${c.kind}:${c.key}` === id) : undefined;
+      if (hubUrl && record) {
+        const kind = kindOf(record.kind) as RecordKind;
+        // Theirs: the hub's version is stored here. Mine: this one is pushed next, over the hub's (its base is now the hub's).
+        if (take === 'theirs') kind.apply(record.key, record.theirs, 'the hub');
+        state.setMark(hubUrl, record.kind, record.key, record.theirsHash);
+        state.closeRecordConflict(record.id, take);
+        return { workflowId: '', open: [], saved: null };
+      }
       const open = state.openMerges();
       const hash = id.indexOf('#');
       const matches =
@@ -282,7 +463,7 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
 
     /** How many local revisions wait for the hub (for a message when it cannot be reached). */
     pendingFor(hubUrl: string): number {
-      let pending = 0;
+      let pending = pendingRecords(hubUrl);
       for (const missing of outbox(state.heads(hubUrl)).values()) pending += missing.length;
       return pending;
     },

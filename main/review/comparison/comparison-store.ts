@@ -89,6 +89,17 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       `INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at, content_hash)
        VALUES (?, ?, ?, ?, ?, ?, (SELECT workflow_content_hash FROM comparisons WHERE id = ?))`,
     ),
+    // Sync: comparisons and reviews made on another machine keep their ids, times and content hashes.
+    localIds: db.prepare<[], { id: string }>('SELECT id FROM comparisons WHERE origin IS NULL ORDER BY created_at, rowid'),
+    insertSynced: db.prepare(
+      `INSERT OR IGNORE INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, origin)
+       VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin)`,
+    ),
+    reviewIds: db.prepare<[], { id: string }>('SELECT id FROM comparison_reviews ORDER BY created_at, rowid'),
+    reviewById: db.prepare<[string], ReviewRow & { comparison_id: string }>('SELECT * FROM comparison_reviews WHERE id = ?'),
+    insertSyncedReview: db.prepare(
+      `INSERT OR IGNORE INTO comparison_reviews (id, comparison_id, decision, note, who, created_at, content_hash) VALUES (@id, @comparisonId, @decision, @note, @who, @createdAt, @contentHash)`,
+    ),
   };
   const toStored = toStoredWith((id) => q.review.get(id));
 
@@ -172,6 +183,23 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
         latestByOutputType,
         pendingReview: all.filter((c) => c.review === null).length,
       };
+    },
+    /** Comparisons computed here (not received by sync), oldest first. */
+    localIds: (): string[] => q.localIds.all().map((r) => r.id),
+    has: (id: string): boolean => q.get.get(id) !== undefined,
+    /** A comparison computed on another machine (sync), pointing at its two runs' summaries here. */
+    insertSynced(c: Omit<StoredComparison, 'review' | 'reviewedContentHash' | 'orderLineId'>, origin: string): void {
+      q.insertSynced.run({ ...c, report: JSON.stringify(c.report), origin });
+    },
+    /** Every review, oldest first (sync sends them as they are; the latest per comparison decides). */
+    reviewIds: (): string[] => q.reviewIds.all().map((r) => r.id),
+    reviewById(id: string): { id: string; comparisonId: string; decision: Review['decision']; note: string | null; who: string; createdAt: string; contentHash: string | null } | undefined {
+      const r = q.reviewById.get(id);
+      return r ? { id: r.id, comparisonId: r.comparison_id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at, contentHash: r.content_hash } : undefined;
+    },
+    /** A review made on another machine (sync), with its own id, time and the content it judged. */
+    insertSyncedReview(r: { id: string; comparisonId: string; decision: Review['decision']; note: string | null; who: string; createdAt: string; contentHash: string | null }): void {
+      q.insertSyncedReview.run(r);
     },
     /** A studio lead approves or rejects a comparison; who and when are kept, the latest decides. */
     review(input: { comparisonId: string; decision: Review['decision']; note?: string; who: string }): StoredComparison {

@@ -1,69 +1,35 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../../../shared/workflow/document';
-import { repoRoot } from '../../../catalog/legacy/legacy-testing';
 import { edit, node, NOTIFY, RENDER, setSetting, stillBase } from '../../../catalog/workflows/merge/merge-testing';
 import { cliOn } from '../../../testing/cli-capture';
 import { testBackend } from '../../../testing/node-backend';
-import { waitFor } from '../../../testing/processes';
+import { lightboxProcess, startHubProcess, type HubProcess } from '../../../testing/hub-process';
 import { makeTempDir } from '../../../testing/temp-dir';
 
 /**
  * Sync as a studio runs it (issue 17 items 3, 6, 8): `lightbox hub` in its own process, and each
  * workstation's `lightbox sync` in its own process on its own data directory, with a person's token.
  */
-const CLI = path.join(repoRoot, 'scripts', 'lightbox.mjs');
-const BUILT_CLI = path.join(repoRoot, 'dist', 'main', 'cli.mjs');
 const WF = 'legacy.still_default';
 const T = 120_000;
 
 let tmp: ReturnType<typeof makeTempDir>;
 let hubDir = '';
-let hub: { child: ChildProcess; url: string; port: number; stop: () => Promise<void> } | undefined;
+let hub: HubProcess | undefined;
 let artist = '';
 let admin = '';
 const ws = { a: '', b: '' };
 
 async function startHub(port = 0) {
-  expect(await waitFor(() => fs.existsSync(BUILT_CLI), 30_000, 200), 'dist/ is built (npm run build)').toBe(true);
-  const child = spawn(process.execPath, [CLI, 'hub', '--data-dir', hubDir, '--port', String(port), '--json'], {
-    cwd: repoRoot,
-    env: { ...process.env, LIGHTBOX_CONFIG_DIR: path.join(tmp.dir, 'config') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => (err += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    void exited.then(() => reject(new Error(`lightbox hub exited before printing its address\n${err}`)));
-  });
-  const printed = JSON.parse(line) as { url: string; port: number; adminToken?: string };
-  if (printed.adminToken) admin = printed.adminToken;
-  return {
-    child,
-    url: printed.url,
-    port: printed.port,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const started = await startHubProcess(hubDir, path.join(tmp.dir, 'config'), port);
+  if (started.adminToken) admin = started.adminToken;
+  return started;
 }
 
 /** `lightbox ARGS` in its own process: exit code, stdout, stderr. */
-function lightbox(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: repoRoot, env: { ...process.env, LIGHTBOX_CONFIG_DIR: path.join(tmp.dir, 'config') } }, (error, out, err) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err });
-    });
-  });
-}
+const lightbox = (args: string[]) => lightboxProcess(args, path.join(tmp.dir, 'config'));
 
 const sync = async (dataDir: string, token = artist, url = hub?.url ?? '') => {
   const r = await lightbox(['sync', '--hub', url, '--token', token, '--data-dir', dataDir, '--json']);

@@ -36,7 +36,7 @@ export const syncVerb: Verb = {
           io.stdout(`pushed ${result.pushed}, pulled ${result.pulled}, ${result.conflicts} conflict${result.conflicts === 1 ? '' : 's'}${result.merged.length ? `; merged ${result.merged.join(', ')}` : ''}\n`);
           if (result.conflicts > 0) io.stdout('see them with: lightbox sync conflicts; choose with: lightbox sync resolve ID --take mine|theirs\n');
         }
-        for (const r of result.refused) io.stderr(`refused ${r.workflowId} ${r.revisionId.slice(0, 12)} (${r.code}) at ${r.path}: ${r.message}\n`);
+        for (const r of result.refused) io.stderr(`refused ${r.record ?? `${r.workflowId} ${r.revisionId.slice(0, 12)}`} (${r.code}) at ${r.path}: ${r.message}\n`);
         return result.refused.length > 0 ? EXIT_FAILED : EXIT_OK;
       } catch (error) {
         if (!(error instanceof ServerUnreachable)) throw error;
