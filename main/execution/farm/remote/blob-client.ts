@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -108,9 +109,12 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         agent,
         headers: { ...headers, Authorization: `Bearer ${options.token}` },
       });
+      let bodyError: Error | null = null;
       const fail = (error: Error) => {
         if (answered) return;
         answered = true;
+        // The local file failed (deleted, unreadable): that is no network trouble, and not retried.
+        if (bodyError) return reject(bodyError);
         const code = (error as NodeJS.ErrnoException).code;
         reject(new ServerUnreachable(url.origin, `${what(method, url)} failed: ${code ?? error.message}`));
       };
@@ -124,7 +128,10 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         resolve(res);
       });
       if (body === undefined || typeof body === 'string') return void req.end(body);
-      body.on('error', (error) => req.destroy(error));
+      body.on('error', (error) => {
+        bodyError = error;
+        req.destroy(error);
+      });
       body.pipe(req);
     });
 
@@ -220,7 +227,9 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         const { size } = await fsp.stat(file);
         if (size !== ref.size) throw new Error(`${file} is ${size} bytes now but ${ref.size} bytes when it was hashed: it changed; hash it again`);
         const url = blobUrl(ref, from);
-        const body = fs.createReadStream(file, { start: from, highWaterMark }).pipe(counted('bytesUploaded'));
+        const source = fs.createReadStream(file, { start: from, highWaterMark });
+        const body = source.pipe(counted('bytesUploaded'));
+        source.on('error', (error) => body.destroy(error));
         const res = await request('PUT', url, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(ref.size - from) }, body);
         const answer = await readJson(res, 'PUT', url);
         if (res.statusCode === 200 || res.statusCode === 201) return;
@@ -238,6 +247,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
   const download = async (value: BlobRef, destFile: string): Promise<void> => {
     const ref = parseBlobRef(value);
     const part = `${destFile}.part`;
+    await fsp.mkdir(path.dirname(path.resolve(destFile)), { recursive: true });
     let startedOver = false;
     await withRetries(async () => {
       for (;;) {
@@ -261,9 +271,14 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
             res.destroy();
             throw new ServerUnreachable(url.origin, `GET ${url.pathname} answered the range from ${rangeStart}, asked from ${have}`);
           }
+          const out = fs.createWriteStream(part, { flags: res.statusCode === 206 ? 'a' : 'w', highWaterMark });
+          let writeError: Error | null = null;
+          out.on('error', (error) => (writeError = error));
           try {
-            await pipeline(res, counted('bytesDownloaded'), fs.createWriteStream(part, { flags: res.statusCode === 206 ? 'a' : 'w', highWaterMark }));
+            await pipeline(res, counted('bytesDownloaded'), out);
           } catch (error) {
+            // A full disk is no network trouble: not retried.
+            if (writeError) throw writeError;
             throw new ServerUnreachable(url.origin, `GET ${url.pathname} cut off mid-download (${(error as Error).message}); the part file is kept`);
           }
           have = (await fsp.stat(part)).size;

@@ -41,6 +41,12 @@ const HEADERS = {
 
 export interface BlobRouteOptions {
   highWaterMark?: number;
+  /**
+   * An upload silent this long is cut (default 60 s), which frees its blob for a resumed upload.
+   * Mount the routes where the server's requestTimeout does not cut long uploads (it counts the
+   * whole body: 30 s on the headless host); this idle limit stands in for it.
+   */
+  uploadIdleTimeoutMs?: number;
 }
 
 class Refusal extends Error {
@@ -95,6 +101,8 @@ async function route(store: BlobStore, req: IncomingMessage, res: ServerResponse
     case 'GET':
       return download(store, ref, req, res, options);
     case 'PUT':
+      // A peer that vanished without a word would hold the blob's upload lock until the socket dies.
+      req.setTimeout(options.uploadIdleTimeoutMs ?? 60_000, () => req.destroy(new Error('upload idle too long')));
       return upload(store, ref, url, req, res);
     default:
       throw new Refusal(405, BlobErrorCodes.badRequest, `method ${req.method} not allowed on a blob`, '', { Allow: 'HEAD, GET, PUT' });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -253,7 +254,13 @@ export function createBlobStore(dir: string, options: BlobStoreOptions = {}): Bl
             callback(null, chunk);
           },
         });
-        await pipeline(stream, meter, fs.createWriteStream(part, { flags: 'a', highWaterMark }));
+        const out = fs.createWriteStream(part, { flags: 'a', highWaterMark });
+        try {
+          await pipeline(stream, meter, out);
+        } finally {
+          // No write of this upload may land after the lock is released to the next one.
+          if (!out.closed) await once(out, 'close');
+        }
         if (offset + received < ref.size) return { complete: false, received, offset: offset + received };
         const found = hash.digest('hex');
         if (found !== ref.sha256) {
