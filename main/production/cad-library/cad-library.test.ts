@@ -9,6 +9,7 @@ import { migratePipeline } from '../../catalog/legacy/migrate-pipeline';
 import { shippedPipelines } from '../../catalog/legacy/shipped';
 import { readPngSize } from '../../platform/files/png-size';
 import { cliOn } from '../../testing/cli-capture';
+import { fixture } from '../../../workers/cad/fixtures';
 
 /** The CAD library: real STEP ingest through the cad_file pipeline, real SQLite, real Blender thumbnails. */
 const T = 120_000;
@@ -71,14 +72,34 @@ describe('CAD library', () => {
     expect(backend.production.runs.ofCadFile(file.id)[0]?.nodes.find((n) => n.nodeType === 'ingest_cad')?.status).toBe('failed');
   }, T);
 
-  it('refuses an empty file, a missing file and a folder by name, storing nothing', async () => {
+  it('refuses an empty file, a missing file and an empty folder by name, storing nothing', async () => {
     const empty = path.join(tmp.dir, 'empty.stl');
     fs.writeFileSync(empty, '');
     await expect(backend.production.cad.importFile(empty)).rejects.toThrow(/empty\.stl: the file is empty/);
     await expect(backend.production.cad.importFile(path.join(tmp.dir, 'nope.stp'))).rejects.toThrow(/nope\.stp: file does not exist/);
-    await expect(backend.production.cad.importFile(tmp.dir)).rejects.toThrow(/is not a regular file/);
+    const folder = path.join(tmp.dir, 'nothing');
+    fs.mkdirSync(folder);
+    await expect(backend.production.cad.importFile(folder)).rejects.toThrow(/^nothing: the folder holds no files/);
     expect(backend.production.cad.list()).toHaveLength(2);
   });
+
+  it('issue 20: an IGES file, and a folder holding a multi-file STEP assembly kept as one zip entry', async () => {
+    const { cad } = backend.production;
+    const iges = await (await cad.importFile(fixture('cube-10x10mm', 'Cube 10x10.igs'))).done;
+    expect(iges).toMatchObject({ status: 'ready', format: 'iges', hasThumbnail: true, metadata: { sourceUnits: 'mm', bboxMm: { size: [10, 10, 10] } } });
+    const imported = await cad.importFile(fixture('cax-if', 's1_pe_214'));
+    const assembly = await imported.done;
+    expect(assembly).toMatchObject({ status: 'ready', name: 's1_pe_214.zip', format: 'step-set', hasThumbnail: true, error: null });
+    expect(assembly.metadata?.parts).toHaveLength(11);
+    expect(fs.readdirSync(path.join(cad.root, assembly.sha256)).sort()).toEqual(['model.glb', 's1_pe_214.zip', 'thumbnail.png']);
+    // The same files again are the same entry: the zip is built byte-for-byte the same.
+    expect((await cad.importFile(fixture('cax-if', 's1_pe_214'))).created).toBe(false);
+    // A native file fails by name with what to do.
+    const native = await (await cad.importFile(fixture('cube-10x10mm', 'Cube 10x10.ipt'))).done;
+    expect(native.status).toBe('failed');
+    expect(native.error).toContain('Cube 10x10.ipt: this is a native Autodesk Inventor part or assembly (.ipt/.iam), which Lightbox cannot read');
+    for (const f of [iges, assembly, native]) await cad.delete(f.id);
+  }, T);
 
   it('refuses a file over the size cap in Settings (cadMaxFileMiB) before copying or parsing it, with its size and the cap', async () => {
     const big = path.join(tmp.dir, 'assembly.stp');

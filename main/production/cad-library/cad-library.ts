@@ -9,6 +9,7 @@ import type { RunStore } from '../runs/run-store';
 import { sha256File } from '../../platform/files/sha256-file';
 import { confineToDataDir } from '../../platform/data-dir/confine';
 import { createOrderStore } from '../orders/order-store';
+import { zipFolder } from './folder-zip';
 
 /** The library's copy of a CAD file, as an ingest sees it. */
 export interface IngestSubject {
@@ -157,9 +158,27 @@ export function createCadLibrary(deps: CadLibraryDeps) {
     return running;
   }
 
-  return {
+  /** A folder (a multi-file STEP assembly) is kept as one zip of its files, named after it. */
+  async function importFolder(dir: string, name: string): Promise<CadImport> {
+    let zip: Uint8Array;
+    try {
+      zip = await zipFolder(dir, deps.maxBytes?.() ?? Number.MAX_SAFE_INTEGER);
+    } catch (error) {
+      throw new ApiFailure('cad_unreadable', `${name}: ${(error as Error).message}`, 'file');
+    }
+    await fs.promises.mkdir(root, { recursive: true });
+    const temp = path.join(root, `.folder-${crypto.randomBytes(6).toString('hex')}.zip`);
+    await fs.promises.writeFile(temp, zip);
+    try {
+      return await library.importFile(temp, `${name}.zip`);
+    } finally {
+      await fs.promises.rm(temp, { force: true });
+    }
+  }
+
+  const library = {
     root,
-    /** Stores a copy of `file` (same bytes → the same library entry) and ingests it in the background. */
+    /** Stores a copy of `file` (same bytes → the same library entry; a folder is zipped first) and ingests it in the background. */
     async importFile(file: string, name = path.basename(file)): Promise<CadImport> {
       let stat: fs.Stats;
       try {
@@ -167,6 +186,7 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       } catch {
         throw new ApiFailure('cad_unreadable', `${name}: file does not exist or cannot be read`, 'file');
       }
+      if (stat.isDirectory()) return importFolder(file, name);
       if (!stat.isFile()) throw new ApiFailure('cad_unreadable', `${name}: is not a regular file`, 'file');
       if (stat.size === 0) throw new ApiFailure('cad_empty', `${name}: the file is empty`, 'file');
       const maxBytes = deps.maxBytes?.();
@@ -241,6 +261,7 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       }
     },
   };
+  return library;
 }
 
 export type CadLibrary = ReturnType<typeof createCadLibrary>;

@@ -6,6 +6,7 @@ import { captureCli } from '../../../testing/cli-capture';
 import { makeTempDir } from '../../../testing/temp-dir';
 import { binaryStl, boxTriangles } from '../../../../workers/cad/test-files';
 import { searchPath } from '../../../platform/tools/find-executable';
+import { fixture } from '../../../../workers/cad/fixtures';
 
 let dir: string;
 let cleanup: () => void;
@@ -73,9 +74,27 @@ describe('lightbox cad ingest', () => {
     const missing = captureCli();
     expect(await runCli(['cad', 'ingest', path.join(dir, 'nope.step'), '--out', dir], missing.io)).toBe(2);
     expect(missing.err()).toContain('ENOENT');
-    const folder = captureCli();
-    expect(await runCli(['cad', 'ingest', dir, '--out', dir], folder.io)).toBe(2);
     const bad = captureCli();
     expect(await runCli(['cad', 'ingest', stl(), '--linear-deflection', '-1'], bad.io)).toBe(2);
   });
+
+  it('IGES, a folder holding a multi-file STEP assembly, and a native Inventor part (issue 20)', async () => {
+    const out = path.join(dir, 'out');
+    const iges = captureCli();
+    expect(await runCli(['cad', 'ingest', fixture('cube-10x10mm', 'Cube 10x10.igs'), '--out', out, '--no-thumbnail'], iges.io)).toBe(0);
+    expect(iges.out()).toMatch(/^Cube 10x10\.igs: IGES, 1 part, 12 triangles, 10\.000 × 10\.000 × 10\.000 mm \(source units mm\)/);
+
+    const folder = captureCli();
+    expect(await runCli(['cad', 'ingest', fixture('cax-if', 's1_pe_214'), '--out', out, '--no-thumbnail', '--json'], folder.io)).toBe(0);
+    expect(JSON.parse(folder.out())).toMatchObject({ glbPath: path.join(out, 's1_pe_214.glb'), metadata: { format: 'step-set', partCount: 11, sourceUnits: 'cm' } });
+
+    const lone = captureCli();
+    expect(await runCli(['cad', 'ingest', fixture('cax-if', 's1_pe_214', 'head_asm.stp'), '--out', out, '--no-thumbnail'], lone.io)).toBe(1);
+    expect(lone.err()).toContain('head_asm.stp: STEP file is an assembly of external files: its parts are in head_back_prt.stp, head_front_prt.stp, which were not given');
+
+    const native = captureCli();
+    expect(await runCli(['cad', 'ingest', fixture('cube-10x10mm', 'Cube 10x10.ipt'), '--out', out, '--json'], native.io)).toBe(1);
+    expect(JSON.parse(native.out())).toMatchObject({ error: { code: 'NATIVE_CAD', reason: expect.stringContaining('native Autodesk Inventor part') } });
+    expect(fs.readdirSync(out).sort()).toEqual(['Cube 10x10.glb', 's1_pe_214.glb']);
+  }, 60_000);
 });

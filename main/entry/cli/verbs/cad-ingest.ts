@@ -13,8 +13,8 @@ function positiveNumber(value: string | boolean | undefined, flag: string): numb
 
 export const cadIngestVerb: Verb = {
   name: 'cad ingest',
-  summary: 'Ingest a CAD file (STEP, STL, OBJ, glTF, GLB): normalized GLB, metadata and a thumbnail.',
-  usage: 'lightbox cad ingest FILE [--out DIR] [--json] [--no-thumbnail]',
+  summary: 'Ingest a CAD file (STEP, IGES, BREP, STL, OBJ, glTF, GLB, 3MF, Rhino 3DM), or a folder or .zip of a multi-file STEP assembly: normalized GLB, metadata and a thumbnail.',
+  usage: 'lightbox cad ingest FILE|FOLDER [--out DIR] [--json] [--no-thumbnail]',
   optionHelp: [
     ['--out DIR', 'folder for <name>.glb and <name>.png (created if needed); default: a new folder in the system temp'],
     ['--json', 'print the result (paths, hash, metadata) or the error as JSON'],
@@ -46,8 +46,8 @@ export const cadIngestVerb: Verb = {
     let problem: string | null = null;
     try {
       const stat = await fs.promises.stat(file);
-      if (stat.isDirectory()) problem = 'it is a directory';
-      else if (!stat.isFile()) problem = 'not a regular file';
+      // A folder is a multi-file STEP assembly: the master and the part files it references.
+      if (!stat.isFile() && !stat.isDirectory()) problem = 'not a regular file';
       else await fs.promises.access(file, fs.constants.R_OK);
     } catch (error) {
       problem = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
