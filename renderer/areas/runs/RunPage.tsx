@@ -91,6 +91,19 @@ function RunFacts({ run, fallbackRunId }: { run: RunDetail; fallbackRunId: strin
         </>
       )}
       <RunTimingFacts run={run} failedLabel="Failed node" />
+      {run.origin && (
+        <>
+          <dt>Made on</dt>
+          <dd>
+            Another workstation ({run.origin}); this is its summary from the hub: how it ended and its key image, not its nodes or files.
+            {run.keyImage && (
+              <div>
+                <img src={run.keyImage} alt={`Key image of run ${run.id}`} style={{ maxWidth: 160, marginTop: 4 }} />
+              </div>
+            )}
+          </dd>
+        </>
+      )}
       {run.fallbackOf && (
         <>
           <dt>Fallback of</dt>

@@ -62,12 +62,19 @@ function ConflictItem({ conflict, take, onTake }: { conflict: SyncConflict; take
   );
 }
 
-/** The conflicts of one workflow, grouped by node, and Apply once each has a choice. */
+/** What a conflict belongs to: its workflow, or (an output type changed on both sides) its record. */
+const groupOf = (c: SyncConflict): string => (c.record ? `${c.record.kind}:${c.record.key}` : c.workflowId);
+const groupTitle = (group: string, c: SyncConflict | undefined): string =>
+  c?.record ? `${c.record.kind === 'output_type' ? 'Output type' : c.record.kind} ${c.record.key}` : `Workflow ${group}`;
+
+/** The conflicts of one workflow (or output type), grouped by node, and Apply once each has a choice. */
 function WorkflowConflicts({ workflowId, conflicts }: { workflowId: string; conflicts: SyncConflict[] }) {
   const client = useClient();
   const applying = useSync((s) => s.applying);
   const [choices, setChoices] = useState<Record<string, Take>>(() => Object.fromEntries(conflicts.flatMap((c) => (c.take ? [[c.id, c.take]] : []))));
   const places = [...new Set(conflicts.map(conflictPlace))];
+  const title = groupTitle(workflowId, conflicts[0]);
+  const anchor = `sync-wf-${workflowId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const missing = conflicts.filter((c) => !choices[c.id]).length;
   const apply = () => {
     // Conflicts already recorded with the same choice go again harmlessly; the last call applies them all.
@@ -75,8 +82,8 @@ function WorkflowConflicts({ workflowId, conflicts }: { workflowId: string; conf
     void syncStore(client).getState().apply(workflowId, list);
   };
   return (
-    <Paper withBorder p="md" mb="md" component="section" aria-labelledby={`sync-wf-${workflowId}`}>
-      <h3 id={`sync-wf-${workflowId}`}>Workflow {workflowId}</h3>
+    <Paper withBorder p="md" mb="md" component="section" aria-labelledby={anchor}>
+      <h3 id={anchor}>{title}</h3>
       {places.map((place) => (
         <div key={place}>
           <h4>{place.charAt(0).toUpperCase() + place.slice(1)}</h4>
@@ -91,7 +98,7 @@ function WorkflowConflicts({ workflowId, conflicts }: { workflowId: string; conf
       ))}
       <Group gap="sm">
         <Button onClick={apply} disabled={missing > 0 || applying !== null} loading={applying === workflowId}>
-          Apply choices to {workflowId}
+          Apply choices to {title.replace(/^Workflow /, '')}
         </Button>
         {missing > 0 && (
           <Text size="sm" c="dimmed">
@@ -125,6 +132,15 @@ function ApplyOutcomeView() {
     );
   }
   const open = result?.open ?? [];
+  if (result && open.length === 0) {
+    return (
+      <Alert styles={READABLE_ALERT} role="status" color="green" variant="light" title="Choice taken" mb="md">
+        <Text size="sm" c="var(--text)">
+          {workflowId}: the side you chose is kept here; it goes to the hub at the next sync.
+        </Text>
+      </Alert>
+    );
+  }
   return (
     <Alert styles={READABLE_ALERT} role="status" color="yellow" variant="light" title={`${workflowId}: not saved yet, ${open.length} item${open.length === 1 ? '' : 's'} still open`} mb="md">
       <Text size="sm" c="var(--text)">
@@ -144,7 +160,7 @@ function ApplyOutcomeView() {
 /** Every open conflict, per workflow, per node: base / mine / theirs with the differences marked. */
 export function ConflictsView() {
   const conflicts = useSync((s) => s.conflicts);
-  const workflows = [...new Set(conflicts.map((c) => c.workflowId))];
+  const workflows = [...new Set(conflicts.map(groupOf))];
   return (
     <section aria-labelledby="sync-conflicts">
       <h2 id="sync-conflicts">Conflicts</h2>
@@ -153,7 +169,7 @@ export function ConflictsView() {
         <Text>No conflicts are open.</Text>
       ) : (
         workflows.map((id) => {
-          const mine = conflicts.filter((c) => c.workflowId === id);
+          const mine = conflicts.filter((c) => groupOf(c) === id);
           // A new set of conflicts (after Apply or a new sync) starts with fresh choices.
           return <WorkflowConflicts key={`${id}:${mine.map((c) => c.id).join(',')}`} workflowId={id} conflicts={mine} />;
         })

@@ -51,5 +51,6 @@ export function valueText(value: unknown): string {
 
 /** Where a conflict sits, in words: its node, or the workflow itself. */
 export function conflictPlace(conflict: SyncConflict): string {
+  if (conflict.record) return conflict.record.kind === 'output_type' ? 'the output type' : `the ${conflict.record.kind}`;
   return conflict.nodeId ? `node ${conflict.nodeId}` : conflict.path[0] === 'edges' ? `edge ${conflict.path[1] ?? ''}` : conflict.path[0] === 'parameters' ? `parameter ${conflict.path[1] ?? ''}` : 'the workflow';
 }
