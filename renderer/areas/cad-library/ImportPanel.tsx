@@ -3,8 +3,16 @@ import { Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core'
 import type { CadFile } from '../../../shared/cad/api';
 import { useCadLibrary, useCadLibraryModel, type UploadItem } from './cad-store';
 import { formatBytes } from './format';
+import { bundleStepAssemblies } from '../../../shared/cad/assembly-bundle';
 
-const ACCEPT = '.step,.stp,.stl,.obj,.gltf,.glb';
+const ACCEPT = '.step,.stp,.igs,.iges,.brep,.brp,.zip,.stl,.obj,.gltf,.glb,.3mf,.3dm,.ply,.fbx,.dae';
+
+/** Several STEP files that form one multi-file assembly are uploaded as one zip (shared/cad/assembly-bundle). */
+async function withAssembliesBundled(files: File[]): Promise<File[]> {
+  if (files.filter((f) => /\.(stp|step|p21)$/i.test(f.name)).length < 2) return files;
+  const picked = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()), file })));
+  return bundleStepAssemblies(picked).map((p) => ('file' in p ? (p.file as File) : new File([p.bytes as Uint8Array<ArrayBuffer>], p.name, { type: 'application/zip' })));
+}
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer.types).includes('Files');
@@ -95,7 +103,7 @@ export function ImportPanel() {
     event.preventDefault();
     depth.current = 0;
     setDragging(false);
-    model.upload(Array.from(event.dataTransfer.files));
+    void withAssembliesBundled(Array.from(event.dataTransfer.files)).then((files) => model.upload(files));
   };
 
   const active = uploads.filter((u) => u.phase === 'waiting' || u.phase === 'uploading' || u.phase === 'finishing').length;
@@ -119,7 +127,7 @@ export function ImportPanel() {
         onDrop={onDrop}
       >
         <Group gap="sm">
-          <Text>Drop STEP, STL, OBJ or glTF files here, or</Text>
+          <Text>Drop STEP, IGES, STL, OBJ, glTF, 3MF or Rhino files here (an assembly's files together, or a .zip), or</Text>
           <Button onClick={() => inputRef.current?.click()}>Import CAD files…</Button>
         </Group>
         <Text size="sm" c="dimmed" mt={6}>
@@ -134,8 +142,9 @@ export function ImportPanel() {
           hidden
           aria-label="CAD files to import"
           onChange={(event) => {
-            model.upload(Array.from(event.target.files ?? []));
+            const files = Array.from(event.target.files ?? []);
             event.target.value = '';
+            void withAssembliesBundled(files).then((bundled) => model.upload(bundled));
           }}
         />
       </Paper>
