@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real Slurm test cluster on this machine (issue 16 item 4), for the tests and .ci/run:
 # munged, slurmctld, two slurmd nodes (n1 on the host, n2 in its own network namespace joined by
-# a veth pair) and slurmrestd on a unix socket, run as the unprivileged `slurm` user with
-# rest_auth/local and rest_auth/jwt (the v0.0.38 API only: the dbv0.0.38 one needs slurmdbd). Everything lives under one state directory; every daemon's
+# a veth pair) and slurmrestd as the unprivileged `slurm` user: on a unix socket with
+# rest_auth/local, and on 127.0.0.1:6820 with rest_auth/jwt (the v0.0.38 API only: the dbv0.0.38
+# one needs slurmdbd). Everything lives under one state directory; every daemon's
 # pid is recorded there, and `stop` ends exactly those pids and removes the namespace.
 #
 #   scripts/slurm/cluster.sh start|stop|status|env [STATE_DIR]     (default /tmp/lightbox-slurm)
@@ -21,7 +22,8 @@ NODE2_ADDR=10.212.0.2
 REST_USER=slurm           # created by Debian's slurm packages; slurmrestd refuses to run as root
 CTLD_HOST="$(hostname -s)" # slurmctld refuses a SlurmctldHost that is not this host's name
 SOCK="$D/rest/slurmrestd.socket"
-COMPONENTS=(munged slurmctld slurmd-n1 slurmd-n2 slurmrestd)
+REST_PORT="${LIGHTBOX_SLURM_REST_PORT:-6820}"  # slurmrestd on 127.0.0.1 too, for JWT over TCP
+COMPONENTS=(munged slurmctld slurmd-n1 slurmd-n2 slurmrestd slurmrestd-jwt)
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 pidfile() { echo "$D/pids/$1.pid"; }
@@ -134,8 +136,13 @@ start() {
   rm -f "$SOCK"
   chown "$REST_USER" "$D/rest"
   launch slurmrestd setpriv --reuid="$REST_USER" --regid="$REST_USER" --init-groups \
-    slurmrestd -s openapi/v0.0.38 -a rest_auth/local,rest_auth/jwt -f "$D/slurm.conf" "unix:$SOCK"
+    slurmrestd -s openapi/v0.0.38 -a rest_auth/local -f "$D/slurm.conf" "unix:$SOCK"
+  # A JWT is passed through to slurmctld only by a slurmrestd that talks auth/jwt itself
+  # (SLURM_JWT=daemon); that one cannot do rest_auth/local (munge), hence a second one.
+  launch slurmrestd-jwt env SLURM_JWT=daemon setpriv --reuid="$REST_USER" --regid="$REST_USER" --init-groups \
+    slurmrestd -s openapi/v0.0.38 -a rest_auth/jwt -f "$D/slurm.conf" "127.0.0.1:$REST_PORT"
   wait_for 20 "slurmrestd's socket" test -S "$SOCK"
+  wait_for 20 "slurmrestd on 127.0.0.1:$REST_PORT" bash -c "exec 3<>/dev/tcp/127.0.0.1/$REST_PORT"
   wait_for 40 "both nodes idle" nodes_idle
   echo "cluster.sh: running in $D (nodes n1 on the host, n2 in netns $NS at $NODE2_ADDR; REST at $SOCK)"
 }
@@ -143,7 +150,7 @@ nodes_idle() { [ "$(sinfo -h -N -o '%N %t' | grep -c ' idle$')" = 2 ]; }
 
 stop_daemons() {
   local c pid
-  for c in slurmrestd slurmd-n2 slurmd-n1 slurmctld munged; do
+  for c in slurmrestd-jwt slurmrestd slurmd-n2 slurmd-n1 slurmctld munged; do
     if alive "$c"; then
       pid="$(cat "$(pidfile "$c")")"
       kill -TERM "$pid" 2>/dev/null || true
@@ -178,6 +185,7 @@ print_env() {
   cat <<ENV
 SLURM_CONF=$D/slurm.conf
 LIGHTBOX_SLURM_SOCKET=$SOCK
+LIGHTBOX_SLURM_REST_URL=http://127.0.0.1:$REST_PORT
 LIGHTBOX_SLURM_USER=$REST_USER
 LIGHTBOX_SLURM_JWT=$token
 LIGHTBOX_SLURM_HOST_ADDR=$HOST_ADDR
