@@ -55,7 +55,7 @@ test('a STEP file imported with the file picker becomes ready with its thumbnail
   await expect(uploads.getByRole('listitem').filter({ hasText: 'already in the library' })).toBeVisible({ timeout: INGEST_TIMEOUT });
   await expect(table.getByRole('rowheader', { name: STEP_NAME })).toHaveCount(1);
 
-  const { cadFiles } = await callApi<{ cadFiles: { name: string; status: string }[] }>(request, host, 'cad.list', {});
+  const { items: cadFiles } = await callApi<{ items: { name: string; status: string }[] }>(request, host, 'cad.list', {});
   expect(cadFiles).toEqual([expect.objectContaining({ name: STEP_NAME, status: 'ready' })]);
 
   // Kept by the backend: still there after a reload.
@@ -106,15 +106,15 @@ test('a broken CAD file shows as failed with its error; Retry runs the ingest ag
   const status = row.getByRole('cell').nth(3);
   await expect(status).toHaveText(/^Failed/, { timeout: INGEST_TIMEOUT });
   await expect(status).toContainText(/STEP file is truncated/);
-  const [before] = (await callApi<{ cadFiles: { id: string; updatedAt: string }[] }>(request, host, 'cad.list', {})).cadFiles;
+  const [before] = (await callApi<{ items: { id: string; updatedAt: string }[] }>(request, host, 'cad.list', {})).items;
 
   // Retry: the ingest runs again on the stored original (the row is updated by the backend) and fails again, saying why.
   await row.getByRole('button', { name: 'Retry half.stp' }).click();
   await expect.poll(async () => (await callApi<{ updatedAt: string; status: string }>(request, host, 'cad.get', { id: before!.id })).updatedAt > before!.updatedAt, { timeout: INGEST_TIMEOUT }).toBe(true);
   await expect(status).toHaveText(/^Failed/, { timeout: INGEST_TIMEOUT });
   await expect(status).toContainText(/STEP file is truncated/);
-  const runs = await callApi<{ runs: { cadFileId: string | null }[] }>(request, host, 'runs.list', {});
-  expect(runs.runs.filter((r) => r.cadFileId === before!.id)).toHaveLength(2);
+  const runs = await callApi<{ items: { cadFileId: string | null }[] }>(request, host, 'runs.list', {});
+  expect(runs.items.filter((r) => r.cadFileId === before!.id)).toHaveLength(2);
 
   // Used by an order line: Delete is refused and says which line.
   await importLegacyExamples(request, host, ['preset.still_quick_preview.json', 'pipeline.still_selfpublish.json']);
@@ -134,7 +134,7 @@ test('a broken CAD file shows as failed with its error; Retry runs the ingest ag
   await page.getByRole('dialog', { name: 'Delete other-half.stp?' }).getByRole('button', { name: 'Delete the file' }).click();
   await expect(table.getByRole('rowheader', { name: 'other-half.stp' })).toHaveCount(0);
   await expect(page.getByRole('alert').filter({ hasText: 'other-half.stp deleted' })).toBeVisible();
-  const { cadFiles } = await callApi<{ cadFiles: { name: string }[] }>(request, host, 'cad.list', {});
+  const { items: cadFiles } = await callApi<{ items: { name: string }[] }>(request, host, 'cad.list', {});
   expect(cadFiles.map((f) => f.name)).toEqual(['half.stp']);
   await page.reload();
   await expect(page.getByRole('table', { name: 'CAD files' }).getByRole('rowheader', { name: 'other-half.stp' })).toHaveCount(0);

@@ -139,7 +139,7 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   const after = await dispatchAndWait(request, host, next);
   expect(after.line.status).toBe('succeeded');
   expect(after.line.modeUsed).toBe('legacy');
-  const { runs } = await callApi<{ runs: { orderLineId: string | null; mode: string; role: string }[] }>(request, host, 'runs.list', {});
+  const { items: runs } = await callApi<{ items: { orderLineId: string | null; mode: string; role: string }[] }>(request, host, 'runs.list', {});
   const ofNext = runs.filter((r) => r.orderLineId === next);
   expect(ofNext.length).toBeGreaterThan(0);
   expect(ofNext.every((r) => r.mode === 'legacy' && r.role === 'authoritative')).toBe(true);

@@ -119,10 +119,11 @@ test('an order of a STEP file × a legacy output type is created, dispatched, fo
   }
 
   // What the page showed is what the backend holds.
-  const { orders } = await callApi<{ orders: { name: string; lines: { id: string; status: string }[] }[] }>(request, host, 'orders.list', {});
-  const lineId = orders.find((o) => o.name === 'E2E order')?.lines[0]?.id;
+  const { items: orders } = await callApi<{ items: { id: string; name: string; lineCount: number }[] }>(request, host, 'orders.list', { q: 'E2E order' });
+  const { items: lineItems } = await callApi<{ items: { id: string; status: string }[] }>(request, host, 'orders.lines', { orderId: orders[0]?.id });
+  const lineId = lineItems[0]?.id;
   expect(lineId).toBeTruthy();
-  const { assets } = await callApi<{ assets: { sha256: string }[] }>(request, host, 'assets.list', { orderLineId: lineId });
+  const { items: assets } = await callApi<{ items: { sha256: string }[] }>(request, host, 'assets.list', { orderLineId: lineId });
   expect(assets).toHaveLength(1);
   await expect(detail.getByText(assets[0]!.sha256).first()).toBeVisible();
 });
@@ -201,7 +202,7 @@ test('Cancel stops a rendering line and its Blender work; the line can be dispat
       return status.tasks.filter((t) => ['queued', 'running', 'retrying'].includes(t.state)).length;
     })
     .toBe(0);
-  const { assets } = await callApi<{ assets: unknown[] }>(request, host, 'assets.list', {});
+  const { items: assets } = await callApi<{ items: unknown[] }>(request, host, 'assets.list', {});
   expect(assets).toEqual([]);
 
   await row.getByRole('button', { name: 'Details of line 1 of Long turntable' }).click();
@@ -217,8 +218,8 @@ test('a turntable line shows its published video, playable in the page', async (
   await page.goto(`${host.url}#/cad-library`);
   const row = await createOrder(page, 'Half turn, frames kept', 'Video order');
 
-  const { orders } = await callApi<{ orders: { name: string; lines: { id: string }[] }[] }>(request, host, 'orders.list', {});
-  const lineId = orders.find((o) => o.name === 'Video order')!.lines[0]!.id;
+  const { items: orders } = await callApi<{ items: { id: string; name: string }[] }>(request, host, 'orders.list', { q: 'Video order' });
+  const lineId = (await callApi<{ items: { id: string }[] }>(request, host, 'orders.lines', { orderId: orders[0]!.id })).items[0]!.id;
   await callApi(request, host, 'orders.dispatch', { orderLineId: lineId, draft: { maxSize: 64, samples: 1 } });
   // The page follows a dispatch it did not start, by events alone.
   await expect(row.getByRole('cell').nth(2)).toHaveText(/Succeeded|Failed/, { timeout: RENDER_TIMEOUT });
@@ -295,8 +296,8 @@ test('a queued line is cancelled for good and never dispatched; an archived orde
   const archived = await refusedApi(request, host, 'orders.dispatch', { orderLineId: order.lines[1]!.id });
   expect(archived).toMatchObject({ code: 'order_archived', path: 'orderLineId' });
   expect(archived.message).toContain('belongs to order "Campaign", archived at');
-  const listed = await callApi<{ orders: { id: string; archivedAt: string | null }[] }>(request, host, 'orders.list', { includeArchived: true });
-  expect(listed.orders.find((o) => o.id === order.id)?.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  const listed = await callApi<{ items: { id: string; archivedAt: string | null }[] }>(request, host, 'orders.list', { includeArchived: true });
+  expect(listed.items.find((o) => o.id === order.id)?.archivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
 
   // Show archived: listed, marked, nothing to dispatch.
   await page.getByRole('switch', { name: 'Show archived' }).check();

@@ -26,7 +26,12 @@ import {
   OrderSchema,
   OrdersCancelOutput,
   OrdersCreateInput,
+  OrdersLinesInput,
   OrdersListInput,
+  OrdersSummaryInput,
+  OrdersSummarySchema,
+  OrderLineSchema,
+  OrderSummarySchema,
   OutputTypeSummarySchema,
 } from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
@@ -34,6 +39,8 @@ import { NotificationSchema, NotificationsListInput } from '../notifications/api
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
+import { CadListInput, CadSummarySchema } from '../cad/list-api';
+import { pageOf } from '../paging/page';
 import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
 import { SyncConflictSchema, SyncRunInput, SyncRunOutput, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
 import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
@@ -174,9 +181,14 @@ export const methods = {
     output: CadImportOutput,
   }),
   'cad.list': defineMethod({
-    summary: 'The CAD library, newest first.',
+    summary: 'The CAD library, newest first, a page at a time; filters: status, format; search: name.',
+    input: CadListInput,
+    output: pageOf(CadFileSchema),
+  }),
+  'cad.summary': defineMethod({
+    summary: 'How many CAD files the library holds, per status.',
     input: NoInput,
-    output: z.object({ cadFiles: z.array(CadFileSchema) }),
+    output: CadSummarySchema,
   }),
   'cad.get': defineMethod({
     summary: 'One CAD file of the library.',
@@ -209,9 +221,19 @@ export const methods = {
     output: OrderSchema,
   }),
   'orders.list': defineMethod({
-    summary: 'Orders with their lines, newest first; archived orders only with includeArchived.',
+    summary: 'Orders newest first, a page at a time, each with its lines counted by status (orders.lines reads them); archived orders only with includeArchived; search: name, id.',
     input: OrdersListInput,
-    output: z.object({ orders: z.array(OrderSchema) }),
+    output: pageOf(OrderSummarySchema),
+  }),
+  'orders.lines': defineMethod({
+    summary: 'Order lines a page at a time: of one order in line order, or of every order newest first; filters: status, CAD file, output type; search: id, CAD file name, output type.',
+    input: OrdersLinesInput,
+    output: pageOf(OrderLineSchema),
+  }),
+  'orders.summary': defineMethod({
+    summary: 'How many orders, and their lines per status (archived orders only with includeArchived).',
+    input: OrdersSummaryInput,
+    output: OrdersSummarySchema,
   }),
   'orders.line': defineMethod({
     summary: 'One order line with its runs (node by node), media assets, notifications and render logs.',
@@ -240,9 +262,9 @@ export const methods = {
     output: OrderSchema,
   }),
   'assets.list': defineMethod({
-    summary: 'Published media assets, newest first; optionally those of one order line.',
+    summary: 'Published media assets, newest first, a page at a time; filters: order line, run, kind; search: file, format.',
     input: AssetsListInput,
-    output: z.object({ assets: z.array(MediaAssetSchema) }),
+    output: pageOf(MediaAssetSchema),
   }),
   'assets.preview': defineMethod({
     summary: 'A media asset as a data: URL the UI can show (images and small videos).',
@@ -250,9 +272,9 @@ export const methods = {
     output: AssetPreviewOutput,
   }),
   'notifications.list': defineMethod({
-    summary: 'The notification outbox, newest first, with each record\'s delivery state.',
+    summary: 'The notification outbox, newest first, a page at a time, with each record\'s delivery state; filters: order line, state, channel; search: event, target.',
     input: NotificationsListInput,
-    output: z.object({ notifications: z.array(NotificationSchema) }),
+    output: pageOf(NotificationSchema),
   }),
   'runs.comparison': defineMethod({
     summary: 'The shadow comparison a run took part in (as the legacy or the shadow side), or null.',
@@ -270,9 +292,9 @@ export const methods = {
     output: z.object({ runId: z.string(), outputTypeKey: z.string().nullable() }),
   }),
   'runs.list': defineMethod({
-    summary: 'Runs, newest first, filtered by workflow, mode, role, status and dates; each with its CAD file by name.',
+    summary: 'Runs, newest first, a page at a time, filtered by workflow, mode, role, status, CAD file, order line and dates; search: id, workflow, pipeline, CAD file name; each with its CAD file by name.',
     input: RunsListInput,
-    output: z.object({ runs: z.array(RunListItemSchema) }),
+    output: pageOf(RunListItemSchema),
   }),
   'runs.get': defineMethod({
     summary: 'One run with every node: status, timings, settings, outputs, log; its CAD file by name.',

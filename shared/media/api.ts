@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields } from '../paging/page';
 
 /** A file published with an asset beside its main file: kept frames, a thumbnail. */
 export const AttachmentSchema = z.object({ role: z.enum(['frame', 'thumbnail']), file: z.string(), sha256: z.string() });
@@ -24,7 +25,10 @@ export const MediaAssetSchema = z.object({
 });
 export type MediaAsset = z.infer<typeof MediaAssetSchema>;
 
-export const AssetsListInput = z.object({ orderLineId: z.string().max(100).optional() }).strict();
+/** Published assets newest first; search matches the file and the format. */
+export const AssetsListInput = z
+  .object({ orderLineId: z.string().max(100).optional(), runId: z.string().max(100).optional(), kind: z.string().max(64).optional(), ...PageFields })
+  .strict();
 export const AssetPreviewInput = z.object({ id: z.string().min(1).max(100) }).strict();
 /** A data: URL the UI can show (images, small videos); null with a reason when too big or not viewable. */
 export const AssetPreviewOutput = z.object({ dataUrl: z.string().nullable(), mime: z.string(), reason: z.string().optional() });

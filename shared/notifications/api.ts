@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields } from '../paging/page';
 
 export const NotificationChannelSchema = z.enum(['desktop', 'webhook']);
 export const NotificationStateSchema = z.enum(['pending', 'delivered', 'failed']);
@@ -23,5 +24,5 @@ export const NotificationSchema = z.object({
 export type Notification = z.infer<typeof NotificationSchema>;
 
 export const NotificationsListInput = z
-  .object({ orderLineId: z.string().max(100).optional(), state: NotificationStateSchema.optional(), channel: NotificationChannelSchema.optional() })
+  .object({ orderLineId: z.string().max(100).optional(), state: NotificationStateSchema.optional(), channel: NotificationChannelSchema.optional(), ...PageFields })
   .strict();

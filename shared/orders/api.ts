@@ -5,6 +5,7 @@ import { DraftSchema, RenderLogSchema, WorkflowRunSchema } from '../runs/api';
 import { BackgroundModeSchema, CameraSettings, MaterialKey } from '../nodes/settings-parts';
 import { ExecutionModeSchema } from '../workflow/document';
 import { OutputArtifactKindSchema } from '../output-types/profile';
+import { PageFields } from '../paging/page';
 
 /** What an order line may change of its output type (DESIGN.md glossary). */
 export const OrderLineOverridesSchema = z
@@ -69,8 +70,36 @@ export const OrdersListInput = z
   .object({
     /** Archived orders too (default: only the others). */
     includeArchived: z.boolean().default(false),
+    ...PageFields,
   })
   .strict();
+
+/** How many lines of each status. */
+export const LineStatusCountsSchema = z.object({ queued: z.number().int(), rendering: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), cancelled: z.number().int() });
+export type LineStatusCounts = z.infer<typeof LineStatusCountsSchema>;
+
+/** An order as the orders list shows it: its lines counted by status, read page by page with orders.lines. */
+export const OrderSummarySchema = OrderSchema.omit({ lines: true }).extend({ lineCount: z.number().int(), lineCounts: LineStatusCountsSchema });
+export type OrderSummary = z.infer<typeof OrderSummarySchema>;
+
+/**
+ * Lines of one order in line order, or of every order newest first; search matches the line id,
+ * CAD file name and output type key.
+ */
+export const OrdersLinesInput = z
+  .object({
+    orderId: z.string().min(1).max(100).optional(),
+    status: OrderLineStatusSchema.optional(),
+    cadFileId: z.string().min(1).max(100).optional(),
+    outputTypeKey: z.string().min(1).max(100).optional(),
+    /** Without orderId: lines of archived orders too. */
+    includeArchived: z.boolean().default(false),
+    ...PageFields,
+  })
+  .strict();
+
+export const OrdersSummaryInput = z.object({ includeArchived: z.boolean().default(false) }).strict();
+export const OrdersSummarySchema = z.object({ orders: z.number().int(), lines: LineStatusCountsSchema });
 
 export const OrderLineIdInput = z.object({ orderLineId: z.string().min(1).max(100) }).strict();
 export const OrderIdInput = z.object({ orderId: z.string().min(1).max(100) }).strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields } from '../paging/page';
 import { ExecutionModeSchema, FamilySchema, OnErrorSchema } from '../workflow/document';
 
 export const RunStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -124,7 +125,10 @@ export const RunsListInput = z
     /** ISO dates: started at or after / before. */
     since: z.string().max(40).optional(),
     until: z.string().max(40).optional(),
-    limit: z.number().int().min(1).max(1000).default(200),
+    cadFileId: z.string().max(100).optional(),
+    orderLineId: z.string().max(100).optional(),
+    /** Search: run id, workflow id, pipeline key, CAD file name. */
+    ...PageFields,
   })
   .strict();
 

@@ -65,8 +65,8 @@ describe('workflow runs from the editor', () => {
     expect(image.mime).toBe('image/png');
     expect(image.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
 
-    const listed = await call<{ runs: { id: string; nodeCount: number }[] }>('runs.list', { workflowId: 'legacy.still_default', role: 'shadow' });
-    expect(listed.runs.map((r) => r.id)).toContain(runId);
+    const listed = await call<{ items: { id: string; nodeCount: number }[] }>('runs.list', { workflowId: 'legacy.still_default', role: 'shadow' });
+    expect(listed.items.map((r) => r.id)).toContain(runId);
 
     // Again from apply_materials: upstream prepare_scene is reused, apply_materials and the render run.
     const again = await call<{ runId: string }>('runs.rerun', { runId, fromNode: 'step3_apply_materials' });

@@ -23,6 +23,9 @@ import type { RunStore, RunTarget } from '../../production/runs/run-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { previewOf } from '../../production/media/preview';
+import type { Page } from '../../../shared/paging/page';
+import { runsPageQuery } from './runs-page';
+import { keysetPage } from '../../platform/db/keyset-page';
 
 /** What an editor run runs on: a CAD file or an order line, an output type whose values apply, a draft. */
 export interface EditorRunInput {
@@ -284,33 +287,14 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
       controller.abort();
       return true;
     },
-    list(filter: z.output<typeof RunsListInput>): RunSummary[] {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (clause: string, value: unknown) => {
-        if (value === undefined) return;
-        where.push(clause);
-        params.push(value);
-      };
-      add('r.workflow_id = ?', filter.workflowId);
-      add('r.mode = ?', filter.mode);
-      add('r.role = ?', filter.role);
-      add('r.status = ?', filter.status);
-      add('r.started_at >= ?', filter.since);
-      add('r.started_at < ?', filter.until);
-      const rows = db
-        .prepare<unknown[], { id: string; output_type_key: string | null; node_count: number; failed_nodes: number }>(
-          `SELECT r.id, l.output_type_key,
-             (SELECT count(*) FROM node_runs n WHERE n.run_id = r.id) AS node_count,
-             (SELECT count(*) FROM node_runs n WHERE n.run_id = r.id AND n.status = 'failed') AS failed_nodes
-           FROM workflow_runs r LEFT JOIN order_lines l ON l.id = r.order_line_id
-           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC LIMIT ?`,
-        )
-        .all(...params, filter.limit);
-      return rows.map((row) => {
+    /** A page of runs newest first, without node details; searched and filtered in SQL. */
+    list(filter: z.output<typeof RunsListInput>): Page<RunSummary & { cadFileName: string | null }> {
+      const { rows, nextCursor } = keysetPage(db, runsPageQuery(filter));
+      const items = rows.map((row) => {
         const { nodes: _nodes, ...run } = runs.get(row.id) as WorkflowRun;
-        return { ...run, nodeCount: row.node_count, failedNodes: row.failed_nodes, outputTypeKey: row.output_type_key };
+        return { ...run, nodeCount: row.node_count, failedNodes: row.failed_nodes, outputTypeKey: row.output_type_key, cadFileName: row.cad_name };
       });
+      return { items, nextCursor };
     },
     get(runId: string): WorkflowRun {
       const run = runs.get(runId);

@@ -527,6 +527,42 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 17,
+    name: 'paged lists: indexes for newest-first keyset pages, their filters, and the per-row lookups of a page',
+    up(db) {
+      // Each list is read newest first by (time, id) from a cursor; a filter is a prefix of its index
+      // so the page is a seek plus a short scan, never a sort of the whole history.
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS orders_newest ON orders(created_at, id);
+        CREATE INDEX IF NOT EXISTS order_lines_order_status ON order_lines(order_id, status, line_no);
+        CREATE INDEX IF NOT EXISTS order_lines_cad ON order_lines(cad_file_id);
+        CREATE INDEX IF NOT EXISTS order_lines_status_newest ON order_lines(status, created_at, id);
+        CREATE INDEX IF NOT EXISTS workflow_runs_newest ON workflow_runs(started_at, id);
+        CREATE INDEX IF NOT EXISTS workflow_runs_workflow_newest ON workflow_runs(workflow_id, started_at, id);
+        DROP INDEX IF EXISTS workflow_runs_status;
+        CREATE INDEX IF NOT EXISTS workflow_runs_status_newest ON workflow_runs(status, started_at, id);
+        CREATE INDEX IF NOT EXISTS workflow_runs_cad ON workflow_runs(cad_file_id, started_at);
+        CREATE INDEX IF NOT EXISTS workflow_runs_fallback ON workflow_runs(fallback_of) WHERE fallback_of IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS media_assets_newest ON media_assets(created_at, id);
+        CREATE INDEX IF NOT EXISTS media_assets_line_newest ON media_assets(order_line_id, created_at, id);
+        CREATE INDEX IF NOT EXISTS media_assets_run ON media_assets(run_id);
+        CREATE INDEX IF NOT EXISTS cad_files_newest ON cad_files(created_at, id);
+        CREATE INDEX IF NOT EXISTS cad_files_status_newest ON cad_files(status, created_at, id);
+        CREATE INDEX IF NOT EXISTS notifications_newest ON notifications(created_at, id);
+        CREATE INDEX IF NOT EXISTS notifications_line_newest ON notifications(order_line_id, created_at, id);
+        CREATE INDEX IF NOT EXISTS notifications_state_newest ON notifications(state, created_at, id);
+        CREATE INDEX IF NOT EXISTS render_logs_line ON render_logs(order_line_id, created_at);
+        CREATE INDEX IF NOT EXISTS render_logs_run ON render_logs(run_id, created_at);
+        CREATE INDEX IF NOT EXISTS comparisons_newest ON comparisons(created_at, id);
+        CREATE INDEX IF NOT EXISTS comparisons_verdict_newest ON comparisons(verdict, created_at, id);
+        CREATE INDEX IF NOT EXISTS comparisons_legacy_run ON comparisons(legacy_run_id);
+        CREATE INDEX IF NOT EXISTS comparisons_shadow_run ON comparisons(shadow_run_id);
+        CREATE INDEX IF NOT EXISTS mode_changes_newest ON mode_changes(created_at, id);
+        CREATE INDEX IF NOT EXISTS mode_changes_target_newest ON mode_changes(target, created_at, id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -10,6 +10,8 @@ import { sha256File } from '../../platform/files/sha256-file';
 import { confineToDataDir } from '../../platform/data-dir/confine';
 import { createOrderStore } from '../orders/order-store';
 import { zipFolder } from './folder-zip';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
 
 /** The library's copy of a CAD file, as an ingest sees it. */
 export interface IngestSubject {
@@ -60,6 +62,31 @@ const toCadFile = (r: Row): CadFile => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+export interface CadPageQuery {
+  status?: CadFile['status'] | undefined;
+  format?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+/** The keyset query of a page of the library, newest first (exported for EXPLAIN QUERY PLAN in tests). */
+export function cadPageQuery(query: CadPageQuery): KeysetQuery<Row> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [clause, value] of [['status = ?', query.status], ['format = ?', query.format]] as const) {
+    if (value === undefined) continue;
+    where.push(clause);
+    params.push(value);
+  }
+  const search = searchClause(['name', 'id'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return { list: 'cad.list', select: 'SELECT * FROM cad_files', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+}
 
 export interface CadLibraryDeps {
   db: Database.Database;
@@ -214,7 +241,28 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       q.insert.run({ id, sha256, name, bytes: stat.size, sourcePath, now: new Date().toISOString() });
       return { cadFile: changed(id), created: true, done: begin(id) };
     },
+    /** Every file: for tools and tests; the library page uses page(). */
     list: (): CadFile[] => q.all.all().map(toCadFile),
+    page(query: CadPageQuery): Page<CadFile> {
+      const { rows, nextCursor } = keysetPage(db, cadPageQuery(query));
+      return { items: rows.map(toCadFile), nextCursor };
+    },
+    /** Counts per status, from the (status, …) index. */
+    summary(): { total: number; ingesting: number; ready: number; failed: number } {
+      const counts = { total: 0, ingesting: 0, ready: 0, failed: 0 };
+      for (const row of db.prepare<[], { status: CadFile['status']; n: number }>('SELECT status, count(*) AS n FROM cad_files GROUP BY status').all()) {
+        counts[row.status] = row.n;
+        counts.total += row.n;
+      }
+      return counts;
+    },
+    /** Names by id, for lists that show a row's CAD file (one indexed lookup per id). */
+    namesOf(ids: readonly string[]): Map<string, string> {
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return new Map();
+      const rows = db.prepare<string[], { id: string; name: string }>(`SELECT id, name FROM cad_files WHERE id IN (${unique.map(() => '?').join(',')})`).all(...unique);
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
     get: (id: string): CadFile => toCadFile(rowOrThrow(id)),
     /**
      * Removes a file from the library with its stored copies (`cad/<sha256>/`, inside the data

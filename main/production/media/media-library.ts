@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { MediaAsset } from '../../../shared/media/api';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
 import type { PublishRequest } from './publish-request';
 
 /** An asset whose files are in place and whose row is not yet written (it is committed with its run). */
@@ -48,6 +50,32 @@ const toAsset = (r: Row): MediaAsset => ({
   nodeId: r.node_id,
   createdAt: r.created_at,
 });
+
+export interface AssetsPageQuery {
+  orderLineId?: string | undefined;
+  runId?: string | undefined;
+  kind?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+/** The keyset query of a page of assets, newest first (exported for EXPLAIN QUERY PLAN in tests). */
+export function assetsPageQuery(query: AssetsPageQuery): KeysetQuery<Row> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [clause, value] of [['order_line_id = ?', query.orderLineId], ['run_id = ?', query.runId], ['kind = ?', query.kind]] as const) {
+    if (value === undefined) continue;
+    where.push(clause);
+    params.push(value);
+  }
+  const search = searchClause(['file', 'format'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return { list: 'assets.list', select: 'SELECT * FROM media_assets', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+}
 
 /** Where a run's files wait until its rows are committed: inside the library, where no reader looks. */
 export const STAGING_DIR = '.staging';
@@ -262,7 +290,12 @@ export function createMediaLibrary(db: Database.Database, root: string) {
       const row = q.get.get(id);
       return row ? toAsset(row) : undefined;
     },
+    /** Every asset (of a line): for the dispatcher and tests; lists use page(). */
     list: (orderLineId?: string): MediaAsset[] => (orderLineId ? q.ofLine.all(orderLineId) : q.all.all()).map(toAsset),
+    page(query: AssetsPageQuery): Page<MediaAsset> {
+      const { rows, nextCursor } = keysetPage(db, assetsPageQuery(query));
+      return { items: rows.map(toAsset), nextCursor };
+    },
     absolute: (asset: Pick<MediaAsset, 'file'>): string => path.join(root, asset.file),
   };
 }

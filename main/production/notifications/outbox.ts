@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
 import type { Notification } from '../../../shared/notifications/api';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
 
 type Channel = Notification['channel'];
 type State = Notification['state'];
@@ -37,6 +39,29 @@ export interface NotificationFilter {
   channel?: Channel;
 }
 
+export interface NotificationsPageQuery extends NotificationFilter {
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+/** The keyset query of a page of the outbox, newest first (exported for EXPLAIN QUERY PLAN in tests). */
+export function notificationsPageQuery(query: NotificationsPageQuery): KeysetQuery<Row> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [clause, value] of [['order_line_id = ?', query.orderLineId], ['state = ?', query.state], ['channel = ?', query.channel]] as const) {
+    if (value === undefined) continue;
+    where.push(clause);
+    params.push(value);
+  }
+  const search = searchClause(['event', 'target'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return { list: 'notifications.list', select: 'SELECT * FROM notifications', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+}
+
 export interface DeliveryCounts {
   delivered: number;
   retried: number;
@@ -46,7 +71,9 @@ export interface DeliveryCounts {
 export interface NotificationOutbox {
   /** Synchronous, so it can run inside the caller's db.transaction. A known key answers the stored row. */
   enqueue(input: EnqueueInput): { notification: Notification; created: boolean };
+  /** Every record matching: for the dispatcher and tests (one line's are few); lists use page(). */
   list(filter?: NotificationFilter): Notification[];
+  page(query: NotificationsPageQuery): Page<Notification>;
   get(id: string): Notification | undefined;
   /** Delivers every due pending row; never throws. */
   deliverDue(): Promise<DeliveryCounts>;
@@ -319,6 +346,11 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
       }
       const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC`;
       return db.prepare<string[], Row>(sql).all(...params).map(toNotification);
+    },
+
+    page(query) {
+      const { rows, nextCursor } = keysetPage(db, notificationsPageQuery(query));
+      return { items: rows.map(toNotification), nextCursor };
     },
 
     get(id) {

@@ -93,10 +93,10 @@ describe('order store', () => {
     expect(dispatched).toMatchObject({ ok: false, error: { code: 'line_cancelled', path: 'orderLineId' } });
 
     expect(await backend.dispatch('orders.archive', { orderId: order.id }, { transport: 'http' })).toMatchObject({ ok: true, result: { id: order.id, archivedAt: expect.any(String) } });
-    const listed = (await backend.dispatch('orders.list', {}, { transport: 'http' })) as { ok: true; result: { orders: { id: string }[] } };
-    expect(listed.result.orders.map((o) => o.id)).not.toContain(order.id);
-    const all = (await backend.dispatch('orders.list', { includeArchived: true }, { transport: 'http' })) as { ok: true; result: { orders: { id: string }[] } };
-    expect(all.result.orders.map((o) => o.id)).toContain(order.id);
+    const listed = (await backend.dispatch('orders.list', {}, { transport: 'http' })) as { ok: true; result: { items: { id: string }[] } };
+    expect(listed.result.items.map((o) => o.id)).not.toContain(order.id);
+    const all = (await backend.dispatch('orders.list', { includeArchived: true }, { transport: 'http' })) as { ok: true; result: { items: { id: string }[] } };
+    expect(all.result.items.map((o) => o.id)).toContain(order.id);
     expect(await backend.dispatch('orders.archive', { orderId: 7 }, { transport: 'http' })).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'orderId' } });
   });
 

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { Order, OrderLine, OrderLineOverrides } from '../../../shared/orders/api';
+import type { LineStatusCounts, Order, OrderLine, OrderLineOverrides, OrderSummary } from '../../../shared/orders/api';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import { createOutputTypeStore } from '../../catalog/output-types/output-type-store';
 
@@ -54,6 +56,67 @@ const toLine = (r: LineRow): OrderLine => ({
   cancelledAt: r.cancelled_at,
 });
 
+const noCounts = (): LineStatusCounts => ({ queued: 0, rendering: 0, succeeded: 0, failed: 0, cancelled: 0 });
+
+export interface OrdersPageQuery {
+  includeArchived?: boolean;
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+export interface LinesPageQuery {
+  orderId?: string | undefined;
+  status?: OrderLine['status'] | undefined;
+  cadFileId?: string | undefined;
+  outputTypeKey?: string | undefined;
+  includeArchived?: boolean;
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+/** The keyset query of a page of orders (exported for EXPLAIN QUERY PLAN in tests). */
+export function ordersPageQuery(query: OrdersPageQuery): KeysetQuery<OrderRow> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!query.includeArchived) where.push('o.archived_at IS NULL');
+  const search = searchClause(['o.name', 'o.id'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return { list: 'orders.list', select: 'SELECT o.* FROM orders o', where, params, sortBy: ['o.created_at', 'o.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+}
+
+/**
+ * The keyset query of a page of lines: one order's in line order (how the order reads), or every
+ * order's newest first.
+ */
+export function linesPageQuery(query: LinesPageQuery): KeysetQuery<LineRow> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    if (value === undefined) return;
+    where.push(clause);
+    params.push(value);
+  };
+  add('l.order_id = ?', query.orderId);
+  add('l.status = ?', query.status);
+  add('l.cad_file_id = ?', query.cadFileId);
+  add('l.output_type_key = ?', query.outputTypeKey);
+  if (!query.orderId && !query.includeArchived) where.push('l.order_id NOT IN (SELECT id FROM orders WHERE archived_at IS NOT NULL)');
+  const search = searchClause(['l.id', 'c.name', 'l.output_type_key'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return query.orderId
+    ? { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.line_no', 'l.id'], direction: 'asc', limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.line_no, r.id] }
+    : { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.created_at', 'l.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+}
+
+
 /** Orders and their lines; a line's status moves queued → rendering → succeeded | failed | cancelled. */
 export function createOrderStore(db: Database.Database) {
   const outputTypes = createOutputTypeStore(db);
@@ -73,6 +136,27 @@ export function createOrderStore(db: Database.Database) {
     line: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.id = ?`),
     cad: db.prepare<[string], { id: string; status: string; name: string }>('SELECT id, status, name FROM cad_files WHERE id = ?'),
     linesOfCad: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.cad_file_id = ? ORDER BY l.order_id, l.line_no`),
+    orderCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders'),
+    currentCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders WHERE archived_at IS NULL'),
+    // Per status straight from the (status, …) index; archived orders' lines are subtracted, they are few.
+    lineCounts: db.prepare<[], { status: OrderLine['status']; n: number }>('SELECT status, count(*) AS n FROM order_lines GROUP BY status'),
+    archivedLineCounts: db.prepare<[], { status: OrderLine['status']; n: number }>(
+      'SELECT l.status, count(*) AS n FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.archived_at IS NOT NULL GROUP BY l.status',
+    ),
+  };
+  const countsOf = (orderIds: string[]): Map<string, LineStatusCounts> => {
+    const counts = new Map(orderIds.map((id) => [id, noCounts()]));
+    if (orderIds.length === 0) return counts;
+    const rows = db
+      .prepare<string[], { order_id: string; status: OrderLine['status']; n: number }>(
+        `SELECT order_id, status, count(*) AS n FROM order_lines WHERE order_id IN (${orderIds.map(() => '?').join(',')}) GROUP BY order_id, status`,
+      )
+      .all(...orderIds);
+    for (const row of rows) {
+      const c = counts.get(row.order_id);
+      if (c) c[row.status] = row.n;
+    }
+    return counts;
   };
   const orderOf = (row: OrderRow): Order => ({ id: row.id, name: row.name, createdAt: row.created_at, archivedAt: row.archived_at, lines: q.linesOf.all(row.id).map(toLine) });
   const orderRow = (orderId: string, field = 'orderId'): OrderRow => {
@@ -144,8 +228,31 @@ export function createOrderStore(db: Database.Database) {
       const row = q.order.get(id);
       return row ? orderOf(row) : undefined;
     },
-    /** Newest first; archived orders only when asked for. */
+    /** Newest first, every order with every line; archived orders only when asked for. For tests and tools: pages use page(). */
     list: (options: { includeArchived?: boolean } = {}): Order[] => (options.includeArchived ? q.orders.all() : q.current.all()).map(orderOf),
+    /** A page of orders newest first, each with its lines counted by status (not read). */
+    page(query: OrdersPageQuery): Page<OrderSummary> {
+      const { rows, nextCursor } = keysetPage(db, ordersPageQuery(query));
+      const counts = countsOf(rows.map((r) => r.id));
+      const items = rows.map((row) => {
+        const lineCounts = counts.get(row.id) ?? noCounts();
+        return { id: row.id, name: row.name, createdAt: row.created_at, archivedAt: row.archived_at, lineCount: Object.values(lineCounts).reduce((a, b) => a + b, 0), lineCounts };
+      });
+      return { items, nextCursor };
+    },
+    /** A page of order lines; an unknown order is refused rather than answered empty. */
+    lines(query: LinesPageQuery): Page<OrderLine> {
+      if (query.orderId !== undefined) orderRow(query.orderId);
+      const { rows, nextCursor } = keysetPage(db, linesPageQuery(query));
+      return { items: rows.map(toLine), nextCursor };
+    },
+    /** How many orders, and their lines per status, from counts alone. */
+    summary(options: { includeArchived?: boolean } = {}): { orders: number; lines: LineStatusCounts } {
+      const lines = noCounts();
+      for (const row of q.lineCounts.all()) lines[row.status] = row.n;
+      if (!options.includeArchived) for (const row of q.archivedLineCounts.all()) lines[row.status] -= row.n;
+      return { orders: (options.includeArchived ? q.orderCount.get() : q.currentCount.get())?.n ?? 0, lines };
+    },
     line(id: string): OrderLine | undefined {
       const row = q.line.get(id);
       return row ? toLine(row) : undefined;

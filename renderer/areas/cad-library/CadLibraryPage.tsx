@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { CadFile } from '../../../shared/cad/api';
-import { useConnection } from '../../app/services';
+import { useClient, useConnection } from '../../app/services';
 import { Modal } from '../../ui/Modal';
 import { CadDetails } from './CadDetails';
 import { CadTable } from './CadTable';
@@ -74,11 +74,18 @@ export function CadLibraryPage() {
     }
   };
 
-  const counts = {
-    ready: files.filter((f) => f.status === 'ready').length,
-    ingesting: files.filter((f) => f.status === 'ingesting').length,
-    failed: files.filter((f) => f.status === 'failed').length,
-  };
+  // Counted on the backend over the whole library (cad.summary), read again shortly after rows change.
+  const client = useClient();
+  const [counts, setCounts] = useState<{ total: number; ready: number; ingesting: number; failed: number } | null>(null);
+  useEffect(() => {
+    if (!loaded) return;
+    let live = true;
+    const timer = setTimeout(() => void client.call('cad.summary', {}).then((c) => live && setCounts(c), () => undefined), 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, loaded, files]);
 
   return (
     <>
@@ -102,11 +109,13 @@ export function CadLibraryPage() {
       {loaded && files.length === 0 && <Text>No CAD files yet. Import one above.</Text>}
       {files.length > 0 && (
         <>
-          <Text c="dimmed" mb="xs">
-            {files.length} {files.length === 1 ? 'file' : 'files'}: {counts.ready} ready, {counts.ingesting} ingesting, {counts.failed} failed.
-          </Text>
+          {counts && (
+            <Text c="dimmed" mb="xs">
+              {counts.total} {counts.total === 1 ? 'file' : 'files'}: {counts.ready} ready, {counts.ingesting} ingesting, {counts.failed} failed.
+            </Text>
+          )}
           <div ref={tableRef}>
-            <CadTable files={files} selected={selectedId} onSelect={select} onDelete={setDeleting} />
+            <CadTable files={files} total={counts?.total ?? null} selected={selectedId} onSelect={select} onDelete={setDeleting} />
           </div>
         </>
       )}

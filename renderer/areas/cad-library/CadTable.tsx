@@ -1,4 +1,6 @@
+import { useCallback, useRef } from 'react';
 import { Button, Group, Table, Text } from '@mantine/core';
+import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 import type { CadFile } from '../../../shared/cad/api';
 import { CadStatusTag } from './CadStatusTag';
 import { CadThumbnail } from './CadThumbnail';
@@ -27,12 +29,23 @@ function RowActions({ cad, selected, onSelect, onDelete }: { cad: CadFile; selec
   );
 }
 
-/** The library: one row per CAD file, newest first. */
-export function CadTable({ files, selected, onSelect, onDelete }: { files: CadFile[]; selected: string | null; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
+/** A row with its small thumbnail; rows are measured once drawn. */
+const ROW_ESTIMATE = 64;
+
+/**
+ * The library: one row per CAD file, newest first. Only the rows in view of its scroll box are
+ * drawn; scrolling near the end of what is read reads the next page.
+ */
+export function CadTable({ files, total, selected, onSelect, onDelete }: { files: CadFile[]; total: number | null; selected: string | null; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
+  const model = useCadLibraryModel();
   const actionErrors = useCadLibrary((s) => s.actionErrors);
+  const hasMore = useCadLibrary((s) => s.cursor !== null);
+  const scroll = useRef<HTMLDivElement>(null);
+  const more = useCallback(() => void model.loadMore(), [model]);
+  const virtual = useVirtualRows({ count: files.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: more, getKey: (i) => files[i]?.id ?? i });
   return (
-    <Table.ScrollContainer minWidth={980}>
-      <Table aria-label="CAD files" verticalSpacing={6}>
+    <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto' }}>
+      <Table aria-label="CAD files" aria-rowcount={(total ?? files.length) + 1} verticalSpacing={6} miw={980} stickyHeader>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Preview</Table.Th>
@@ -56,8 +69,11 @@ export function CadTable({ files, selected, onSelect, onDelete }: { files: CadFi
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {files.map((cad) => (
-            <Table.Tr key={cad.id} aria-selected={selected === cad.id} bg={selected === cad.id ? 'var(--selected)' : undefined}>
+          {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+          {virtual.rows.map(({ index, key }) => {
+            const cad = files[index] as CadFile;
+            return (
+            <Table.Tr key={key} ref={virtual.measure} data-index={index} aria-rowindex={index + 2} aria-selected={selected === cad.id} bg={selected === cad.id ? 'var(--selected)' : undefined}>
               <Table.Td>
                 <CadThumbnail cad={cad} size="small" />
               </Table.Td>
@@ -87,9 +103,11 @@ export function CadTable({ files, selected, onSelect, onDelete }: { files: CadFi
                 <RowActions cad={cad} selected={selected === cad.id} onSelect={onSelect} onDelete={onDelete} />
               </Table.Td>
             </Table.Tr>
-          ))}
+            );
+          })}
+          {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }

@@ -25,7 +25,11 @@ export interface UploadItem {
 }
 
 export interface CadLibraryState {
+  /** The files read so far, newest first (page by page), patched by cad.changed events. */
   files: CadFile[];
+  /** Where the next page starts; null when every file is read. */
+  cursor: string | null;
+  loadingMore: boolean;
   /** cad.list has answered at least once. */
   loaded: boolean;
   error: string | null;
@@ -41,6 +45,8 @@ export interface CadLibraryState {
 export interface CadLibraryModel {
   store: StoreApi<CadLibraryState>;
   refresh(): Promise<void>;
+  /** The next page of the library. */
+  loadMore(): Promise<void>;
   /** Queues files for upload; they travel one after the other, in chunks. */
   upload(files: readonly File[]): void;
   loadThumbnail(cad: CadFile): void;
@@ -66,7 +72,7 @@ const THUMBNAILS_AT_ONCE = 4;
  * visible) when the user navigates away and back. Kept current by cad.changed events.
  */
 export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
-  const store = createStore<CadLibraryState>(() => ({ files: [], loaded: false, error: null, uploads: [], thumbnails: {}, busy: {}, actionErrors: {} }));
+  const store = createStore<CadLibraryState>(() => ({ files: [], cursor: null, loadingMore: false, loaded: false, error: null, uploads: [], thumbnails: {}, busy: {}, actionErrors: {} }));
   const pending = new Map<string, File>();
   let pumping = false;
   let uploadSeq = 0;
@@ -99,7 +105,8 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
       const seen = new Set<string>();
       upsertedDuringRefresh = seen;
       try {
-        const { cadFiles } = await client.call('cad.list', {});
+        // The first page; files read further down by scrolling keep their place after it.
+        const { items: cadFiles, nextCursor } = await client.call('cad.list', {});
         store.setState((s) => {
           const mine = new Map(s.files.map((f) => [f.id, f]));
           const merged = cadFiles.map((f) => {
@@ -108,7 +115,9 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
           });
           const listed = new Set(cadFiles.map((f) => f.id));
           const added = s.files.filter((f) => !listed.has(f.id) && seen.has(f.id));
-          return { files: [...added, ...merged], loaded: true, error: null };
+          const oldest = cadFiles.at(-1)?.createdAt;
+          const older = s.loaded && oldest && nextCursor ? s.files.filter((f) => !listed.has(f.id) && !seen.has(f.id) && f.createdAt < oldest) : [];
+          return { files: [...added, ...merged, ...older], cursor: older.length > 0 ? s.cursor : nextCursor, loaded: true, error: null };
         });
       } catch (error) {
         store.setState({ error: `The CAD library could not be read: ${errorText(error)}` });
@@ -118,6 +127,21 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
       }
     })();
     return refreshing;
+  };
+
+  const loadMore = async (): Promise<void> => {
+    const { cursor, loadingMore } = store.getState();
+    if (!cursor || loadingMore) return;
+    store.setState({ loadingMore: true });
+    try {
+      const page = await client.call('cad.list', { cursor });
+      store.setState((s) => {
+        const have = new Set(s.files.map((f) => f.id));
+        return { files: [...s.files, ...page.items.filter((f) => !have.has(f.id))], cursor: page.nextCursor, loadingMore: false };
+      });
+    } catch (error) {
+      store.setState({ loadingMore: false, error: `More CAD files could not be read: ${errorText(error)}` });
+    }
   };
 
   const patchUpload = (key: string, patch: Partial<UploadItem>) => {
@@ -244,7 +268,7 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
     }
   };
 
-  return { store, refresh, upload, loadThumbnail, clearFinishedUploads, retry, remove };
+  return { store, refresh, loadMore, upload, loadThumbnail, clearFinishedUploads, retry, remove };
 }
 
 const models = new WeakMap<ContractClient, CadLibraryModel>();

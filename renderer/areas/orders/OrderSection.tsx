@@ -1,12 +1,18 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { Order, OrderLine } from '../../../shared/orders/api';
+import type { OrderLine, OrderSummary } from '../../../shared/orders/api';
+import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 import { formatTime } from '../../ui/format-time';
 import { Modal } from '../../ui/Modal';
 import { LineDetail } from './LineDetail';
 import { StatusTag, ToneBadge } from './LineStatusTag';
 import { useOrders, useOrdersModel, type LineProgress } from './orders-store';
+
+type Order = Pick<OrderSummary, 'id' | 'name' | 'archivedAt'>;
+
+/** About one table row (a button and two text lines); rows are measured once drawn. */
+const ROW_ESTIMATE = 52;
 
 export function lineLabel(order: Order, line: OrderLine): string {
   return `line ${line.lineNo} of ${order.name}`;
@@ -49,7 +55,25 @@ function LineProgressCell({ line, progress, label, cancelling }: { line: OrderLi
   );
 }
 
-function LineRow({ order, line, typeName, selected, onSelect, onCancelQueued }: { order: Order; line: OrderLine; typeName: string; selected: boolean; onSelect: (id: string | null) => void; onCancelQueued: (line: OrderLine) => void }) {
+function LineRow({
+  order,
+  line,
+  typeName,
+  selected,
+  onSelect,
+  onCancelQueued,
+  index,
+  measure,
+}: {
+  order: Order;
+  line: OrderLine;
+  typeName: string;
+  selected: boolean;
+  onSelect: (id: string | null) => void;
+  onCancelQueued: (line: OrderLine) => void;
+  index: number;
+  measure: (element: Element | null) => void;
+}) {
   const model = useOrdersModel();
   const progress = useOrders((s) => s.progress[line.id]);
   const actionError = useOrders((s) => s.lineErrors[line.id]);
@@ -60,7 +84,7 @@ function LineRow({ order, line, typeName, selected, onSelect, onCancelQueued }: 
   const canDispatch = !archived && !line.cancelledAt && (line.status === 'queued' || line.status === 'failed' || line.status === 'cancelled');
   const again = line.status !== 'queued';
   return (
-    <Table.Tr aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
+    <Table.Tr ref={measure} data-index={index} aria-rowindex={index + 2} aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
       <Table.Th scope="row" fw={400} ta="right">
         {line.lineNo}
       </Table.Th>
@@ -144,18 +168,50 @@ function CancelQueuedDialog({ order, line, typeName, onClose }: { order: Order; 
   );
 }
 
-/** One order: its lines with live status and actions, and the detail of the selected line. */
-export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { order: Order; typeNames: ReadonlyMap<string, string>; selectedLineId: string | null; onSelect: (id: string | null) => void }) {
+/**
+ * One order: its lines with live status and actions, and the detail of the selected line. The
+ * lines are read a page at a time once the order comes into view, and only the rows in view of
+ * the table's scroll box are drawn, so an order of thousands of lines opens on its first page.
+ */
+export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { order: OrderSummary; typeNames: ReadonlyMap<string, string>; selectedLineId: string | null; onSelect: (id: string | null) => void }) {
   const model = useOrdersModel();
   const [confirming, setConfirming] = useState<OrderLine | null>(null);
   const [archiving, setArchiving] = useState(false);
+  const [dispatching, setDispatching] = useState(false);
+  const loaded = useOrders((s) => s.lines[order.id]);
+  const lines = loaded?.items ?? [];
   const archived = order.archivedAt !== null;
-  const queued = archived ? [] : order.lines.filter((l) => l.status === 'queued');
-  const counts = new Map<string, number>();
-  for (const line of order.lines) counts.set(line.status, (counts.get(line.status) ?? 0) + 1);
-  const summary = Array.from(counts, ([status, n]) => `${n} ${status}`).join(', ');
-  const selected = order.lines.find((l) => l.id === selectedLineId) ?? null;
+  const queued = archived ? 0 : order.lineCounts.queued;
+  const summary = Object.entries(order.lineCounts)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+  const selected = lines.find((l) => l.id === selectedLineId) ?? null;
   const headingId = `order-${order.id}`;
+
+  // The first page of lines once the order is near the screen (not for every order listed).
+  const section = useRef<HTMLElement>(null);
+  const wanted = loaded === undefined;
+  useEffect(() => {
+    const target = section.current;
+    if (!target || !wanted) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void model.loadLines(order.id), { rootMargin: '400px' });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [model, order.id, wanted]);
+
+  const scroll = useRef<HTMLDivElement>(null);
+  const more = useCallback(() => void model.loadLines(order.id, true), [model, order.id]);
+  const virtual = useVirtualRows({ count: lines.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore: Boolean(loaded?.cursor), onNearEnd: more, getKey: (i) => lines[i]?.id ?? i });
+
+  const dispatchQueued = async () => {
+    setDispatching(true);
+    try {
+      await model.dispatchAll(await model.queuedLineIds(order.id));
+    } finally {
+      setDispatching(false);
+    }
+  };
 
   const toggleArchive = async () => {
     setArchiving(true);
@@ -166,7 +222,7 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
   };
 
   return (
-    <Paper component="section" withBorder p="sm" mb="md" aria-labelledby={headingId}>
+    <Paper component="section" ref={section} withBorder p="sm" mb="md" aria-labelledby={headingId}>
       <Group gap="sm" align="baseline" wrap="wrap" mb={6}>
         <Title order={3} id={headingId}>
           {order.name}
@@ -174,12 +230,12 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
         {archived && <ToneBadge tone="muted">Archived</ToneBadge>}
         <Text size="sm" c="dimmed">
           Created {formatTime(order.createdAt)}
-          {archived ? `, archived ${formatTime(order.archivedAt)}` : ''}; {order.lines.length} {order.lines.length === 1 ? 'line' : 'lines'}: {summary}
+          {archived ? `, archived ${formatTime(order.archivedAt)}` : ''}; {order.lineCount} {order.lineCount === 1 ? 'line' : 'lines'}: {summary}
         </Text>
         <Group gap={4} ml="auto">
-          {queued.length > 0 && (
-            <Button variant="default" onClick={() => void model.dispatchAll(queued.map((l) => l.id))}>
-              Dispatch {queued.length} queued {queued.length === 1 ? 'line' : 'lines'}
+          {queued > 0 && (
+            <Button variant="default" disabled={dispatching} onClick={() => void dispatchQueued()}>
+              Dispatch {queued} queued {queued === 1 ? 'line' : 'lines'}
               <span className="visually-hidden"> of {order.name}</span>
             </Button>
           )}
@@ -188,8 +244,8 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
           </Button>
         </Group>
       </Group>
-      <Table.ScrollContainer minWidth={860}>
-        <Table aria-label={`Lines of ${order.name}`}>
+      <div ref={scroll} style={{ maxHeight: 'min(480px, 60vh)', overflow: 'auto' }}>
+        <Table aria-label={`Lines of ${order.name}`} aria-rowcount={order.lineCount + 1} miw={860} stickyHeader>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col" ta="right">
@@ -209,20 +265,32 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {order.lines.map((line) => (
-              <LineRow
-                key={line.id}
-                order={order}
-                line={line}
-                typeName={typeNames.get(line.outputTypeKey) ?? line.outputTypeKey}
-                selected={line.id === selectedLineId}
-                onSelect={onSelect}
-                onCancelQueued={setConfirming}
-              />
-            ))}
+            {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+            {virtual.rows.map(({ index, key }) => {
+              const line = lines[index] as OrderLine;
+              return (
+                <LineRow
+                  key={key}
+                  index={index}
+                  measure={virtual.measure}
+                  order={order}
+                  line={line}
+                  typeName={typeNames.get(line.outputTypeKey) ?? line.outputTypeKey}
+                  selected={line.id === selectedLineId}
+                  onSelect={onSelect}
+                  onCancelQueued={setConfirming}
+                />
+              );
+            })}
+            {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+        {loaded?.loading && (
+          <Text size="sm" c="dimmed" role="status">
+            Reading lines…
+          </Text>
+        )}
+      </div>
       {selected && <LineDetail line={selected} label={lineLabel(order, selected)} typeName={typeNames.get(selected.outputTypeKey) ?? selected.outputTypeKey} onClose={() => onSelect(null)} />}
       <CancelQueuedDialog order={order} line={confirming} typeName={confirming ? (typeNames.get(confirming.outputTypeKey) ?? confirming.outputTypeKey) : ''} onClose={() => setConfirming(null)} />
     </Paper>

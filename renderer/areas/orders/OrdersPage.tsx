@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useConnection } from '../../app/services';
 import { useCadLibraryModel } from '../cad-library/cad-store';
@@ -65,10 +65,31 @@ export function OrdersPage() {
     void cadLibrary.refresh();
   }, [model, cadLibrary, epoch]);
 
+  const summary = useOrders((s) => s.summary);
+  const hasMore = useOrders((s) => s.ordersCursor !== null);
   const typeNames = useMemo(() => new Map(outputTypes.map((t) => [t.key, t.name])), [outputTypes]);
-  const open = orders.filter((o) => o.archivedAt === null);
-  const queued = open.flatMap((o) => o.lines.filter((l) => l.status === 'queued').map((l) => l.id));
-  const rendering = orders.reduce((n, o) => n + o.lines.filter((l) => l.status === 'rendering').length, 0);
+  // Counted on the backend over every order, not over the orders read so far.
+  const queued = summary?.lines.queued ?? 0;
+  const rendering = summary?.lines.rendering ?? 0;
+  const [dispatching, setDispatching] = useState(false);
+  const dispatchQueued = async () => {
+    setDispatching(true);
+    try {
+      await model.dispatchAll(await model.queuedLineIds());
+    } finally {
+      setDispatching(false);
+    }
+  };
+
+  // More orders when the end of the list comes into view.
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = end.current;
+    if (!target || !hasMore) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void model.loadMore(), { rootMargin: '600px' });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [model, hasMore, orders.length]);
 
   return (
     <>
@@ -105,8 +126,8 @@ export function OrdersPage() {
       )}
       {orders.length > 0 && (
         <Group gap="sm" mb="sm">
-          <Button disabled={queued.length === 0} onClick={() => void model.dispatchAll(queued)}>
-            Dispatch all queued ({queued.length})
+          <Button disabled={queued === 0 || dispatching} onClick={() => void dispatchQueued()}>
+            Dispatch all queued ({queued})
           </Button>
           <Text span role="status" c="dimmed" size="sm">
             {rendering > 0 ? `${rendering} ${rendering === 1 ? 'line' : 'lines'} rendering` : ''}
@@ -116,6 +137,12 @@ export function OrdersPage() {
       {orders.map((order) => (
         <OrderSection key={order.id} order={order} typeNames={typeNames} selectedLineId={selectedLineId} onSelect={setSelectedLineId} />
       ))}
+      <div ref={end} aria-hidden="true" />
+      {hasMore && (
+        <Button variant="default" onClick={() => void model.loadMore()}>
+          More orders
+        </Button>
+      )}
     </>
   );
 }

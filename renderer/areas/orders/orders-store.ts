@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { ContractClient } from '../../../shared/contract';
 import type { MethodInput } from '../../../shared/contract/methods';
 import type { Notification } from '../../../shared/notifications/api';
-import type { Order, OrderLine, OrderProgressSchema, OutputTypeSummary } from '../../../shared/orders/api';
+import type { LineStatusCounts, Order, OrderLine, OrderProgressSchema, OrderSummary, OutputTypeSummary } from '../../../shared/orders/api';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 
@@ -16,8 +16,22 @@ export interface LineProgress extends OrderProgress {
   seq: number;
 }
 
+/** The lines of one order read so far (page by page, in line order). */
+export interface LoadedLines {
+  items: OrderLine[];
+  cursor: string | null;
+  loading: boolean;
+}
+
 export interface OrdersState {
-  orders: Order[];
+  /** The orders read so far, newest first; more come page by page. */
+  orders: OrderSummary[];
+  ordersCursor: string | null;
+  loadingMore: boolean;
+  /** Lines per order, for the orders on screen. */
+  lines: Record<string, LoadedLines>;
+  /** Counts over every order (orders.summary), for the page's header. */
+  summary: { orders: number; lines: LineStatusCounts } | null;
   loaded: boolean;
   error: string | null;
   outputTypes: OutputTypeSummary[];
@@ -41,6 +55,12 @@ export interface OrdersState {
 export interface OrdersModel {
   store: StoreApi<OrdersState>;
   refresh(): Promise<void>;
+  /** The next page of orders. */
+  loadMore(): Promise<void>;
+  /** The first (more: the next) page of an order's lines. */
+  loadLines(orderId: string, more?: boolean): Promise<void>;
+  /** Every queued line id (of one order, or of every open order), read page by page. */
+  queuedLineIds(orderId?: string): Promise<string[]>;
   refreshOutputTypes(): Promise<void>;
   create(input: MethodInput<'orders.create'>): Promise<Order>;
   dispatch(orderLineId: string): Promise<void>;
@@ -54,24 +74,40 @@ export interface OrdersModel {
 export const TERMINAL: ReadonlySet<LineStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 const MAX_DESKTOP = 20;
 const REFRESH_DELAY_MS = 150;
+/** Lines per page when an order is opened or scrolled. */
+export const LINES_PAGE = 50;
 
-function patchLine(orders: Order[], lineId: string, patch: Partial<OrderLine>): Order[] {
-  let changed = false;
-  const next = orders.map((order) => {
-    if (!order.lines.some((l) => l.id === lineId)) return order;
-    changed = true;
-    return { ...order, lines: order.lines.map((l) => (l.id === lineId ? { ...l, ...patch } : l)) };
-  });
-  return changed ? next : orders;
+/** A loaded line changed in place, with its order's counts moved from its old status to its new one. */
+function patchLine(state: Pick<OrdersState, 'lines' | 'orders'>, lineId: string, patch: Partial<OrderLine>): Pick<OrdersState, 'lines' | 'orders'> {
+  for (const [orderId, loaded] of Object.entries(state.lines)) {
+    const at = loaded.items.findIndex((l) => l.id === lineId);
+    if (at < 0) continue;
+    const before = loaded.items[at] as OrderLine;
+    const after = { ...before, ...patch };
+    const items = loaded.items.slice();
+    items[at] = after;
+    const orders =
+      before.status === after.status
+        ? state.orders
+        : state.orders.map((o) => (o.id === orderId ? { ...o, lineCounts: { ...o.lineCounts, [before.status]: Math.max(0, o.lineCounts[before.status] - 1), [after.status]: o.lineCounts[after.status] + 1 } } : o));
+    return { lines: { ...state.lines, [orderId]: { ...loaded, items } }, orders };
+  }
+  return state;
 }
 
-function findLine(orders: Order[], lineId: string): OrderLine | undefined {
-  for (const order of orders) {
-    const line = order.lines.find((l) => l.id === lineId);
+export function findLine(state: Pick<OrdersState, 'lines'>, lineId: string): OrderLine | undefined {
+  for (const loaded of Object.values(state.lines)) {
+    const line = loaded.items.find((l) => l.id === lineId);
     if (line) return line;
   }
   return undefined;
 }
+
+const summaryOf = (order: Order): OrderSummary => {
+  const lineCounts: LineStatusCounts = { queued: 0, rendering: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const line of order.lines) lineCounts[line.status] += 1;
+  return { id: order.id, name: order.name, createdAt: order.createdAt, archivedAt: order.archivedAt, lineCount: order.lines.length, lineCounts };
+};
 
 /**
  * Orders, output types and live dispatch progress, outside the page so a dispatch stays
@@ -81,6 +117,10 @@ function findLine(orders: Order[], lineId: string): OrderLine | undefined {
 export function createOrdersModel(client: ContractClient): OrdersModel {
   const store = createStore<OrdersState>(() => ({
     orders: [],
+    ordersCursor: null,
+    loadingMore: false,
+    lines: {},
+    summary: null,
     loaded: false,
     error: null,
     outputTypes: [],
@@ -101,9 +141,12 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
 
   let refreshing: Promise<void> | null = null;
   let again = false;
+  /**
+   * The first page of orders and the counts: on open, after a reconnect, and (throttled) when a line
+   * changes status. Orders already read keep their place; their counts and lines are patched.
+   */
   const refresh = (): Promise<void> => {
     if (refreshing) {
-      // Something changed while the list was being read: read it once more afterwards.
       again = true;
       return refreshing;
     }
@@ -111,18 +154,16 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
       try {
         do {
           again = false;
-          const seqAtCall = seq;
-          const { orders } = await client.call('orders.list', { includeArchived: store.getState().showArchived });
-          // An event that arrived while the list was being read is newer than the list.
-          const { progress } = store.getState();
-          const merged = orders.map((order) => ({
-            ...order,
-            lines: order.lines.map((line) => {
-              const live = progress[line.id];
-              return live && live.seq > seqAtCall ? { ...line, status: live.status } : line;
-            }),
-          }));
-          store.setState({ orders: merged, loaded: true, error: null });
+          const includeArchived = store.getState().showArchived;
+          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived }), client.call('orders.summary', { includeArchived })]);
+          store.setState((s) => {
+            const fresh = new Map(page.items.map((o) => [o.id, o]));
+            const kept = s.loaded ? s.orders.filter((o) => !fresh.has(o.id) && (includeArchived || o.archivedAt === null)) : [];
+            const firstPage = page.items;
+            // Older orders read by scrolling stay, after the first page; the cursor goes on from where it was.
+            const older = kept.filter((o) => firstPage.length === 0 || o.createdAt <= (firstPage.at(-1) as OrderSummary).createdAt);
+            return { orders: [...firstPage, ...older], ordersCursor: s.loaded && older.length > 0 ? s.ordersCursor : page.nextCursor, summary, loaded: true, error: null };
+          });
         } while (again);
       } catch (error) {
         store.setState({ error: `The orders could not be read: ${errorText(error)}` });
@@ -133,18 +174,85 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     return refreshing;
   };
 
-  const scheduleRefresh = () => {
+  const loadMore = async (): Promise<void> => {
+    const { ordersCursor, loadingMore, showArchived } = store.getState();
+    if (!ordersCursor || loadingMore) return;
+    store.setState({ loadingMore: true });
+    try {
+      const page = await client.call('orders.list', { includeArchived: showArchived, cursor: ordersCursor });
+      store.setState((s) => {
+        const have = new Set(s.orders.map((o) => o.id));
+        return { orders: [...s.orders, ...page.items.filter((o) => !have.has(o.id))], ordersCursor: page.nextCursor, loadingMore: false };
+      });
+    } catch (error) {
+      store.setState({ loadingMore: false, error: `More orders could not be read: ${errorText(error)}` });
+    }
+  };
+
+  const loadLines = async (orderId: string, more = false): Promise<void> => {
+    const held = store.getState().lines[orderId];
+    if (held?.loading || (more && !held?.cursor)) return;
+    const seqAtCall = seq;
+    store.setState((s) => ({ lines: { ...s.lines, [orderId]: { items: held?.items ?? [], cursor: held?.cursor ?? null, loading: true } } }));
+    try {
+      const page = await client.call('orders.lines', { orderId, limit: LINES_PAGE, ...(more && held?.cursor ? { cursor: held.cursor } : {}) });
+      store.setState((s) => {
+        // An event that arrived while the page was being read is newer than the page.
+        const items = page.items.map((line) => {
+          const live = s.progress[line.id];
+          return live && live.seq > seqAtCall ? { ...line, status: live.status } : line;
+        });
+        const before = more ? (s.lines[orderId]?.items ?? []) : [];
+        return { lines: { ...s.lines, [orderId]: { items: [...before, ...items], cursor: page.nextCursor, loading: false } } };
+      });
+    } catch (error) {
+      store.setState((s) => ({ lines: { ...s.lines, [orderId]: { items: held?.items ?? [], cursor: held?.cursor ?? null, loading: false } }, error: `The lines could not be read: ${errorText(error)}` }));
+    }
+  };
+
+  const queuedLineIds = async (orderId?: string): Promise<string[]> => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.call('orders.lines', { ...(orderId ? { orderId } : {}), status: 'queued', limit: 500, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.filter((l) => !l.cancelledAt).map((l) => l.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return ids;
+  };
+
+  /** Lines whose status changed: each read again (mode used, attempts, times) and patched in place. */
+  const changedLines = new Set<string>();
+  const rereadLines = async () => {
+    const ids = [...changedLines];
+    changedLines.clear();
+    await Promise.all(
+      ids.map((id) =>
+        client.call('orders.line', { id }).then(
+          ({ line }) => {
+            const live = store.getState().progress[id];
+            store.setState((s) => patchLine(s, id, live && live.status !== line.status && !TERMINAL.has(line.status) ? { ...line, status: live.status } : line));
+          },
+          () => undefined,
+        ),
+      ),
+    );
+  };
+
+  const scheduleRefresh = (lineId?: string) => {
+    if (lineId) changedLines.add(lineId);
     if (refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
-      void refresh();
+      void rereadLines();
+      void client.call('orders.summary', { includeArchived: store.getState().showArchived }).then((summary) => store.setState({ summary }), () => undefined);
     }, REFRESH_DELAY_MS);
   };
 
   client.on('orders.progress', (event) => {
     seq += 1;
     const before = store.getState().progress[event.orderLineId];
-    const line = findLine(store.getState().orders, event.orderLineId);
+    const line = findLine(store.getState(), event.orderLineId);
     store.setState((s) => {
       let cancelling = s.cancelling;
       if (TERMINAL.has(event.status) && cancelling[event.orderLineId]) {
@@ -153,13 +261,13 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
       }
       return {
         progress: { ...s.progress, [event.orderLineId]: { ...event, seq } },
-        orders: patchLine(s.orders, event.orderLineId, { status: event.status }),
+        ...patchLine(s, event.orderLineId, { status: event.status }),
         cancelling,
       };
     });
     const statusChanged = !line || line.status !== event.status || before?.status !== event.status;
     if (statusChanged || before?.step !== event.step) bump(event.orderLineId);
-    if (statusChanged) scheduleRefresh();
+    if (statusChanged) scheduleRefresh(event.orderLineId);
   });
 
   client.on('notifications.desktop', (notification) => {
@@ -183,7 +291,13 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
 
   const create = async (input: MethodInput<'orders.create'>): Promise<Order> => {
     const order = await client.call('orders.create', input);
-    store.setState((s) => ({ orders: [order, ...s.orders.filter((o) => o.id !== order.id)] }));
+    // The new order opens on its first page of lines, like any other.
+    store.setState((s) => ({
+      orders: [summaryOf(order), ...s.orders.filter((o) => o.id !== order.id)],
+      lines: { ...s.lines, [order.id]: { items: order.lines.slice(0, LINES_PAGE), cursor: null, loading: false } },
+    }));
+    if (order.lines.length > LINES_PAGE) void loadLines(order.id);
+    scheduleRefresh();
     return order;
   };
 
@@ -215,11 +329,11 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
         seq += 1;
         store.setState((s) => ({
           progress: { ...s.progress, [orderLineId]: { orderLineId, runId: started.runId, status: 'rendering', step: null, seq } },
-          orders: patchLine(s.orders, orderLineId, { status: 'rendering' }),
+          ...patchLine(s, orderLineId, { status: 'rendering' }),
         }));
       }
       bump(orderLineId);
-      scheduleRefresh();
+      scheduleRefresh(orderLineId);
     } catch (error) {
       store.setState((s) => ({ lineErrors: { ...s.lineErrors, [orderLineId]: `Dispatch failed: ${errorText(error)}` } }));
     } finally {
@@ -236,16 +350,16 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     clearError(orderLineId);
     setBusy(orderLineId, true);
     try {
-      const before = findLine(store.getState().orders, orderLineId);
+      const before = findLine(store.getState(), orderLineId);
       const { cancelled, line } = await client.call('orders.cancel', { orderLineId });
       // A line that was waiting is cancelled for good at once; a rendering one ends by events.
-      if (line && before?.status !== 'rendering') store.setState((s) => ({ orders: patchLine(s.orders, orderLineId, line) }));
+      if (line && before?.status !== 'rendering') store.setState((s) => patchLine(s, orderLineId, line));
       else if (!cancelled) store.setState((s) => ({ lineErrors: { ...s.lineErrors, [orderLineId]: 'Nothing to cancel: the line is not rendering.' } }));
-      else if (!TERMINAL.has(findLine(store.getState().orders, orderLineId)?.status ?? 'queued')) {
+      else if (!TERMINAL.has(findLine(store.getState(), orderLineId)?.status ?? 'queued')) {
         store.setState((s) => ({ cancelling: { ...s.cancelling, [orderLineId]: true } }));
       }
       bump(orderLineId);
-      scheduleRefresh();
+      scheduleRefresh(orderLineId);
     } catch (error) {
       store.setState((s) => ({ lineErrors: { ...s.lineErrors, [orderLineId]: `Cancel failed: ${errorText(error)}` } }));
     } finally {
@@ -255,10 +369,11 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
 
   const setArchived = async (orderId: string, archived: boolean): Promise<string | null> => {
     try {
-      const order = await client.call(archived ? 'orders.archive' : 'orders.unarchive', { orderId });
+      const order = summaryOf(await client.call(archived ? 'orders.archive' : 'orders.unarchive', { orderId }));
       store.setState((s) => ({
         orders: archived && !s.showArchived ? s.orders.filter((o) => o.id !== orderId) : s.orders.map((o) => (o.id === orderId ? order : o)),
       }));
+      scheduleRefresh();
       return null;
     } catch (error) {
       return errorText(error);
@@ -266,11 +381,11 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
   };
 
   const setShowArchived = (show: boolean) => {
-    store.setState({ showArchived: show });
+    store.setState({ showArchived: show, loaded: false, orders: [], ordersCursor: null });
     void refresh();
   };
 
-  return { store, refresh, refreshOutputTypes, create, dispatch, dispatchAll, cancel, setArchived, setShowArchived };
+  return { store, refresh, loadMore, loadLines, queuedLineIds, refreshOutputTypes, create, dispatch, dispatchAll, cancel, setArchived, setShowArchived };
 }
 
 const models = new WeakMap<ContractClient, OrdersModel>();

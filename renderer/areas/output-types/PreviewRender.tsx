@@ -21,10 +21,11 @@ export function PreviewRender({ workflowId, revision, parameterValues }: { workf
   const objectUrl = useRef<string | null>(null);
   useEffect(() => {
     let live = true;
-    client.call('cad.list', {}).then(
-      ({ cadFiles }) => {
+    // The newest ready files: a choice, not the whole library.
+    client.call('cad.list', { status: 'ready', limit: 200 }).then(
+      ({ items }) => {
         if (!live) return;
-        const ready = cadFiles.filter((c) => c.status === 'ready').map((c) => ({ id: c.id, name: c.name }));
+        const ready = items.map((c) => ({ id: c.id, name: c.name }));
         setCadFiles(ready);
         setCadFileId((current) => current || ready[0]?.id || '');
       },

@@ -16,15 +16,16 @@ export interface FirstRunStep {
 
 /** The steps from real data, through the same contract methods the areas read. */
 export async function readFirstRunSteps(client: ContractClient): Promise<FirstRunStep[]> {
+  // Counts, not lists: cheap however long the history.
   const [cad, outputTypes, orders, comparisons] = await Promise.all([
-    client.call('cad.list', {}),
+    client.call('cad.summary', {}),
     client.call('outputTypes.list', {}),
-    client.call('orders.list', { includeArchived: true }),
+    client.call('orders.summary', { includeArchived: true }),
     client.call('comparisons.list', {}),
   ]);
-  const lines = orders.orders.flatMap((o) => o.lines);
+  const lines = orders.lines;
   return [
-    { id: 'cad', title: 'Import a CAD file', where: 'CAD library → Import', to: '/cad-library', done: cad.cadFiles.some((f) => f.status === 'ready') },
+    { id: 'cad', title: 'Import a CAD file', where: 'CAD library → Import', to: '/cad-library', done: cad.ready > 0 },
     {
       id: 'legacy',
       title: 'Import legacy presets',
@@ -32,9 +33,9 @@ export async function readFirstRunSteps(client: ContractClient): Promise<FirstRu
       to: '/workflows',
       done: outputTypes.outputTypes.some((t) => t.form === 'legacy_preset' || t.form === 'both'),
     },
-    { id: 'order', title: 'Create an order', where: 'Orders → New order', to: '/orders', done: orders.orders.length > 0 },
-    // A line that was ever started (or ended) was dispatched; a queued line with no attempt was not.
-    { id: 'dispatch', title: 'Dispatch an order line', where: 'Orders → Dispatch', to: '/orders', done: lines.some((l) => l.attempts > 0 || l.status !== 'queued') },
+    { id: 'order', title: 'Create an order', where: 'Orders → New order', to: '/orders', done: orders.orders > 0 },
+    // A line no longer queued was dispatched (or settled); counted per status, not read.
+    { id: 'dispatch', title: 'Dispatch an order line', where: 'Orders → Dispatch', to: '/orders', done: lines.rendering + lines.succeeded + lines.failed + lines.cancelled > 0 },
     { id: 'review', title: 'Review a shadow comparison', where: 'Comparisons → Approve or reject', to: '/comparisons', done: comparisons.comparisons.some((c) => c.review !== null) },
   ];
 }

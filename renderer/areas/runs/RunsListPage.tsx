@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { RunListItem } from '../../../shared/runs/api';
@@ -8,6 +8,7 @@ import { formatTime } from '../../ui/format-time';
 import { RunStatusTag } from './RunStatusTag';
 import { formatDuration, runDurationMs, runSubject, shortId } from './run-format';
 import { useRunsList, type RunsFilter } from './use-runs-list';
+import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 
 const MODES = ['legacy', 'graph', 'shadow'] as const;
 const ROLES = ['authoritative', 'shadow'] as const;
@@ -88,10 +89,13 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
   );
 }
 
-function RunRow({ run }: { run: RunListItem }) {
+/** One line of text per cell at most, measured once drawn. */
+const ROW_ESTIMATE = 44;
+
+function RunRow({ run, index, measure }: { run: RunListItem; index: number; measure: (element: Element | null) => void }) {
   const label = `Run ${shortId(run.id)}`;
   return (
-    <Table.Tr>
+    <Table.Tr ref={measure} data-index={index} aria-rowindex={index + 2}>
       <Table.Th scope="row" fw="normal">
         <Link to={`/runs/${encodeURIComponent(run.id)}`}>{label}</Link>
       </Table.Th>
@@ -125,7 +129,9 @@ function RunRow({ run }: { run: RunListItem }) {
 export function RunsListPage() {
   const [params, setParams] = useSearchParams();
   const filter = useMemo(() => filterOf(params), [params]);
-  const { runs, loaded, error } = useRunsList(filter);
+  const { runs, loaded, error, hasMore, loadMore } = useRunsList(filter);
+  const scroll = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualRows({ count: runs.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: loadMore, getKey: (i) => runs[i]?.id ?? i });
   const workflows = useWorkflows();
   const filtered = FILTER_KEYS.some((k) => params.get(k));
   const running = runs.filter((r) => r.status === 'running').length;
@@ -157,7 +163,7 @@ export function RunsListPage() {
           </Button>
         )}
         <Text span role="status" c="dimmed" size="sm">
-          {loaded && !error ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}${filtered ? ' match' : ''}${running ? `, ${running} running` : ''}` : ''}
+          {loaded && !error ? `${runs.length}${hasMore ? '+' : ''} ${runs.length === 1 && !hasMore ? 'run' : 'runs'}${filtered ? ' match' : ''}${running ? `, ${running} running` : ''}` : ''}
         </Text>
       </Group>
       {error && (
@@ -168,8 +174,8 @@ export function RunsListPage() {
       {!loaded && !error && <Text c="dimmed">Reading the runs…</Text>}
       {loaded && runs.length === 0 && !error && <Text>{filtered ? 'No run matches these filters.' : 'No runs yet.'}</Text>}
       {runs.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table aria-label="Runs" striped highlightOnHover verticalSpacing={6} ta="left">
+        <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto' }}>
+          <Table aria-label="Runs" aria-rowcount={hasMore ? -1 : runs.length + 1} striped highlightOnHover verticalSpacing={6} ta="left" miw={760} stickyHeader>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Run</Table.Th>
@@ -188,12 +194,14 @@ export function RunsListPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {runs.map((run) => (
-                <RunRow key={run.id} run={run} />
+              {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+              {virtual.rows.map(({ index, key }) => (
+                <RunRow key={key} index={index} measure={virtual.measure} run={runs[index] as RunListItem} />
               ))}
+              {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </div>
       )}
     </>
   );

@@ -3,13 +3,16 @@ import { Link } from 'react-router';
 import { Alert, Anchor, Button, Fieldset, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import type { z } from 'zod';
 import type { CadFile } from '../../../shared/cad/api';
-import type { Order, OutputTypeSummary } from '../../../shared/orders/api';
+import type { OrderLine, OutputTypeSummary } from '../../../shared/orders/api';
 import type { WorkflowPlanSchema } from '../../../shared/runs/api';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
 import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { TryInShadow } from './TryInShadow';
 import { SeverityBadge } from './Inspector';
+
+/** How many order lines or CAD files the target choice offers (the newest). */
+const CHOICES = 200;
 
 export type WorkflowPlan = z.infer<typeof WorkflowPlanSchema>;
 type PlanNode = WorkflowPlan['nodes'][number];
@@ -78,7 +81,7 @@ export const RunPanel = memo(function RunPanel({ doc, current, planCurrent, dirt
   const [maxSize, setMaxSize] = useState('');
   const [samples, setSamples] = useState('');
   const [started, setStarted] = useState<{ runId: string; outputTypeKey: string | null } | null>(null);
-  const [orders, setOrders] = useState<Order[] | null>(null);
+  const [orderLines, setOrderLines] = useState<{ lines: OrderLine[]; orderNames: Map<string, string> } | null>(null);
   const [cadFiles, setCadFiles] = useState<CadFile[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [target, setTarget] = useState<string>('');
@@ -88,7 +91,13 @@ export const RunPanel = memo(function RunPanel({ doc, current, planCurrent, dirt
 
   useEffect(() => {
     let live = true;
-    const load = family === 'order_line' ? client.call('orders.list', {}).then((r) => live && setOrders(r.orders)) : client.call('cad.list', {}).then((r) => live && setCadFiles(r.cadFiles));
+    // The newest lines and ready files only: a choice among the first pages, not the whole history.
+    const load =
+      family === 'order_line'
+        ? Promise.all([client.call('orders.lines', { limit: CHOICES }), client.call('orders.list', { limit: CHOICES })]).then(
+            ([lines, orders]) => live && setOrderLines({ lines: lines.items, orderNames: new Map(orders.items.map((o) => [o.id, o.name])) }),
+          )
+        : client.call('cad.list', { status: 'ready', limit: CHOICES }).then((r) => live && setCadFiles(r.items));
     load.catch((e: unknown) => live && setLoadError(`The ${family === 'order_line' ? 'order lines' : 'CAD files'} could not be read: ${errorText(e)}`));
     // Output types apply to order_line workflows; only a migrated one has values a workflow takes.
     if (family === 'order_line') {
@@ -146,7 +155,7 @@ export const RunPanel = memo(function RunPanel({ doc, current, planCurrent, dirt
     }
   };
 
-  const lines = (orders ?? []).flatMap((o) => o.lines.map((l) => ({ order: o, line: l })));
+  const lines = (orderLines?.lines ?? []).map((l) => ({ order: { name: orderLines?.orderNames.get(l.orderId) ?? l.orderId }, line: l }));
   const chosenLine = parsed?.kind === 'orderLineId' ? lines.find((l) => l.line.id === parsed.id)?.line : undefined;
   const lineOwn = chosenLine ? outputTypes.find((o) => o.key === chosenLine.outputTypeKey) : undefined;
   const ownLabel = chosenLine

@@ -52,8 +52,8 @@ describe('production contract methods', () => {
     const { cadFile } = await upload(TEST_STEP);
     expect(cadFile.status).toBe('ingesting');
     expect(await waitFor(() => events.some((e) => e.event === 'cad.changed' && (e.payload as { status: string }).status === 'ready'), 60_000)).toBe(true);
-    const listed = await ok<{ cadFiles: { id: string; status: string }[] }>('cad.list', {});
-    expect(listed.cadFiles).toEqual([expect.objectContaining({ id: cadFile.id, status: 'ready' })]);
+    const listed = await ok<{ items: { id: string; status: string }[] }>('cad.list', {});
+    expect(listed.items).toEqual([expect.objectContaining({ id: cadFile.id, status: 'ready' })]);
     const thumb = await ok<{ dataUrl: string }>('cad.thumbnail', { id: cadFile.id });
     expect(thumb.dataUrl.startsWith('data:image/png;base64,iVBORw0KGgo')).toBe(true);
     // Uploads leave nothing behind in the staging folder.
@@ -76,9 +76,9 @@ describe('production contract methods', () => {
     expect(types.outputTypes.every((t) => t.form === 'legacy_preset' && t.active)).toBe(true);
     const bad = await call('orders.create', { cadFileIds: ['cad_missing'], outputTypeKeys: ['still_quick_preview'] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'not_found', path: 'cadFileIds.0' } });
-    expect((await ok<{ orders: unknown[] }>('orders.list', {})).orders).toEqual([]);
+    expect((await ok<{ items: unknown[] }>('orders.list', {})).items).toEqual([]);
 
-    const [cad] = (await ok<{ cadFiles: { id: string }[] }>('cad.list', {})).cadFiles;
+    const [cad] = (await ok<{ items: { id: string }[] }>('cad.list', {})).items;
     const order = await ok<{ lines: { id: string }[] }>('orders.create', { cadFileIds: [cad?.id], outputTypeKeys: ['still_quick_preview'], copies: 2 });
     expect(order.lines).toHaveLength(2);
     const lineId = order.lines[0]?.id as string;
@@ -98,12 +98,12 @@ describe('production contract methods', () => {
     const preview = await ok<{ dataUrl: string; mime: string }>('assets.preview', { id: detail.assets[0]?.id });
     expect(preview.mime).toBe('image/jpeg');
     expect(preview.dataUrl.startsWith('data:image/jpeg;base64,/9j/')).toBe(true);
-    expect((await ok<{ assets: unknown[] }>('assets.list', { orderLineId: lineId })).assets).toHaveLength(1);
-    expect((await ok<{ notifications: unknown[] }>('notifications.list', { orderLineId: lineId })).notifications).toHaveLength(1);
+    expect((await ok<{ items: unknown[] }>('assets.list', { orderLineId: lineId })).items).toHaveLength(1);
+    expect((await ok<{ items: unknown[] }>('notifications.list', { orderLineId: lineId })).items).toHaveLength(1);
     // An app window listens (this test's subscriber): the outbox shows the desktop notification and marks it delivered.
     await backend.production.outbox.deliverDue();
     expect(events.filter((e) => e.event === 'notifications.desktop').map((e) => (e.payload as { orderLineId: string }).orderLineId)).toEqual([lineId]);
-    expect((await ok<{ notifications: { state: string }[] }>('notifications.list', { orderLineId: lineId })).notifications[0]?.state).toBe('delivered');
+    expect((await ok<{ items: { state: string }[] }>('notifications.list', { orderLineId: lineId })).items[0]?.state).toBe('delivered');
   }, T);
 
   it('answers a hostile or malformed input with a validation error naming the field', async () => {

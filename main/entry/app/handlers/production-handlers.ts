@@ -15,6 +15,7 @@ type ProductionMethods =
   | 'cad.uploadChunk'
   | 'cad.uploadFinish'
   | 'cad.list'
+  | 'cad.summary'
   | 'cad.get'
   | 'cad.thumbnail'
   | 'cad.delete'
@@ -22,6 +23,8 @@ type ProductionMethods =
   | 'outputTypes.list'
   | 'orders.create'
   | 'orders.list'
+  | 'orders.lines'
+  | 'orders.summary'
   | 'orders.line'
   | 'orders.dispatch'
   | 'orders.cancel'
@@ -65,7 +68,8 @@ export function productionHandlers(production: Production, legacy: LegacyService
         uploads.discard(uploadId);
       }
     },
-    'cad.list': () => ({ cadFiles: cad.list() }),
+    'cad.list': (query) => cad.page(query),
+    'cad.summary': () => cad.summary(),
     'cad.get': ({ id }) => cad.get(id),
     'cad.thumbnail': ({ id }) => {
       cad.get(id);
@@ -90,7 +94,9 @@ export function productionHandlers(production: Production, legacy: LegacyService
       })),
     }),
     'orders.create': (input) => orders.create(input),
-    'orders.list': ({ includeArchived }) => ({ orders: orders.list({ includeArchived }) }),
+    'orders.list': (query) => orders.page(query),
+    'orders.lines': (query) => orders.lines(query),
+    'orders.summary': ({ includeArchived }) => orders.summary({ includeArchived }),
     'orders.line': ({ id }) => {
       const line = orders.line(id);
       if (!line) throw new ApiFailure('not_found', `no order line "${id}"`, 'id');
@@ -111,26 +117,23 @@ export function productionHandlers(production: Production, legacy: LegacyService
     },
     'orders.archive': ({ orderId }) => orders.archive(orderId),
     'orders.unarchive': ({ orderId }) => orders.unarchive(orderId),
-    'assets.list': ({ orderLineId }) => ({ assets: media.list(orderLineId) }),
+    'assets.list': (query) => media.page(query),
     'assets.preview': ({ id }) => {
       const asset = media.get(id);
       if (!asset) throw new ApiFailure('not_found', `no media asset "${id}"`, 'id');
       return previewOf(media.absolute(asset), asset.format, asset.bytes, `${asset.file} from the media library`);
     },
-    'notifications.list': (filter) => ({ notifications: outbox.list(filter) }),
+    'notifications.list': (query) => outbox.page(query),
     'runs.comparison': ({ runId }) => production.comparisons.ofRun(runId) ?? null,
     'rollout.status': () => production.rollout.status(),
     'rollout.set': (input) => production.rollout.set(input),
     'rollout.tryRevision': (input) => production.rollout.tryRevision(input),
     'workflows.plan': (input) => production.runner.plan(input),
     'workflows.run': (input) => production.runner.run(input),
-    'runs.list': (filter) => {
-      const names = new Map(cad.list().map((f) => [f.id, f.name]));
-      return { runs: production.runner.list(filter).map((run) => ({ ...run, cadFileName: (run.cadFileId && names.get(run.cadFileId)) || null })) };
-    },
+    'runs.list': (filter) => production.runner.list(filter),
     'runs.get': ({ runId }) => {
       const run = production.runner.get(runId);
-      return { ...run, cadFileName: run.cadFileId ? (cad.list().find((f) => f.id === run.cadFileId)?.name ?? null) : null };
+      return { ...run, cadFileName: run.cadFileId ? (cad.namesOf([run.cadFileId]).get(run.cadFileId) ?? null) : null };
     },
     // A dispatch's runs are cancelled through their order line; editor runs here.
     'runs.cancel': ({ runId }) => {

@@ -1,0 +1,204 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../backend';
+import { exampleDocuments } from '../../../catalog/legacy/legacy-testing';
+import { testBackend } from '../../../testing/node-backend';
+import { makeTempDir } from '../../../testing/temp-dir';
+import { seedHistory, type SeededHistory } from '../../../testing/seed-history';
+import { keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
+import { linesPageQuery, ordersPageQuery } from '../../../production/orders/order-store';
+import { assetsPageQuery } from '../../../production/media/media-library';
+import { cadPageQuery } from '../../../production/cad-library/cad-library';
+import { notificationsPageQuery } from '../../../production/notifications/outbox';
+import { runsPageQuery } from '../../../execution/workflow-runs/runs-page';
+import { DEFAULT_PAGE_SIZE } from '../../../../shared/paging/page';
+
+/** The paged list methods through the contract dispatch, on a history seeded through the services. */
+let tmp: ReturnType<typeof makeTempDir>;
+let backend: Backend;
+let seeded: SeededHistory;
+
+type PageOf<T> = { items: T[]; nextCursor: string | null };
+async function call(method: string, input: unknown) {
+  return backend.dispatch(method as never, input, { transport: 'http' } as never);
+}
+async function ok<T>(method: string, input: unknown): Promise<T> {
+  const result = await call(method, input);
+  if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
+  return result.result as T;
+}
+/** Every item of a list, page by page, following nextCursor. */
+async function walk<T>(method: string, input: Record<string, unknown>): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await ok<PageOf<T>>(method, { ...input, ...(cursor ? { cursor } : {}) });
+    expect(page.items.length).toBeLessThanOrEqual((input.limit as number | undefined) ?? DEFAULT_PAGE_SIZE);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+    pages += 1;
+  } while (cursor);
+  return { items, pages };
+}
+const newestFirst = (times: string[]) => times.every((t, i) => i === 0 || (times[i - 1] as string) >= t);
+
+beforeAll(async () => {
+  tmp = makeTempDir('lightbox-paged-lists-');
+  backend = testBackend(path.join(tmp.dir, 'data'));
+  backend.legacy.import(exampleDocuments());
+  seeded = await seedHistory(backend, { lines: 1_400, cadFiles: 6, linesPerOrder: 12, bigOrderLines: 700, dispatchedShare: 0.5, publishedShare: 0.5, shadowShare: 0.1, batch: 20 });
+}, 120_000);
+afterAll(async () => {
+  await backend.close();
+  tmp.cleanup();
+});
+
+describe('paged list methods', () => {
+  it('orders.list pages newest first by a keyset cursor: every order once, a small default page, lines counted not sent', async () => {
+    const first = await ok<PageOf<{ id: string; createdAt: string; lineCount: number; lineCounts: Record<string, number> }>>('orders.list', {});
+    expect(first.items).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(first.items[0]).not.toHaveProperty('lines');
+    const { items, pages } = await walk<{ id: string; createdAt: string; lineCount: number; lineCounts: Record<string, number> }>('orders.list', { limit: 17 });
+    expect(pages).toBe(Math.ceil(seeded.orderIds.length / 17));
+    expect(items.map((o) => o.id).sort()).toEqual([...seeded.orderIds].sort());
+    expect(newestFirst(items.map((o) => o.createdAt))).toBe(true);
+    const big = items.find((o) => o.id === seeded.bigOrderId);
+    expect(big?.lineCount).toBeGreaterThanOrEqual(700);
+    expect(big?.lineCounts.queued).toBe(big?.lineCount);
+    expect(items.reduce((n, o) => n + o.lineCount, 0)).toBe(seeded.lines);
+  });
+
+  it('orders.list searches names and ids in SQL, and hides archived orders unless asked', async () => {
+    const { items } = await walk<{ id: string; name: string }>('orders.list', { q: 'trade FAIR', limit: 100 });
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((o) => o.name.includes('Trade fair'))).toBe(true);
+    expect(items.length).toBe(seeded.orderIds.filter((_, n) => n % 4 === 2).length);
+    // LIKE wildcards in the search are literal.
+    expect((await ok<PageOf<unknown>>('orders.list', { q: '%' })).items).toEqual([]);
+    const archived = seeded.orderIds[3] as string;
+    await ok('orders.archive', { orderId: archived });
+    expect((await walk<{ id: string }>('orders.list', { limit: 500 })).items.map((o) => o.id)).not.toContain(archived);
+    expect((await walk<{ id: string }>('orders.list', { limit: 500, includeArchived: true })).items.map((o) => o.id)).toContain(archived);
+    await ok('orders.unarchive', { orderId: archived });
+  });
+
+  it('an order of hundreds of lines opens on its first page of lines, in line order, with filters and search', async () => {
+    const first = await ok<PageOf<{ lineNo: number; orderId: string }>>('orders.lines', { orderId: seeded.bigOrderId });
+    expect(first.items.map((l) => l.lineNo)).toEqual(Array.from({ length: DEFAULT_PAGE_SIZE }, (_, i) => i + 1));
+    const all = await walk<{ lineNo: number; status: string; cadName: string; id: string }>('orders.lines', { orderId: seeded.bigOrderId, limit: 200 });
+    expect(all.items.map((l) => l.lineNo)).toEqual(Array.from({ length: all.items.length }, (_, i) => i + 1));
+    const cadName = all.items[5]?.cadName as string;
+    const searched = await walk<{ cadName: string }>('orders.lines', { orderId: seeded.bigOrderId, q: cadName, limit: 500 });
+    expect(searched.items.length).toBe(all.items.filter((l) => l.cadName === cadName).length);
+    // Cancel two lines for good: the status filter and the counts see them.
+    for (const line of all.items.slice(0, 2)) await ok('orders.cancel', { orderLineId: line.id });
+    expect((await ok<PageOf<{ lineNo: number }>>('orders.lines', { orderId: seeded.bigOrderId, status: 'cancelled' })).items.map((l) => l.lineNo)).toEqual([1, 2]);
+    const summary = await ok<{ orders: number; lines: Record<string, number> }>('orders.summary', {});
+    expect(summary).toEqual({ orders: seeded.orderIds.length, lines: { queued: seeded.lines - 2, rendering: 0, succeeded: 0, failed: 0, cancelled: 2 } });
+    // Across orders: newest first.
+    const across = await ok<PageOf<{ createdAt: string }>>('orders.lines', { limit: 100 });
+    expect(newestFirst(across.items.map((l) => l.createdAt))).toBe(true);
+    const missing = await call('orders.lines', { orderId: 'ord_nope' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', path: 'orderId' } });
+  });
+
+  it('runs, assets, notifications and CAD files page the same way, with their filters and search', async () => {
+    const runs = await walk<{ id: string; startedAt: string; role: string; cadFileName: string | null; nodeCount: number }>('runs.list', { limit: 250 });
+    // The seeded dispatches, and one ingest run per CAD file.
+    expect(runs.items).toHaveLength(seeded.runs + seeded.cadFileIds.length);
+    expect(new Set(runs.items.map((r) => r.id)).size).toBe(runs.items.length);
+    expect(newestFirst(runs.items.map((r) => r.startedAt))).toBe(true);
+    expect(runs.items.every((r) => r.cadFileName?.startsWith('part-'))).toBe(true);
+    const shadows = await walk<{ role: string }>('runs.list', { role: 'shadow', limit: 500 });
+    expect(shadows.items.length).toBe(seeded.shadowPairs.length);
+    expect((await ok<PageOf<{ cadFileName: string }>>('runs.list', { q: 'part-0003' })).items.every((r) => r.cadFileName === 'part-0003.stp')).toBe(true);
+
+    const assets = await walk<{ id: string; orderLineId: string }>('assets.list', { limit: 100 });
+    expect(assets.items).toHaveLength(seeded.assets);
+    const lineId = assets.items[0]?.orderLineId as string;
+    expect((await ok<PageOf<{ orderLineId: string }>>('assets.list', { orderLineId: lineId })).items.map((a) => a.orderLineId)).toEqual([lineId]);
+    expect((await ok<PageOf<unknown>>('assets.list', { q: lineId })).items).toHaveLength(1);
+
+    const notifications = await walk<{ id: string }>('notifications.list', { limit: 100 });
+    expect(notifications.items).toHaveLength(seeded.notifications);
+    expect((await ok<PageOf<unknown>>('notifications.list', { state: 'delivered' })).items).toEqual([]);
+    expect((await ok<PageOf<unknown>>('notifications.list', { q: 'published', limit: 3 })).items).toHaveLength(3);
+
+    const cad = await walk<{ id: string; name: string }>('cad.list', { limit: 4 });
+    expect(cad.items.map((f) => f.id).sort()).toEqual([...seeded.cadFileIds].sort());
+    expect((await ok<PageOf<{ name: string }>>('cad.list', { q: '0002' })).items.map((f) => f.name)).toEqual(['part-0002.stp']);
+    expect(await ok('cad.summary', {})).toEqual({ total: 6, ingesting: 0, ready: 0, failed: 6 });
+    expect((await ok<PageOf<unknown>>('cad.list', { status: 'ready' })).items).toEqual([]);
+  });
+
+  it('refuses a cursor that is not one, or is another list\'s, naming the field and the value', async () => {
+    const bad = await call('orders.list', { cursor: 'not a cursor!' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'cursor', message: expect.stringContaining('cursor "not a cursor!" is not a cursor of orders.list') } });
+    const { nextCursor } = await ok<PageOf<unknown>>('runs.list', { limit: 1 });
+    const foreign = await call('orders.list', { cursor: nextCursor });
+    expect(foreign).toMatchObject({ ok: false, error: { path: 'cursor', message: expect.stringContaining('it belongs to runs.list') } });
+    const forged = Buffer.from(JSON.stringify({ l: 'cad.list', k: [{}, 3] })).toString('base64url');
+    expect(await call('cad.list', { cursor: forged })).toMatchObject({ ok: false, error: { path: 'cursor', message: expect.stringContaining('malformed') } });
+    expect(await call('cad.list', { limit: 0 })).toMatchObject({ ok: false, error: { path: 'limit' } });
+  });
+
+  it('a default first page of every list stays far under 100 KB', async () => {
+    for (const [method, input] of [
+      ['orders.list', {}],
+      ['orders.lines', { orderId: seeded.bigOrderId }],
+      ['runs.list', {}],
+      ['assets.list', {}],
+      ['notifications.list', {}],
+      ['cad.list', {}],
+    ] as const) {
+      const bytes = Buffer.byteLength(JSON.stringify(await ok(method, input)));
+      expect(bytes, method).toBeLessThan(100 * 1024);
+    }
+  });
+});
+
+describe('EXPLAIN QUERY PLAN of each page', () => {
+  /** The plan's detail lines; a page must be served by an index in its order, never sorted whole. */
+  const plan = <Row>(query: KeysetQuery<Row>): string[] => {
+    const { sql, params } = keysetSql(query);
+    return backend.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => r.detail);
+  };
+  const cursorOf = <Row>(query: KeysetQuery<Row>) => {
+    const first = keysetSql({ ...query, limit: 1 });
+    const rows = backend.db.prepare<unknown[], Row>(first.sql).all(...first.params);
+    return { ...query, cursor: rows[0] ? Buffer.from(JSON.stringify({ l: query.list, k: query.keyOf(rows[0]) })).toString('base64url') : undefined };
+  };
+  const expectIndexed = (lines: string[], table: string, index: string) => {
+    expect(lines.join('\n')).toMatch(new RegExp(`(SCAN|SEARCH) ${table}\\b.*USING (COVERING )?INDEX ${index}( |$)`, 'm'));
+    expect(lines.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  };
+  const page = { limit: 50 };
+
+  it('orders: newest first by orders_newest, with or without a cursor and a search', () => {
+    expectIndexed(plan(ordersPageQuery(page)), 'o', 'orders_newest');
+    expectIndexed(plan(cursorOf(ordersPageQuery(page))), 'o', 'orders_newest');
+    expectIndexed(plan(ordersPageQuery({ ...page, q: 'fair' })), 'o', 'orders_newest');
+  });
+
+  it("order lines: one order's by its (order, line) index, also with a status filter; all orders' newest first by (status, time)", () => {
+    const orderId = seeded.bigOrderId as string;
+    expectIndexed(plan(cursorOf(linesPageQuery({ ...page, orderId }))), 'l', 'sqlite_autoindex_order_lines_2');
+    // Either index of the order serves a status filter in line order; the planner picks by its statistics.
+    expectIndexed(plan(linesPageQuery({ ...page, orderId, status: 'failed' })), 'l', '(sqlite_autoindex_order_lines_2|order_lines_order_status)');
+    expectIndexed(plan(linesPageQuery({ ...page, status: 'queued' })), 'l', 'order_lines_status_newest');
+  });
+
+  it('runs, assets, notifications, CAD files: by their newest-first indexes and their filter indexes', () => {
+    expectIndexed(plan(cursorOf(runsPageQuery({ ...page }))), 'r', 'workflow_runs_newest');
+    expectIndexed(plan(runsPageQuery({ ...page, status: 'failed' })), 'r', 'workflow_runs_status_newest');
+    expectIndexed(plan(runsPageQuery({ ...page, workflowId: 'legacy.x' })), 'r', 'workflow_runs_workflow_newest');
+    expectIndexed(plan(cursorOf(assetsPageQuery(page))), 'media_assets', 'media_assets_newest');
+    expectIndexed(plan(assetsPageQuery({ ...page, orderLineId: 'x' })), 'media_assets', 'media_assets_line_newest');
+    expectIndexed(plan(cursorOf(notificationsPageQuery(page))), 'notifications', 'notifications_newest');
+    expectIndexed(plan(notificationsPageQuery({ ...page, state: 'pending' })), 'notifications', 'notifications_state_newest');
+    expectIndexed(plan(cursorOf(cadPageQuery(page))), 'cad_files', 'cad_files_newest');
+    expectIndexed(plan(cadPageQuery({ ...page, status: 'ready' })), 'cad_files', 'cad_files_status_newest');
+  });
+});
