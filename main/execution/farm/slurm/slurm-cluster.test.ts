@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobFolder, slurmSkipReason, startSlurmCluster, type SlurmTestCluster } from '../../../testing/slurm-cluster';
+import { createSlurmRestClient, SlurmRestError, type SlurmJobInfo, type SlurmRestClient } from './rest-client';
+import { createPilotManager, type PilotView } from './pilot-manager';
+import { parseSlurmSettings } from './settings';
+
+/**
+ * The Slurm backend against a real cluster (scripts/slurm/cluster.sh: munge, slurmctld, node n1
+ * on the host, n2 in its own network namespace, slurmrestd). All cluster tests live in this one
+ * file so the cluster starts once.
+ */
+const skip = slurmSkipReason();
+if (skip) console.warn(`Slurm cluster tests skipped: ${skip}`);
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, withinMs = 30_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
+  let cluster: SlurmTestCluster;
+  let client: SlurmRestClient;
+  const submitted: number[] = [];
+
+  beforeAll(() => {
+    cluster = startSlurmCluster();
+    client = createSlurmRestClient({ socketPath: cluster.socketPath }, { kind: 'local' });
+  });
+  afterAll(async () => {
+    for (const id of submitted) await client?.cancelJob(id).catch(() => undefined);
+    cluster?.release();
+  });
+
+  const jobState = (id: number, states: string[]) => async (): Promise<SlurmJobInfo | null> => {
+    const job = await client.getJob(id);
+    return job && states.includes(job.state) ? job : null;
+  };
+
+  describe('the slurmrestd client (v0.0.38)', () => {
+    it('pings slurmctld through slurmrestd', async () => {
+      expect(await client.ping()).toMatch(/^22\.05\./);
+    });
+
+    it('submits a job that writes a file, sees it complete and reads its state', async () => {
+      const dir = jobFolder(cluster, 'rest');
+      const out = path.join(dir, 'hello.txt');
+      const id = await client.submitJob({
+        name: 'lightbox-rest-test',
+        script: `#!/bin/sh\necho "hello from $SLURM_JOB_ID as $(id -un)" > ${out}\n`,
+        partition: 'render',
+        cpusPerTask: 1,
+        memoryMb: 64,
+        workDir: dir,
+        standardOutput: path.join(dir, 'job-%j.log'),
+        environment: { PATH: '/usr/bin:/bin' },
+      });
+      submitted.push(id);
+      const done = await until('the job to complete', jobState(id, ['COMPLETED', 'FAILED']));
+      expect(done).toMatchObject({ jobId: id, name: 'lightbox-rest-test', state: 'COMPLETED', exitCode: 0, userName: 'slurm' });
+      expect(done.nodes).toMatch(/^n[12]$/);
+      expect(fs.readFileSync(out, 'utf8')).toBe(`hello from ${id} as slurm\n`);
+    });
+
+    it('cancels a long job', async () => {
+      const dir = jobFolder(cluster, 'cancel');
+      const id = await client.submitJob({
+        name: 'lightbox-long',
+        script: '#!/bin/sh\nsleep 600\n',
+        cpusPerTask: 1,
+        memoryMb: 64,
+        workDir: dir,
+        standardOutput: path.join(dir, 'job-%j.log'),
+        environment: { PATH: '/usr/bin:/bin' },
+      });
+      submitted.push(id);
+      await until('the long job to run', jobState(id, ['RUNNING']));
+      await client.cancelJob(id);
+      expect((await until('the job to be cancelled', jobState(id, ['CANCELLED']))).state).toBe('CANCELLED');
+      await client.cancelJob(id); // once more: already ended is not an error
+    });
+
+    it('answers null for a job Slurm does not know', async () => {
+      expect(await client.getJob(987654)).toBeNull();
+    });
+
+    it('works over a URL with a JWT, and refuses a wrong token without repeating it', async () => {
+      const jwt = createSlurmRestClient({ url: cluster.restUrl }, { kind: 'jwt', user: cluster.jwtUser, token: cluster.jwt });
+      expect(await jwt.ping()).toMatch(/^22\.05\./);
+      const dir = jobFolder(cluster, 'jwt');
+      const id = await jwt.submitJob({ name: 'lightbox-jwt', script: '#!/bin/sh\ntrue\n', cpusPerTask: 1, memoryMb: 64, workDir: dir, standardOutput: '/dev/null', environment: { PATH: '/bin' } });
+      submitted.push(id);
+      expect((await until('the JWT job to complete', jobState(id, ['COMPLETED']))).userName).toBe(cluster.jwtUser);
+
+      const wrong = createSlurmRestClient({ url: cluster.restUrl }, { kind: 'jwt', user: cluster.jwtUser, token: 'not-a-real-token-1234' });
+      const refusal = await wrong.ping().catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(SlurmRestError);
+      expect((refusal as Error).message).toMatch(/slurmrestd at http:\/\/127\.0\.0\.1:\d+/);
+      expect((refusal as Error).message).not.toContain('not-a-real-token-1234');
+    });
+
+    it('says plainly when slurmrestd cannot be reached', async () => {
+      const nowhere = createSlurmRestClient({ socketPath: path.join(cluster.stateDir, 'no-such.socket') }, { kind: 'local' });
+      await expect(nowhere.ping()).rejects.toThrow(/slurmrestd at .*no-such\.socket could not be reached: ENOENT/);
+    });
+  });
+
+  describe('the pilot manager', () => {
+    const settingsFor = (dir: string, extra: Record<string, unknown>) =>
+      parseSlurmSettings({
+        socketPath: cluster.socketPath,
+        auth: { kind: 'local' },
+        partition: 'render',
+        maxPilots: 2,
+        coresPerPilot: 1,
+        memoryMbPerPilot: 64,
+        idleTimeoutSeconds: 5,
+        controllerUrl: `http://${cluster.hostAddress}:1`,
+        workDir: dir,
+        ...extra,
+      });
+
+    it('submits pilots while tasks wait, up to the maximum, and follows them from pending to running to ended', async () => {
+      const dir = jobFolder(cluster, 'pilots');
+      let demand = { queued: 5, freeSlots: 0 };
+      const issued: string[] = [];
+      const revoked: string[] = [];
+      const manager = createPilotManager({
+        settings: settingsFor(dir, {}),
+        demand: () => demand,
+        issueToken: (name, lifetime) => {
+          expect(lifetime).toBe(720 * 60 + 3600);
+          issued.push(name);
+          return { token: `token-of-${name}`, revoke: () => revoked.push(name) };
+        },
+        // A stand-in for `lightbox agent`: it shows what the pilot got, then works a little and exits.
+        buildCommand: (input) => ['/bin/sh', '-c', `echo "$SLURM_JOB_ID $LIGHTBOX_AGENT_TOKEN ${input.slots} ${input.idleExitSeconds}" > ${dir}/pilot-$SLURM_JOB_ID.txt; sleep 3`],
+        pollMs: 60_000,
+      });
+      try {
+        await manager.tick();
+        await manager.tick(); // still two: the maximum, and both on their way
+        let pilots = manager.pilots();
+        submitted.push(...pilots.map((p) => p.slurmJobId));
+        expect(pilots).toHaveLength(2);
+        expect(pilots.map((p) => p.name).sort()).toEqual([...issued].sort());
+
+        pilots = await until('both pilots running', async () => {
+          await manager.tick();
+          const now = manager.pilots();
+          return now.every((p) => p.state === 'running') && now;
+        });
+        expect(pilots.map((p) => p.node).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^n[12]$/)]));
+
+        demand = { queued: 0, freeSlots: 0 };
+        const ended = await until('both pilots ended', async () => {
+          await manager.tick();
+          const now = manager.pilots();
+          return now.every((p) => p.state === 'ended') && now;
+        });
+        expect(ended.map((p) => p.slurmState)).toEqual(['COMPLETED', 'COMPLETED']);
+        expect([...revoked].sort()).toEqual([...issued].sort());
+        for (const p of ended) {
+          expect(fs.readFileSync(path.join(dir, `pilot-${p.slurmJobId}.txt`), 'utf8')).toBe(`${p.slurmJobId} token-of-${p.name} 1 5\n`);
+          // The token went through the environment, not the script (arguments show in process lists).
+          expect(fs.readFileSync(path.join(dir, `${p.name}-${p.slurmJobId}.log`), 'utf8')).toBe('');
+        }
+        await manager.tick();
+        expect(manager.pilots()).toHaveLength(2); // no demand, no new pilot
+      } finally {
+        await manager.close();
+      }
+    });
+
+    it('counts pilots on their way and registered agents; on close cancels the pending ones only', async () => {
+      const dir = jobFolder(cluster, 'close');
+      let demand = { queued: 1, freeSlots: 0 };
+      const changes: PilotView[][] = [];
+      // Two cores a pilot: one fits on each node, a third waits for resources.
+      const manager = createPilotManager({
+        settings: settingsFor(dir, { maxPilots: 3, coresPerPilot: 2 }),
+        demand: () => demand,
+        issueToken: (name) => ({ token: `t-${name}` }),
+        buildCommand: () => ['/bin/sleep', '60'],
+        pollMs: 60_000,
+        onChange: (p) => changes.push(p),
+      });
+      try {
+        await manager.tick();
+        expect(manager.pilots()).toHaveLength(1);
+        await manager.tick(); // one task, one pilot on its way: nothing more
+        expect(manager.pilots()).toHaveLength(1);
+        const first = manager.pilots()[0] as PilotView;
+        manager.markRegistered(first.slurmJobId, 'agent-1');
+        expect(manager.pilots()[0]?.agentId).toBe('agent-1');
+        demand = { queued: 4, freeSlots: 1 }; // the registered pilot's slot is busy with one; three wait
+        await manager.tick();
+        const all = manager.pilots();
+        submitted.push(...all.map((p) => p.slurmJobId));
+        expect(all).toHaveLength(3); // two wanted beyond what is coming, capped by maxPilots
+        const settled = await until('two running and one pending', async () => {
+          await manager.tick();
+          const now = manager.pilots();
+          return now.filter((p) => p.state === 'running').length === 2 && now.filter((p) => p.state === 'pending').length === 1 && now;
+        });
+        const pending = settled.find((p) => p.state === 'pending') as PilotView;
+        expect(pending.reason).toBe('Resources');
+        await manager.close();
+        const after = manager.pilots();
+        expect(after.find((p) => p.slurmJobId === pending.slurmJobId)).toMatchObject({ state: 'ended', slurmState: 'CANCELLED' });
+        for (const p of after.filter((q) => q.slurmJobId !== pending.slurmJobId)) {
+          expect((await client.getJob(p.slurmJobId))?.state).toBe('RUNNING'); // running pilots drain and idle out on their own
+        }
+        expect(changes.length).toBeGreaterThan(0);
+      } finally {
+        await manager.close();
+      }
+    });
+  });
+});
