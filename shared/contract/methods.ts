@@ -16,6 +16,7 @@ import {
 } from '../workflow/api';
 import { LegacyImportInput, LegacyImportOutput, LegacyMigrateInput, LegacyMigrateOutput } from '../legacy/api';
 import { FarmCancelInput, FarmCancelOutput, FarmStatusSchema } from '../farm/status';
+import { AgentDrainInput, AgentDrainOutput, AgentTokenCreateInput, AgentTokenCreateOutput, AgentTokenListOutput, AgentTokenRevokeInput, AgentTokenSchema } from '../farm/agents-api';
 import { CadDeleteOutput, CadFileSchema, CadIdInput, CadImportOutput, CadUploadBeginInput, CadUploadChunkInput, CadUploadFinishInput } from '../cad/api';
 import {
   DispatchInput,
@@ -164,6 +165,26 @@ export const methods = {
     summary: 'Cancel one farm task, or every task of a run; answers how many were cancelled.',
     input: FarmCancelInput,
     output: FarmCancelOutput,
+  }),
+  'farm.agentTokens.create': defineMethod({
+    summary: 'Issue a render agent token (optionally short-lived); answers it, the only time it is shown: only its hash is kept.',
+    input: AgentTokenCreateInput,
+    output: AgentTokenCreateOutput,
+  }),
+  'farm.agentTokens.list': defineMethod({
+    summary: 'Every render agent token: name, created, revoked, expires (never the token).',
+    input: NoInput,
+    output: AgentTokenListOutput,
+  }),
+  'farm.agentTokens.revoke': defineMethod({
+    summary: "Revoke a render agent's token: its next request is refused.",
+    input: AgentTokenRevokeInput,
+    output: AgentTokenSchema,
+  }),
+  'farm.agents.drain': defineMethod({
+    summary: 'Ask a render agent (by id or name) to finish what it holds, take nothing new and stop.',
+    input: AgentDrainInput,
+    output: AgentDrainOutput,
   }),
   'cad.uploadBegin': defineMethod({
     summary: 'Start uploading a CAD file (sent in chunks of at most 512 KiB); answers the upload id.',

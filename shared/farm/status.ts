@@ -28,7 +28,10 @@ export const FarmProcessViewSchema = z.object({
 
 export const FarmAttemptSchema = z.object({
   attempt: z.number().int(),
+  /** A local slot, or for a render agent's attempt a number past them (the agent's lease slot). */
   slot: z.number().int(),
+  /** The render agent that ran it (its name); absent for a local slot. */
+  agent: z.string().optional(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   outcome: FarmAttemptOutcomeSchema,
@@ -58,6 +61,34 @@ export const FarmTaskViewSchema = z.object({
   submittedAt: z.string(),
 });
 
+/**
+ * A render agent (`lightbox agent`) or a Slurm pilot (an agent a Slurm job started): a machine's
+ * warm Blender processes serving as slots of this farm.
+ */
+export const FarmAgentStateSchema = z.enum(['online', 'draining', 'lost', 'offline']);
+export type FarmAgentState = z.infer<typeof FarmAgentStateSchema>;
+export const FarmAgentViewSchema = z.object({
+  id: z.string(),
+  /** The name its token was issued for. */
+  name: z.string(),
+  host: z.string(),
+  kind: z.enum(['agent', 'pilot']),
+  /** A pilot's Slurm job id; null for an agent. */
+  slurmJobId: z.string().nullable(),
+  /** online: leasing work; draining: finishing what it holds, taking nothing new; lost: no heartbeat (its leases were requeued); offline: said goodbye. */
+  state: FarmAgentStateSchema,
+  slots: z.number().int(),
+  busy: z.number().int(),
+  blenderVersion: z.string().nullable(),
+  tasksDone: z.number().int(),
+  lastSeen: z.string(),
+  /** Tasks it holds a lease on now. */
+  currentTasks: z.array(z.object({ taskId: z.string(), attempt: z.number().int(), title: z.string() })),
+  /** Task kinds it failed 3 times and is no longer given. */
+  blocklisted: z.array(z.string()),
+});
+export type FarmAgentView = z.infer<typeof FarmAgentViewSchema>;
+
 export const FarmStatusSchema = z.object({
   /** False until something rendered in this process: the farm starts on first use. */
   started: z.boolean(),
@@ -66,6 +97,8 @@ export const FarmStatusSchema = z.object({
   processes: z.array(FarmProcessViewSchema),
   /** Queued and running tasks, then the most recent finished ones. */
   tasks: z.array(FarmTaskViewSchema),
+  /** Render agents and pilots this controller knows, online or not. */
+  agents: z.array(FarmAgentViewSchema),
 });
 export type FarmStatus = z.infer<typeof FarmStatusSchema>;
 export type FarmTaskView = z.infer<typeof FarmTaskViewSchema>;

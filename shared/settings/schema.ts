@@ -7,8 +7,8 @@ import { FarmModeSchema } from '../farm/status';
  */
 export const FarmSettingsSchema = z
   .object({
-    /** Blender processes running at once. */
-    concurrency: z.number().int().min(1).max(64),
+    /** Blender processes running at once on this machine; 0: the farm only hands work to render agents. */
+    concurrency: z.number().int().min(0).max(64),
     /** Render threads per Blender process; 0 lets Blender use every core. */
     threadsPerBlender: z.number().int().min(0).max(256),
     /** Warm keeps Blender resident between jobs; cold starts one per job. */

@@ -36,6 +36,10 @@ import { comparisonRecords, reviewRecords } from '../../review/comparison/compar
 import { createPeopleStore } from '../../platform/people/people-store';
 import { createWorkstationSync, type WorkstationSync } from '../../production/sync/workstation-sync';
 import { syncHandlers } from './handlers/sync-handlers';
+import { createAgentController, type AgentController } from '../../execution/farm/agents/controller';
+import { createBlobStore } from '../../execution/farm/remote/blob-store';
+import { createAgentTokenStore } from '../../platform/farm-tokens/agent-token-store';
+import { agentHandlers } from './handlers/agent-handlers';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -62,6 +66,8 @@ export interface Backend {
   readonly legacy: LegacyService;
   /** The render farm, started on first use (farm.get()). */
   readonly farm: FarmService;
+  /** Render agents: their registry and leases (the host mounts their routes; lightbox serve). */
+  readonly agents: AgentController;
   /** CAD library, orders, runs, media assets, notifications and the legacy dispatcher. */
   readonly production: Production;
   /** This data directory's side of syncing with a hub (the hub's side answers sync.pull/push). */
@@ -102,7 +108,8 @@ export function createBackend(options: BackendOptions): Backend {
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
   // runContext is only called once tasks exist, so after production below is made.
-  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId) });
+  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId), agents: () => agents.list() });
+  const agents = createAgentController({ farm, db, blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')), ...agentTimings(options.env ?? process.env) });
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
   // What sync moves besides revisions, each kind beside its own store (issue 17 item 3).
   const outputTypeStore = createOutputTypeStore(db);
@@ -170,6 +177,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...workflowHandlers(workflows),
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
+    ...agentHandlers(createAgentTokenStore(db), agents),
     ...productionHandlers(production, legacy, dataDir),
     ...syncHandlers(hubSync, sync),
   };
@@ -184,12 +192,14 @@ export function createBackend(options: BackendOptions): Backend {
     workflows,
     legacy,
     farm,
+    agents,
     production,
     sync,
     dispatch: createDispatch(handlers),
     info,
     startBackground: () => production.outbox.start(),
     close: () => {
+      agents.close();
       const farmClosed = farm.close();
       // Stop claiming notifications; a delivery already in flight is simply due again next start.
       void production.outbox.stop();
@@ -197,4 +207,10 @@ export function createBackend(options: BackendOptions): Backend {
       return farmClosed;
     },
   };
+}
+
+/** Render agent lease timeout and heartbeat from LIGHTBOX_AGENT_LEASE_TIMEOUT_MS / LIGHTBOX_AGENT_HEARTBEAT_MS (tests make them short). */
+function agentTimings(env: NodeJS.ProcessEnv): { leaseTimeoutMs?: number; heartbeatMs?: number } {
+  const ms = (v: string | undefined) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  return { leaseTimeoutMs: ms(env.LIGHTBOX_AGENT_LEASE_TIMEOUT_MS), heartbeatMs: ms(env.LIGHTBOX_AGENT_HEARTBEAT_MS) };
 }

@@ -39,6 +39,14 @@ export interface HostOptions {
   /** Tests shorten these; the defaults are HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Routes with their own authentication under a path prefix (render agents: /farm/agent/v1/). */
+  routes?: HostRoute[];
+}
+
+/** A route tree under a path prefix that authenticates its own requests (not with the host's token). */
+export interface HostRoute {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void>;
 }
 
 export interface HeadlessHost {
@@ -214,6 +222,8 @@ export async function startAccessHost(options: AccessHostOptions): Promise<Acces
         return sendError(res, { code: ErrorCodes.badRequest, message: 'malformed URL (bad percent-encoding)', path: '' });
       }
       if (apiMethod !== null) return handleApi(req, res, apiMethod);
+      const route = options.routes?.find((r) => url.pathname.startsWith(r.prefix));
+      if (route) return route.handle(req, res, url.pathname.slice(route.prefix.length));
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendError(res, { code: ErrorCodes.badRequest, message: 'method not allowed', path: '' }, 405);

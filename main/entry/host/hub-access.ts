@@ -7,11 +7,15 @@ import { createCallGuard } from '../../platform/people/call-guard';
 import type { PeopleStore } from '../../platform/people/people-store';
 import { PersonNameSchema, RoleSchema, type Person } from '../../platform/people/roles';
 import type { HostAccess } from './headless-host';
+import { AgentTokenCreateInput, AgentTokenRevokeInput } from '../../../shared/farm/agents-api';
+import type { AgentTokenStore } from '../../platform/farm-tokens/agent-token-store';
 
 export interface HubAccessDeps {
   dispatch: Dispatch;
   people: PeopleStore;
   audit: AuditLog;
+  /** Render agent tokens of the hub's farm: agents.issueToken / agents.revokeToken. */
+  agentTokens: AgentTokenStore;
 }
 
 const HubActionInputs = {
@@ -19,8 +23,8 @@ const HubActionInputs = {
   'people.list': z.object({}).strict(),
   'people.revoke': z.object({ name: PersonNameSchema }).strict(),
   'audit.list': z.object({ who: z.string().max(200).optional(), method: z.string().max(200).optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
-  'agents.issueToken': z.unknown(),
-  'agents.revokeToken': z.unknown(),
+  'agents.issueToken': AgentTokenCreateInput,
+  'agents.revokeToken': AgentTokenRevokeInput,
 } satisfies Record<HubAction, z.ZodType>;
 
 const isHubAction = (method: string): method is HubAction => (HUB_ACTIONS as readonly string[]).includes(method);
@@ -49,7 +53,7 @@ export function createHubAccess(deps: HubAccessDeps): HostAccess {
     const input = rawInput === undefined ? {} : rawInput;
     const parsed = HubActionInputs[method].safeParse(input);
     if (!parsed.success) return { ok: false, error: zodToApiError(parsed.error, ErrorCodes.invalidInput, input) };
-    const args = parsed.data as { name: string; role: Person['role']; who?: string; method?: string; limit?: number };
+    const args = parsed.data as { name: string; role: Person['role']; who?: string; method?: string; limit?: number; expiresInSeconds?: number };
     try {
       switch (method) {
         case 'people.add': {
@@ -63,8 +67,13 @@ export function createHubAccess(deps: HubAccessDeps): HostAccess {
           return { ok: true, result: deps.people.revoke(args.name) };
         case 'audit.list':
           return { ok: true, result: { entries: deps.audit.list({ who: args.who, method: args.method, limit: args.limit }) } };
-        default:
-          return { ok: false, error: { code: 'not_available', message: `${method}: render agents do not connect to this hub yet`, path: '' } };
+        case 'agents.issueToken': {
+          // Like a person's: the token goes back once to the admin who asked; only its hash is kept.
+          const { token, agentToken } = deps.agentTokens.create(args.name, { expiresAt: args.expiresInSeconds ? new Date(Date.now() + args.expiresInSeconds * 1000) : null });
+          return { ok: true, result: { ...agentToken, token } };
+        }
+        case 'agents.revokeToken':
+          return { ok: true, result: deps.agentTokens.revoke(args.name) };
       }
     } catch (error) {
       if (error instanceof ApiFailure) return { ok: false, error: error.toData() };

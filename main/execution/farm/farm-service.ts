@@ -1,6 +1,7 @@
 import type { EventBus } from '../../platform/transport/event-bus';
 import { ApiFailure } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings/schema';
+import type { FarmAgentView } from '../../../shared/farm/status';
 import { findTool } from '../../platform/tools/find-executable';
 import { createLocalFarm, idleFarmStatus, type FarmStatus, type LocalFarm, type LocalFarmOptions } from './local-farm';
 
@@ -30,6 +31,8 @@ export interface FarmServiceOptions {
   create?: (options: LocalFarmOptions) => LocalFarm;
   /** What a run renders for (its order line, its CAD file), so each task can say so; null for an unknown run. */
   runContext?: (runId: string) => FarmRunContext | null;
+  /** The render agents to list with the farm (agents/controller.ts). */
+  agents?: () => FarmAgentView[];
 }
 
 export interface FarmRunContext {
@@ -44,7 +47,8 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
   let closed = false;
   // A run's order line and CAD file never change: asked once per run, not on every farm.changed.
   const contexts = new Map<string, FarmRunContext | null>();
-  const withContext = (status: FarmStatus): FarmStatus => {
+  const withContext = (local: FarmStatus): FarmStatus => {
+    const status = options.agents ? { ...local, agents: options.agents() } : local;
     const lookup = options.runContext;
     if (!lookup) return status;
     const tasks = status.tasks.map((task) => {
@@ -104,7 +108,7 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
     },
     status() {
       if (farm) return withContext(farm.status());
-      return idleFarmStatus(options.settings().farm);
+      return withContext(idleFarmStatus(options.settings().farm));
     },
     cancel(target) {
       if (!farm) return { cancelled: 0 };

@@ -65,10 +65,26 @@ export interface LocalFarm extends RenderFarm {
   status(): FarmStatus;
   /** Registered Blender pids (the content of live-pids.json). */
   livePids(): number[];
+  /**
+   * Hands the next queued task `accept` takes to a render agent (see TaskQueue.claim): `run`
+   * gets the job and reports back through the context, which forwards progress and log lines to
+   * the job's caller as a local slot would. Null when nothing waits that `accept` takes.
+   */
+  claimTask(slot: number, accept: (task: TaskView) => boolean, run: (job: BlenderJob, ctx: RemoteRunContext) => Promise<JobReply>, agent: string): TaskView | null;
   /** `changed` is throttled (at most every 200 ms, the last state always delivered). Returns an unsubscribe. */
   on(event: 'changed', listener: (status: FarmStatus) => void): () => void;
   on(event: 'log', listener: (line: FarmLogLine) => void): () => void;
   on(event: 'process', listener: (event: FarmProcessEvent) => void): () => void;
+  /** A task entered or changed state, unthrottled: render agents waiting for work listen to it. */
+  on(event: 'task', listener: (task: TaskView) => void): () => void;
+}
+
+/** What a render agent's attempt reports through: the queue's context plus the job's own hooks. */
+export interface RemoteRunContext extends ExecutionContext {
+  /** The job's frame progress as the Blender side reported it. */
+  frame(progress: JobProgress): void;
+  /** The caller's timeout for the job (the queue enforces it; the agent's Blender gets it too). */
+  timeoutMs: number;
 }
 
 /** A process failure (crash, timeout, abort, start failure): TaskQueue retries these. */
@@ -281,6 +297,7 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
   queue.on('task', changed);
   queue.on('progress', changed);
   queue.on('log', (line: FarmLogLine) => emitter.emit('log', line));
+  queue.on('task', (task: TaskView) => emitter.emit('task', task));
 
   const processes = (): FarmProcessView[] => {
     const busy = queue.slots();
@@ -293,7 +310,8 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     const recent = all.filter((t) => !active.includes(t)).slice(-RECENT_FINISHED);
     // The run's order line and CAD file are the backend's to add (FarmService): the farm only knows the run id.
     const trim = (t: TaskView): FarmTaskView => ({ ...t, orderLineId: null, cadFileId: null, cadFileName: null, attempts: t.attempts.map((a) => ({ ...a, log: a.log.slice(-STATUS_LOG_LINES) })) });
-    return { started: true, concurrency, mode, processes: processes(), tasks: [...active, ...recent].map(trim) };
+    // Render agents are the farm service's to add (FarmService): they register with the controller, not the pool.
+    return { started: true, concurrency, mode, processes: processes(), tasks: [...active, ...recent].map(trim), agents: [] };
   };
 
   const submitJob = (job: BlenderJobInput, jobOptions: FarmJobOptions) => {
@@ -350,7 +368,32 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     close,
     status,
     livePids: () => registry.list().map((e) => e.pid),
-    on(event: 'changed' | 'log' | 'process', listener: (arg: never) => void) {
+    claimTask(slot: number, accept: (task: TaskView) => boolean, run: (job: BlenderJob, ctx: RemoteRunContext) => Promise<JobReply>, agent: string) {
+      const remote = (payload: FarmPayload, ctx: ExecutionContext): Promise<JobReply> => {
+        const tracker = new ProgressTracker(payload.job);
+        return run(payload.job, {
+          ...ctx,
+          timeoutMs: payload.timeoutMs,
+          log: (line) => {
+            ctx.log(line);
+            payload.onLog?.(line);
+            const p = tracker.line(line);
+            if (p) {
+              ctx.progress(...p);
+              payload.onFraction?.(p[0]);
+            }
+          },
+          frame: (progress) => {
+            payload.onProgress?.(progress);
+            const [fraction, text] = tracker.frame(progress);
+            ctx.progress(fraction, text);
+            payload.onFraction?.(fraction);
+          },
+        });
+      };
+      return queue.claim(slot, accept, remote, agent);
+    },
+    on(event: 'changed' | 'log' | 'process' | 'task', listener: (arg: never) => void) {
       const l = listener as (...args: unknown[]) => void;
       emitter.on(event, l);
       if (event === 'changed') changed();
@@ -367,5 +410,6 @@ export function idleFarmStatus(farm: { concurrency: number; mode: FarmMode }): F
     mode: farm.mode,
     processes: Array.from({ length: farm.concurrency }, (_, slot) => ({ slot, mode: farm.mode, pid: null, state: 'stopped' as const, jobsDone: 0, rssBytes: null, taskId: null })),
     tasks: [],
+    agents: [],
   };
 }

@@ -23,6 +23,8 @@ export interface TaskSpec<P> {
 export interface AttemptRecord {
   attempt: number;
   slot: number;
+  /** The render agent that ran it, for an attempt outside the local slots. */
+  agent?: string;
   startedAt: string;
   endedAt: string | null;
   outcome: FarmAttemptOutcome;
@@ -37,6 +39,7 @@ export interface TaskProgress {
 }
 
 export interface ExecutionContext {
+  taskId: string;
   slot: number;
   attempt: number;
   /** Aborted on timeout or cancellation; the executor must stop its processes promptly. */
@@ -108,7 +111,8 @@ export class TaskQueue<P, R> extends EventEmitter {
     private readonly options: { concurrency: number; logDir?: string; keepFinished?: number },
   ) {
     super();
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    // 0 local slots: a controller that only hands tasks to render agents (claim()).
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 0) throw new RangeError('concurrency must be a non-negative integer');
   }
 
   submit(spec: TaskSpec<P>): { id: string; done: Promise<R> } {
@@ -163,6 +167,20 @@ export class TaskQueue<P, R> extends EventEmitter {
     return Array.from({ length: this.options.concurrency }, (_, slot) => ({ slot, taskId: this.busy.get(slot) ?? null }));
   }
 
+  /**
+   * Hands the next queued task `accept` takes to an executor outside the local slots (a render
+   * agent's lease) as an attempt on `slot`, a number past the local ones that no other running
+   * attempt holds. The queue's priorities, timeout, cancellation and retries apply as for a local
+   * slot. Answers the task, or null when none is waiting that `accept` takes.
+   */
+  claim(slot: number, accept: (task: TaskView) => boolean, executor: Executor<P, R>, agent?: string): TaskView | null {
+    if (this.closed || slot < this.options.concurrency || this.busy.has(slot)) return null;
+    const next = this.nextQueued(accept);
+    if (!next) return null;
+    void this.run(next, slot, executor, agent);
+    return structuredClone(next.view);
+  }
+
   /** Cancels everything and waits for running attempts to end. */
   async close(): Promise<void> {
     this.closed = true;
@@ -190,16 +208,17 @@ export class TaskQueue<P, R> extends EventEmitter {
     return free;
   }
 
-  private nextQueued(): Entry<P, R> | undefined {
+  private nextQueued(accept?: (task: TaskView) => boolean): Entry<P, R> | undefined {
     let best: Entry<P, R> | undefined;
     for (const e of this.entries.values()) {
       if (e.view.state !== 'queued' && e.view.state !== 'retrying') continue;
+      if (accept && !accept(e.view)) continue;
       if (!best || e.view.priority > best.view.priority || (e.view.priority === best.view.priority && e.seq < best.seq)) best = e;
     }
     return best;
   }
 
-  private async run(entry: Entry<P, R>, slot: number): Promise<void> {
+  private async run(entry: Entry<P, R>, slot: number, executor: Executor<P, R> = this.executor, agent?: string): Promise<void> {
     const { view, spec } = entry;
     this.busy.set(slot, view.id);
     const controller = new AbortController();
@@ -207,6 +226,7 @@ export class TaskQueue<P, R> extends EventEmitter {
     const attempt: AttemptRecord = {
       attempt: view.attempts.length + 1,
       slot,
+      ...(agent ? { agent } : {}),
       startedAt: new Date().toISOString(),
       endedAt: null,
       outcome: 'running',
@@ -218,6 +238,7 @@ export class TaskQueue<P, R> extends EventEmitter {
     this.emit('task', structuredClone(view));
     const timer = setTimeout(() => controller.abort('timeout'), spec.timeoutMs);
     const ctx: ExecutionContext = {
+      taskId: view.id,
       slot,
       attempt: attempt.attempt,
       signal: controller.signal,
@@ -234,7 +255,7 @@ export class TaskQueue<P, R> extends EventEmitter {
     let result: R | undefined;
     let error: unknown;
     try {
-      result = await this.executor(spec.payload, ctx);
+      result = await executor(spec.payload, ctx);
     } catch (e) {
       error = e;
     } finally {

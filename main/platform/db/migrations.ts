@@ -528,6 +528,40 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
+    version: 15,
+    name: 'render agent tokens (stored as hashes only) and the render agents a controller has seen',
+    up(db) {
+      db.exec(`
+        -- A name is active once at a time; a revoked token's row stays (the farm's history names it).
+        -- expires_at: short-lived tokens (Slurm pilots); NULL never expires.
+        CREATE TABLE farm_agent_tokens (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+          created_at TEXT NOT NULL,
+          revoked_at TEXT,
+          expires_at TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX farm_agent_tokens_active_name ON farm_agent_tokens(name) WHERE revoked_at IS NULL;
+        -- What the controller last knew of each agent, so lightbox farm status in another process lists them.
+        CREATE TABLE farm_agents (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          host TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('agent', 'pilot')),
+          slurm_job_id TEXT,
+          state TEXT NOT NULL,
+          slots INTEGER NOT NULL,
+          busy INTEGER NOT NULL,
+          blender_version TEXT,
+          tasks_done INTEGER NOT NULL,
+          last_seen TEXT NOT NULL,
+          current_tasks_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(current_tasks_json))
+        ) STRICT;
+      `);
+    },
+  },
+  {
     version: 17,
     name: 'paged lists: indexes for newest-first keyset pages, their filters, and the per-row lookups of a page',
     up(db) {

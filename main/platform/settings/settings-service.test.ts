@@ -47,7 +47,7 @@ describe('settings service', () => {
     const before = fs.readFileSync(open().path, 'utf8');
     let caught: unknown;
     try {
-      service.update({ farm: { concurrency: 0 } });
+      service.update({ farm: { concurrency: -1 } });
     } catch (error) {
       caught = error;
     }

@@ -2,6 +2,7 @@ import { startAccessHost } from '../../host/headless-host';
 import { createHubAccess } from '../../host/hub-access';
 import { createAuditLog } from '../../../platform/people/audit-log';
 import { createPeopleStore } from '../../../platform/people/people-store';
+import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { rendererDir } from '../../../../workers/resources/paths';
 import { createNodeBackend } from '../node-backend';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
@@ -37,7 +38,7 @@ export const hubVerb: Verb = {
         audit.record({ who: 'hub', method: 'people.add', target: FIRST_ADMIN, outcome: 'allowed', detail: 'role admin, made on the first start' });
         return token;
       }).immediate();
-      server = await startAccessHost({ access: createHubAccess({ dispatch: backend.dispatch, people, audit }), events: backend.events, host, port, rendererDir: renderer, tls });
+      server = await startAccessHost({ access: createHubAccess({ dispatch: backend.dispatch, people, audit, agentTokens: createAgentTokenStore(backend.db) }), events: backend.events, host, port, rendererDir: renderer, tls });
       backend.startBackground();
     } catch (error) {
       await backend.close();

@@ -4,6 +4,10 @@ import { createNodeBackend } from '../node-backend';
 import { dataDirHelp, dataDirOption } from '../data-dir-option';
 import { EXIT_OK, type Verb } from '../verb';
 import { listenHelp, listenOptions, parseListenOptions } from './listen-options';
+import { createAgentRoutes } from '../../../execution/farm/agents/agent-routes';
+import { createBlobStore } from '../../../execution/farm/remote/blob-store';
+import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
+import path from 'node:path';
 
 export const serveVerb: Verb = {
   name: 'serve',
@@ -25,7 +29,10 @@ export const serveVerb: Verb = {
     const renderer = rendererDir();
     let server;
     try {
-      server = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, host, port, rendererDir: renderer, tls });
+      // Render agents (lightbox agent) connect here too, with their own tokens, under /farm/agent/v1/.
+      const agentRoutes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(backend.dataDir, 'farm', 'blobs')) });
+      backend.agents.activate();
+      server = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, host, port, rendererDir: renderer, tls, routes: [agentRoutes] });
       backend.startBackground();
     } catch (error) {
       backend.close();
