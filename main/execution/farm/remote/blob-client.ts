@@ -4,13 +4,13 @@ import fsp from 'node:fs/promises';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiFailure } from '../../../../shared/contract/errors';
 import { ServerUnreachable } from '../../../platform/transport/http-client';
 import { blobKey, parseBlobRef, type BlobRef } from './blob-ref';
-import { BlobMismatch } from './blob-store';
+import { BlobMismatch, OffsetMismatch, type BlobStore } from './blob-store';
 
 export interface BlobClientOptions {
   /** Where the blob routes are mounted (e.g. https://controller:7420/agent/blobs/). */
@@ -44,6 +44,12 @@ export interface BlobClient {
   upload(file: string, ref: BlobRef): Promise<void>;
   /** Downloads into `destFile` through `destFile.part` (kept to resume), checked before the rename. */
   download(ref: BlobRef, destFile: string): Promise<void>;
+  /**
+   * Brings a blob into a local store (an agent's cache) unless it is there already, and returns
+   * its committed path: streamed into the store's partial file, resumed with a Range after a cut,
+   * committed only when it verifies. Concurrent calls for one blob share one download.
+   */
+  downloadToStore(ref: BlobRef, store: BlobStore): Promise<string>;
   stats(): BlobClientStats;
   /** Closes the kept-alive connections. */
   close(): void;
@@ -300,10 +306,77 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     });
   };
 
+  const fetchIntoStore = async (ref: BlobRef, store: BlobStore): Promise<void> => {
+    let startedOver = false;
+    await withRetries(async () => {
+      for (;;) {
+        if (store.has(ref)) return;
+        let offset = store.partialSize(ref);
+        const resumed = offset > 0;
+        const url = blobUrl(ref);
+        let body: Readable = Readable.from([]);
+        let res: IncomingMessage | null = null;
+        if (offset < ref.size) {
+          res = await request('GET', url, resumed ? { Range: `bytes=${offset}-` } : {});
+          if (res.statusCode === 200 && resumed) {
+            // The server sent it all: start the partial over.
+            await store.discardPartial(ref);
+            offset = 0;
+          } else if (res.statusCode === 206) {
+            const rangeStart = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''))?.[1];
+            if (Number(rangeStart) !== offset) {
+              res.destroy();
+              throw new ServerUnreachable(url.origin, `GET ${url.pathname} answered the range from ${rangeStart}, asked from ${offset}`);
+            }
+          } else if (res.statusCode !== 200) {
+            throw refusal(res, await readJson(res, 'GET', url), 'GET', url);
+          }
+          const counter = counted('bytesDownloaded');
+          res.on('error', (error) => counter.destroy(error));
+          body = res.pipe(counter);
+        }
+        let result;
+        try {
+          result = await store.receive(ref, offset, body);
+        } catch (error) {
+          res?.destroy();
+          if (error instanceof BlobMismatch && resumed && !startedOver) {
+            // The bytes held before spoiled the copy (the store dropped them): one fresh try.
+            startedOver = true;
+            continue;
+          }
+          if (error instanceof OffsetMismatch) continue;
+          if (res?.errored) {
+            throw new ServerUnreachable(url.origin, `GET ${url.pathname} cut off mid-download (${(error as Error).message}); the store keeps what arrived`);
+          }
+          throw error;
+        }
+        if (res && !res.complete) res.destroy();
+        if (!result.complete) throw new ServerUnreachable(url.origin, `GET ${url.pathname} ended after ${result.offset} of ${ref.size} bytes`);
+        return;
+      }
+    });
+  };
+  const inFlight = new Map<string, Promise<string>>();
+  const downloadToStore = (value: BlobRef, store: BlobStore): Promise<string> => {
+    const ref = parseBlobRef(value);
+    if (store.has(ref)) return Promise.resolve(store.path(ref));
+    const key = `${store.dir}\0${blobKey(ref)}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = fetchIntoStore(ref, store)
+        .then(() => store.path(ref))
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+
   return {
     missing,
     upload,
     download,
+    downloadToStore,
     async ensureUploaded(files) {
       const refs = await mapLimit(files, 2, (file) => hashFile(file));
       const lacking = new Set((await missing(refs)).map(blobKey));

@@ -40,6 +40,8 @@ export interface BlobStore {
    */
   receive(ref: BlobRef, offset: number, stream: Readable): Promise<ReceiveResult>;
   remove(ref: BlobRef): Promise<void>;
+  /** Drops an unfinished upload (waits for one under way). */
+  discardPartial(ref: BlobRef): Promise<void>;
   /** Removes partial uploads untouched for `olderThanMs`; returns how many. */
   prunePartials(olderThanMs: number): Promise<number>;
   usage(): Promise<BlobStoreUsage>;
@@ -276,6 +278,15 @@ export function createBlobStore(dir: string, options: BlobStoreOptions = {}): Bl
     async remove(value) {
       const ref = parseBlobRef(value);
       await fsp.rm(committedPath(ref), { force: true });
+    },
+    async discardPartial(value) {
+      const ref = parseBlobRef(value);
+      const release = await lock(ref);
+      try {
+        await fsp.rm(partialPath(ref), { force: true });
+      } finally {
+        release();
+      }
     },
     async prunePartials(olderThanMs) {
       let removed = 0;
