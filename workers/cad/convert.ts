@@ -11,6 +11,8 @@ import { parseIges } from './parse-iges';
 import { parseBrep } from './parse-brep';
 import { externalReferences, parseStepSet } from './step-assembly';
 import { readFolderSet, readZipSet } from './file-set';
+import { parse3mf } from './parse-3mf';
+import { parse3dm } from './parse-3dm';
 import { parseAsciiStl, parseBinaryStl } from './parse-stl';
 import { parseObj } from './parse-obj';
 import { mergeBuffers, parseGlb, parseGltf, quietIO } from './parse-gltf';
@@ -131,6 +133,20 @@ export async function convertCad(file: string, optionsInput: CadIngestOptionsInp
       mergeBuffers(doc);
       sourceUnits = 'm'; // glTF is metres by definition
       break;
+    case '3mf': {
+      const parsed = parse3mf(data, file);
+      doc = parsed.builder.doc;
+      sourceUnits = parsed.sourceUnits;
+      notes.push(...parsed.notes);
+      break;
+    }
+    case '3dm': {
+      const parsed = await parse3dm(data, file, meshScale);
+      doc = parsed.builder.doc;
+      sourceUnits = parsed.sourceUnits;
+      notes.push(...parsed.notes);
+      break;
+    }
     default:
       throw new CadIngestError('UNKNOWN_FORMAT', file, `${FORMAT_LABEL[detection.format]} is not read here yet`);
   }

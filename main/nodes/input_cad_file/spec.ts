@@ -6,7 +6,7 @@ export const spec = {
   type: 'input_cad_file',
   version: 1,
   title: 'CAD file',
-  description: 'The CAD file this workflow runs on (STEP, STL, OBJ, glTF).',
+  description: 'The CAD file this workflow runs on: STEP (one file, or a folder or .zip of a multi-file assembly), IGES, BREP, STL, OBJ, glTF, 3MF, Rhino 3DM, PLY, FBX, Collada.',
   category: 'input',
   families: CAD_FILE,
   inputs: [],
