@@ -30,7 +30,7 @@ export interface OrdersState {
   loadingMore: boolean;
   /** Lines per order, for the orders on screen. */
   lines: Record<string, LoadedLines>;
-  /** Counts over every order (orders.summary), for the page's header. */
+  /** Counts over every open order (orders.summary, archived ones left out: their lines are not dispatched), for the page's header. */
   summary: { orders: number; lines: LineStatusCounts } | null;
   loaded: boolean;
   error: string | null;
@@ -155,7 +155,7 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
         do {
           again = false;
           const includeArchived = store.getState().showArchived;
-          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived }), client.call('orders.summary', { includeArchived })]);
+          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived }), client.call('orders.summary', {})]);
           store.setState((s) => {
             const fresh = new Map(page.items.map((o) => [o.id, o]));
             const kept = s.loaded ? s.orders.filter((o) => !fresh.has(o.id) && (includeArchived || o.archivedAt === null)) : [];
@@ -245,7 +245,7 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
       void rereadLines();
-      void client.call('orders.summary', { includeArchived: store.getState().showArchived }).then((summary) => store.setState({ summary }), () => undefined);
+      void client.call('orders.summary', {}).then((summary) => store.setState({ summary }), () => undefined);
     }, REFRESH_DELAY_MS);
   };
 
