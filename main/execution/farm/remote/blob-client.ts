@@ -219,7 +219,9 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     // Where to send from: 0 at first; after a cut, what the server holds (HEAD); after a 409, what it said.
     let offset: number | null = 0;
     await withRetries(async () => {
-      for (;;) {
+      // A server that keeps naming other offsets is not converging: give up after a few.
+      for (let step = 0; ; step += 1) {
+        if (step > 8) throw new ServerUnreachable(base.origin, `upload of ${blobKey(ref)}: the server named a different offset ${step} times`);
         if (offset === null) {
           const url = blobUrl(ref);
           const head = await request('HEAD', url, {});
@@ -236,8 +238,15 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         const source = fs.createReadStream(file, { start: from, highWaterMark });
         const body = source.pipe(counted('bytesUploaded'));
         source.on('error', (error) => body.destroy(error));
-        const res = await request('PUT', url, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(ref.size - from) }, body);
-        const answer = await readJson(res, 'PUT', url);
+        let res: IncomingMessage;
+        let answer: unknown;
+        try {
+          res = await request('PUT', url, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(ref.size - from) }, body);
+          answer = await readJson(res, 'PUT', url);
+        } finally {
+          // An early answer or a cut leaves the file half read: close it.
+          source.destroy();
+        }
         if (res.statusCode === 200 || res.statusCode === 201) return;
         const held = headerNumber(res.headers, 'upload-offset');
         // The server holds another count of bytes (a partial from an earlier try): go on from there.
