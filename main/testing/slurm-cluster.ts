@@ -18,6 +18,8 @@ export interface SlurmTestCluster {
   restUrl: string;
   jwtUser: string;
   jwt: string;
+  /** A JWT for root: its jobs run as root, and can read a checkout only root may enter (CI's). */
+  rootJwt: string;
   /** The host's end of node n2's link; the controller listens here for pilots on both nodes. */
   hostAddress: string;
   node2Address: string;
@@ -60,6 +62,7 @@ export function startSlurmCluster(stateDir = process.env.LIGHTBOX_SLURM_DIR ?? '
     restUrl: need('LIGHTBOX_SLURM_REST_URL'),
     jwtUser: need('LIGHTBOX_SLURM_USER'),
     jwt: need('LIGHTBOX_SLURM_JWT'),
+    rootJwt: need('LIGHTBOX_SLURM_ROOT_JWT'),
     hostAddress: need('LIGHTBOX_SLURM_HOST_ADDR'),
     node2Address: need('LIGHTBOX_SLURM_NODE2_ADDR'),
     netns: need('LIGHTBOX_SLURM_NETNS'),

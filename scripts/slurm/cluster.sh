@@ -9,7 +9,8 @@
 #   scripts/slurm/cluster.sh start|stop|status|env [STATE_DIR]     (default /tmp/lightbox-slurm)
 #
 # Needs root and Debian's slurmctld slurmd slurmrestd slurm-client munge iproute2 (22.05).
-# `env` prints shell assignments a test can read (socket, conf, addresses, a JWT for `slurm`).
+# `env` prints shell assignments a test can read (socket, conf, addresses, JWTs for `slurm` and
+# root: jobs submitted with root's run as root and can read a checkout only root may enter).
 set -euo pipefail
 
 cmd="${1:-status}"
@@ -94,8 +95,8 @@ ReturnToService=2
 KillWait=5
 InactiveLimit=0
 MinJobAge=600
-NodeName=n1 NodeAddr=$HOST_ADDR CPUs=2 RealMemory=2048 State=UNKNOWN
-NodeName=n2 NodeAddr=$NODE2_ADDR CPUs=2 RealMemory=2048 State=UNKNOWN
+NodeName=n1 NodeAddr=$HOST_ADDR CPUs=2 RealMemory=2048 Features=host State=UNKNOWN
+NodeName=n2 NodeAddr=$NODE2_ADDR CPUs=2 RealMemory=2048 Features=netns State=UNKNOWN
 PartitionName=render Nodes=n1,n2 Default=YES MaxTime=INFINITE State=UP
 CONF
   chmod 644 "$D/slurm.conf"
@@ -181,13 +182,16 @@ status() {
 print_env() {
   all_alive || die "not running in $D"
   slurm_env
-  local token; token="$(scontrol token username="$REST_USER" lifespan=7200 | sed -n 's/^SLURM_JWT=//p')"
+  local token root_token
+  token="$(scontrol token username="$REST_USER" lifespan=7200 | sed -n 's/^SLURM_JWT=//p')"
+  root_token="$(scontrol token username=root lifespan=7200 | sed -n 's/^SLURM_JWT=//p')"
   cat <<ENV
 SLURM_CONF=$D/slurm.conf
 LIGHTBOX_SLURM_SOCKET=$SOCK
 LIGHTBOX_SLURM_REST_URL=http://127.0.0.1:$REST_PORT
 LIGHTBOX_SLURM_USER=$REST_USER
 LIGHTBOX_SLURM_JWT=$token
+LIGHTBOX_SLURM_ROOT_JWT=$root_token
 LIGHTBOX_SLURM_HOST_ADDR=$HOST_ADDR
 LIGHTBOX_SLURM_NODE2_ADDR=$NODE2_ADDR
 LIGHTBOX_SLURM_NETNS=$NS

@@ -36,6 +36,22 @@ export interface FarmDemand {
   queued: number;
   /** Slots free now (local and agents). */
   freeSlots: number;
+  /** The farm's agents: a pilot whose agent registered (with --slurm-job-id) no longer counts as coming. */
+  agents?: { id: string; slurmJobId: string | null }[];
+}
+
+/** What a farm status (shared/farm/status) says about demand: the fields read, nothing more. */
+export interface FarmStatusLike {
+  processes: { state: string }[];
+  tasks: { state: string; probe?: boolean }[];
+  agents?: { id: string; state: string; slots: number; busy: number; slurmJobId: string | null }[];
+}
+
+export function demandFromStatus(status: FarmStatusLike): FarmDemand {
+  const queued = status.tasks.filter((t) => (t.state === 'queued' || t.state === 'retrying') && !t.probe).length;
+  const agents = status.agents ?? [];
+  const freeSlots = status.processes.filter((p) => p.state === 'idle').length + agents.filter((a) => a.state === 'online').reduce((n, a) => n + Math.max(0, a.slots - a.busy), 0);
+  return { queued, freeSlots, agents: agents.map((a) => ({ id: a.id, slurmJobId: a.slurmJobId })) };
 }
 
 export interface PilotToken {
@@ -46,7 +62,7 @@ export interface PilotToken {
 
 export interface PilotManagerOptions {
   settings: SlurmSettings;
-  demand: () => FarmDemand;
+  demand: () => FarmDemand | Promise<FarmDemand>;
   /** A short-lived agent token named for the pilot (the farm's token store). */
   issueToken: (pilotName: string, lifetimeSeconds: number) => PilotToken | Promise<PilotToken>;
   /** The pilot's command; by default `lightbox agent …` from the settings. */
@@ -125,6 +141,7 @@ export function createPilotManager(options: PilotManagerOptions): PilotManager {
         script: pilotScript(command),
         partition: settings.partition,
         account: settings.account,
+        constraints: settings.constraint,
         cpusPerTask: settings.coresPerPilot,
         memoryMb: settings.memoryMbPerPilot,
         timeLimitMinutes: settings.timeLimitMinutes,
@@ -146,7 +163,14 @@ export function createPilotManager(options: PilotManagerOptions): PilotManager {
   async function step(): Promise<void> {
     let any = await refresh();
     if (!closed) {
-      const { queued, freeSlots } = options.demand();
+      const { queued, freeSlots, agents = [] } = await options.demand();
+      for (const agent of agents) {
+        const pilot = agent.slurmJobId === null ? undefined : pilots.get(Number(agent.slurmJobId));
+        if (pilot && pilot.view.agentId !== agent.id) {
+          pilot.view = { ...pilot.view, agentId: agent.id };
+          any = true;
+        }
+      }
       // Slots on their way: pilots pending, or running but not yet registered as agents.
       const coming = active().filter((p) => p.view.state === 'pending' || p.view.agentId === null).length * settings.slotsPerPilot;
       const wanted = Math.ceil(Math.max(0, queued - freeSlots - coming) / settings.slotsPerPilot);

@@ -18,6 +18,8 @@ export interface SlurmJobSpec {
   script: string;
   partition?: string;
   account?: string;
+  /** Node features the job needs (Slurm's --constraint), e.g. "gpu&avx2". */
+  constraints?: string;
   cpusPerTask: number;
   memoryMb: number;
   timeLimitMinutes?: number;
@@ -156,6 +158,7 @@ export function createSlurmRestClient(endpoint: SlurmEndpoint, auth: SlurmAuth, 
       };
       if (spec.partition) job.partition = spec.partition;
       if (spec.account) job.account = spec.account;
+      if (spec.constraints) job.constraints = spec.constraints;
       if (spec.timeLimitMinutes) job.time_limit = spec.timeLimitMinutes;
       const json = await call('POST', '/job/submit', { script: spec.script, job });
       const jobId = json.job_id;

@@ -24,6 +24,8 @@ export const slurmSettingsSchema = z
     ]),
     partition: z.string().min(1).optional(),
     account: z.string().min(1).optional(),
+    /** Node features pilots need (Slurm's --constraint), e.g. "blender&avx2". */
+    constraint: z.string().min(1).optional(),
     maxPilots: positiveInt(1000),
     coresPerPilot: positiveInt(1024),
     memoryMbPerPilot: positiveInt(16 * 1024 * 1024),

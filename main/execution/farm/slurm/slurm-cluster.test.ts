@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobFolder, slurmSkipReason, startSlurmCluster, type SlurmTestCluster } from '../../../testing/slurm-cluster';
 import { createSlurmRestClient, SlurmRestError, type SlurmJobInfo, type SlurmRestClient } from './rest-client';
-import { createPilotManager, type PilotView } from './pilot-manager';
+import { createPilotManager, type FarmDemand, type PilotView } from './pilot-manager';
 import { parseSlurmSettings } from './settings';
 
 /**
@@ -84,6 +84,26 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
       await client.cancelJob(id);
       expect((await until('the job to be cancelled', jobState(id, ['CANCELLED']))).state).toBe('CANCELLED');
       await client.cancelJob(id); // once more: already ended is not an error
+    });
+
+    it('runs a job on node n2, inside its own network namespace, when its feature is asked for', async () => {
+      const dir = jobFolder(cluster, 'n2');
+      const out = path.join(dir, 'addresses.txt');
+      const id = await client.submitJob({
+        name: 'lightbox-n2',
+        script: `#!/bin/sh\nip -br addr > ${out}\n`,
+        constraints: 'netns',
+        cpusPerTask: 1,
+        memoryMb: 64,
+        workDir: dir,
+        standardOutput: '/dev/null',
+        environment: { PATH: '/usr/sbin:/usr/bin:/bin' },
+      });
+      submitted.push(id);
+      expect((await until('the n2 job to complete', jobState(id, ['COMPLETED', 'FAILED']))).nodes).toBe('n2');
+      const addresses = fs.readFileSync(out, 'utf8');
+      expect(addresses).toContain(cluster.node2Address);
+      expect(addresses).not.toContain(`${cluster.hostAddress}/`);
     });
 
     it('answers null for a job Slurm does not know', async () => {
@@ -180,7 +200,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
 
     it('counts pilots on their way and registered agents; on close cancels the pending ones only', async () => {
       const dir = jobFolder(cluster, 'close');
-      let demand = { queued: 1, freeSlots: 0 };
+      let demand: FarmDemand = { queued: 1, freeSlots: 0 };
       const changes: PilotView[][] = [];
       // Two cores a pilot: one fits on each node, a third waits for resources.
       const manager = createPilotManager({
@@ -197,13 +217,13 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         await manager.tick(); // one task, one pilot on its way: nothing more
         expect(manager.pilots()).toHaveLength(1);
         const first = manager.pilots()[0] as PilotView;
-        manager.markRegistered(first.slurmJobId, 'agent-1');
-        expect(manager.pilots()[0]?.agentId).toBe('agent-1');
-        demand = { queued: 4, freeSlots: 1 }; // the registered pilot's slot is busy with one; three wait
+        // Its agent registered (the farm lists it with its Slurm job id): its slot is busy with one task, three wait.
+        demand = { queued: 4, freeSlots: 0, agents: [{ id: 'agent-1', slurmJobId: String(first.slurmJobId) }] };
         await manager.tick();
         const all = manager.pilots();
         submitted.push(...all.map((p) => p.slurmJobId));
-        expect(all).toHaveLength(3); // two wanted beyond what is coming, capped by maxPilots
+        expect(all).toHaveLength(3); // three wanted, capped by maxPilots
+        expect(all.find((p) => p.slurmJobId === first.slurmJobId)?.agentId).toBe('agent-1');
         const settled = await until('two running and one pending', async () => {
           await manager.tick();
           const now = manager.pilots();
