@@ -87,7 +87,7 @@ export interface AgentController {
   activate(): void;
   register(tokenName: string, input: RegisterInput): { agentId: string; name: string; heartbeatMs: number; leaseTimeoutMs: number };
   lease(tokenName: string, input: { agentId: string; free: number; waitMs: number }, gone: AbortSignal): Promise<{ assignments: Assignment[]; drain: boolean }>;
-  heartbeat(tokenName: string, input: { agentId: string; leases: Lease[]; busy: number; blenderVersion?: string | null }): { kill: Lease[]; drain: boolean };
+  heartbeat(tokenName: string, input: { agentId: string; leases: Lease[]; busy: number; blenderVersion?: string | null; draining?: boolean }): { kill: Lease[]; drain: boolean };
   log(tokenName: string, input: Lease & { agentId: string; seq: number; lines: string[] }): void;
   frame(tokenName: string, input: Lease & { agentId: string; frame: number; of: number; done?: number }): void;
   done(tokenName: string, input: Lease & { agentId: string; reply: Record<string, unknown>; outputs: NamedBlob[] }): void;
@@ -292,6 +292,10 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
     heartbeat(tokenName, input) {
       const a = agentOf(tokenName, input.agentId);
       if (input.blenderVersion) a.blenderVersion = input.blenderVersion;
+      if (input.draining && a.state === 'online') {
+        a.state = 'draining';
+        wakeAll();
+      }
       const listed = new Set(input.leases.map(key));
       const kill = input.leases.filter((l) => !a.leases.has(key(l)));
       // A lease the agent never got (its poll's answer was lost with the link): give it back.
@@ -363,6 +367,8 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
     },
     list() {
       const live = [...agents.values()].map(view);
+      // Closed with the backend: the database may be gone, the registry is all there is.
+      if (closed) return live;
       const known = new Set(live.map((v) => v.id));
       return [...live, ...rows.list().filter((r) => !known.has(r.id))];
     },

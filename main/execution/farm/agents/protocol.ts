@@ -50,7 +50,8 @@ export type Assignment = z.infer<typeof AssignmentSchema>;
 export const LeaseOutput = z.object({ assignments: z.array(AssignmentSchema), drain: z.boolean() });
 
 /** blenderVersion: known once the agent's first Blender answered (after it registered). */
-export const HeartbeatInput = z.object({ agentId: Id, leases: z.array(LeaseSchema), busy: z.number().int().min(0), blenderVersion: z.string().max(200).nullable().optional() }).strict();
+/** draining: the agent is stopping (SIGTERM, idle): its waiting lease request is answered now, with what it was already given. */
+export const HeartbeatInput = z.object({ agentId: Id, leases: z.array(LeaseSchema), busy: z.number().int().min(0), blenderVersion: z.string().max(200).nullable().optional(), draining: z.boolean().optional() }).strict();
 /** kill: leases the agent holds that are not its own any more (requeued, cancelled, timed out). */
 export const HeartbeatOutput = z.object({ kill: z.array(LeaseSchema), drain: z.boolean() });
 

@@ -306,9 +306,15 @@ export async function runRenderAgent(options: RenderAgentOptions): Promise<void>
   function beginStop(): void {
     if (stopping) return;
     stopping = true;
-    hangUp.abort();
     wakeLeases();
     stopResolve();
+    // Saying so answers our waiting lease request at once, with anything it was already given
+    // (cutting the request could lose an assignment on the way). Cut only if that goes unheard.
+    const cut = setTimeout(() => hangUp.abort(), 5_000);
+    void link
+      .json('heartbeat', { agentId: registered.agentId, leases: [...held.values()].filter((h) => !h.dead).map((h) => h.lease), busy: held.size, draining: true }, { timeoutMs: 5_000 })
+      .catch(() => hangUp.abort())
+      .finally(() => cut.unref());
   }
   void options.stop.then(beginStop);
 
