@@ -6,7 +6,7 @@ import type { FarmStatus } from '../../../../shared/farm/status';
 
 export const farmStatusVerb: Verb = {
   name: 'farm status',
-  summary: 'Show the render farm: its Blender processes and its queue.',
+  summary: 'Show the render farm: its Blender processes, its render agents and its queue.',
   usage: 'lightbox farm status [--json] [--data-dir DIR]',
   optionHelp: [dataDirHelp, ['--json', 'print the status as JSON (the same data as the farm.status method)']],
   options: { ...dataDirOption, json: { type: 'boolean' } },
@@ -38,6 +38,11 @@ export function formatStatus(status: FarmStatus, elsewhere: number[] = []): stri
     lines.push(`  slot ${p.slot}  ${p.state.padEnd(8)}  pid ${p.pid ?? '-'}  jobs ${p.jobsDone}  rss ${mib(p.rssBytes)}${p.taskId ? `  task ${p.taskId}` : ''}`);
   }
   if (elsewhere.length > 0) lines.push(`  running in another Lightbox process on this data directory: pid ${elsewhere.join(', ')}`);
+  if (status.agents.length > 0) lines.push('Render agents:');
+  for (const a of status.agents) {
+    const what = a.kind === 'pilot' ? `pilot (Slurm job ${a.slurmJobId ?? '?'})` : 'agent';
+    lines.push(`  ${a.name}  ${a.state.padEnd(8)}  ${what} on ${a.host}  busy ${a.busy}/${a.slots}  Blender ${a.blenderVersion ?? '?'}  tasks ${a.tasksDone}  last seen ${a.lastSeen}${a.blocklisted.length ? `  not given: ${a.blocklisted.join(', ')}` : ''}`);
+  }
   lines.push(status.tasks.length === 0 ? 'Queue: empty' : 'Queue:');
   for (const t of status.tasks) {
     const last = t.attempts.at(-1);
