@@ -68,7 +68,10 @@ export const PingJob = z.object({ kind: z.literal('ping'), id: JobId });
 /** The CAD library's Workbench thumbnail of a normalized GLB (square, transparent PNG). */
 export const CadThumbnailJob = z.object({ kind: z.literal('cad_thumbnail'), id: JobId, glb: AbsPath, out: AbsPath, size: z.number().int().min(16).max(4096) });
 
-export const BlenderJob = z.discriminatedUnion('kind', [RenderStillJob, RenderFramesJob, ExportBlendJob, InspectBlendJob, PingJob, CadThumbnailJob]);
+/** A mesh format Blender reads with its own importer (PLY, FBX, Collada), written out as a GLB for the CAD ingest; `scale` sizes unitless PLY. */
+export const MeshImportJob = z.object({ kind: z.literal('mesh_import'), id: JobId, input: AbsPath, format: z.enum(['ply', 'fbx', 'collada']), out: AbsPath, scale: z.number().positive().default(1) });
+
+export const BlenderJob = z.discriminatedUnion('kind', [RenderStillJob, RenderFramesJob, ExportBlendJob, InspectBlendJob, PingJob, CadThumbnailJob, MeshImportJob]);
 export type BlenderJob = z.output<typeof BlenderJob>;
 /** What callers write: defaults may be left out. */
 export type BlenderJobInput = z.input<typeof BlenderJob>;
@@ -100,7 +103,7 @@ export const JobReplyOk = z.object({
   id: z.string().nullable(),
   kind: z.string().nullable(),
   ok: z.literal(true),
-  /** Per kind: render_still {…SceneResult, file}; render_frames {…, files, frames, frameRange}; export_blend {…, file, packed, compressed}; inspect_blend {…BlendStructure, file}; cad_thumbnail {file, width, height, objects}; ping {pong}. */
+  /** Per kind: render_still {…SceneResult, file}; render_frames {…, files, frames, frameRange}; export_blend {…, file, packed, compressed}; inspect_blend {…BlendStructure, file}; cad_thumbnail {file, width, height, objects}; mesh_import {file, objects, meshes}; ping {pong}. */
   result: z.record(z.string(), z.unknown()),
   seconds: z.number().optional(),
   blender: z.string().optional(),

@@ -20,6 +20,8 @@ export function describeJob(job: BlenderJob): string {
       return `Check of the exported scene ${path.basename(job.blend)}`;
     case 'cad_thumbnail':
       return `CAD thumbnail ${job.size}×${job.size}`;
+    case 'mesh_import':
+      return `Mesh import ${path.basename(job.input)} → GLB`;
     case 'ping':
       return 'Blender version check';
   }

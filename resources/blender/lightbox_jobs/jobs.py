@@ -3,7 +3,7 @@
 import time
 import traceback
 
-from . import compat, protocol, render, thumbnail
+from . import compat, mesh_import, protocol, render, thumbnail
 
 KINDS = {
     "render_still": render.render_still,
@@ -11,6 +11,7 @@ KINDS = {
     "export_blend": render.export_blend,
     "inspect_blend": render.inspect_blend,
     "cad_thumbnail": thumbnail.cad_thumbnail,
+    "mesh_import": mesh_import.mesh_import,
 }
 
 
