@@ -147,8 +147,11 @@ export async function convertCad(file: string, optionsInput: CadIngestOptionsInp
       notes.push(...parsed.notes);
       break;
     }
-    default:
-      throw new CadIngestError('UNKNOWN_FORMAT', file, `${FORMAT_LABEL[detection.format]} is not read here yet`);
+    case 'ply':
+    case 'fbx':
+    case 'collada':
+      // ingestCad hands these to Blender's importers first (blender-import.ts); the GLB comes here.
+      throw new CadIngestError('UNKNOWN_FORMAT', file, `${FORMAT_LABEL[detection.format]} is read through Blender's importer: ingest it with lightbox cad ingest, the CAD library or a cad_file workflow`);
   }
 
   const parts = describeParts(doc);

@@ -80,6 +80,20 @@ function binaryStlExpectedSize(data: Buffer): number | null {
   return 84 + 50 * data.readUInt32LE(80);
 }
 
+/** The formats read through Blender's own importers (in the farm), not in the CAD worker. */
+export type BlenderFormat = 'ply' | 'fbx' | 'collada';
+
+/** Whether the file's first bytes are PLY, FBX or Collada: those go to Blender before the CAD ingest. */
+export function blenderFormatOf(head: Buffer): BlenderFormat | null {
+  const magic = head.toString('latin1', 0, Math.min(head.length, 32));
+  if (magic.startsWith('Kaydara FBX Binary')) return 'fbx';
+  const text = looksLikeText(head) ? stripBom(head.toString('latin1')).trimStart() : '';
+  if (/^ply\r?\n/.test(text)) return 'ply';
+  if (/^; FBX \d/.test(text)) return 'fbx';
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<COLLADA\b/.test(text)) return 'collada';
+  return null;
+}
+
 /** A zip holding 3D/3dmodel.model (named in its central directory) is 3MF; any other zip is a set of files. */
 function zipKind(data: Buffer): CadFormat {
   return data.includes('3D/3dmodel.model', 0, 'latin1') || data.includes('3D/3DModel.model', 0, 'latin1') ? '3mf' : 'step-set';

@@ -8,6 +8,7 @@ import { runCadTask, type CadMetadata, type CadTask, type CadTaskResult } from '
 import { cadIngestOptionsSchema, type CadIngestOptionsInput } from '../../../workers/cad/options';
 import { findTool } from '../../platform/tools/find-executable';
 import { renderCadThumbnail } from './thumbnail';
+import { blenderFormatOfFile, blenderImportError, blenderImportJob, oneShotBlenderImporter, relabel, type BlenderImporter } from './blender-import';
 
 export { CadIngestError } from '../../../workers/cad/errors';
 export type { CadIngestErrorCode } from '../../../workers/cad/errors';
@@ -97,6 +98,8 @@ export interface IngestCadInput {
   /** Extra variables for Blender (Settings → blenderEnv). */
   blenderEnv?: Record<string, string>;
   signal?: AbortSignal;
+  /** Where PLY, FBX and Collada go through Blender's importers: the farm in a workflow run; default a one-shot Blender. */
+  blenderImport?: BlenderImporter;
 }
 
 export interface IngestCadResult {
@@ -141,14 +144,37 @@ export async function ingestCad(input: IngestCadInput): Promise<IngestCadResult>
     pool = worker ? createCadWorkerPool({ filename: worker, maxThreads: 1, maxHeapMb: options.worker_heap_mb, timeoutMs: options.worker_timeout_ms }) : null;
     runner = pool?.run ?? inlineCadRunner;
   }
+  // PLY, FBX and Collada: Blender's own importers write a GLB, which is ingested like any GLB.
+  const viaBlender = await blenderFormatOfFile(input.file);
+  let source = input.file;
+  const importTemp = `${tempName(input.outDir, `${base}.import`)}.glb`;
+  if (viaBlender) {
+    try {
+      let importer = input.blenderImport;
+      if (!importer) {
+        const blender = input.blenderPath ?? (await findTool('blender', null, env));
+        if (typeof blender !== 'string' && !blender.found) throw new Error(`Blender is needed to read it: ${blender.problem}`);
+        importer = oneShotBlenderImporter(typeof blender === 'string' ? blender : blender.path, options.thumbnail_timeout_ms, env, input.blenderEnv, input.signal);
+      }
+      await importer(blenderImportJob(input.file, viaBlender, importTemp, options));
+      source = importTemp;
+    } catch (error) {
+      await rmQuiet(importTemp);
+      throw blenderImportError(input.file, viaBlender, error);
+    }
+  }
+
   let result: CadTaskResult;
   try {
-    result = await runner({ file: input.file, options, outPath: glbTemp });
+    result = await runner({ file: source, options, outPath: glbTemp });
+    if (viaBlender && result.ok) result = { ...result, metadata: relabel(result.metadata, input.file, viaBlender, options) };
+    if (viaBlender && !result.ok) result = { ok: false, error: { ...result.error, file: input.file } };
     if (result.ok) await fs.promises.rename(glbTemp, glbPath);
   } catch (error) {
     throw new CadIngestError('WRITE_FAILED', input.file, `cannot write ${glbPath}: ${(error as Error).message}`);
   } finally {
     await rmQuiet(glbTemp);
+    await rmQuiet(importTemp);
     await pool?.close();
   }
   if (!result.ok) throw new CadIngestError(result.error.code, result.error.file, result.error.reason);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import path from 'node:path';
 import { ingestCad } from '../../execution/cad/ingest';
 import { inputOf, type Executor } from '../../execution/executors/context';
+import { jobId, runJobOk } from '../../execution/render/errors';
 import type { spec } from './spec';
 
 type Settings = z.output<typeof spec.settings>;
@@ -18,6 +19,11 @@ export const execute: Executor<Settings> = async (execution) => {
     thumbnail: false,
     runner: execution.run.tools.cadRunner,
     signal: execution.run.signal,
+    // PLY, FBX and Collada are read by Blender's importers, on the farm like every Blender job.
+    blenderImport: async (job) => {
+      const id = jobId(`mesh-import-${execution.nodeId}`);
+      await runJobOk(execution.run.farm, { kind: 'mesh_import', id, ...job }, { label: id, runId: execution.run.runId, timeoutMs: execution.run.timeoutMs, onLog: execution.log });
+    },
   });
   execution.log(`GLB ${result.glbBytes} bytes, ${result.metadata.partCount} parts, ${result.metadata.triangleCount} triangles`);
   const name = path.basename(cad.name, path.extname(cad.name)) || 'part';

@@ -98,7 +98,14 @@ describe('CAD library', () => {
     const native = await (await cad.importFile(fixture('cube-10x10mm', 'Cube 10x10.ipt'))).done;
     expect(native.status).toBe('failed');
     expect(native.error).toContain('Cube 10x10.ipt: this is a native Autodesk Inventor part or assembly (.ipt/.iam), which Lightbox cannot read');
-    for (const f of [iges, assembly, native]) await cad.delete(f.id);
+    // PLY goes through Blender's importer as a farm job (mesh_import) inside the cad_file run.
+    const plyFile = path.join(tmp.dir, 'block.ply');
+    const corners = [0, 1].flatMap((z) => [[0, 0], [10, 0], [10, 20], [0, 20]].map(([x, y]) => `${x} ${y} ${z * 30}`));
+    const quads = ['4 0 3 2 1', '4 4 5 6 7', '4 0 1 5 4', '4 1 2 6 5', '4 2 3 7 6', '4 3 0 4 7'];
+    fs.writeFileSync(plyFile, ['ply', 'format ascii 1.0', 'element vertex 8', 'property float x', 'property float y', 'property float z', 'element face 6', 'property list uchar int vertex_indices', 'end_header', ...corners, ...quads, ''].join('\n'));
+    const ply = await (await cad.importFile(plyFile)).done;
+    expect(ply).toMatchObject({ status: 'ready', format: 'ply', hasThumbnail: true, metadata: { sourceUnits: 'mm', bboxMm: { size: [10, 20, 30] } } });
+    for (const f of [iges, assembly, native, ply]) await cad.delete(f.id);
   }, T);
 
   it('refuses a file over the size cap in Settings (cadMaxFileMiB) before copying or parsing it, with its size and the cap', async () => {
