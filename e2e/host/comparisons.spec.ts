@@ -8,6 +8,8 @@ const KEY = 'still_white_2k';
 test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, rolled back, and the next dispatch runs legacy', async ({ page, host, request }) => {
   test.setTimeout(480_000);
   const { cadFileId } = await prepareRuns(request, host);
+  // This test makes one pass on one CAD file: the studio's coverage rule says that is enough (rollout-gates.spec covers the default).
+  await callApi(request, host, 'rollout.setRules', { target: 'studio', minPasses: 1, minCadFiles: 1 });
   await page.goto(`${host.url}#/comparisons`);
   await expect(page.getByRole('heading', { level: 1, name: 'Comparisons' })).toBeVisible();
   await expect(page.getByText('No comparison yet: dispatch an order line in shadow mode.')).toBeVisible();

@@ -42,7 +42,7 @@ import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchem
 import { RenderPresetView } from '../legacy/api';
 import { CadListInput, CadSummarySchema } from '../cad/list-api';
 import { pageOf } from '../paging/page';
-import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
+import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutRulesSchema, RolloutSetInput, RolloutSetRulesInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
 import { SyncConflictSchema, SyncRunInput, SyncRunOutput, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
 import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
 
@@ -392,7 +392,7 @@ export const methods = {
     output: RolloutStatusSchema,
   }),
   'rollout.set': defineMethod({
-    summary: 'Set the mode of an output type or a workflow; graph needs a clean shadow pass or an override with a reason.',
+    summary: 'Set the mode of an output type or a workflow; graph needs an approved pass, a graph error rate at or below legacy\'s and enough shadow coverage, or an override with a reason naming what it overrides.',
     input: RolloutSetInput,
     output: ModeChangeSchema,
   }),
@@ -400,6 +400,11 @@ export const methods = {
     summary: "Try a workflow revision in shadow on an output type: its profile pins that revision (of its workflow, or a compatible order_line one), its mode becomes shadow, and the mode log records it; approval and graph then apply to that revision.",
     input: RolloutTryRevisionInput,
     output: z.object({ change: ModeChangeSchema, outputType: OutputTypeRolloutSchema }),
+  }),
+  'rollout.setRules': defineMethod({
+    summary: "Set the rollout gate's rules for the studio (target \"studio\") or one output type: the error-rate window, the shadow coverage graph needs (passes, CAD files) and the guard's margin; null inherits.",
+    input: RolloutSetRulesInput,
+    output: z.object({ studio: RolloutRulesSchema, outputType: OutputTypeRolloutSchema.nullable() }),
   }),
   'sync.pull': defineMethod({
     summary: "The hub's workflow revisions after a cursor (its append-only log, parents first) and its current revision of every workflow.",

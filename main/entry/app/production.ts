@@ -85,6 +85,8 @@ export function createProduction(options: ProductionOptions) {
     farm: () => options.farm.get(),
     tools,
     compare: (input) => comparisons.compute(input),
+    // Rollout is made below; a failure is only reported once dispatches run.
+    onGraphFailure: (key) => void rollout.guard(key),
     onProgress: (event) => events.emit('orders.progress', event),
     onNode: (event) => events.emit('runs.node', event),
     onLog: (event) => events.emit('runs.log', event),
@@ -122,7 +124,23 @@ export function createProduction(options: ProductionOptions) {
     onLog: (event) => events.emit('runs.log', event),
   });
   const outputTypes = createOutputTypeService({ db, workflows: options.workflows, registry: options.registry, legacy: options.legacy });
-  const rollout = createRolloutService({ db, legacy: options.legacy, workflows: options.workflows, comparisons, outputTypes });
+  const rollout = createRolloutService({
+    db,
+    legacy: options.legacy,
+    workflows: options.workflows,
+    comparisons,
+    outputTypes,
+    // A guarded rollback asks a lead to look: a desktop notification, once per rollback.
+    onGuard: ({ outputTypeKey, change, reason }) =>
+      outbox.enqueue({
+        idempotencyKey: `rollout:guard:${change.id}`,
+        channel: 'desktop',
+        event: 'rollout.guarded',
+        payload: { event: 'rollout.guarded', outputType: outputTypeKey, toMode: change.toMode, reason },
+        orderLineId: null,
+        runId: null,
+      }),
+  });
   dispatcher.recover({ sweep: true });
   cad.recover();
   return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };

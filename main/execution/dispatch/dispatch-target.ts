@@ -89,7 +89,8 @@ export function createTargetResolver(deps: { db: Database.Database; legacy: Lega
     const preset = legacy?.preset ?? null;
     const pipelineKey = legacy ? legacy.pipeline.key : null;
     const pipeline = legacy?.pipeline ?? null;
-    return { mode, preset, pipelineKey, pipeline, profile: profile ?? null, workflow, outputTypeKey: outputType.key, parameterValues };
+    // rolledOut: the mode is the rollout's, not a dispatch's override (only those count for the rollout guard).
+    return { mode, rolledOut: override === undefined, preset, pipelineKey, pipeline, profile: profile ?? null, workflow, outputTypeKey: outputType.key, parameterValues };
   }
 
   return resolveTarget;

@@ -202,6 +202,9 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
           handle.runId = fallbackId;
           await runLegacy(fallbackId, sharedFarm, tools);
         }
+        // After the line has its one result: the guard may switch the next dispatches back to shadow.
+        // A dispatch that forced graph (a test, a re-run) is not the rollout's graph: it is not counted.
+        if (result.status === 'failed' && target.rolledOut) deps.onGraphFailure?.(typeKey);
         return ctx.outcomeOf(orderLineId, authoritativeRun);
       }
 

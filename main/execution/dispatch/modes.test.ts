@@ -197,6 +197,10 @@ describe('shadow mode and rollout', () => {
     // A pass alone is not enough: the approval is what the rule checks.
     expect(() => rollout.set({ target: 'still_white_2k', mode: 'graph' })).toThrow(/not approved yet/);
     b.production.comparisons.review({ comparisonId: comparison?.id as string, decision: 'approve', note: 'pixels identical', who: 'lead' });
+    // One pass on one CAD file is all this test makes: the studio's coverage rule says so (rollout-gates.test covers the
+    // default). Earlier tests here injected graph failures into this output type's history: a window of the last run
+    // per side keeps only the clean pass just made, so the error-rate gate judges that.
+    rollout.setRules({ target: 'studio', minPasses: 1, minCadFiles: 1, windowRuns: 1, who: 'lead' });
     const change = rollout.set({ target: 'still_white_2k', mode: 'graph', reason: 'shadow passed', who: 'lead' });
     expect(change).toMatchObject({ toMode: 'graph', override: false, who: 'lead' });
     const graphRun = await dispatcher.start(lineOf(b, 'still_white_2k'), { draft: DRAFT }).done;

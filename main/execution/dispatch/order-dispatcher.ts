@@ -41,6 +41,8 @@ export interface DispatchDeps {
   graph?: { cache: NodeCache | null; faults?: Fault[]; nodeTimeoutMs?: number };
   /** Computes and stores the comparison of a shadow run against its legacy run. */
   compare?: (input: ShadowCompareInput) => Promise<unknown>;
+  /** An authoritative graph run of the output type failed (and fell back to legacy where it has a preset): the rollout guard counts it. */
+  onGraphFailure?: (outputTypeKey: string) => void;
   onProgress?: (event: { orderLineId: string; runId: string | null; status: OrderLine['status']; step: string | null; done?: number; total?: number }) => void;
   /** Node status and log lines of every run, as they happen. */
   onNode?: (event: { runId: string; nodeId: string; nodeType: string; status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'reused' | 'cancelled'; error?: string; done?: number; total?: number }) => void;

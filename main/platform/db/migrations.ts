@@ -597,6 +597,28 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 18,
+    name: "rollout gates: the studio's rules (error-rate window, shadow coverage, guard margin) and an output type's own",
+    up(db) {
+      db.exec(`
+        -- scope '*' is the studio's default; otherwise an output type key. A NULL column inherits.
+        CREATE TABLE rollout_rules (
+          scope TEXT PRIMARY KEY,
+          window_days INTEGER CHECK (window_days IS NULL OR window_days BETWEEN 1 AND 3650),
+          window_runs INTEGER CHECK (window_runs IS NULL OR window_runs BETWEEN 1 AND 100000),
+          min_passes INTEGER CHECK (min_passes IS NULL OR min_passes BETWEEN 1 AND 10000),
+          min_cad_files INTEGER CHECK (min_cad_files IS NULL OR min_cad_files BETWEEN 1 AND 10000),
+          guard_margin REAL CHECK (guard_margin IS NULL OR guard_margin BETWEEN 0 AND 1),
+          who TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+        -- Coverage counts distinct CAD files; a comparison synced from another machine has no order
+        -- line here, so it carries the CAD file's content hash (one file is the same file everywhere).
+        ALTER TABLE comparisons ADD COLUMN cad_file_sha256 TEXT CHECK (cad_file_sha256 IS NULL OR length(cad_file_sha256) = 64);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

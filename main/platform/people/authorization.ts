@@ -93,6 +93,7 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   'rollout.status': read('reading the rollout status'),
   'rollout.set': lead('changing a rollout mode'),
   'rollout.tryRevision': lead('trying a workflow revision in shadow (a rollout mode change)'),
+  'rollout.setRules': lead("changing the rollout gate's rules"),
   // Syncing reads for anyone with a working token; pushing revisions is authoring.
   'sync.pull': read("pulling the hub's workflow revisions"),
   'sync.push': author('pushing workflow revisions to the hub'),

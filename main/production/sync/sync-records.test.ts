@@ -134,7 +134,9 @@ describe('sync of output types, reviews, rollout and run summaries', () => {
     // Visible on A after its next sync, and the rollout gate there reads it (approvals follow content).
     await sync(a, ana);
     expect(a.production.comparisons.get(id)?.review).toMatchObject({ decision: 'approve', who: 'lee' });
-    expect(b.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, graphBlockedBy: null });
+    // One pass on one CAD file is what this test makes: the studio's coverage rule, on B, says so; B counts A's CAD file by its content.
+    b.production.rollout.setRules({ target: 'studio', minPasses: 1, minCadFiles: 1, who: 'lee' });
+    expect(b.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, graphBlockedBy: null, gates: { coverage: { passes: 1, cadFiles: 1 } } });
     b.production.rollout.set({ target: KEY, mode: 'graph', reason: 'passed and approved', who: 'lee' });
     await sync(b, lee);
     await sync(a, ana);

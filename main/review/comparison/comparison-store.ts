@@ -92,8 +92,13 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     // Sync: comparisons and reviews made on another machine keep their ids, times and content hashes.
     localIds: db.prepare<[], { id: string }>('SELECT id FROM comparisons WHERE origin IS NULL ORDER BY created_at, rowid'),
     insertSynced: db.prepare(
-      `INSERT OR IGNORE INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, origin)
-       VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin)`,
+      `INSERT OR IGNORE INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, origin, cad_file_sha256)
+       VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin, @cadFileSha256)`,
+    ),
+    // The CAD file a comparison rendered, by content: its line's file here, else what its summary carried.
+    cadSha: db.prepare<[string], { sha: string | null }>(
+      `SELECT coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS sha
+       FROM comparisons c WHERE c.id = ?`,
     ),
     reviewIds: db.prepare<[], { id: string }>('SELECT id FROM comparison_reviews ORDER BY created_at, rowid'),
     reviewById: db.prepare<[string], ReviewRow & { comparison_id: string }>('SELECT * FROM comparison_reviews WHERE id = ?'),
@@ -188,9 +193,11 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     localIds: (): string[] => q.localIds.all().map((r) => r.id),
     has: (id: string): boolean => q.get.get(id) !== undefined,
     /** A comparison computed on another machine (sync), pointing at its two runs' summaries here. */
-    insertSynced(c: Omit<StoredComparison, 'review' | 'reviewedContentHash' | 'orderLineId'>, origin: string): void {
+    insertSynced(c: Omit<StoredComparison, 'review' | 'reviewedContentHash' | 'orderLineId'> & { cadFileSha256: string | null }, origin: string): void {
       q.insertSynced.run({ ...c, report: JSON.stringify(c.report), origin });
     },
+    /** The sha256 of the CAD file the comparison rendered, when known (rollout coverage counts files by it). */
+    cadFileSha256: (id: string): string | null => q.cadSha.get(id)?.sha ?? null,
     /** Every review, oldest first (sync sends them as they are; the latest per comparison decides). */
     reviewIds: (): string[] => q.reviewIds.all().map((r) => r.id),
     reviewById(id: string): { id: string; comparisonId: string; decision: Review['decision']; note: string | null; who: string; createdAt: string; contentHash: string | null } | undefined {

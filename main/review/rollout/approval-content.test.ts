@@ -72,13 +72,13 @@ describe('approvals follow content through sync', () => {
     const reviewed = a.production.comparisons.review({ comparisonId: comparison, decision: 'approve', who: 'lead' });
     const approvedContent = a.workflows.revision(WF, 1).contentHash;
     expect(a.production.comparisons.get(reviewed.id)).toMatchObject({ workflowContentHash: approvedContent, reviewedContentHash: approvedContent });
-    expect(a.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, graphBlockedBy: null });
+    expect(a.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, gates: { approval: { ok: true } } });
 
     // Revision 2: the same content saved again (as a sync or an import can make one); pinned, the approval still applies.
     const same = a.workflows.save(a.workflows.get(WF), 'saved again').revisionInfo;
     expect(same).toMatchObject({ revision: 2, contentHash: approvedContent });
     a.production.rollout.tryRevision({ outputTypeKey: KEY, workflowId: WF, revision: 2, who: 'lead' });
-    expect(a.production.rollout.outputType(KEY)).toMatchObject({ workflowRevision: 2, cleanPass: true, graphBlockedBy: null });
+    expect(a.production.rollout.outputType(KEY)).toMatchObject({ workflowRevision: 2, cleanPass: true, gates: { approval: { ok: true } } });
 
     // Both sides change the workflow; A's sync merges them into a revision with other content.
     await a.sync.run(hub, 'hub');

@@ -24,6 +24,8 @@ beforeAll(async () => {
   tmp = makeTempDir('lightbox-rollout-try-');
   backend = testBackend(path.join(tmp.dir, 'data'));
   backend.legacy.migrate({ documents: exampleDocuments(), verify: true });
+  // These tests are about trying revisions and their approval; coverage and error rates have rollout-gates.test.
+  backend.production.rollout.setRules({ target: 'studio', minPasses: 1, minCadFiles: 1, who: 'lead' });
   cadId = (await (await backend.production.cad.importFile(TEST_STEP)).done).id;
 }, T);
 afterAll(async () => {

@@ -2,13 +2,22 @@ import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/errors';
-import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutSetInput, RolloutStatus, RolloutTryRevisionInput } from '../../../shared/rollout/api';
+import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutGates, RolloutRules, RolloutSetInput, RolloutSetRulesInput, RolloutStatus, RolloutTryRevisionInput } from '../../../shared/rollout/api';
 import type { ComparisonStore } from '../comparison/comparison-store';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { createOutputTypeStore, modeOf } from '../../catalog/output-types/output-type-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import type { OutputTypeService } from '../../catalog/output-types/output-type-service';
 import { contentMismatch } from './approval-content';
+import { coverageGate, createGateCounts, errorRateGate, rateWords } from './gates';
+import { createRolloutRules, STUDIO_SCOPE } from './rollout-rules';
+
+/** A guarded rollout rolled an output type back to shadow: who should hear of it, and why. */
+export interface GuardEvent {
+  outputTypeKey: string;
+  change: ModeChange;
+  reason: string;
+}
 
 type OutputTypeRollout = z.infer<typeof OutputTypeRolloutSchema>;
 type ModeChange = z.infer<typeof ModeChangeSchema>;
@@ -18,18 +27,20 @@ type ModeChange = z.infer<typeof ModeChangeSchema>;
  * dispatch, so a change (a rollback above all) applies to the next dispatch with no restart.
  * Enabling graph needs a clean shadow pass of the bound revision, or an override with a reason.
  */
-export function createRolloutService(deps: { db: Database.Database; legacy: LegacyService; workflows: WorkflowStore; comparisons: ComparisonStore; outputTypes: Pick<OutputTypeService, 'validate'> }) {
+export function createRolloutService(deps: {
+  db: Database.Database;
+  legacy: LegacyService;
+  workflows: WorkflowStore;
+  comparisons: ComparisonStore;
+  outputTypes: Pick<OutputTypeService, 'validate'>;
+  /** A guarded rollout rolled back: the composition root tells the app (and a lead). */
+  onGuard?: (event: GuardEvent) => void;
+}) {
   const { db, legacy, workflows, comparisons } = deps;
   // Modes and their log are the output-type store's; rollout reads and sets them there.
   const store = createOutputTypeStore(db);
-  const q = {
-    rates: db.prepare<[string, string | null], { mode: string; runs: number; failed: number }>(
-      `SELECT r.mode AS mode, count(*) AS runs, sum(CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END) AS failed
-       FROM workflow_runs r JOIN order_lines l ON l.id = r.order_line_id
-       WHERE l.output_type_key = ? AND r.status IN ('succeeded', 'failed') AND (r.mode = 'legacy' OR r.workflow_id = coalesce(?, r.workflow_id))
-       GROUP BY r.mode`,
-    ),
-  };
+  const rules = createRolloutRules(db);
+  const counts = createGateCounts(db);
 
   const workflowOf = (id: string) => {
     try {
@@ -65,6 +76,31 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     return null;
   }
 
+  /** When graph was last enabled for the output type (or its workflow): where the guard starts counting. */
+  const graphSince = (key: string, workflowId: string | null): string => {
+    const change = store.modeChanges().find((c) => c.toMode === 'graph' && (c.target === key || c.target === workflowId));
+    return change?.createdAt ?? new Date(0).toISOString();
+  };
+
+  /** The three gates of enabling graph (issue 19), each in words. */
+  function gatesOf(key: string, profile: { workflowId: string; workflowRevision: number } | null, applied: RolloutRules): RolloutGates {
+    const all = comparisons.ofOutputType(key);
+    const latest = all[0] ?? null;
+    const approvalBlock = blockedBy(profile, latest);
+    const rates = counts.rates(key, profile ? { workflowId: profile.workflowId, revision: profile.workflowRevision } : null, applied);
+    // Passes of the bound revision's content (approvals follow content): the same content under another number counts.
+    const bound = profile ? { revision: profile.workflowRevision, contentHash: boundContent(profile.workflowId, profile.workflowRevision) } : null;
+    const passes = bound ? all.filter((c) => c.verdict === 'pass' && c.workflowId === profile?.workflowId && contentMismatch(bound, { ...c, reviewedContentHash: null }) === null) : [];
+    return {
+      approval: { ok: approvalBlock === null, detail: approvalBlock ?? 'its latest shadow pass of the bound revision is approved' },
+      errorRate: errorRateGate(rates, profile ? `revision ${profile.workflowRevision}` : 'no workflow'),
+      coverage: coverageGate(passes.length, counts.cadFilesOf(passes.map((c) => c.id)), applied),
+    };
+  }
+
+  const failing = (gates: RolloutGates) => (['approval', 'errorRate', 'coverage'] as const).filter((g) => !gates[g].ok);
+  const GATE_NAMES = { approval: 'approval', errorRate: 'error rate', coverage: 'coverage' } as const;
+
   function outputTypeStatus(key: string): OutputTypeRollout | null {
     const row = legacy.outputType(key);
     if (!row) return null;
@@ -73,27 +109,34 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
     // Its own mode is the stored one (profile.executionMode); what runs is read as a dispatch reads it.
     const ownMode = profile?.executionMode ?? null;
     const latest = comparisons.ofOutputType(key)[0] ?? null;
-    const rates = q.rates.all(key, profile?.workflowId ?? null);
-    const rate = (modes: string[]) => {
-      const picked = rates.filter((r) => modes.includes(r.mode));
-      const runs = picked.reduce((n, r) => n + r.runs, 0);
-      const failed = picked.reduce((n, r) => n + (r.failed ?? 0), 0);
-      return { runs, failed, rate: runs === 0 ? null : failed / runs };
-    };
+    const applied = rules.effective(key);
+    const gates = gatesOf(key, profile, applied);
+    const blocked = failing(gates);
+    const effectiveMode = modeOf(ownMode, current?.executionMode, row.legacy !== null);
+    let guard: OutputTypeRollout['guard'] = null;
+    if (effectiveMode === 'graph' && profile) {
+      const since = graphSince(key, profile.workflowId);
+      guard = { since, ...counts.guarded(key, profile.workflowId, since) };
+    }
     return {
       key,
       name: row.name,
-      effectiveMode: modeOf(ownMode, current?.executionMode, row.legacy !== null),
+      effectiveMode,
       ownMode,
       workflowId: profile?.workflowId ?? null,
       workflowRevision: profile?.workflowRevision ?? null,
       workflowMode: current?.executionMode ?? null,
       latestComparison: latest ? { id: latest.id, verdict: latest.verdict, workflowRevision: latest.workflowRevision, createdAt: latest.createdAt, review: latest.review?.decision ?? null } : null,
-      // What enabling graph needs: the latest comparison passed, for the bound revision, and a studio lead approved it.
-      cleanPass: blockedBy(profile, latest) === null,
-      // Graph runs here are the authoritative graph runs and the shadow observers of the bound workflow.
-      errorRates: { legacy: rate(['legacy']), graph: rate(['graph', 'shadow']) },
-      graphBlockedBy: blockedBy(profile, latest),
+      // An approved pass of the bound revision (one gate of three).
+      cleanPass: gates.approval.ok,
+      // Graph runs here are the authoritative graph runs and the shadow observers of the bound revision, in the window.
+      errorRates: { legacy: gates.errorRate.legacy, graph: gates.errorRate.graph },
+      // With no comparison at all, "no shadow comparison yet" says it; the coverage words would repeat it.
+      graphBlockedBy: blocked.length === 0 ? null : blocked.filter((g) => !(g === 'coverage' && latest === null)).map((g) => gates[g].detail).join('; '),
+      gates,
+      rules: applied,
+      ownRules: rules.own(key),
+      guard,
     };
   }
 
@@ -111,6 +154,7 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
           .list({ family: 'order_line' })
           .map((w) => ({ id: w.id, name: w.name, revision: w.revision, mode: w.executionMode, outputTypes: bound.get(w.id) ?? [] })),
         changes: store.modeChanges(),
+        studioRules: rules.studio(),
       };
     },
     outputType: outputTypeStatus,
@@ -169,9 +213,12 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       if (ot) {
         if (ot.workflowId === null) throw new ApiFailure('not_migrated', `output type "${input.target}" binds no workflow yet: migrate it before choosing ${input.mode} mode`, 'target');
         if (input.mode === 'graph' && ot.graphBlockedBy && !input.override) {
-          throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${ot.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.`, 'mode');
+          throw new ApiFailure('rollout_blocked', `graph cannot be enabled on "${input.target}": ${ot.graphBlockedBy}. Run it in shadow until it passes these gates, or override with a reason.`, 'mode');
         }
-        return store.setMode(input.target, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && !ot.cleanPass, comparisonId: ot.latestComparison?.id ?? null, who });
+        // An override names the gates it overrode, in the log's reason.
+        const overridden = input.mode === 'graph' && input.override ? failing(ot.gates).map((g) => GATE_NAMES[g]) : [];
+        const logged = overridden.length > 0 ? `${reason} (overrode the ${overridden.join(', ')} gate${overridden.length === 1 ? '' : 's'}: ${ot.graphBlockedBy})` : reason;
+        return store.setMode(input.target, input.mode, { reason: logged, override: overridden.length > 0, comparisonId: ot.latestComparison?.id ?? null, who });
       }
       const workflow = workflowOf(input.target);
       if (!workflow) throw new ApiFailure('not_found', `"${input.target}" is neither an output type nor a workflow`, 'target');
@@ -182,6 +229,37 @@ export function createRolloutService(deps: { db: Database.Database; legacy: Lega
       }
       const saved = workflows.save({ ...workflow, executionMode: input.mode }, `mode ${workflow.executionMode} → ${input.mode}${reason ? `: ${reason}` : ''}`);
       return store.logWorkflowMode(saved.document.id, workflow.executionMode, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });
+    },
+
+    /** The gate's rules for the studio (target "studio") or one output type; a lead's call. */
+    setRules(input: z.output<typeof RolloutSetRulesInput>): { studio: RolloutRules; outputType: OutputTypeRollout | null } {
+      const who = input.who ?? os.userInfo().username;
+      const { target, who: _who, ...patch } = input;
+      if (target !== 'studio' && !legacy.outputType(target)) throw new ApiFailure('not_found', `target: "${target}" is neither "studio" nor an output type`, 'target');
+      rules.set(target === 'studio' ? STUDIO_SCOPE : target, patch, who);
+      return { studio: rules.studio(), outputType: target === 'studio' ? null : outputTypeStatus(target) };
+    },
+
+    /**
+     * Guarded rollout (issue 19 item 4), called after an authoritative graph run of the output type
+     * failed and fell back to legacy: when graph's fallback rate since it was enabled exceeds
+     * legacy's error rate by more than the margin, the output type goes back to shadow (logged with
+     * the figures, by "guard") and a lead is told. Lines already dispatched keep their one result.
+     */
+    guard(key: string): ModeChange | null {
+      const ot = outputTypeStatus(key);
+      if (!ot || ot.effectiveMode !== 'graph' || !ot.guard || ot.guard.runs === 0) return null;
+      // One made from a workflow has no legacy form to observe beside: shadow cannot run it, so there is nothing to roll back to.
+      if (legacy.outputType(key)?.legacy == null) return null;
+      const fallback = ot.guard.fellBack / ot.guard.runs;
+      const legacyRate = ot.errorRates.legacy.rate ?? 0;
+      if (fallback <= legacyRate + ot.rules.guardMargin) return null;
+      const reason =
+        `guarded rollout: graph fell back to legacy on ${ot.guard.fellBack} of ${ot.guard.runs} runs since it was enabled (${Math.round(fallback * 100)} %), ` +
+        `above legacy's error rate (${rateWords('legacy', ot.errorRates.legacy)}) by more than ${Math.round(ot.rules.guardMargin * 100)} points: back to shadow until a lead looks`;
+      const change = store.setMode(key, 'shadow', { reason, who: 'guard', comparisonId: null });
+      deps.onGuard?.({ outputTypeKey: key, change, reason });
+      return change;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Anchor, Button, Checkbox, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ExecutionMode } from '../../../shared/workflow/document';
@@ -12,6 +12,7 @@ import { ModeBadge } from './ModeBadge';
 import { ModeChangeTable } from './ModeChangeTable';
 import { useLoad } from './use-load';
 import { TryRevision } from './TryRevision';
+import { RolloutGatesView } from './RolloutGates';
 
 /** The rollout of one output type: mode, shadow history, error rates, enable graph (gated), roll back, the log of mode changes. */
 export function RolloutPage() {
@@ -47,9 +48,12 @@ export function RolloutPage() {
     }
   }
 
+  // A guarded rollout tells the app; the page shows the new mode at once.
+  useEffect(() => client.on('notifications.desktop', (n) => n.event === 'rollout.guarded' && status.reload()), [client, status]);
   const graphBlocked = rollout ? rollout.graphBlockedBy !== null && !override : true;
   // The backend says why graph is refused (rollout.status), in the same words as its refusal.
-  const blockReason = rollout?.graphBlockedBy ? `Graph cannot be enabled: ${rollout.graphBlockedBy}. Run it in shadow until a comparison passes and is approved, or override with a reason.` : null;
+  const blockReason = rollout?.graphBlockedBy ? `Graph cannot be enabled: ${rollout.graphBlockedBy}. Run it in shadow until it passes these gates, or override with a reason.` : null;
+  const guarded = changes[0]?.who === 'guard' && changes[0].target === key ? changes[0] : null;
   const workflowWords = rollout?.workflowId ? `workflow ${rollout.workflowId} revision ${rollout.workflowRevision ?? '?'}` : 'its workflow';
 
   return (
@@ -64,6 +68,11 @@ export function RolloutPage() {
       {status.data && !rollout && <Alert color="red">No output type {key} in the rollout status.</Alert>}
       {rollout && (
         <>
+          {guarded && (
+            <Alert role="alert" color="orange" variant="light" title="The guard rolled graph back to shadow" my="md">
+              {guarded.reason} ({formatTime(guarded.createdAt)}). Look at the failed graph runs, fix the workflow, and enable graph again when the gates allow.
+            </Alert>
+          )}
           <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-mode`}>
             <Title order={2} id={`${id}-mode`} mb="xs">
               Mode
@@ -111,6 +120,7 @@ export function RolloutPage() {
               </Table.Tbody>
             </Table>
           </Paper>
+          <RolloutGatesView rollout={rollout} />
           <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-change`}>
             <Title order={2} id={`${id}-change`} mb="xs">
               Change the mode
@@ -120,8 +130,8 @@ export function RolloutPage() {
               <ModeBadge mode={rollout.effectiveMode} />
             </Group>
             <TextInput label={`Reason${override ? ' (required for an override)' : ' (optional)'}`} value={reason} onChange={(e) => setReason(e.currentTarget.value)} maw={520} />
-            {!rollout.cleanPass && (
-              <Checkbox mt="xs" label="Override: enable graph without a clean pass (recorded)" checked={override} onChange={(e) => setOverride(e.currentTarget.checked)} />
+            {rollout.graphBlockedBy !== null && (
+              <Checkbox mt="xs" label="Override: enable graph although a gate is not met (recorded with the gates it overrides)" checked={override} onChange={(e) => setOverride(e.currentTarget.checked)} />
             )}
             {blockReason && (
               <Text id={`${id}-blocked`} mt="xs">
@@ -154,7 +164,7 @@ export function RolloutPage() {
             reason={reason}
             consequence={
               asking === 'graph'
-                ? `The next dispatch of ${key} renders through ${workflowWords} and publishes its result; the legacy preset no longer runs${override ? '. This is an override: there is no approved clean pass' : ''}.`
+                ? `The next dispatch of ${key} renders through ${workflowWords} and publishes its result; the legacy preset no longer runs${override ? `. This is an override: ${rollout.graphBlockedBy ?? 'a gate is not met'}` : ''}.`
                 : `The next dispatch of ${key} renders with its legacy preset again; shadow runs and comparisons of ${workflowWords} stop.`
             }
             onCancel={() => setAsking(null)}

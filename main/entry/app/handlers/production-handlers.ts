@@ -37,6 +37,7 @@ type ProductionMethods =
   | 'rollout.status'
   | 'rollout.set'
   | 'rollout.tryRevision'
+  | 'rollout.setRules'
   | 'workflows.plan'
   | 'workflows.run'
   | 'runs.list'
@@ -128,6 +129,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'rollout.status': () => production.rollout.status(),
     'rollout.set': (input) => production.rollout.set(input),
     'rollout.tryRevision': (input) => production.rollout.tryRevision(input),
+    'rollout.setRules': (input) => production.rollout.setRules(input),
     'workflows.plan': (input) => production.runner.plan(input),
     'workflows.run': (input) => production.runner.run(input),
     'runs.list': (filter) => production.runner.list(filter),
