@@ -34,6 +34,8 @@ export interface AgentControllerOptions {
   maxWaitMs?: number;
   /** Failures of one task kind after which an agent is no longer given that kind (default 3). */
   blocklistAfter?: number;
+  /** An agent changed in a way people see (state, busy, tasks, version; not a bare heartbeat): the host tells the Farm page. */
+  onChanged?: () => void;
 }
 
 /** An answer the routes turn into an HTTP status: 409 for a lease not held, 400 for bad reports. */
@@ -131,7 +133,16 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
     currentTasks: [...a.leases.values()].map((l) => ({ taskId: l.taskId, attempt: l.attempt, title: l.title })),
     blocklisted: [...a.failures].filter(([, n]) => n >= blocklistAfter).map(([kind]) => kind),
   });
-  const persist = (a: AgentEntry) => rows.save(view(a));
+  const shown = new Map<string, string>();
+  const persist = (a: AgentEntry) => {
+    const v = view(a);
+    rows.save(v);
+    // Every heartbeat persists; only a change besides lastSeen is news.
+    const seen = JSON.stringify({ ...v, lastSeen: null });
+    if (shown.get(a.id) === seen) return;
+    shown.set(a.id, seen);
+    options.onChanged?.();
+  };
 
   /** The agent behind a request, which must be the token's own. */
   const agentOf = (tokenName: string, agentId: string): AgentEntry => {

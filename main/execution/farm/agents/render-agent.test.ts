@@ -187,3 +187,34 @@ describe('lightbox agent', () => {
     }
   });
 });
+
+describe('lightbox agent over TLS', () => {
+  it('trusts the controller through --ca, renders, and with --idle-exit stops by itself once idle (exit 0); without --ca the certificate is refused clearly', async () => {
+    const tlsDir = path.join(import.meta.dirname, '..', '..', '..', 'entry', 'host', 'test-tls');
+    const ca = path.join(tlsDir, 'cert.pem');
+    const controller = await startController(path.join(tmp, 'tls-controller'), { concurrency: 0, leaseTimeoutMs: 5000, heartbeatMs: 200, tls: { cert: fs.readFileSync(ca), key: fs.readFileSync(path.join(tlsDir, 'key.pem')) } });
+    try {
+      expect(controller.url).toMatch(/^https:/);
+      const token = createAgentTokenStore(controller.backend.db).create('tls-box').token;
+      const untrusted = startAgent(cli, ['--controller', controller.url, '--work-dir', path.join(tmp, 'tls-untrusted'), '--json'], token);
+      expect((await untrusted.exit).code).toBe(1);
+      expect(untrusted.err()).toMatch(/cannot reach the controller at https:\/\/127\.0\.0\.1:\d+: .*(SELF_SIGNED|self.signed|UNABLE_TO_VERIFY)/i);
+
+      const agent = startAgent(cli, ['--controller', controller.url, '--ca', ca, '--slots', '1', '--threads', '1', '--idle-exit', '2', '--work-dir', path.join(tmp, 'tls-agent'), '--json'], token);
+      try {
+        await agent.line;
+        const farm = await controller.backend.farm.get();
+        const job = still(path.join(tmp, 'tls-out'));
+        expect(await farm.runJob(job, { label: 'tls still', timeoutMs: 60_000 })).toMatchObject({ ok: true, result: { file: job.out } });
+        expect(fs.existsSync(job.out)).toBe(true);
+        const exit = await agent.exit;
+        expect(exit, agent.err()).toEqual({ code: 0, signal: null });
+        expect(agent.err()).toMatch(/idle for \d+ s: stopping/);
+      } finally {
+        await agent.stop();
+      }
+    } finally {
+      await controller.stop();
+    }
+  });
+});

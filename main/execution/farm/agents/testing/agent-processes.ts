@@ -53,7 +53,7 @@ export const TEST_ENV = {
 };
 
 /** A controller as `lightbox serve` runs one, in this process: backend, host, agent routes; `concurrency` local slots. */
-export async function startController(dataDir: string, options: { concurrency: number; leaseTimeoutMs: number; heartbeatMs: number }): Promise<TestController> {
+export async function startController(dataDir: string, options: { concurrency: number; leaseTimeoutMs: number; heartbeatMs: number; tls?: { cert: Buffer; key: Buffer } }): Promise<TestController> {
   const backend = createNodeBackend(dataDir, {
     ...TEST_ENV,
     LIGHTBOX_CONFIG_DIR: path.join(dataDir, '..', 'config'),
@@ -63,11 +63,11 @@ export async function startController(dataDir: string, options: { concurrency: n
   backend.settings.update({ farm: { concurrency: options.concurrency, threadsPerBlender: 1 } });
   backend.agents.activate();
   const routes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')) });
-  const host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes] });
+  const host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes], tls: options.tls });
   return {
     backend,
     host,
-    url: `http://127.0.0.1:${host.port}/`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${host.port}/`,
     stop: async () => {
       await host.close();
       await backend.close();
