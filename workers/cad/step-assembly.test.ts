@@ -148,6 +148,12 @@ describe('multi-file STEP assemblies (AP214 external references)', () => {
     expect(sub.reason).toMatch(/^STEP file is an assembly of external files: its parts are in head_back_prt\.stp, head_front_prt\.stp, which were not given/);
   });
 
+  it('a zip holding one plain STEP part is that part', async () => {
+    const { metadata } = await convertCad(zipOf(PE, 'one.zip', (f) => f === 'head_front_prt.stp'));
+    const alone = await convertCad(path.join(PE, 'head_front_prt.stp'));
+    expect(metadata).toMatchObject({ format: 'step-set', partCount: alone.metadata.partCount, triangleCount: alone.metadata.triangleCount, bboxMm: alone.metadata.bboxMm });
+  });
+
   it('a zip of unrelated STEP parts is not an assembly', async () => {
     const error = await expectCadError(convertCad(zipOf(PE, 'parts.zip', (f) => f.endsWith('_prt.stp') && f.startsWith('head'))));
     expect(error.reason).toBe('holds 2 STEP files (head_back_prt.stp, head_front_prt.stp) but none of them references the others: it is not a multi-file assembly; import the files one by one');

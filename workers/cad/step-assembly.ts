@@ -120,7 +120,12 @@ export async function parseStepSet(given: Map<string, Buffer>, setName: string, 
     if (matrix) node.setMatrix(matrix as Parameters<Node['setMatrix']>[0]);
     await placeChildren(file, pd, node, chain);
   };
-  for (const root of master.structure.roots) await placeProduct(master, root, null, null, [master.name]);
+  if (master.references.length === 0) {
+    // A zip or folder holding one plain STEP file: that file, as if given alone.
+    const result = await readWithOcct('step', master.data, master.name, options);
+    addOcctScene(builder, result, null, 0.001, 'part');
+    tessellated.set(master, result);
+  } else for (const root of master.structure.roots) await placeProduct(master, root, null, null, [master.name]);
 
   const sourceUnits = stepLengthUnits(master.data)[0] ?? 'unknown';
   return { builder, sourceUnits, notes, occtMeshCount: [...tessellated.values()].reduce((n, r) => n + r.meshes.length, 0) };
