@@ -5,8 +5,8 @@ import { printJson, withBackend } from './production-common';
 
 export const cadImportVerb: Verb = {
   name: 'cad import',
-  summary: 'Add a CAD file to the library (deduplicated by content) and ingest it: GLB, metadata, thumbnail.',
-  usage: 'lightbox cad import FILE [--json] [--data-dir DIR]',
+  summary: 'Add a CAD file (or a folder holding a multi-file STEP assembly, kept as one zip) to the library (deduplicated by content) and ingest it: GLB, metadata, thumbnail.',
+  usage: 'lightbox cad import FILE|FOLDER [--json] [--data-dir DIR]',
   optionHelp: [['--json', 'print the library entry (or the error) as JSON'], dataDirHelp],
   options: { ...dataDirOption, json: { type: 'boolean' } },
   async run(values, positionals, io) {
