@@ -81,7 +81,7 @@ function peakRssKiB(pid: number): number {
   }
 }
 
-async function startHub(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
+async function startHub(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exited: Promise<void>; stderr: () => string }> {
   const child = spawn(process.execPath, [CLI, 'hub', '--data-dir', dataDir, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.setEncoding('utf8');
@@ -92,7 +92,7 @@ async function startHub(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ chil
     void exited.then(() => reject(new Error(`lightbox hub exited before printing its address\n${err}`)));
   });
   const printed = JSON.parse(line) as { url: string; port: number; adminToken?: string };
-  return { child, url: printed.url, exited };
+  return { child, url: printed.url, exited, stderr: () => err };
 }
 
 async function main(): Promise<void> {
@@ -188,6 +188,11 @@ async function main(): Promise<void> {
     console.log(`| Node start + CLI load (\`lightbox --version\`, for the CLI rows) | ${fmt(start.ms)} | | |`);
     console.log(`| hub process peak RSS | ${mib(hubRss)} | | |`);
     console.log(`| workstation peak RSS (this process: A and B in process) | ${mib(workstationRss)} | | |`);
+  } catch (error) {
+    // What the hub said is most of the story when a call to it fails.
+    if (hub?.stderr()) console.error(`hub stderr:\n${hub.stderr()}`);
+    if (hub && hub.child.exitCode !== null) console.error(`hub exited with ${hub.child.exitCode}`);
+    throw error;
   } finally {
     for (const be of backends) await be.close();
     if (hub && hub.child.exitCode === null && hub.child.signalCode === null) {
