@@ -9,8 +9,9 @@ import type { SlurmSettings } from './settings';
  * pattern of dask-jobqueue): each pilot is a `lightbox agent` that connects back with a
  * short-lived token, serves tasks and exits when idle for the set time, freeing its allocation.
  * Slurm owns allocation and node failure; the farm owns tasks and leases, so cancelling a run
- * never touches pilots, and a pilot lost with its node is simply replaced while work remains
- * (pilots are submitted without requeue). Pilots are kept in memory: one the controller forgot in
+ * never touches pilots, and a pilot lost with its node is simply replaced while work remains:
+ * one Slurm requeued is cancelled (22.05's REST API cannot submit without requeue, and a requeued
+ * pilot would wait minutes to start again with an old token). Pilots are kept in memory: one the controller forgot in
  * a restart idles out by itself, its token expiring with it.
  */
 export type PilotState = 'pending' | 'running' | 'ended';
@@ -107,12 +108,17 @@ export function createPilotManager(options: PilotManagerOptions): PilotManager {
   async function refresh(): Promise<boolean> {
     let any = false;
     for (const pilot of active()) {
-      const job = await client.getJob(pilot.view.slurmJobId);
+      let job = await client.getJob(pilot.view.slurmJobId);
+      if (job && job.restartCount > 0 && pilotStateOf(job.state) !== 'ended') {
+        await client.cancelJob(job.jobId);
+        job = await client.getJob(job.jobId);
+      }
       const slurmState = job?.state ?? 'PURGED';
       const state = job ? pilotStateOf(job.state) : 'ended';
       const node = job?.nodes ? job.nodes : pilot.view.node;
-      if (slurmState === pilot.view.slurmState && node === pilot.view.node && (job?.reason ?? '') === pilot.view.reason) continue;
-      pilot.view = { ...pilot.view, state, slurmState, reason: job?.reason ?? '', node };
+      const reason = job && job.restartCount > 0 ? `requeued by Slurm after its node failed (${job.reason}); cancelled` : (job?.reason ?? '');
+      if (slurmState === pilot.view.slurmState && node === pilot.view.node && reason === pilot.view.reason) continue;
+      pilot.view = { ...pilot.view, state, slurmState, reason, node };
       if (state === 'ended') {
         pilot.view.endedAt = new Date().toISOString();
         pilot.revoke?.();

@@ -29,7 +29,10 @@ export interface SlurmJobSpec {
   standardError?: string;
   /** The job's whole environment (slurmrestd passes none of its own). */
   environment: Record<string, string>;
-  /** Whether Slurm may requeue the job after a node failure (pilots: no, a new one is submitted). */
+  /**
+   * Whether Slurm may requeue the job after a node failure. Slurm 22.05's REST API ignores false
+   * (the cluster's JobRequeue decides), so callers that must not run twice watch restartCount.
+   */
   requeue?: boolean;
 }
 
@@ -46,6 +49,8 @@ export interface SlurmJobInfo {
   startTime: number | null;
   endTime: number | null;
   userName: string;
+  /** Times Slurm requeued it (after a node failure, say). */
+  restartCount: number;
 }
 
 export class SlurmRestError extends Error {
@@ -187,6 +192,7 @@ export function createSlurmRestClient(endpoint: SlurmEndpoint, auth: SlurmAuth, 
         startTime: time(raw.start_time),
         endTime: time(raw.end_time),
         userName: String(raw.user_name ?? ''),
+        restartCount: typeof raw.restart_cnt === 'number' ? raw.restart_cnt : 0,
       };
     },
 

@@ -1,10 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobFolder, slurmSkipReason, startSlurmCluster, type SlurmTestCluster } from '../../../testing/slurm-cluster';
 import { createSlurmRestClient, SlurmRestError, type SlurmJobInfo, type SlurmRestClient } from './rest-client';
-import { createPilotManager, type FarmDemand, type PilotView } from './pilot-manager';
+import { createPilotManager, demandFromStatus, type FarmDemand, type PilotManager, type PilotView } from './pilot-manager';
 import { parseSlurmSettings } from './settings';
+import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
+import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
+import { FarmStatusSchema, type FarmStatus } from '../../../../shared/farm/status';
+import { createNodeBackend } from '../../../entry/cli/node-backend';
+import { startHeadlessHost } from '../../../entry/host/headless-host';
+import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
+import { createAgentRoutes } from '../agents/agent-routes';
+import { agentCli, TEST_ENV } from '../agents/testing/agent-processes';
+import { createBlobStore } from '../remote/blob-store';
 
 /**
  * The Slurm backend against a real cluster (scripts/slurm/cluster.sh: munge, slurmctld, node n1
@@ -236,11 +246,154 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         expect(after.find((p) => p.slurmJobId === pending.slurmJobId)).toMatchObject({ state: 'ended', slurmState: 'CANCELLED' });
         for (const p of after.filter((q) => q.slurmJobId !== pending.slurmJobId)) {
           expect((await client.getJob(p.slurmJobId))?.state).toBe('RUNNING'); // running pilots drain and idle out on their own
+          await client.cancelJob(p.slurmJobId); // (these stand-ins would sleep on and hold the nodes)
         }
         expect(changes.length).toBeGreaterThan(0);
       } finally {
         await manager.close();
       }
     });
+  });
+
+  /**
+   * Pilots that are the real `lightbox agent`, against a controller in this process listening on
+   * the host's end of n2's link (reachable from both nodes). Pilots are submitted with root's JWT:
+   * their jobs run as root and can read this checkout (CI's clone is in a folder only root enters).
+   */
+  describe('pilots as render agents', () => {
+    let cli: string;
+    let glb: string;
+    let tmp: string;
+    let backend: ReturnType<typeof createNodeBackend>;
+    let host: Awaited<ReturnType<typeof startHeadlessHost>>;
+    let controllerUrl: string;
+    let n = 0;
+
+    beforeAll(async () => {
+      tmp = jobFolder(cluster, 'agents');
+      cli = agentCli();
+      glb = path.join(tmp, 'boxes.glb');
+      fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }, { name: 'Post', size: [0.5, 2, 0.5], translation: [0, 1.25, 0] }]));
+      const dataDir = path.join(tmp, 'controller');
+      backend = createNodeBackend(dataDir, { ...TEST_ENV, LIGHTBOX_CONFIG_DIR: path.join(tmp, 'config'), LIGHTBOX_AGENT_LEASE_TIMEOUT_MS: '3000', LIGHTBOX_AGENT_HEARTBEAT_MS: '300' });
+      backend.settings.update({ farm: { concurrency: 0, threadsPerBlender: 1 } });
+      backend.agents.activate();
+      const routes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')) });
+      host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes], host: cluster.hostAddress });
+      controllerUrl = `http://${cluster.hostAddress}:${host.port}/`;
+    });
+    afterAll(async () => {
+      await host?.close();
+      await backend?.close();
+    });
+
+    const status = async (): Promise<FarmStatus> => FarmStatusSchema.parse(((await backend.dispatch('farm.status', {}, { transport: 'http' })) as { result: unknown }).result);
+
+    function still(samples: number, size: number): Extract<BlenderJobInput, { kind: 'render_still' }> {
+      n += 1;
+      return {
+        kind: 'render_still',
+        id: `pilot-${n}`,
+        glb,
+        camera: { angle: 'front' },
+        lighting: 'studio_soft',
+        background: { mode: 'color', color: '#336699' },
+        materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
+        renderer: { engine: 'cycles', samples, seed: 0, threads: 0 },
+        resolution: { width: size, height: size, percentage: 100 },
+        output: { format: 'png' },
+        out: path.join(tmp, `out-${n}`, 'still.png'),
+      };
+    }
+
+    function pilotManager(extra: Record<string, unknown>): PilotManager {
+      const tokens = createAgentTokenStore(backend.db);
+      const dir = jobFolder(cluster, 'pilot-logs');
+      return createPilotManager({
+        settings: parseSlurmSettings({
+          url: cluster.restUrl,
+          auth: { kind: 'jwt', user: 'root', token: cluster.rootJwt },
+          partition: 'render',
+          maxPilots: 1,
+          coresPerPilot: 1,
+          memoryMbPerPilot: 1024,
+          idleTimeoutSeconds: 3,
+          controllerUrl,
+          command: [process.execPath, cli],
+          workDir: dir,
+          environment: { ...TEST_ENV, HOME: dir },
+          ...extra,
+        }),
+        demand: async () => demandFromStatus(await status()),
+        issueToken: (name, lifetimeSeconds) => {
+          const made = tokens.create(name, { expiresAt: new Date(Date.now() + lifetimeSeconds * 1000) });
+          return { token: made.token, revoke: () => tokens.revoke(name) };
+        },
+        pollMs: 300,
+      });
+    }
+
+    it('a Slurm pilot registers, renders, idles out and its Slurm job ends', async () => {
+      const manager = pilotManager({});
+      try {
+        const farm = await backend.farm.get();
+        const job = still(4, 48);
+        const reply = await farm.runJob(job, { label: 'pilot still', timeoutMs: 120_000 });
+        expect(reply).toMatchObject({ ok: true, result: { file: job.out } });
+        expect(fs.statSync(job.out).size).toBeGreaterThan(0);
+        const [pilot] = manager.pilots();
+        expect(manager.pilots()).toHaveLength(1);
+        const seen = await status();
+        expect(seen.tasks.find((t) => t.label === 'pilot still')?.attempts).toEqual([expect.objectContaining({ attempt: 1, agent: pilot?.name, outcome: 'succeeded' })]);
+        expect(seen.agents).toContainEqual(expect.objectContaining({ name: pilot?.name, kind: 'pilot', slurmJobId: String(pilot?.slurmJobId), tasksDone: 1 }));
+        // With no more work it idles out (3 s): the agent says goodbye and Slurm's job completes.
+        const ended = await until('the pilot to idle out', async () => manager.pilots().find((p) => p.state === 'ended'), 60_000);
+        expect(ended).toMatchObject({ slurmJobId: pilot?.slurmJobId, slurmState: 'COMPLETED', agentId: expect.any(String) });
+        expect((await status()).agents.find((a) => a.name === pilot?.name)?.state).toBe('offline');
+        expect(manager.pilots()).toHaveLength(1); // no work, no new pilot
+      } finally {
+        await manager.close();
+      }
+    }, 120_000);
+
+    it('a Slurm node lost mid-task: the task completes on another pilot, and the lost pilot, requeued by Slurm, is cancelled', async () => {
+      // n1 is held by another job, so the first pilot (a whole node: 2 cores) lands on n2.
+      const blocker = await client.submitJob({ name: 'hold-n1', script: '#!/bin/sh\nsleep 600\n', constraints: 'host', cpusPerTask: 2, memoryMb: 64, workDir: tmp, standardOutput: '/dev/null', environment: { PATH: '/usr/bin:/bin' } });
+      submitted.push(blocker);
+      await until('n1 held', jobState(blocker, ['RUNNING']));
+      const manager = pilotManager({ maxPilots: 2, coresPerPilot: 2, idleTimeoutSeconds: 2 });
+      const link = (state: 'up' | 'down') => execFileSync('ip', ['-n', cluster.netns, 'link', 'set', 'lbslurm1', state]);
+      try {
+        const farm = await backend.farm.get();
+        const job = still(48, 160);
+        const reply = farm.runJob(job, { label: 'lost node still', timeoutMs: 180_000, maxAttempts: 3 });
+        const first = await until('the task rendering on the n2 pilot', async () => {
+          const task = (await status()).tasks.find((t) => t.label === 'lost node still');
+          const pilot = manager.pilots()[0];
+          return task?.state === 'running' && task.progress > 0 && pilot?.node === 'n2' && task.attempts[0]?.agent === pilot.name && pilot;
+        }, 90_000);
+        link('down');
+        await client.cancelJob(blocker); // n1 free for the replacement
+        expect(await reply).toMatchObject({ ok: true, result: { file: job.out } });
+        const attempts = (await status()).tasks.find((t) => t.label === 'lost node still')?.attempts ?? [];
+        expect(attempts.filter((a) => a.outcome === 'succeeded')).toHaveLength(1);
+        expect(attempts[0]).toMatchObject({ attempt: 1, agent: first.name });
+        expect(attempts[0]?.outcome).not.toBe('succeeded');
+        const second = manager.pilots().find((p) => p.slurmJobId !== first.slurmJobId);
+        expect(second?.node).toBe('n1');
+        expect(attempts.at(-1)).toMatchObject({ agent: second?.name, outcome: 'succeeded' });
+        // Slurm declares n2 down (SlurmdTimeout 10 s) and requeues the pilot that was on it; the manager cancels it.
+        const lost = await until('the lost pilot to end', async () => manager.pilots().find((p) => p.slurmJobId === first.slurmJobId && p.state === 'ended'), 60_000);
+        expect(lost).toMatchObject({ slurmState: 'CANCELLED', reason: expect.stringMatching(/^requeued by Slurm after its node failed/) });
+        expect((await client.getJob(first.slurmJobId))?.restartCount).toBe(1);
+      } finally {
+        link('up');
+        await client.cancelJob(blocker);
+        await manager.close();
+      }
+      // n2 comes back by itself (ReturnToService=2) for the tests after this one.
+      const n2 = () => execFileSync('sinfo', ['-h', '-N', '-n', 'n2', '-o', '%t'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: cluster.slurmConf } }).trim();
+      await until('n2 back in service', async () => n2() === 'idle', 60_000);
+    }, 240_000);
   });
 });
