@@ -109,7 +109,7 @@ export function createBackend(options: BackendOptions): Backend {
   const legacy = createLegacyService(db, workflows, nodes);
   // runContext is only called once tasks exist, so after production below is made.
   const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId), agents: () => agents.list() });
-  const agents = createAgentController({ farm, db, blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')), ...agentTimings(options.env ?? process.env) });
+  const agents = createAgentController({ farm, db, blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')), ...agentTimings(options.env ?? process.env), onChanged: () => events.emit('farm.changed', farm.status()) });
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
   // What sync moves besides revisions, each kind beside its own store (issue 17 item 3).
   const outputTypeStore = createOutputTypeStore(db);

@@ -1,19 +1,23 @@
 import { useMemo, useState } from 'react';
+import type { FarmAgentView } from '../../../shared/farm/status';
 import { Accordion, Alert, Group, Paper, SegmentedControl, Text } from '@mantine/core';
 import { useClient } from '../../app/services';
+import { AgentTokens } from './AgentTokens';
+import { AgentsTable } from './AgentsTable';
 import { ProcessTable } from './ProcessTable';
 import { TaskTable } from './TaskTable';
 import { FILTER_LABELS, TASK_FILTERS, matches, newestFirst, taskName, type TaskFilter } from './task-view';
 import { useFarmStatus, useTaskLog } from './use-farm-status';
 
 /**
- * The embedded render farm: Blender processes, the work queue (newest first, by state) with
+ * The render farm: this machine's Blender processes (local slots), render agents and Slurm pilots
+ * with their tokens, the work queue (newest first, by state) with
  * progress, links to each task's run and order line, cancel and per-task logs; Blender's version
  * checks folded away below, since they are the farm's own and not anyone's work.
  */
 export function FarmPage() {
   const client = useClient();
-  const { status, error } = useFarmStatus();
+  const { status, error, patchAgent } = useFarmStatus();
   const [selected, setSelected] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [filter, setFilter] = useState<TaskFilter>('all');
@@ -22,6 +26,17 @@ export function FarmPage() {
   const cancel = (taskId: string) => {
     setActionError(null);
     client.call('farm.cancel', { taskId }).catch((e: unknown) => setActionError((e as Error).message));
+  };
+
+  const drain = (agent: FarmAgentView) => {
+    setActionError(null);
+    return client.call('farm.agents.drain', { agent: agent.id }).then(patchAgent, (e: unknown) => setActionError(`${agent.name} was not drained: ${(e as Error).message}`));
+  };
+  /** An agent's current task: the queue shows it (selected, every state) and its log opens. */
+  const showTask = (taskId: string) => {
+    setFilter('all');
+    setSelected(taskId);
+    requestAnimationFrame(() => document.getElementById('farm-task-log')?.scrollIntoView({ block: 'nearest' }));
   };
 
   const ordered = useMemo(() => newestFirst(status?.tasks ?? []), [status]);
@@ -60,8 +75,18 @@ export function FarmPage() {
               ? `Running: ${status.concurrency} Blender process${status.concurrency === 1 ? '' : 'es'}, ${status.mode} mode.`
               : `Not started: the farm starts with the first render (${status.concurrency} Blender process${status.concurrency === 1 ? '' : 'es'}, ${status.mode} mode).`}
           </Text>
-          <h2>Processes</h2>
-          {status.processes.length > 0 ? <ProcessTable processes={status.processes} taskTitle={titleOf} /> : <Text>No Blender process is running.</Text>}
+          <h2>Local slots</h2>
+          {status.processes.length > 0 ? (
+            <ProcessTable processes={status.processes} taskTitle={titleOf} />
+          ) : (
+            <Text>{status.concurrency === 0 ? 'None: this farm only hands work to render agents.' : 'No Blender process is running.'}</Text>
+          )}
+          <h2>Render agents and Slurm pilots</h2>
+          {status.agents.length > 0 ? (
+            <AgentsTable agents={status.agents} onShowTask={showTask} onDrain={drain} />
+          ) : (
+            <Text>No render agent has connected yet: create an agent token below and run the command it gives on a render machine.</Text>
+          )}
           <h2>Tasks</h2>
           <Group gap="sm" mb="xs" align="center">
             <Text span size="sm" id="farm-task-filter">
@@ -93,7 +118,7 @@ export function FarmPage() {
             </Accordion>
           )}
           {task && (
-            <Paper component="section" withBorder p="sm" mt="md" maw={1100} aria-label={`Log of ${taskName(task)}`}>
+            <Paper component="section" id="farm-task-log" withBorder p="sm" mt="md" maw={1100} aria-label={`Log of ${taskName(task)}`}>
               <h2 style={{ marginTop: 0 }}>Log: {taskName(task)}</h2>
               <Text size="sm" c="dimmed" mb={4}>
                 Job {task.label}; when the task ends its whole log is written to farm/logs/{task.id}.log in the data folder.
@@ -101,6 +126,8 @@ export function FarmPage() {
               <pre className="log farm-log">{[...storedLines, ...liveLines].join('\n') || 'No output yet.'}</pre>
             </Paper>
           )}
+          <h2>Agent tokens</h2>
+          <AgentTokens />
         </>
       )}
     </>

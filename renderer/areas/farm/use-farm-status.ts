@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { FarmStatus } from '../../../shared/farm/status';
+import { useCallback, useEffect, useState } from 'react';
+import type { FarmAgentView, FarmStatus } from '../../../shared/farm/status';
 import { useClient } from '../../app/services';
 
-/** The farm's status: fetched once, then kept current by farm.changed events. */
-export function useFarmStatus(): { status: FarmStatus | null; error: string | null } {
+/** The farm's status: fetched once, then kept current by farm.changed events; patchAgent shows an action's answer at once. */
+export function useFarmStatus(): { status: FarmStatus | null; error: string | null; patchAgent: (agent: FarmAgentView) => void } {
   const client = useClient();
   const [status, setStatus] = useState<FarmStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +19,8 @@ export function useFarmStatus(): { status: FarmStatus | null; error: string | nu
       off();
     };
   }, [client]);
-  return { status, error };
+  const patchAgent = useCallback((agent: FarmAgentView) => setStatus((s) => (s ? { ...s, agents: s.agents.map((a) => (a.id === agent.id ? agent : a)) } : s)), []);
+  return { status, error, patchAgent };
 }
 
 const MAX_LINES = 500;

@@ -58,7 +58,8 @@ interface LeaseEntry extends Lease {
   files: JobFiles;
   ctx: RemoteRunContext;
   assignment: Promise<Assignment>;
-  assignedAt: number;
+  /** The lease answer that carried it (AgentEntry.deliveries), once sent. */
+  delivery: number | null;
   nextLogSeq: number;
   resolve(reply: JobReply): void;
   reject(error: Error): void;
@@ -78,6 +79,7 @@ interface AgentEntry {
   slotBase: number;
   leases: Map<string, LeaseEntry>;
   failures: Map<string, number>;
+  deliveries: number;
 }
 
 const key = (l: Lease) => `${l.taskId}#${l.attempt}`;
@@ -88,8 +90,8 @@ export interface AgentController {
   /** This process now serves agents: whatever an earlier controller had online is gone with it. */
   activate(): void;
   register(tokenName: string, input: RegisterInput): { agentId: string; name: string; heartbeatMs: number; leaseTimeoutMs: number };
-  lease(tokenName: string, input: { agentId: string; free: number; waitMs: number }, gone: AbortSignal): Promise<{ assignments: Assignment[]; drain: boolean }>;
-  heartbeat(tokenName: string, input: { agentId: string; leases: Lease[]; busy: number; blenderVersion?: string | null; draining?: boolean }): { kill: Lease[]; drain: boolean };
+  lease(tokenName: string, input: { agentId: string; free: number; waitMs: number }, gone: AbortSignal): Promise<{ assignments: Assignment[]; drain: boolean; delivery?: number }>;
+  heartbeat(tokenName: string, input: { agentId: string; leases: Lease[]; busy: number; blenderVersion?: string | null; draining?: boolean; delivered?: number }): { kill: Lease[]; drain: boolean };
   log(tokenName: string, input: Lease & { agentId: string; seq: number; lines: string[] }): void;
   frame(tokenName: string, input: Lease & { agentId: string; frame: number; of: number; done?: number }): void;
   done(tokenName: string, input: Lease & { agentId: string; reply: Record<string, unknown>; outputs: NamedBlob[] }): void;
@@ -209,7 +211,7 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
         slot: ctx.slot,
         files,
         ctx,
-        assignedAt: Date.now(),
+        delivery: null,
         nextLogSeq: 0,
         resolve,
         reject,
@@ -259,7 +261,7 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
       const id = existing && existing.name === tokenName ? existing.id : `agent-${crypto.randomBytes(6).toString('hex')}`;
       const entry: AgentEntry = existing && existing.id === id
         ? existing
-        : { id, name: tokenName, host: input.host, kind: input.slurmJobId ? 'pilot' : 'agent', slurmJobId: input.slurmJobId, slots: input.slots, blenderVersion: input.blenderVersion, state: 'online', lastSeen: Date.now(), tasksDone: 0, slotBase: 1000 * nextBase++, leases: new Map(), failures: new Map() };
+        : { id, name: tokenName, host: input.host, kind: input.slurmJobId ? 'pilot' : 'agent', slurmJobId: input.slurmJobId, slots: input.slots, blenderVersion: input.blenderVersion, state: 'online', lastSeen: Date.now(), tasksDone: 0, slotBase: 1000 * nextBase++, leases: new Map(), failures: new Map(), deliveries: 0 };
       Object.assign(entry, { host: input.host, slots: input.slots, blenderVersion: input.blenderVersion, state: 'online', lastSeen: Date.now() });
       agents.set(id, entry);
       persist(entry);
@@ -282,7 +284,11 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
             for (const l of claimed) drop(a, l, new Error(`render agent ${a.name} hung up before receiving task ${l.taskId}`));
             return { assignments: [], drain: false };
           }
-          if (assignments.length > 0) return { assignments, drain: false };
+          if (assignments.length > 0) {
+            const delivery = ++a.deliveries;
+            for (const l of claimed) l.delivery = delivery;
+            return { assignments, drain: false, delivery };
+          }
         }
         const left = deadline - Date.now();
         if (left <= 0 || gone.aborted) return { assignments: [], drain: false };
@@ -309,9 +315,9 @@ export function createAgentController(options: AgentControllerOptions): AgentCon
       }
       const listed = new Set(input.leases.map(key));
       const kill = input.leases.filter((l) => !a.leases.has(key(l)));
-      // A lease the agent never got (its poll's answer was lost with the link): give it back.
+      // A lease the agent does not hold though it had processed the answer that carried it: give it back.
       for (const lease of [...a.leases.values()]) {
-        if (!listed.has(key(lease)) && Date.now() - lease.assignedAt > 2 * heartbeatMs + 1000) {
+        if (!listed.has(key(lease)) && lease.delivery !== null && input.delivered !== undefined && lease.delivery <= input.delivered) {
           drop(a, lease, new Error(`render agent ${a.name} does not hold task ${lease.taskId} attempt ${lease.attempt} it was given`));
         }
       }
