@@ -38,6 +38,7 @@ import {
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
+import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewOpenInput } from '../comparison/review-groups';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { CadListInput, CadSummarySchema } from '../cad/list-api';
@@ -369,6 +370,8 @@ export const methods = {
       comparisons: z.array(ComparisonSummarySchema),
       latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: VerdictSchema, createdAt: z.string(), review: ReviewDecisionSchema.nullable() })),
       pendingReview: z.number().int(),
+      /** Review groups awaiting a lead's decision (issue 22): what the badge counts. */
+      pendingGroups: z.number().int(),
     }),
   }),
   'comparisons.get': defineMethod({
@@ -385,6 +388,26 @@ export const methods = {
     summary: 'Approve or reject a comparison with a note; who and when are stored, and the rollout rule checks the approval.',
     input: ReviewInput,
     output: ComparisonSchema,
+  }),
+  'review.groups': defineMethod({
+    summary: 'Comparisons grouped by output type and workflow content: counts by verdict, CAD files covered, the pending set, the contact sheet; groups awaiting a decision first.',
+    input: ReviewGroupsInput,
+    output: ReviewGroupsOutput,
+  }),
+  'review.decide': defineMethod({
+    summary: "Approve or reject a review group's pending set with a note; refused while a pending warn or fail was neither opened nor excused. Later comparisons start a new pending set.",
+    input: ReviewDecideInput,
+    output: ReviewDecideOutput,
+  }),
+  'review.open': defineMethod({
+    summary: 'Record that a person opened a comparison (the viewer calls it on showing one): an opened warn or fail no longer blocks its group.',
+    input: ReviewOpenInput,
+    output: ReviewMemberOutput,
+  }),
+  'review.excuse': defineMethod({
+    summary: 'Excuse a warn or fail comparison with a reason, so its group can be approved without opening it.',
+    input: ReviewExcuseInput,
+    output: ReviewMemberOutput,
   }),
   'rollout.status': defineMethod({
     summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and every mode change.',

@@ -18,6 +18,7 @@ import type { ExecutableRegistry } from '../../execution/executors';
 import { createNodeCache } from '../../execution/runtime/node-cache';
 import { createComparisonStore } from '../../review/comparison/comparison-store';
 import { createRolloutService } from '../../review/rollout/rollout-service';
+import { createReviewGroups } from '../../review/groups/review-groups';
 import { createWorkflowRunner } from '../../execution/workflow-runs/workflow-runner';
 import { createOutputTypeService } from '../../catalog/output-types/output-type-service';
 import { faultsFromEnv, nodeTimeoutFromEnv } from '../../execution/runtime/faults';
@@ -53,7 +54,8 @@ export function createProduction(options: ProductionOptions) {
   });
   const tools = () => resolveTools(options.settings(), options.env);
   const cache = createNodeCache(db, dataDir);
-  // A new comparison asks a studio lead to look at it (a desktop notification, once per comparison).
+  // A new comparison asks a studio lead to look at its review group: one desktop notification per
+  // group's pending set (the first comparison after a decision raises it), not one per comparison.
   const comparisons = createComparisonStore({
     db,
     dataDir,
@@ -62,15 +64,16 @@ export function createProduction(options: ProductionOptions) {
     outbox,
     onStored: (c) =>
       outbox.enqueue({
-        idempotencyKey: `comparison:${c.id}:review`,
+        idempotencyKey: reviewGroups.pendingSetKey(c),
         channel: 'desktop',
         event: 'comparison.review',
-        payload: { event: 'comparison.review', comparisonId: c.id, outputType: c.outputTypeKey, verdict: c.verdict, reasons: c.report.reasons.slice(0, 5) },
+        payload: { event: 'comparison.review', groupId: reviewGroups.groupIdOf(c), comparisonId: c.id, outputType: c.outputTypeKey, workflowId: c.workflowId, verdict: c.verdict, reasons: c.report.reasons.slice(0, 5) },
         // About the comparison, not the line: the line's own notifications stay the render's.
         orderLineId: null,
         runId: c.shadowRunId,
       }),
   });
+  const reviewGroups = createReviewGroups({ db, comparisons });
   const dispatcher = createOrderDispatcher({
     db,
     dataDir,
@@ -143,7 +146,7 @@ export function createProduction(options: ProductionOptions) {
   });
   dispatcher.recover({ sweep: true });
   cad.recover();
-  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, rollout, runner, outputTypes };
+  return { runs, orders, media, outbox, dispatcher, cad, uploads, cache, comparisons, reviewGroups, rollout, runner, outputTypes };
 }
 
 export type Production = ReturnType<typeof createProduction>;

@@ -619,6 +619,44 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 19,
+    name: 'review groups (issue 22): a lead decides a group of comparisons at once; openings and excuses of its differences',
+    up(db) {
+      db.exec(`
+        -- A group is (output type, workflow, workflow content); its id is derived from those three.
+        -- A decision covers the group's pending set at that moment (each also gets a comparison review).
+        CREATE TABLE review_group_decisions (
+          id TEXT PRIMARY KEY,
+          group_id TEXT NOT NULL,
+          output_type_key TEXT NOT NULL,
+          workflow_id TEXT,
+          workflow_content_hash TEXT,
+          decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+          note TEXT NOT NULL,
+          who TEXT NOT NULL,
+          comparison_ids_json TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX review_group_decisions_group ON review_group_decisions(group_id, created_at);
+        -- A warn or fail comparison must be opened (looked at) or excused before its group is approved.
+        CREATE TABLE comparison_openings (
+          comparison_id TEXT NOT NULL REFERENCES comparisons(id),
+          who TEXT NOT NULL,
+          opened_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX comparison_openings_comparison ON comparison_openings(comparison_id, opened_at);
+        CREATE TABLE comparison_excuses (
+          id TEXT PRIMARY KEY,
+          comparison_id TEXT NOT NULL REFERENCES comparisons(id),
+          reason TEXT NOT NULL,
+          who TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX comparison_excuses_comparison ON comparison_excuses(comparison_id, created_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -90,6 +90,11 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   'comparisons.get': read('reading a comparison'),
   'comparisons.heatmap': read("reading a comparison's heatmap"),
   'comparisons.review': lead('approving or rejecting a comparison'),
+  'review.groups': read('listing review groups'),
+  'review.decide': lead('approving or rejecting a review group'),
+  // Opening is looking: anyone may; the approval that relies on it is a lead's.
+  'review.open': read('recording that a comparison was opened'),
+  'review.excuse': lead('excusing a difference from review'),
   'rollout.status': read('reading the rollout status'),
   'rollout.set': lead('changing a rollout mode'),
   'rollout.tryRevision': lead('trying a workflow revision in shadow (a rollout mode change)'),

@@ -53,7 +53,11 @@ type ProductionMethods =
   | 'comparisons.list'
   | 'comparisons.get'
   | 'comparisons.heatmap'
-  | 'comparisons.review';
+  | 'comparisons.review'
+  | 'review.groups'
+  | 'review.decide'
+  | 'review.open'
+  | 'review.excuse';
 
 export function productionHandlers(production: Production, legacy: LegacyService, backendDataDir: string): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
@@ -154,7 +158,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
       if (!row) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
       return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.executionMode, legacy: row.legacy, profile: row.outputType };
     },
-    'comparisons.list': (filter) => production.comparisons.summaries(filter),
+    'comparisons.list': (filter) => ({ ...production.comparisons.summaries(filter), pendingGroups: production.reviewGroups.awaitingCount() }),
     'comparisons.get': ({ id }) => {
       const found = production.comparisons.get(id);
       if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
@@ -172,5 +176,9 @@ export function productionHandlers(production: Production, legacy: LegacyService
       return { dataUrl: fileDataUrl(file, 'image/png') };
     },
     'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
+    'review.groups': (filter) => production.reviewGroups.groups(filter),
+    'review.decide': ({ groupId, decision, note, who }) => production.reviewGroups.decide({ groupId, decision, note, who: who ?? os.userInfo().username }),
+    'review.open': ({ comparisonId, who }) => production.reviewGroups.open({ comparisonId, who: who ?? os.userInfo().username }),
+    'review.excuse': ({ comparisonId, reason, who }) => production.reviewGroups.excuse({ comparisonId, reason, who: who ?? os.userInfo().username }),
   };
 }

@@ -1,0 +1,42 @@
+import type { ArtifactComparison, ComparisonReport } from '../../../shared/comparison/api';
+
+/** Up to this many comparisons, the contact sheet shows every pair; above, a stratified sample of this size. */
+export const CONTACT_SHEET_ALL = 24;
+
+/** The worst pixel difference in a report: the largest mean error of any artifact or frame (a missing artifact counts as 1). */
+export function worstDelta(report: ComparisonReport): number {
+  const of = (a: ArtifactComparison): number => Math.max(a.kind === 'missing' ? 1 : (a.pixels?.meanError ?? 0), ...a.frames.map(of));
+  return report.artifacts.reduce((worst, a) => Math.max(worst, of(a)), 0);
+}
+
+export interface SheetEntry {
+  comparisonId: string;
+  verdict: 'pass' | 'warn' | 'fail';
+  cadFileSha256: string | null;
+  worstDelta: number;
+}
+
+const VERDICT_RANK = { fail: 0, warn: 1, pass: 2 } as const;
+/** Differences first (fail, then warn), then the largest pixel delta. */
+export const byConcern = (a: SheetEntry, b: SheetEntry) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || b.worstDelta - a.worstDelta || a.comparisonId.localeCompare(b.comparisonId);
+
+/**
+ * What the contact sheet shows. Small groups: everything. Large groups: every difference (never
+ * averaged away), then the passes stratified by CAD file, each file's worst delta first, taken
+ * round-robin so every file is seen before any file is seen twice.
+ */
+export function contactSheet(entries: SheetEntry[], size = CONTACT_SHEET_ALL): { sampled: boolean; comparisonIds: string[]; total: number } {
+  const sorted = [...entries].sort(byConcern);
+  if (sorted.length <= size) return { sampled: false, comparisonIds: sorted.map((e) => e.comparisonId), total: entries.length };
+  const picked = sorted.filter((e) => e.verdict !== 'pass');
+  const strata = new Map<string, SheetEntry[]>();
+  for (const e of sorted) if (e.verdict === 'pass') strata.set(e.cadFileSha256 ?? 'unknown', [...(strata.get(e.cadFileSha256 ?? 'unknown') ?? []), e]);
+  const queues = [...strata.values()];
+  for (let round = 0; picked.length < size && queues.some((q) => q.length > round); round++) {
+    for (const q of queues) {
+      const e = q[round];
+      if (e && picked.length < size) picked.push(e);
+    }
+  }
+  return { sampled: true, comparisonIds: picked.map((e) => e.comparisonId), total: entries.length };
+}
