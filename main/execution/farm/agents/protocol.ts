@@ -47,11 +47,17 @@ export const AssignmentSchema = LeaseSchema.extend({
   inputs: z.array(NamedBlobSchema),
 });
 export type Assignment = z.infer<typeof AssignmentSchema>;
-export const LeaseOutput = z.object({ assignments: z.array(AssignmentSchema), drain: z.boolean() });
+/** delivery: numbers the answers that carry assignments, so a heartbeat says which it had seen (see HeartbeatInput). */
+export const LeaseOutput = z.object({ assignments: z.array(AssignmentSchema), drain: z.boolean(), delivery: z.number().int().optional() });
 
 /** blenderVersion: known once the agent's first Blender answered (after it registered). */
 /** draining: the agent is stopping (SIGTERM, idle): its waiting lease request is answered now, with what it was already given. */
-export const HeartbeatInput = z.object({ agentId: Id, leases: z.array(LeaseSchema), busy: z.number().int().min(0), blenderVersion: z.string().max(200).nullable().optional(), draining: z.boolean().optional() }).strict();
+/**
+ * delivered: the last lease answer the agent had processed when it sent this, so a heartbeat that
+ * was on its way before an assignment arrived (a slow or stalled link) is not taken to mean the
+ * agent lost that assignment.
+ */
+export const HeartbeatInput = z.object({ agentId: Id, leases: z.array(LeaseSchema), busy: z.number().int().min(0), blenderVersion: z.string().max(200).nullable().optional(), draining: z.boolean().optional(), delivered: z.number().int().min(0).optional() }).strict();
 /** kill: leases the agent holds that are not its own any more (requeued, cancelled, timed out). */
 export const HeartbeatOutput = z.object({ kill: z.array(LeaseSchema), drain: z.boolean() });
 

@@ -270,13 +270,14 @@ export async function runRenderAgent(options: RenderAgentOptions): Promise<void>
 
   // --- heartbeats: keep the leases alive, learn which to stop and whether to drain.
   let drainAsked = false;
+  let delivered = 0;
   const heartbeats = (async () => {
     while (!finished) {
       await sleep(registered.heartbeatMs);
       if (finished) return;
       const leases = [...held.values()].filter((h) => !h.dead).map((h) => h.lease);
       try {
-        const answer = await link.json('heartbeat', { agentId: registered.agentId, leases, busy: leases.length, blenderVersion: version }, { timeoutMs: registered.heartbeatMs * 3 });
+        const answer = await link.json('heartbeat', { agentId: registered.agentId, leases, busy: leases.length, blenderVersion: version, delivered }, { timeoutMs: registered.heartbeatMs * 3 });
         if (answer.status === 404) {
           // The controller forgot us (it restarted): register again; what we hold is not ours any more.
           for (const h of held.values()) kill(h, 'the controller does not know this agent any more');
@@ -347,9 +348,10 @@ export async function runRenderAgent(options: RenderAgentOptions): Promise<void>
         await Promise.race([sleep(500), stopped]);
         continue;
       }
-      const body = answer.body as { assignments: Assignment[]; drain: boolean };
+      const body = answer.body as { assignments: Assignment[]; drain: boolean; delivery?: number };
       // Received even while stopping: the controller counts them as ours, so they are finished.
       for (const a of body.assignments) start(a);
+      if (body.delivery !== undefined) delivered = Math.max(delivered, body.delivery);
       if (body.drain && !drainAsked) {
         drainAsked = true;
         beginStop();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,7 +53,7 @@ export const TEST_ENV = {
 };
 
 /** A controller as `lightbox serve` runs one, in this process: backend, host, agent routes; `concurrency` local slots. */
-export async function startController(dataDir: string, options: { concurrency: number; leaseTimeoutMs: number; heartbeatMs: number; tls?: { cert: Buffer; key: Buffer } }): Promise<TestController> {
+export async function startController(dataDir: string, options: { concurrency: number; leaseTimeoutMs: number; heartbeatMs: number; tls?: { cert: Buffer; key: Buffer }; host?: string }): Promise<TestController> {
   const backend = createNodeBackend(dataDir, {
     ...TEST_ENV,
     LIGHTBOX_CONFIG_DIR: path.join(dataDir, '..', 'config'),
@@ -63,11 +63,11 @@ export async function startController(dataDir: string, options: { concurrency: n
   backend.settings.update({ farm: { concurrency: options.concurrency, threadsPerBlender: 1 } });
   backend.agents.activate();
   const routes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')) });
-  const host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes], tls: options.tls });
+  const host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes], tls: options.tls, host: options.host });
   return {
     backend,
     host,
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${host.port}/`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${host.port}/`,
     stop: async () => {
       await host.close();
       await backend.close();
@@ -86,8 +86,15 @@ export interface RunningAgent {
 }
 
 /** `lightbox agent` as a render machine runs it: its own process, the token in its environment. */
-export function startAgent(cli: string, args: string[], token: string | null, env: Record<string, string> = {}): RunningAgent {
-  const child = spawn(process.execPath, [cli, 'agent', ...args], {
+export function startAgent(
+  cli: string,
+  args: string[],
+  token: string | null,
+  env: Record<string, string> = {},
+  /** Another machine: a network namespace's spawn (main/testing/netns.ts). */
+  spawner: (command: string, args: string[], options: SpawnOptions) => ChildProcess = spawn,
+): RunningAgent {
+  const child = spawner(process.execPath, [cli, 'agent', ...args], {
     cwd: repoRoot,
     env: { ...TEST_ENV, ...(token ? { LIGHTBOX_AGENT_TOKEN: token } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

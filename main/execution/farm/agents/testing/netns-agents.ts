@@ -16,12 +16,15 @@ import { createBlobStore } from '../../remote/blob-store';
  * rather than building or finding them itself.
  */
 
-/** One answer the agent routes gave: which route, to whom (remote address), status and body. */
+/** One answer the agent routes gave: which route, to whom (remote address), status, body, and when (Date.now at request and answer). */
 export interface RouteAnswer {
   subpath: string;
+  method: string;
   from: string;
   status: number;
   body: string;
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface NetController {
@@ -53,6 +56,7 @@ export async function startNetController(
   const observed = {
     prefix: routes.prefix,
     handle(req: IncomingMessage, res: ServerResponse, subpath: string) {
+      const startedAt = Date.now();
       const chunks: Buffer[] = [];
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
       res.end = ((...args: unknown[]) => {
@@ -60,7 +64,7 @@ export async function startNetController(
         if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk));
         return end(...args);
       }) as ServerResponse['end'];
-      res.once('finish', () => answers.push({ subpath, from: req.socket.remoteAddress ?? '', status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.once('finish', () => answers.push({ subpath, method: req.method ?? '', from: req.socket.remoteAddress ?? '', status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), startedAt, endedAt: Date.now() }));
       return routes.handle(req, res, subpath);
     },
   };
