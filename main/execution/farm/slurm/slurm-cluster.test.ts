@@ -346,6 +346,15 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         const seen = await status();
         expect(seen.tasks.find((t) => t.label === 'pilot still')?.attempts).toEqual([expect.objectContaining({ attempt: 1, agent: pilot?.name, outcome: 'succeeded' })]);
         expect(seen.agents).toContainEqual(expect.objectContaining({ name: pilot?.name, kind: 'pilot', slurmJobId: String(pilot?.slurmJobId), tasksDone: 1 }));
+
+        // Cancelling a run cancels its task on the pilot, not the pilot.
+        const doomed = farm.runJob(still(64, 96), { label: 'cancelled still', runId: 'run-to-cancel', timeoutMs: 120_000 }).catch((e: unknown) => e);
+        await until('the run on the pilot', async () => (await status()).tasks.find((t) => t.label === 'cancelled still' && t.state === 'running'));
+        expect(farm.cancelRun('run-to-cancel')).toBe(1);
+        await doomed;
+        expect((await status()).tasks.find((t) => t.label === 'cancelled still')?.state).toBe('cancelled');
+        expect((await client.getJob(pilot?.slurmJobId as number))?.state).toBe('RUNNING');
+        expect(manager.pilots()[0]?.state).toBe('running');
         // With no more work it idles out (3 s): the agent says goodbye and Slurm's job completes.
         const ended = await until('the pilot to idle out', async () => manager.pilots().find((p) => p.state === 'ended'), 60_000);
         expect(ended).toMatchObject({ slurmJobId: pilot?.slurmJobId, slurmState: 'COMPLETED', agentId: expect.any(String) });
@@ -365,12 +374,13 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
       const link = (state: 'up' | 'down') => execFileSync('ip', ['-n', cluster.netns, 'link', 'set', 'lbslurm1', state]);
       try {
         const farm = await backend.farm.get();
-        const job = still(48, 160);
+        const job = still(16, 96);
         const reply = farm.runJob(job, { label: 'lost node still', timeoutMs: 180_000, maxAttempts: 3 });
-        const first = await until('the task rendering on the n2 pilot', async () => {
+        const first = await until('the task leased to the n2 pilot', async () => {
           const task = (await status()).tasks.find((t) => t.label === 'lost node still');
           const pilot = manager.pilots()[0];
-          return task?.state === 'running' && task.progress > 0 && pilot?.node === 'n2' && task.attempts[0]?.agent === pilot.name && pilot;
+          // Leased: the agent is fetching the scene or starting Blender (≥ 1 s), so the cut comes mid-task.
+          return task?.state === 'running' && pilot?.node === 'n2' && task.attempts[0]?.agent === pilot.name && pilot;
         }, 90_000);
         link('down');
         await client.cancelJob(blocker); // n1 free for the replacement
