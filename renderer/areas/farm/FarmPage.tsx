@@ -39,6 +39,10 @@ export function FarmPage() {
     requestAnimationFrame(() => document.getElementById('farm-task-log')?.scrollIntoView({ block: 'nearest' }));
   };
 
+  const connected = status?.agents.filter((a) => a.state === 'online' || a.state === 'draining') ?? [];
+  const online = connected.length;
+  const agentSlots = connected.reduce((n, a) => n + a.slots, 0);
+
   const ordered = useMemo(() => newestFirst(status?.tasks ?? []), [status]);
   const work = ordered.filter((t) => !t.probe);
   const shown = work.filter((t) => matches(t, filter));
@@ -74,6 +78,7 @@ export function FarmPage() {
             {status.started
               ? `Running: ${status.concurrency} Blender process${status.concurrency === 1 ? '' : 'es'}, ${status.mode} mode.`
               : `Not started: the farm starts with the first render (${status.concurrency} Blender process${status.concurrency === 1 ? '' : 'es'}, ${status.mode} mode).`}
+            {online > 0 && ` ${online} render agent${online === 1 ? '' : 's'} online with ${agentSlots} slot${agentSlots === 1 ? '' : 's'}.`}
           </Text>
           <h2>Local slots</h2>
           {status.processes.length > 0 ? (
