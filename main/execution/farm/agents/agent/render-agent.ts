@@ -162,7 +162,15 @@ export async function runRenderAgent(options: RenderAgentOptions): Promise<void>
       backoff = 100;
       outbox.shift();
       if (answer.status === 409) kill(next.held, 'the controller no longer leases it to this agent');
-      else if (answer.status !== 200) options.say(`a ${next.report.type} report for task ${next.held.lease.taskId} was refused (${answer.status}): ${JSON.stringify(answer.body)}`);
+      else if (answer.status !== 200) {
+        const why = `a ${next.report.type} report for task ${next.held.lease.taskId} was refused (${answer.status}): ${JSON.stringify(answer.body)}`;
+        options.say(why);
+        // A refused result must not leave the lease hanging until a timeout: say the attempt failed, so it is retried at once.
+        if (next.report.type === 'done') {
+          outbox.unshift({ held: next.held, report: { type: 'failed', error: why.slice(0, 2000) } });
+          continue;
+        }
+      }
       if (next.report.type === 'done' || next.report.type === 'failed') release(next.held);
     }
   })();
