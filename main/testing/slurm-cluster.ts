@@ -27,8 +27,10 @@ export interface SlurmTestCluster {
   /** A folder every job may write (jobs run as the `slurm` user). */
   jobsDir: string;
   slurmConf: string;
-  /** Stops the cluster if this call started it. */
+  /** Removes the folders jobFolder made, and stops the cluster if this call started it. */
   release(): void;
+  /** Folders made by jobFolder, removed by release. */
+  readonly made: string[];
 }
 
 /** Why Slurm tests cannot run here, or null. CI installs the packages and runs as root. */
@@ -68,7 +70,9 @@ export function startSlurmCluster(stateDir = process.env.LIGHTBOX_SLURM_DIR ?? '
     netns: need('LIGHTBOX_SLURM_NETNS'),
     jobsDir: need('LIGHTBOX_SLURM_JOBS'),
     slurmConf: need('SLURM_CONF'),
+    made: [],
     release() {
+      for (const dir of this.made) fs.rmSync(dir, { recursive: true, force: true });
       if (!runningBefore) run('stop');
     },
   };
@@ -78,5 +82,6 @@ export function startSlurmCluster(stateDir = process.env.LIGHTBOX_SLURM_DIR ?? '
 export function jobFolder(cluster: SlurmTestCluster, name: string): string {
   const dir = fs.mkdtempSync(path.join(cluster.jobsDir, `${name}-`));
   fs.chmodSync(dir, 0o777);
+  cluster.made.push(dir);
   return dir;
 }
