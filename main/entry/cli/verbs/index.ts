@@ -18,6 +18,7 @@ import { dispatchVerb } from './dispatch';
 import { assetsListVerb, cadListVerb, notificationsListVerb, orderLinesVerb, orderListVerb, runsListVerb } from './production-lists';
 import { compareVerb } from './compare';
 import { rolloutSetVerb, rolloutStatusVerb, rolloutTryVerb } from './rollout';
+import { reviewApproveVerb, reviewExcuseVerb, reviewListVerb, reviewRejectVerb } from './review';
 import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
 import { workflowExportVerb, workflowImportVerb } from './workflow-transfer';
@@ -26,4 +27,4 @@ import { syncConflictsVerb, syncResolveVerb, syncVerb } from './sync';
 import { agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, agentVerb } from './agent';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];
+export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, reviewListVerb, reviewApproveVerb, reviewRejectVerb, reviewExcuseVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];
