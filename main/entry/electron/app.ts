@@ -51,8 +51,9 @@ if (!app.requestSingleInstanceLock()) {
       const unnotify = backend.events.subscribe((event, payload) => {
         if (event !== 'notifications.desktop' || !Notification.isSupported()) return;
         const n = payload as { event: string; payload: { outputType?: string; orderLineId?: string; verdict?: string } };
-        const title = n.event === 'comparison.review' ? 'A shadow comparison needs review' : n.event === 'render.failed' ? 'Render failed' : 'Render finished';
-        const body = n.event === 'comparison.review' ? `${n.payload.outputType ?? ''}: ${n.payload.verdict ?? ''}` : `${n.payload.outputType ?? ''} · order line ${n.payload.orderLineId ?? ''}`;
+        // One review notification per review group's pending set (issue 22), not per comparison.
+        const title = n.event === 'comparison.review' ? 'Shadow results await a review decision' : n.event === 'render.failed' ? 'Render failed' : 'Render finished';
+        const body = n.event === 'comparison.review' ? `${n.payload.outputType ?? ''}: new shadow results (the first ${n.payload.verdict ?? ''})` : `${n.payload.outputType ?? ''} · order line ${n.payload.orderLineId ?? ''}`;
         new Notification({ title, body }).show();
       });
       backend.startBackground();
