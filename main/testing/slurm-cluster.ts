@@ -72,8 +72,8 @@ export function startSlurmCluster(stateDir = process.env.LIGHTBOX_SLURM_DIR ?? '
     slurmConf: need('SLURM_CONF'),
     made: [],
     release() {
+      if (!runningBefore) run('stop'); // first: it ends the jobs, which may still write in these folders
       for (const dir of this.made) fs.rmSync(dir, { recursive: true, force: true });
-      if (!runningBefore) run('stop');
     },
   };
 }

@@ -151,6 +151,12 @@ nodes_idle() { [ "$(sinfo -h -N -o '%N %t' | grep -c ' idle$')" = 2 ]; }
 
 stop_daemons() {
   local c pid
+  # Jobs first, while slurmd can still end their steps (a slurmstepd outlives a killed slurmd).
+  if alive slurmctld; then
+    slurm_env
+    squeue -h -o %i 2>/dev/null | xargs -r scancel 2>/dev/null || true
+    for _ in $(seq 100); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.2; done
+  fi
   for c in slurmrestd-jwt slurmrestd slurmd-n2 slurmd-n1 slurmctld munged; do
     if alive "$c"; then
       pid="$(cat "$(pidfile "$c")")"

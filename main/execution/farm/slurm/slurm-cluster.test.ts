@@ -362,6 +362,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         expect(manager.pilots()).toHaveLength(1); // no work, no new pilot
       } finally {
         await manager.close();
+        submitted.push(...manager.pilots().map((p) => p.slurmJobId));
       }
     }, 120_000);
 
@@ -400,6 +401,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         link('up');
         await client.cancelJob(blocker);
         await manager.close();
+        submitted.push(...manager.pilots().map((p) => p.slurmJobId));
       }
       // n2 comes back by itself (ReturnToService=2) for the tests after this one.
       const n2 = () => execFileSync('sinfo', ['-h', '-N', '-n', 'n2', '-o', '%t'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: cluster.slurmConf } }).trim();
