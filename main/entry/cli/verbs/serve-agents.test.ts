@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FarmStatusSchema } from '../../../../shared/farm/status';
-import { agentCli, startAgent, TEST_ENV } from '../../../execution/farm/agents/testing/agent-processes';
+import { agentCli, startAgent, TEST_ENV } from '../../../execution/farm/agents/testing';
 import { cliOn } from '../../../testing/cli-capture';
 import { makeTempDir } from '../../../testing/temp-dir';
 import { waitFor } from '../../../testing/processes';

@@ -7,7 +7,7 @@ import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { TaskFailedError } from '../task-queue';
 import { AGENT_PREFIX, PROTOCOL_VERSION, type Assignment } from './protocol';
-import { startController, type TestController } from './testing/agent-processes';
+import { startController, type TestController } from './testing';
 
 /**
  * The controller's scheduling and lease rules, spoken to over real HTTP by two protocol clients

@@ -7,7 +7,7 @@ import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { createNetNamespace, netnsSkipReason, type NetNamespace } from '../../../testing/netns';
 import { waitFor } from '../../../testing/processes';
-import { agentCli, startAgent, startController, type TestController } from './testing/agent-processes';
+import { agentCli, startAgent, startController, type TestController } from './testing';
 
 /**
  * An agent on "another machine" (a network namespace joined by a veth pair) whose link is cut

@@ -9,7 +9,7 @@ import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token
 import { TEST_BLENDER, waitFor } from '../../../testing/processes';
 import { AGENT_PREFIX } from './protocol';
 import { createLocalFarm } from '../local-farm';
-import { agentCli, startAgent, startController, type TestController } from './testing/agent-processes';
+import { agentCli, startAgent, startController, type TestController } from './testing';
 
 /**
  * Render agents with real parts: a controller (backend, host, farm) in this process, `lightbox
