@@ -32,7 +32,7 @@ const workerEntries = readdirSync(path.join(root, 'workers'), { recursive: true 
   .map((f) => path.join('workers', f));
 
 await Promise.all([
-  build({ ...node, format: 'esm', entryPoints: { cli: 'main/entry/cli/main.ts', electron: 'main/entry/electron/app.ts', 'bench-farm': 'scripts/bench/farm.ts', 'bench-runtime': 'scripts/bench/runtime.ts', 'bench-sync': 'scripts/bench/sync.ts', 'bench-scale': 'scripts/bench/scale.ts' }, outdir: out('main'), outExtension: { '.js': '.mjs' } }),
+  build({ ...node, format: 'esm', entryPoints: { cli: 'main/entry/cli/main.ts', electron: 'main/entry/electron/app.ts', 'bench-farm': 'scripts/bench/farm.ts', 'bench-runtime': 'scripts/bench/runtime.ts', 'bench-sync': 'scripts/bench/sync.ts', 'bench-scale': 'scripts/bench/scale.ts', 'bench-lists-seed': 'scripts/bench/lists-seed.ts' }, outdir: out('main'), outExtension: { '.js': '.mjs' } }),
   // Sandboxed preloads must be CommonJS and self-contained: only `electron` stays external.
   build({ ...node, packages: undefined, external: ['electron'], format: 'cjs', entryPoints: { preload: 'main/entry/electron/preload.ts' }, outdir: out('main'), outExtension: { '.js': '.cjs' } }),
   workerEntries.length

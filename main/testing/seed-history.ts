@@ -40,19 +40,23 @@ export interface SeededHistory {
  * seconds. CAD files are imported as small unreadable files: their ingest fails at once, which
  * keeps the library's rows real without rendering anything.
  */
-export async function seedHistory(backend: Backend, shape: HistoryShape, onProgress?: (done: number) => void): Promise<SeededHistory> {
+export async function seedHistory(backend: Backend, shape: HistoryShape, onProgress?: (done: number, phase: string) => void): Promise<SeededHistory> {
   const { cad, orders, runs, media, outbox } = backend.production;
   const db = backend.db;
   const scratch = fs.mkdtempSync(path.join(backend.dataDir, 'seed-'));
   const cadFileIds: string[] = [];
+  // Imported in series (each names the next id), their failing ingests awaited together.
+  const ingests: Promise<unknown>[] = [];
   for (let i = 0; i < shape.cadFiles; i++) {
     const file = path.join(scratch, `part-${String(i).padStart(4, '0')}.stp`);
     fs.writeFileSync(file, `not a STEP file, seed ${i}\n`);
     const imported = await cad.importFile(file, path.basename(file));
-    await imported.done;
+    ingests.push(imported.done);
     cadFileIds.push(imported.cadFile.id);
   }
+  await Promise.all(ingests);
   fs.rmSync(scratch, { recursive: true, force: true });
+  onProgress?.(0, `${cadFileIds.length} CAD files imported`);
   const outputTypeKeys = backend.legacy.listOutputTypes().map((t) => t.key);
   if (outputTypeKeys.length === 0) throw new Error('seedHistory needs output types: import the legacy examples first');
 
@@ -68,8 +72,9 @@ export async function seedHistory(backend: Backend, shape: HistoryShape, onProgr
   const order = (size: number, n: number) => {
     const types = outputTypeKeys.slice(0, Math.min(outputTypeKeys.length, size));
     const perType = Math.ceil(size / types.length);
-    const cads = Array.from({ length: Math.min(perType, 500) }, (_, i) => cadFileIds[(n * 7 + i) % cadFileIds.length] as string);
-    const copies = Math.max(1, Math.ceil(perType / cads.length));
+    // orders.create takes at most 500 CAD files: copies make up the rest.
+    const copies = Math.ceil(perType / 500);
+    const cads = Array.from({ length: Math.ceil(perType / copies) }, (_, i) => cadFileIds[(n * 7 + i) % cadFileIds.length] as string);
     const created = orders.create({ name: `Order ${n} (${['Autumn catalogue', 'Spare parts', 'Trade fair', 'Web shop'][n % 4]})`, cadFileIds: cads, outputTypeKeys: types, copies });
     seeded.orderIds.push(created.id);
     for (const line of created.lines) {
@@ -127,7 +132,7 @@ export async function seedHistory(backend: Backend, shape: HistoryShape, onProgr
     db.transaction(() => {
       for (let i = 0; i < batch && seeded.lines < shape.lines; i++) order(Math.min(shape.linesPerOrder, shape.lines - seeded.lines), n++);
     })();
-    onProgress?.(seeded.lines);
+    onProgress?.(seeded.lines, 'lines');
   }
   return seeded;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { memo, useCallback, useRef } from 'react';
 import { Button, Group, Table, Text } from '@mantine/core';
 import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 import type { CadFile } from '../../../shared/cad/api';
@@ -29,7 +29,43 @@ function RowActions({ cad, selected, onSelect, onDelete }: { cad: CadFile; selec
   );
 }
 
-/** A row with its small thumbnail; rows are measured once drawn. */
+/** Memoized: scrolling draws new rows without drawing the rows still in view again. */
+const CadRow = memo(function CadRow({ cad, index, selected, actionError, onSelect, onDelete }: { cad: CadFile; index: number; selected: boolean; actionError: string | undefined; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
+  return (
+    <Table.Tr aria-rowindex={index + 2} aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
+      <Table.Td>
+        <CadThumbnail cad={cad} size="small" />
+      </Table.Td>
+      <Table.Th scope="row" fw={400} style={{ overflowWrap: 'anywhere' }}>
+        {cad.name}
+      </Table.Th>
+      <Table.Td>{formatLabel(cad)}</Table.Td>
+      <Table.Td ta="right">{formatBytes(cad.bytes)}</Table.Td>
+      <Table.Td maw={360}>
+        <CadStatusTag status={cad.status} />
+        {cad.status === 'failed' && cad.error && (
+          <Text size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+            {cad.error}
+          </Text>
+        )}
+        {actionError && (
+          <Text role="alert" size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
+            {actionError}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td ta="right">{formatCount(partCount(cad))}</Table.Td>
+      <Table.Td ta="right">{formatCount(triangleCount(cad))}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBoundingBox(cad)}</Table.Td>
+      <Table.Td>{cad.metadata?.sourceUnits ?? '—'}</Table.Td>
+      <Table.Td>
+        <RowActions cad={cad} selected={selected} onSelect={onSelect} onDelete={onDelete} />
+      </Table.Td>
+    </Table.Tr>
+  );
+});
+
+/** A row with its small thumbnail. */
 const ROW_ESTIMATE = 64;
 
 /**
@@ -44,7 +80,7 @@ export function CadTable({ files, total, selected, onSelect, onDelete }: { files
   const more = useCallback(() => void model.loadMore(), [model]);
   const virtual = useVirtualRows({ count: files.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: more, getKey: (i) => files[i]?.id ?? i });
   return (
-    <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto' }}>
+    <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto', contain: 'content' }}>
       <Table aria-label="CAD files" aria-rowcount={(total ?? files.length) + 1} verticalSpacing={6} miw={980} stickyHeader>
         <Table.Thead>
           <Table.Tr>
@@ -73,36 +109,7 @@ export function CadTable({ files, total, selected, onSelect, onDelete }: { files
           {virtual.rows.map(({ index, key }) => {
             const cad = files[index] as CadFile;
             return (
-            <Table.Tr key={key} ref={virtual.measure} data-index={index} aria-rowindex={index + 2} aria-selected={selected === cad.id} bg={selected === cad.id ? 'var(--selected)' : undefined}>
-              <Table.Td>
-                <CadThumbnail cad={cad} size="small" />
-              </Table.Td>
-              <Table.Th scope="row" fw={400} style={{ overflowWrap: 'anywhere' }}>
-                {cad.name}
-              </Table.Th>
-              <Table.Td>{formatLabel(cad)}</Table.Td>
-              <Table.Td ta="right">{formatBytes(cad.bytes)}</Table.Td>
-              <Table.Td maw={360}>
-                <CadStatusTag status={cad.status} />
-                {cad.status === 'failed' && cad.error && (
-                  <Text size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
-                    {cad.error}
-                  </Text>
-                )}
-                {actionErrors[cad.id] && (
-                  <Text role="alert" size="sm" c="var(--fail)" style={{ overflowWrap: 'anywhere' }}>
-                    {actionErrors[cad.id]}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td ta="right">{formatCount(partCount(cad))}</Table.Td>
-              <Table.Td ta="right">{formatCount(triangleCount(cad))}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBoundingBox(cad)}</Table.Td>
-              <Table.Td>{cad.metadata?.sourceUnits ?? '—'}</Table.Td>
-              <Table.Td>
-                <RowActions cad={cad} selected={selected === cad.id} onSelect={onSelect} onDelete={onDelete} />
-              </Table.Td>
-            </Table.Tr>
+              <CadRow key={key} index={index} cad={cad} selected={selected === cad.id} actionError={actionErrors[cad.id]} onSelect={onSelect} onDelete={onDelete} />
             );
           })}
           {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}

@@ -1,14 +1,26 @@
+import { useRef } from 'react';
 import { Button, Group, Progress, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { formatTime } from '../../ui/format-time';
 import { RunStatusTag } from '../runs/RunStatusTag';
 import { isActive, shortId, taskName, type FarmTask } from './task-view';
+import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 
-/** Farm tasks, newest first: what each renders, for which run and order line, its state and progress, log and cancel. */
+/** A row with a button and a progress bar. */
+const ROW_ESTIMATE = 48;
+const noMore = () => undefined;
+
+/**
+ * Farm tasks, newest first: what each renders, for which run and order line, its state and
+ * progress, log and cancel. Only the rows in view of its scroll box are drawn (a busy queue
+ * holds thousands); farm.changed patches the rows in place.
+ */
 export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: string | null; onSelect: (id: string) => void; onCancel: (id: string) => void }) {
+  const scroll = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualRows({ count: props.tasks.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore: false, onNearEnd: noMore, getKey: (i) => props.tasks[i]?.id ?? i });
   return (
-    <Table.ScrollContainer minWidth={860} type="native">
-      <Table aria-label={props.label} highlightOnHover verticalSpacing={4}>
+    <div ref={scroll} style={{ maxHeight: '60vh', overflow: 'auto', contain: 'content' }}>
+      <Table aria-label={props.label} aria-rowcount={props.tasks.length + 1} highlightOnHover verticalSpacing={4} miw={860} stickyHeader>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Task</Table.Th>
@@ -24,12 +36,14 @@ export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: s
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {props.tasks.map((t) => {
+          {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+          {virtual.rows.map(({ index, key }) => {
+            const t = props.tasks[index] as FarmTask;
             const name = taskName(t);
             const error = t.attempts.at(-1)?.error;
             const pct = Math.floor(t.progress * 100);
             return (
-              <Table.Tr key={t.id} bg={props.selected === t.id ? 'var(--selected)' : undefined}>
+              <Table.Tr key={key} aria-rowindex={index + 2} bg={props.selected === t.id ? 'var(--selected)' : undefined}>
                 <Table.Th scope="row" fw="normal">
                   {t.title}
                   {t.cadFileName && (
@@ -76,8 +90,9 @@ export function TaskTable(props: { label: string; tasks: FarmTask[]; selected: s
               </Table.Tr>
             );
           })}
+          {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { OrderLine, OrderSummary } from '../../../shared/orders/api';
@@ -11,7 +11,7 @@ import { useOrders, useOrdersModel, type LineProgress } from './orders-store';
 
 type Order = Pick<OrderSummary, 'id' | 'name' | 'archivedAt'>;
 
-/** About one table row (a button and two text lines); rows are measured once drawn. */
+/** About one table row (a button and a line of text). */
 const ROW_ESTIMATE = 52;
 
 export function lineLabel(order: Order, line: OrderLine): string {
@@ -55,7 +55,8 @@ function LineProgressCell({ line, progress, label, cancelling }: { line: OrderLi
   );
 }
 
-function LineRow({
+/** Memoized: scrolling draws new rows without drawing the rows still in view again. */
+const LineRow = memo(function LineRow({
   order,
   line,
   typeName,
@@ -63,7 +64,6 @@ function LineRow({
   onSelect,
   onCancelQueued,
   index,
-  measure,
 }: {
   order: Order;
   line: OrderLine;
@@ -72,7 +72,6 @@ function LineRow({
   onSelect: (id: string | null) => void;
   onCancelQueued: (line: OrderLine) => void;
   index: number;
-  measure: (element: Element | null) => void;
 }) {
   const model = useOrdersModel();
   const progress = useOrders((s) => s.progress[line.id]);
@@ -84,7 +83,7 @@ function LineRow({
   const canDispatch = !archived && !line.cancelledAt && (line.status === 'queued' || line.status === 'failed' || line.status === 'cancelled');
   const again = line.status !== 'queued';
   return (
-    <Table.Tr ref={measure} data-index={index} aria-rowindex={index + 2} aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
+    <Table.Tr aria-rowindex={index + 2} aria-selected={selected} bg={selected ? 'var(--selected)' : undefined}>
       <Table.Th scope="row" fw={400} ta="right">
         {line.lineNo}
       </Table.Th>
@@ -137,7 +136,7 @@ function LineRow({
       </Table.Td>
     </Table.Tr>
   );
-}
+});
 
 /** Asks before cancelling a queued line: it is then never dispatched. */
 function CancelQueuedDialog({ order, line, typeName, onClose }: { order: Order; line: OrderLine | null; typeName: string; onClose: () => void }) {
@@ -244,7 +243,7 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
           </Button>
         </Group>
       </Group>
-      <div ref={scroll} style={{ maxHeight: 'min(480px, 60vh)', overflow: 'auto' }}>
+      <div ref={scroll} style={{ maxHeight: 'min(480px, 60vh)', overflow: 'auto', contain: 'content' }}>
         <Table aria-label={`Lines of ${order.name}`} aria-rowcount={order.lineCount + 1} miw={860} stickyHeader>
           <Table.Thead>
             <Table.Tr>
@@ -272,7 +271,6 @@ export function OrderSection({ order, typeNames, selectedLineId, onSelect }: { o
                 <LineRow
                   key={key}
                   index={index}
-                  measure={virtual.measure}
                   order={order}
                   line={line}
                   typeName={typeNames.get(line.outputTypeKey) ?? line.outputTypeKey}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { RunListItem } from '../../../shared/runs/api';
@@ -89,13 +89,14 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
   );
 }
 
-/** One line of text per cell at most, measured once drawn. */
+/** One line of text per cell, mostly. */
 const ROW_ESTIMATE = 44;
 
-function RunRow({ run, index, measure }: { run: RunListItem; index: number; measure: (element: Element | null) => void }) {
+/** Memoized: scrolling draws new rows without drawing the rows still in view again. */
+const RunRow = memo(function RunRow({ run, index }: { run: RunListItem; index: number }) {
   const label = `Run ${shortId(run.id)}`;
   return (
-    <Table.Tr ref={measure} data-index={index} aria-rowindex={index + 2}>
+    <Table.Tr aria-rowindex={index + 2}>
       <Table.Th scope="row" fw="normal">
         <Link to={`/runs/${encodeURIComponent(run.id)}`}>{label}</Link>
       </Table.Th>
@@ -123,6 +124,42 @@ function RunRow({ run, index, measure }: { run: RunListItem; index: number; meas
       </Table.Td>
     </Table.Tr>
   );
+});
+
+/** The runs table: only the rows in view of its scroll box are drawn; the next page is read near its end. */
+function RunsTable({ runs, hasMore, loadMore }: { runs: RunListItem[]; hasMore: boolean; loadMore: () => void }) {
+  const scroll = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualRows({ count: runs.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: loadMore, getKey: (i) => runs[i]?.id ?? i });
+  return (
+    <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto', contain: 'content' }}>
+      <Table aria-label="Runs" aria-rowcount={hasMore ? -1 : runs.length + 1} striped highlightOnHover verticalSpacing={6} ta="left" miw={760} stickyHeader>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Run</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">CAD file</Table.Th>
+            <Table.Th scope="col">Workflow or output type</Table.Th>
+            <Table.Th scope="col">Mode</Table.Th>
+            <Table.Th scope="col">Role</Table.Th>
+            <Table.Th scope="col">Started</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Duration
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Failed nodes
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+          {virtual.rows.map(({ index, key }) => (
+            <RunRow key={key} index={index} run={runs[index] as RunListItem} />
+          ))}
+          {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
 }
 
 /** Every run of every workflow and dispatch, newest first, filtered; live through runs.node events. */
@@ -130,8 +167,6 @@ export function RunsListPage() {
   const [params, setParams] = useSearchParams();
   const filter = useMemo(() => filterOf(params), [params]);
   const { runs, loaded, error, hasMore, loadMore } = useRunsList(filter);
-  const scroll = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualRows({ count: runs.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: loadMore, getKey: (i) => runs[i]?.id ?? i });
   const workflows = useWorkflows();
   const filtered = FILTER_KEYS.some((k) => params.get(k));
   const running = runs.filter((r) => r.status === 'running').length;
@@ -173,36 +208,7 @@ export function RunsListPage() {
       )}
       {!loaded && !error && <Text c="dimmed">Reading the runs…</Text>}
       {loaded && runs.length === 0 && !error && <Text>{filtered ? 'No run matches these filters.' : 'No runs yet.'}</Text>}
-      {runs.length > 0 && (
-        <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto' }}>
-          <Table aria-label="Runs" aria-rowcount={hasMore ? -1 : runs.length + 1} striped highlightOnHover verticalSpacing={6} ta="left" miw={760} stickyHeader>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Run</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">CAD file</Table.Th>
-                <Table.Th scope="col">Workflow or output type</Table.Th>
-                <Table.Th scope="col">Mode</Table.Th>
-                <Table.Th scope="col">Role</Table.Th>
-                <Table.Th scope="col">Started</Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Duration
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Failed nodes
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
-              {virtual.rows.map(({ index, key }) => (
-                <RunRow key={key} index={index} measure={virtual.measure} run={runs[index] as RunListItem} />
-              ))}
-              {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
-            </Table.Tbody>
-          </Table>
-        </div>
-      )}
+      {runs.length > 0 && <RunsTable runs={runs} hasMore={hasMore} loadMore={loadMore} />}
     </>
   );
 }

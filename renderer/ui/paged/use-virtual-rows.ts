@@ -10,13 +10,17 @@ export interface VirtualRows {
   /** Heights of the spacer rows above and below the drawn ones (a <tr> each, so the table stays a table). */
   before: number;
   after: number;
-  /** Ref for each drawn <tr> (with data-index), so rows of any height are measured. */
-  measure: (element: Element | null) => void;
 }
 
 /**
  * Only the rows in view of `scrollRef` are drawn (TanStack Virtual); when the last drawn row is
  * near the end of what is loaded and there is more, `onNearEnd` asks for the next page.
+ *
+ * Rows are placed by their estimated height, not measured: in an auto-layout table every newly
+ * drawn row can change the column widths and so the other rows' heights, and measuring them (a
+ * ResizeObserver per row) made each scroll step lay the table out several times (8 fps on the
+ * Runs page in bench:lists). The spacer rows keep the drawn rows in normal flow, so a row taller
+ * than the estimate only shifts the scrollbar a little; the overscan covers the difference.
  */
 export function useVirtualRows(options: { count: number; scrollRef: RefObject<HTMLElement | null>; estimate: number; hasMore: boolean; onNearEnd: () => void; getKey?: (index: number) => string | number }): VirtualRows {
   const { count, scrollRef, estimate, hasMore, onNearEnd, getKey } = options;
@@ -32,6 +36,5 @@ export function useVirtualRows(options: { count: number; scrollRef: RefObject<HT
     rows: items.map((i) => ({ index: i.index, key: i.key as string | number, start: i.start })),
     before: first ? first.start : 0,
     after: last ? Math.max(0, virtualizer.getTotalSize() - last.end) : 0,
-    measure: virtualizer.measureElement,
   };
 }
