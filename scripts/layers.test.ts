@@ -14,7 +14,8 @@ const MAIN_LAYERS = JSON.parse(fs.readFileSync(path.join(root, 'scripts', 'main-
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'testing' && dir === main ? [] : sources(full);
+    // Test helpers (main/testing, a concept's testing/ folder, testing.ts) stand beside the layers, as eslint.config.js says.
+    if (e.isDirectory()) return e.name === 'testing' ? [] : sources(full);
     return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !/(^|-)testing\.ts$/.test(e.name) ? [full] : [];
   });
 }

@@ -100,7 +100,8 @@ describe('reviews across workstations through a hub process', () => {
       if (dir === ws.a) await sync(ws.a, tokens.artist);
       await onWorkstation(dir, (side) => {
         expect(side.production.comparisons.get(id)).toMatchObject({ verdict: 'pass', review: { decision: 'approve', who: 'lee', note: 'matches legacy' } });
-        expect(side.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, graphBlockedBy: null });
+        // The approval gate reads the lead's approval; coverage counts the artist's CAD file by content (1 of the default 3 passes).
+        expect(side.production.rollout.outputType(KEY)).toMatchObject({ cleanPass: true, gates: { approval: { ok: true }, coverage: { passes: 1, cadFiles: 1 } } });
       });
     }
   }, T);
