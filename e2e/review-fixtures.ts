@@ -38,7 +38,7 @@ export async function waitForLine(request: APIRequestContext, host: RunningHost,
 export async function waitForComparison(request: APIRequestContext, host: RunningHost, outputTypeKey: string, timeoutMs = 120_000): Promise<{ id: string; verdict: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { comparisons } = await callApi<{ comparisons: { id: string; verdict: string }[] }>(request, host, 'comparisons.list', { outputTypeKey });
+    const { items: comparisons } = await callApi<{ items: { id: string; verdict: string }[] }>(request, host, 'comparisons.list', { outputTypeKey });
     if (comparisons[0]) return comparisons[0];
     if (Date.now() > deadline) throw new Error(`no comparison of ${outputTypeKey} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 300));

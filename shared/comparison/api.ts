@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields } from '../paging/page';
 
 /**
  * The shadow comparison report (DESIGN.md "Comparison"): legacy and shadow runs compared per
@@ -171,8 +172,17 @@ export const ComparisonsListInput = z
     review: ReviewFilterSchema.optional(),
     since: z.string().max(40).optional(),
     until: z.string().max(40).optional(),
+    /** Search: output type, workflow, id. */
+    ...PageFields,
   })
   .strict();
+
+/** The head of the comparisons page, from its own queries: the latest verdict per output type, how many wait for review, how many were reviewed. */
+export const ComparisonsSummarySchema = z.object({
+  latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: VerdictSchema, createdAt: z.string(), review: ReviewDecisionSchema.nullable() })),
+  pendingReview: z.number().int(),
+  reviewed: z.number().int(),
+});
 
 export const ReviewInput = z
   .object({ comparisonId: z.string().min(1).max(100), decision: ReviewDecisionSchema, note: z.string().trim().max(4000).optional(), who: z.string().trim().min(1).max(200).optional() })

@@ -37,13 +37,13 @@ import {
 } from '../orders/api';
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
-import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ReviewDecisionSchema, ReviewInput, VerdictSchema } from '../comparison/api';
+import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ComparisonsSummarySchema, ReviewInput } from '../comparison/api';
 import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewOpenInput } from '../comparison/review-groups';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { CadListInput, CadSummarySchema } from '../cad/list-api';
 import { pageOf } from '../paging/page';
-import { ModeChangeSchema, OutputTypeRolloutSchema, RolloutRulesSchema, RolloutSetInput, RolloutSetRulesInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
+import { ModeChangeSchema, RolloutLogInput, OutputTypeRolloutSchema, RolloutRulesSchema, RolloutSetInput, RolloutSetRulesInput, RolloutStatusSchema, RolloutTryRevisionInput } from '../rollout/api';
 import { SyncConflictSchema, SyncRunInput, SyncRunOutput, SyncPullInput, SyncPullOutput, SyncPushInput, SyncPushOutput, SyncResolveInput, SyncResolveOutput, SyncStatusSchema } from '../sync/api';
 import { RunDetailSchema, RunListItemSchema, RunsListInput, WorkflowPlanSchema, WorkflowRunTargetSchema } from '../runs/api';
 
@@ -364,12 +364,14 @@ export const methods = {
     output: z.object({ key: z.string(), name: z.string(), artifact: OutputArtifactKindSchema, executionMode: z.string(), legacy: RenderPresetView.nullable(), profile: OutputTypeSchema.nullable() }),
   }),
   'comparisons.list': defineMethod({
-    summary: 'Shadow comparisons, newest first, with filters; the latest verdict per output type and how many wait for review.',
+    summary: 'Shadow comparisons, newest first, a page at a time; filters: output type, verdict, review, dates; search: output type, workflow, id.',
     input: ComparisonsListInput,
-    output: z.object({
-      comparisons: z.array(ComparisonSummarySchema),
-      latestByOutputType: z.record(z.string(), z.object({ id: z.string(), verdict: VerdictSchema, createdAt: z.string(), review: ReviewDecisionSchema.nullable() })),
-      pendingReview: z.number().int(),
+    output: pageOf(ComparisonSummarySchema),
+  }),
+  'comparisons.summary': defineMethod({
+    summary: 'The latest verdict per output type, how many comparisons and review groups wait for review, how many were reviewed (counted, not listed).',
+    input: NoInput,
+    output: ComparisonsSummarySchema.extend({
       /** Review groups awaiting a lead's decision (issue 22): what the badge counts. */
       pendingGroups: z.number().int(),
     }),
@@ -410,9 +412,14 @@ export const methods = {
     output: ReviewMemberOutput,
   }),
   'rollout.status': defineMethod({
-    summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and every mode change.',
+    summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and the newest 50 mode changes (rollout.log pages through all).',
     input: NoInput,
     output: RolloutStatusSchema,
+  }),
+  'rollout.log': defineMethod({
+    summary: 'The log of mode changes, newest first, a page at a time; filter: targets (output types, workflows); search: target, reason, who.',
+    input: RolloutLogInput,
+    output: pageOf(ModeChangeSchema),
   }),
   'rollout.set': defineMethod({
     summary: 'Set the mode of an output type or a workflow; graph needs an approved pass, a graph error rate at or below legacy\'s and enough shadow coverage, or an override with a reason naming what it overrides.',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields } from '../paging/page';
 import { ExecutionModeSchema } from '../workflow/document';
 import { ReviewDecisionSchema, VerdictSchema } from '../comparison/api';
 
@@ -67,6 +68,9 @@ export const ModeChangeSchema = z.object({
   who: z.string(),
   createdAt: z.string(),
 });
+
+/** The mode log a page at a time, newest first: of some targets (output type keys, workflow ids); search: target, reason, who. */
+export const RolloutLogInput = z.object({ targets: z.array(z.string().min(1).max(128)).max(20).optional(), ...PageFields }).strict();
 
 export const RolloutStatusSchema = z.object({
   outputTypes: z.array(OutputTypeRolloutSchema),

@@ -3,6 +3,45 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { ModeChangeSchema } from '../../../shared/rollout/api';
 import type { ExecutionMode } from '../../../shared/workflow/document';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
+
+export interface ModeLogPageQuery {
+  /** Changes of these targets only (output type keys, workflow ids). */
+  targets?: string[] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+/** The keyset query of a page of the log, newest first (exported for EXPLAIN QUERY PLAN in tests); search: target, reason, who. */
+export function modeLogPageQuery(query: ModeLogPageQuery): KeysetQuery<Record<string, unknown>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.targets?.length) {
+    where.push(`target IN (${query.targets.map(() => '?').join(',')})`);
+    params.push(...query.targets);
+  }
+  const search = searchClause(['target', 'reason', 'who'], query.q);
+  if (search) {
+    where.push(search.sql);
+    params.push(...search.params);
+  }
+  return { list: 'rollout.log', select: 'SELECT * FROM mode_changes', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at as string, r.id as string] };
+}
+
+const toChange = (c: Record<string, unknown>): ModeChange => ({
+  id: c.id as string,
+  targetKind: c.target_kind as ModeChange['targetKind'],
+  target: c.target as string,
+  fromMode: (c.from_mode as ExecutionMode | null) ?? null,
+  toMode: c.to_mode as ExecutionMode,
+  reason: (c.reason as string | null) ?? null,
+  override: c.override === 1,
+  comparisonId: (c.comparison_id as string | null) ?? null,
+  who: c.who as string,
+  createdAt: c.created_at as string,
+});
 
 export type ModeChange = z.infer<typeof ModeChangeSchema>;
 
@@ -35,6 +74,13 @@ export function modeLog(db: Database.Database) {
     appendSynced(change: ModeChange): void {
       q.insertSynced.run({ ...change, override: change.override ? 1 : 0 });
     },
+    /** A page of the log, newest first. */
+    page(query: ModeLogPageQuery): Page<ModeChange> {
+      const { rows, nextCursor } = keysetPage(db, modeLogPageQuery(query));
+      return { items: rows.map(toChange), nextCursor };
+    },
+    /** The newest `n` changes. */
+    latest: (n: number): ModeChange[] => db.prepare<[number], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, id DESC LIMIT ?').all(n).map(toChange),
     /** Newest first. */
     list(): ModeChange[] {
       return q.all.all().map((c) => ({

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { OutputTypeSchema, type OutputType } from '../../../shared/output-types/profile';
 import type { ExecutionMode } from '../../../shared/workflow/document';
-import { modeLog, type ModeChange } from './mode-log';
+import { modeLog, type ModeChange, type ModeLogPageQuery } from './mode-log';
 
 export type { ModeChange } from './mode-log';
 
@@ -185,6 +185,9 @@ export function createOutputTypeStore(db: Database.Database) {
     },
     /** The mode-change log, newest first. */
     modeChanges: (): ModeChange[] => log.list(),
+    /** The mode log a page at a time, newest first (the rollout page and rollout.log). */
+    modeChangesPage: (query: ModeLogPageQuery) => log.page(query),
+    latestModeChanges: (n: number): ModeChange[] => log.latest(n),
     hasModeChange: (id: string): boolean => log.has(id),
     /** A mode change logged on another machine (sync): the log only; the output type's state comes with its own record. */
     appendSyncedModeChange: (change: ModeChange): void => log.appendSynced(change),

@@ -9,6 +9,9 @@ import { runJobOk, jobId } from '../../execution/render/errors';
 import type { RunStore } from '../../production/runs/run-store';
 import { compareRuns, type Side } from './compare-runs';
 import { ApiFailure } from '../../../shared/contract/errors';
+import type { Page } from '../../../shared/paging/page';
+import { keysetPage } from '../../platform/db/keyset-page';
+import { comparisonsPageQuery, LATEST_PER_OUTPUT_TYPE_SQL, PENDING_COUNT_SQL, REVIEWED_COUNT_SQL, type ComparisonsPageQuery } from './comparison-page';
 
 export interface StoredComparison {
   id: string;
@@ -188,6 +191,18 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
         latestByOutputType,
         pendingReview: all.filter((c) => c.review === null).length,
       };
+    },
+    /** A page of the comparisons list, newest first, filtered and searched in SQL (the report's reasons, not the report). */
+    page(query: ComparisonsPageQuery): Page<Omit<StoredComparison, 'report'> & { reasons: string[]; artifactCount: number }> {
+      const { rows, nextCursor } = keysetPage(db, comparisonsPageQuery<Row>(query));
+      return { items: rows.map(toStored).map(({ report, ...c }) => ({ ...c, reasons: report.reasons, artifactCount: report.artifacts.length })), nextCursor };
+    },
+    /** What the comparisons page heads with: the latest verdict per output type, how many wait for review, how many were reviewed. */
+    summary() {
+      const latestByOutputType: Record<string, { id: string; verdict: StoredComparison['verdict']; createdAt: string; review: Review['decision'] | null }> = {};
+      for (const c of db.prepare<[], Row>(LATEST_PER_OUTPUT_TYPE_SQL).all().map(toStored)) latestByOutputType[c.outputTypeKey] = { id: c.id, verdict: c.verdict, createdAt: c.createdAt, review: c.review?.decision ?? null };
+      const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
+      return { latestByOutputType, pendingReview: count(PENDING_COUNT_SQL), reviewed: count(REVIEWED_COUNT_SQL) };
     },
     /** Comparisons computed here (not received by sync), oldest first. */
     localIds: (): string[] => q.localIds.all().map((r) => r.id),

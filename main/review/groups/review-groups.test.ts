@@ -87,7 +87,7 @@ describe('review groups', () => {
     expect(group?.members[0]).toMatchObject({ verdict: 'fail', worstDelta: 1, pending: true, openedBy: [], excuse: null });
     const groupId = (group as ReviewGroup).id;
     // The badge counts groups, and one desktop notification was raised for the group, not three.
-    expect(await call<{ pendingReview: number; pendingGroups: number }>('comparisons.list', {})).toMatchObject({ pendingReview: 3, pendingGroups: 1 });
+    expect(await call<{ pendingReview: number; pendingGroups: number }>('comparisons.summary', {})).toMatchObject({ pendingReview: 3, pendingGroups: 1 });
     expect(reviewNotices()).toEqual([expect.objectContaining({ channel: 'desktop', payload: expect.objectContaining({ groupId, comparisonId: passA }) })]);
 
     // Not approvable while the difference was neither opened nor excused; the refusal names it and records nothing.
@@ -113,7 +113,7 @@ describe('review groups', () => {
     // Only the error-rate gate still holds graph back (the injected shadow failure counts against it).
     expect(rollout.outputType(KEY)?.gates).toMatchObject({ approval: { ok: true }, coverage: { ok: true }, errorRate: { ok: false } });
     expect(rollout.outputType(KEY)?.graphBlockedBy).toMatch(/^its graph error rate is above legacy's/);
-    expect(await call('comparisons.list', {})).toMatchObject({ pendingReview: 0, pendingGroups: 0 });
+    expect(await call('comparisons.summary', {})).toMatchObject({ pendingReview: 0, pendingGroups: 0 });
     expect(() => main.production.reviewGroups.decide({ groupId, decision: 'approve', note: 'again', who: 'lead' })).toThrow(`group ${groupId} (${KEY}) has no comparison awaiting a decision; it was last approved by lead`);
 
     // A comparison arriving after the approval is not covered: a new pending set, and one new notification.

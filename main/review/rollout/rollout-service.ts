@@ -11,6 +11,11 @@ import type { OutputTypeService } from '../../catalog/output-types/output-type-s
 import { contentMismatch } from './approval-content';
 import { coverageGate, createGateCounts, errorRateGate, rateWords } from './gates';
 import { createRolloutRules, STUDIO_SCOPE } from './rollout-rules';
+import type { ModeLogPageQuery } from '../../catalog/output-types/mode-log';
+
+/** How many of the newest mode changes rollout.status carries. */
+export const STATUS_CHANGES = 50;
+
 
 /** A guarded rollout rolled an output type back to shadow: who should hear of it, and why. */
 export interface GuardEvent {
@@ -141,6 +146,8 @@ export function createRolloutService(deps: {
   }
 
   return {
+    /** The mode log, a page at a time, newest first. */
+    log: (query: ModeLogPageQuery) => store.modeChangesPage(query),
     status(): RolloutStatus {
       const outputTypes = legacy
         .listOutputTypes()
@@ -153,7 +160,8 @@ export function createRolloutService(deps: {
         workflows: workflows
           .list({ family: 'order_line' })
           .map((w) => ({ id: w.id, name: w.name, revision: w.revision, mode: w.executionMode, outputTypes: bound.get(w.id) ?? [] })),
-        changes: store.modeChanges(),
+        // The newest changes only; rollout.log pages through the whole log.
+        changes: store.latestModeChanges(STATUS_CHANGES),
         studioRules: rules.studio(),
       };
     },

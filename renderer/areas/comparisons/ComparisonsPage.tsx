@@ -1,7 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Group, NativeSelect, Paper, Table, Text, TextInput, Title } from '@mantine/core';
-import type { ReviewFilter, Verdict } from '../../../shared/comparison/api';
+import type { ComparisonSummarySchema, ReviewFilter, Verdict } from '../../../shared/comparison/api';
+import type { z } from 'zod';
+import { usePagedList } from '../../ui/paged/use-paged-list';
+import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 import type { MethodInput } from '../../../shared/contract';
 import { useClient } from '../../app/services';
 import { formatTime } from '../../ui/format-time';
@@ -10,6 +13,57 @@ import { reviewStore } from './review-store';
 import { VerdictTag } from './VerdictTag';
 
 type Filter = MethodInput<'comparisons.list'>;
+type ComparisonSummary = z.infer<typeof ComparisonSummarySchema>;
+const ROW_ESTIMATE = 44;
+
+/** Memoized: scrolling draws new rows without drawing the rows still in view again. */
+const ComparisonRow = memo(function ComparisonRow({ c, index }: { c: ComparisonSummary; index: number }) {
+  return (
+    <Table.Tr aria-rowindex={index + 2}>
+      <Table.Th scope="row" fw="normal" style={{ whiteSpace: 'nowrap' }}>
+        <Anchor component={Link} to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatTime(c.createdAt)}`}>
+          {formatTime(c.createdAt)}
+        </Anchor>
+      </Table.Th>
+      <Table.Td>{c.outputTypeKey}</Table.Td>
+      <Table.Td>
+        <VerdictTag verdict={c.verdict} />
+      </Table.Td>
+      <Table.Td>{c.workflowId ? `${c.workflowId} revision ${c.workflowRevision ?? '?'}` : '—'}</Table.Td>
+      <Table.Td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</Table.Td>
+      <Table.Td>{c.reasons.length ? c.reasons.slice(0, 2).join('; ') + (c.reasons.length > 2 ? ` (and ${c.reasons.length - 2} more)` : '') : 'none'}</Table.Td>
+    </Table.Tr>
+  );
+});
+
+/** The comparisons a page at a time; only the rows in view of its scroll box are drawn. */
+function ComparisonsTable({ items, hasMore, loadMore }: { items: ComparisonSummary[]; hasMore: boolean; loadMore: () => void }) {
+  const scroll = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualRows({ count: items.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: loadMore, getKey: (i) => items[i]?.id ?? i });
+  return (
+    <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto', contain: 'content' }}>
+      <Table aria-label="Comparisons" aria-rowcount={hasMore ? -1 : items.length + 1} miw={760} stickyHeader>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Date</Table.Th>
+            <Table.Th scope="col">Output type</Table.Th>
+            <Table.Th scope="col">Verdict</Table.Th>
+            <Table.Th scope="col">Workflow</Table.Th>
+            <Table.Th scope="col">Review</Table.Th>
+            <Table.Th scope="col">Reasons</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {virtual.before > 0 && <tr aria-hidden="true" style={{ height: virtual.before }} />}
+          {virtual.rows.map(({ index, key }) => (
+            <ComparisonRow key={key} index={index} c={items[index] as ComparisonSummary} />
+          ))}
+          {virtual.after > 0 && <tr aria-hidden="true" style={{ height: virtual.after }} />}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+}
 
 /** Every shadow comparison with verdict, output type, workflow revision, date and review; filters; the latest verdict per output type. */
 export function ComparisonsPage() {
@@ -28,8 +82,12 @@ export function ComparisonsPage() {
     ...(until ? { until: new Date(`${until}T23:59:59.999`).toISOString() } : {}),
   };
   const filterKey = JSON.stringify(filter);
-  const { data, error, reload } = useLoad(() => client.call('comparisons.list', JSON.parse(filterKey) as Filter), [client, filterKey]);
-  const all = useLoad(() => client.call('comparisons.list', {}), [client]);
+  // The list a page at a time (a reload starts it over); the head from comparisons.summary.
+  const [generation, setGeneration] = useState(0);
+  const load = useCallback((cursor: string | undefined) => client.call('comparisons.list', { ...(JSON.parse(filterKey) as Filter), ...(cursor ? { cursor } : {}) }), [client, filterKey]);
+  const list = usePagedList(load, `${filterKey}|${generation}`, 'The comparisons');
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const all = useLoad(() => client.call('comparisons.summary', {}), [client]);
 
   // A new comparison needing review: list it.
   useEffect(() => {
@@ -127,43 +185,10 @@ export function ComparisonsPage() {
           <TextInput type="date" label="Until" value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
         </Group>
       </form>
-      {error && <Alert color="red">The comparisons could not be loaded: {error}</Alert>}
-      {!data && !error && <Text>Loading…</Text>}
-      {data && data.comparisons.length === 0 && <Text>No comparison matches.</Text>}
-      {data && data.comparisons.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table aria-label="Comparisons">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Date</Table.Th>
-                <Table.Th scope="col">Output type</Table.Th>
-                <Table.Th scope="col">Verdict</Table.Th>
-                <Table.Th scope="col">Workflow</Table.Th>
-                <Table.Th scope="col">Review</Table.Th>
-                <Table.Th scope="col">Reasons</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.comparisons.map((c) => (
-                <Table.Tr key={c.id}>
-                  <Table.Th scope="row" fw="normal" style={{ whiteSpace: 'nowrap' }}>
-                    <Anchor component={Link} to={`/comparisons/${c.id}`} aria-label={`Comparison of ${c.outputTypeKey} at ${formatTime(c.createdAt)}`}>
-                      {formatTime(c.createdAt)}
-                    </Anchor>
-                  </Table.Th>
-                  <Table.Td>{c.outputTypeKey}</Table.Td>
-                  <Table.Td>
-                    <VerdictTag verdict={c.verdict} />
-                  </Table.Td>
-                  <Table.Td>{c.workflowId ? `${c.workflowId} revision ${c.workflowRevision ?? '?'}` : '—'}</Table.Td>
-                  <Table.Td>{c.review ? `${c.review.decision === 'approve' ? 'Approved' : 'Rejected'} by ${c.review.who}` : 'Pending'}</Table.Td>
-                  <Table.Td>{c.reasons.length ? c.reasons.slice(0, 2).join('; ') + (c.reasons.length > 2 ? ` (and ${c.reasons.length - 2} more)` : '') : 'none'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      {list.error && <Alert color="red">{list.error}</Alert>}
+      {!list.loaded && <Text>Loading…</Text>}
+      {list.loaded && list.items.length === 0 && !list.error && <Text>No comparison matches.</Text>}
+      {list.items.length > 0 && <ComparisonsTable items={list.items} hasMore={list.hasMore} loadMore={list.loadMore} />}
     </>
   );
 }

@@ -23,7 +23,8 @@ export function reviewStore(client: ContractClient): StoreApi<ReviewState> {
     notices: [],
     refresh: async () => {
       try {
-        const { pendingReview, comparisons } = await client.call('comparisons.list', { review: 'pending' });
+        // The count from its own query; the newest pending ones to keep the notices honest.
+        const [{ pendingReview }, { items: comparisons }] = await Promise.all([client.call('comparisons.summary', {}), client.call('comparisons.list', { review: 'pending', limit: 200 })]);
         // A notice whose comparison was reviewed meanwhile (here or elsewhere) is stale: it goes.
         const pendingIds = new Set(comparisons.map((c) => c.id));
         set((s) => ({ pendingReview, notices: s.notices.filter((n) => typeof n.payload.comparisonId !== 'string' || pendingIds.has(n.payload.comparisonId)) }));

@@ -213,8 +213,8 @@ export function RolloutPage() {
           Shadow history
         </Title>
         {history.error && <Alert color="red">{history.error}</Alert>}
-        {history.data && history.data.comparisons.length === 0 && <Text>No shadow comparison of {key} yet.</Text>}
-        {history.data && history.data.comparisons.length > 0 && (
+        {history.data && history.data.items.length === 0 && <Text>No shadow comparison of {key} yet.</Text>}
+        {history.data && history.data.items.length > 0 && (
           <Table aria-label="Shadow history">
             <Table.Thead>
               <Table.Tr>
@@ -227,7 +227,7 @@ export function RolloutPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {history.data.comparisons.map((c) => (
+              {history.data.items.map((c) => (
                 <Table.Tr key={c.id}>
                   <Table.Th scope="row" fw="normal">
                     <Anchor component={Link} to={`/comparisons/${c.id}`}>

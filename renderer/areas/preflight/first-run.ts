@@ -21,7 +21,7 @@ export async function readFirstRunSteps(client: ContractClient): Promise<FirstRu
     client.call('cad.summary', {}),
     client.call('outputTypes.list', {}),
     client.call('orders.summary', { includeArchived: true }),
-    client.call('comparisons.list', {}),
+    client.call('comparisons.summary', {}),
   ]);
   const lines = orders.lines;
   return [
@@ -36,7 +36,7 @@ export async function readFirstRunSteps(client: ContractClient): Promise<FirstRu
     { id: 'order', title: 'Create an order', where: 'Orders → New order', to: '/orders', done: orders.orders > 0 },
     // A line no longer queued was dispatched (or settled); counted per status, not read.
     { id: 'dispatch', title: 'Dispatch an order line', where: 'Orders → Dispatch', to: '/orders', done: lines.rendering + lines.succeeded + lines.failed + lines.cancelled > 0 },
-    { id: 'review', title: 'Review a shadow comparison', where: 'Comparisons → Approve or reject', to: '/comparisons', done: comparisons.comparisons.some((c) => c.review !== null) },
+    { id: 'review', title: 'Review a shadow comparison', where: 'Comparisons → Approve or reject', to: '/comparisons', done: comparisons.reviewed > 0 },
   ];
 }
 

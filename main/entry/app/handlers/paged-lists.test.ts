@@ -5,6 +5,9 @@ import { exampleDocuments } from '../../../catalog/legacy/legacy-testing';
 import { testBackend } from '../../../testing/node-backend';
 import { makeTempDir } from '../../../testing/temp-dir';
 import { seedHistory, type SeededHistory } from '../../../testing/seed-history';
+import { seedComparisons } from '../../../testing/seed-comparisons';
+import { comparisonsPageQuery } from '../../../review/comparison/comparison-page';
+import { modeLog, modeLogPageQuery } from '../../../catalog/output-types/mode-log';
 import { keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
 import { linesPageQuery, ordersPageQuery } from '../../../production/orders/order-store';
 import { assetsPageQuery } from '../../../production/media/media-library';
@@ -48,6 +51,7 @@ beforeAll(async () => {
   backend = testBackend(path.join(tmp.dir, 'data'));
   backend.legacy.import(exampleDocuments());
   seeded = await seedHistory(backend, { lines: 1_400, cadFiles: 6, linesPerOrder: 12, bigOrderLines: 700, dispatchedShare: 0.5, publishedShare: 0.5, shadowShare: 0.1, batch: 20 });
+  seedComparisons(backend, seeded.shadowPairs);
 }, 120_000);
 afterAll(async () => {
   await backend.close();
@@ -133,6 +137,31 @@ describe('paged list methods', () => {
     expect((await ok<PageOf<unknown>>('cad.list', { status: 'ready' })).items).toEqual([]);
   });
 
+  it('comparisons and the rollout log page the same way; the comparisons head comes from its own counts', async () => {
+    const all = await walk<{ id: string; createdAt: string; verdict: string; review: unknown }>('comparisons.list', { limit: 13 });
+    expect(all.items).toHaveLength(seeded.shadowPairs.length);
+    expect(newestFirst(all.items.map((c) => c.createdAt))).toBe(true);
+    const failed = await walk<{ verdict: string }>('comparisons.list', { verdict: 'fail', limit: 100 });
+    expect(failed.items.length).toBe(all.items.filter((c) => c.verdict === 'fail').length);
+    const reviewed = all.items.find((c) => c.verdict === 'pass') as { id: string };
+    await ok('comparisons.review', { comparisonId: reviewed.id, decision: 'approve', who: 'lead' });
+    expect((await walk<{ id: string }>('comparisons.list', { review: 'approve' })).items.map((c) => c.id)).toEqual([reviewed.id]);
+    expect((await walk<{ id: string }>('comparisons.list', { review: 'pending', limit: 500 })).items).toHaveLength(all.items.length - 1);
+    const summary = await ok<{ pendingReview: number; reviewed: number; latestByOutputType: Record<string, { id: string }> }>('comparisons.summary', {});
+    expect(summary).toMatchObject({ pendingReview: all.items.length - 1, reviewed: 1 });
+    expect(Object.keys(summary.latestByOutputType).length).toBeGreaterThan(0);
+    // Appended to the log as rollout.set does (setting a mode needs migrated output types, not the subject here).
+    const log0 = modeLog(backend.db);
+    for (const key of ['still_quick_preview', 'still_white_2k', 'turntable_36']) log0.append({ targetKind: 'output_type', target: key, fromMode: 'legacy', toMode: 'shadow', reason: `try ${key}`, override: false, comparisonId: null, who: 'lead' });
+    const log = await walk<{ target: string }>('rollout.log', { limit: 2 });
+    expect(log.pages).toBe(2);
+    // Appended within the same millisecond or not: every change once, newest first by (time, id).
+    expect(log.items.map((c) => c.target).sort()).toEqual(['still_quick_preview', 'still_white_2k', 'turntable_36']);
+    expect(newestFirst(log.items.map((c) => (c as unknown as { createdAt: string }).createdAt))).toBe(true);
+    expect((await ok<PageOf<{ target: string }>>('rollout.log', { targets: ['still_white_2k'] })).items.map((c) => c.target)).toEqual(['still_white_2k']);
+    expect((await ok<PageOf<unknown>>('rollout.log', { q: 'try turntable' })).items).toHaveLength(1);
+  });
+
   it('refuses a cursor that is not one, or is another list\'s, naming the field and the value', async () => {
     const bad = await call('orders.list', { cursor: 'not a cursor!' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'cursor', message: expect.stringContaining('cursor "not a cursor!" is not a cursor of orders.list') } });
@@ -200,5 +229,8 @@ describe('EXPLAIN QUERY PLAN of each page', () => {
     expectIndexed(plan(notificationsPageQuery({ ...page, state: 'pending' })), 'notifications', 'notifications_state_newest');
     expectIndexed(plan(cursorOf(cadPageQuery(page))), 'cad_files', 'cad_files_newest');
     expectIndexed(plan(cadPageQuery({ ...page, status: 'ready' })), 'cad_files', 'cad_files_status_newest');
+    expectIndexed(plan(cursorOf(comparisonsPageQuery<{ created_at: string; id: string }>(page))), 'c', 'comparisons_newest');
+    expectIndexed(plan(comparisonsPageQuery({ ...page, verdict: 'fail' })), 'c', 'comparisons_verdict_newest');
+    expectIndexed(plan(cursorOf(modeLogPageQuery(page))), 'mode_changes', 'mode_changes_newest');
   });
 });

@@ -51,6 +51,8 @@ type ProductionMethods =
   | 'outputTypes.update'
   | 'outputTypes.get'
   | 'comparisons.list'
+  | 'comparisons.summary'
+  | 'rollout.log'
   | 'comparisons.get'
   | 'comparisons.heatmap'
   | 'comparisons.review'
@@ -158,7 +160,9 @@ export function productionHandlers(production: Production, legacy: LegacyService
       if (!row) throw new ApiFailure('not_found', `no output type "${key}"`, 'key');
       return { key: row.key, name: row.name, artifact: row.artifact, executionMode: row.executionMode, legacy: row.legacy, profile: row.outputType };
     },
-    'comparisons.list': (filter) => ({ ...production.comparisons.summaries(filter), pendingGroups: production.reviewGroups.awaitingCount() }),
+    'comparisons.list': (query) => production.comparisons.page(query),
+    'comparisons.summary': () => ({ ...production.comparisons.summary(), pendingGroups: production.reviewGroups.awaitingCount() }),
+    'rollout.log': (query) => production.rollout.log(query),
     'comparisons.get': ({ id }) => {
       const found = production.comparisons.get(id);
       if (!found) throw new ApiFailure('not_found', `no comparison "${id}"`, 'id');
