@@ -80,8 +80,9 @@ describe('dispatch', () => {
     });
     expect(await refusal('cad.uploadFinish', { uploadId: 'xyz' })).toMatchObject({ path: 'uploadId', message: 'uploadId: is not an upload id, got "xyz"' });
     // Every issue names its own value.
-    expect((await refusal('settings.update', { farm: { concurrency: 0, mode: 'hot' } })).issues).toEqual([
-      { path: 'farm.concurrency', message: 'farm.concurrency: Too small: expected number to be >=1, got 0' },
+    // (0 local slots is allowed: a controller that only hands work to render agents.)
+    expect((await refusal('settings.update', { farm: { concurrency: -1, mode: 'hot' } })).issues).toEqual([
+      { path: 'farm.concurrency', message: 'farm.concurrency: Too small: expected number to be >=0, got -1' },
       { path: 'farm.mode', message: 'farm.mode: Invalid option: expected one of "warm"|"cold", got "hot"' },
     ]);
     expect(handler).not.toHaveBeenCalled();
