@@ -31,7 +31,8 @@ test('an invalid value is explained next to its field and nothing is saved', asy
   await expect(processes).not.toHaveValue('');
   const before = await processes.inputValue();
 
-  await processes.fill('0');
+  // (0 is allowed: a controller whose render agents do all the rendering.)
+  await processes.fill('65');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
 
   await expect(processes).toHaveAttribute('aria-invalid', 'true');

@@ -116,7 +116,7 @@ export function SettingsForm({ values, defaults, errors, formError, status, busy
           value={values.ffmpegPath}
           onChange={(e) => setValue('ffmpegPath', e.currentTarget.value)}
         />
-        <NumberInput {...whole('concurrency', 1, 64)} description={help('How many Blender processes render at the same time.', defaults?.farm.concurrency ?? '…')} />
+        <NumberInput {...whole('concurrency', 0, 64)} description={help('How many Blender processes render at the same time on this machine (0: only render agents render).', defaults?.farm.concurrency ?? '…')} />
         <NumberInput {...whole('threadsPerBlender', 0, 256)} description={help('Render threads each Blender process may use; 0 = all cores.', defaults?.farm.threadsPerBlender ?? '…')} />
         <NativeSelect
           {...FIELD}
