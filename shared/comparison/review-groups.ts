@@ -89,3 +89,24 @@ export const ReviewDecideOutput = z.object({ decision: GroupDecisionSchema, grou
 export const ReviewExcuseInput = z.object({ comparisonId: z.string().min(1).max(100), reason: z.string().trim().min(1).max(4000), who: Who }).strict();
 export const ReviewOpenInput = z.object({ comparisonId: z.string().min(1).max(100), who: Who }).strict();
 export const ReviewMemberOutput = ReviewGroupMemberSchema;
+
+/** One side of a contact sheet cell: a small PNG, or why there is none. */
+export const ThumbnailSideSchema = z.object({ dataUrl: z.string().nullable(), reason: z.string().optional() });
+export type ThumbnailSide = z.infer<typeof ThumbnailSideSchema>;
+
+/** A contact sheet cell: legacy | shadow thumbnails of one comparison, and the box (fractions 0..1) around their differing pixels. */
+export const PairThumbnailSchema = z.object({
+  comparisonId: z.string(),
+  /** The artifact shown (the first still, or the worst frame of a sequence); null when nothing was compared. */
+  artifact: z.string().nullable(),
+  legacy: ThumbnailSideSchema,
+  shadow: ThumbnailSideSchema,
+  outline: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).nullable(),
+});
+export type PairThumbnail = z.infer<typeof PairThumbnailSchema>;
+
+/** Thumbnails of many comparisons in one call, so a contact sheet is not one call per pair. */
+export const ReviewThumbnailsInput = z
+  .object({ comparisonIds: z.array(z.string().min(1).max(100)).min(1).max(60), size: z.number().int().min(32).max(320).optional() })
+  .strict();
+export const ReviewThumbnailsOutput = z.object({ items: z.array(PairThumbnailSchema) });

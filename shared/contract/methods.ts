@@ -38,7 +38,7 @@ import {
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ComparisonsSummarySchema, ReviewInput } from '../comparison/api';
-import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewOpenInput } from '../comparison/review-groups';
+import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewOpenInput, ReviewThumbnailsInput, ReviewThumbnailsOutput } from '../comparison/review-groups';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { CadListInput, CadSummarySchema } from '../cad/list-api';
@@ -410,6 +410,11 @@ export const methods = {
     summary: 'Excuse a warn or fail comparison with a reason, so its group can be approved without opening it.',
     input: ReviewExcuseInput,
     output: ReviewMemberOutput,
+  }),
+  'review.thumbnails': defineMethod({
+    summary: "Contact sheet cells of up to 60 comparisons in one call: legacy and shadow thumbnails of each one's shown artifact and the box around their differing pixels.",
+    input: ReviewThumbnailsInput,
+    output: ReviewThumbnailsOutput,
   }),
   'rollout.status': defineMethod({
     summary: 'Per output type and workflow: mode, latest shadow verdict, graph and legacy error rates; and the newest 50 mode changes (rollout.log pages through all).',

@@ -96,6 +96,7 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   // Opening is looking: anyone may; the approval that relies on it is a lead's.
   'review.open': read('recording that a comparison was opened'),
   'review.excuse': lead('excusing a difference from review'),
+  'review.thumbnails': read("reading a review group's contact sheet"),
   'rollout.status': read('reading the rollout status'),
   'rollout.log': read('reading the log of mode changes'),
   'rollout.set': lead('changing a rollout mode'),

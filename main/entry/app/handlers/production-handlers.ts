@@ -8,6 +8,7 @@ import type { LegacyService } from '../../../catalog/legacy/legacy-service';
 import type { Production } from '../production';
 import { previewOf } from '../../../production/media/preview';
 import { fileDataUrl } from '../../../platform/files/data-url';
+import { pairThumbnail } from '../../../review/groups/thumbnails';
 
 
 type ProductionMethods =
@@ -59,7 +60,8 @@ type ProductionMethods =
   | 'review.groups'
   | 'review.decide'
   | 'review.open'
-  | 'review.excuse';
+  | 'review.excuse'
+  | 'review.thumbnails';
 
 export function productionHandlers(production: Production, legacy: LegacyService, backendDataDir: string): HandlerGroup<ProductionMethods> {
   const { cad, orders, dispatcher, media, outbox, runs, uploads } = production;
@@ -184,5 +186,13 @@ export function productionHandlers(production: Production, legacy: LegacyService
     'review.decide': ({ groupId, decision, note, who }) => production.reviewGroups.decide({ groupId, decision, note, who: who ?? os.userInfo().username }),
     'review.open': ({ comparisonId, who }) => production.reviewGroups.open({ comparisonId, who: who ?? os.userInfo().username }),
     'review.excuse': ({ comparisonId, reason, who }) => production.reviewGroups.excuse({ comparisonId, reason, who: who ?? os.userInfo().username }),
+    'review.thumbnails': async ({ comparisonIds, size }) => {
+      const found = comparisonIds.map((id, i) => {
+        const c = production.comparisons.get(id);
+        if (!c) throw new ApiFailure('not_found', `comparisonIds[${i}]: no comparison "${id}"`, `comparisonIds.${i}`);
+        return c;
+      });
+      return { items: await Promise.all(found.map((c) => pairThumbnail(c.id, c.report, path.join(backendDataDir, 'comparisons', c.id), size))) };
+    },
   };
 }

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ArtifactComparison, ComparisonReport } from '../../../shared/comparison/api';
+import type { PairThumbnail, ThumbnailSide } from '../../../shared/comparison/review-groups';
+
+/** The default thumbnail edge in pixels: a contact sheet cell. */
+export const THUMBNAIL_SIZE = 160;
+
+/** The artifact a contact sheet cell shows: the first still image, else the worst frame of the first sequence, else the first artifact. */
+function shownArtifact(report: ComparisonReport): ArtifactComparison | null {
+  const first = report.artifacts.find((a) => a.kind === 'image') ?? report.artifacts[0];
+  if (!first) return null;
+  if (!first.frames.length) return first;
+  return [...first.frames].sort((a, b) => (b.pixels?.meanError ?? (b.kind === 'missing' ? 1 : 0)) - (a.pixels?.meanError ?? (a.kind === 'missing' ? 1 : 0)))[0] ?? first;
+}
+
+async function side(file: string | undefined, size: number, missing: string): Promise<ThumbnailSide> {
+  if (!file) return { dataUrl: null, reason: missing };
+  if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the file is gone' };
+  try {
+    const png = await sharp(file).resize(size, size, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+    return { dataUrl: `data:image/png;base64,${png.toString('base64')}` };
+  } catch {
+    return { dataUrl: null, reason: `no thumbnail of ${path.extname(file) || 'this file'} (not an image the app decodes)` };
+  }
+}
+
+/**
+ * Where the pixels differ, as one box in fractions of the picture (0..1): read from the heatmap the
+ * comparison wrote, where an unchanged pixel is a dim gray (r = g = b, under 64) and a changed one
+ * red or, over the threshold, white.
+ */
+export async function differenceBox(heatmap: string): Promise<{ x: number; y: number; w: number; h: number } | null> {
+  if (!fs.existsSync(heatmap)) return null;
+  const { data, info } = await sharp(heatmap).raw().toBuffer({ resolveWithObject: true });
+  let [left, top, right, bottom] = [info.width, info.height, -1, -1];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const o = (y * info.width + x) * info.channels;
+      const r = data[o] as number;
+      if (r === (data[o + 1] as number) && r < 64) continue;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  if (right < 0) return null;
+  return { x: left / info.width, y: top / info.height, w: (right - left + 1) / info.width, h: (bottom - top + 1) / info.height };
+}
+
+/** A contact sheet cell of one comparison: legacy and shadow thumbnails of its shown artifact, and the box around their differences. */
+export async function pairThumbnail(comparisonId: string, report: ComparisonReport, comparisonDir: string, size = THUMBNAIL_SIZE): Promise<PairThumbnail> {
+  const artifact = shownArtifact(report);
+  if (!artifact) return { comparisonId, artifact: null, legacy: { dataUrl: null, reason: 'no artifact was compared' }, shadow: { dataUrl: null, reason: 'no artifact was compared' }, outline: null };
+  const [legacy, shadow] = await Promise.all([side(artifact.legacy?.file, size, 'the legacy run made no file'), side(artifact.shadow?.file, size, 'the shadow run made no file')]);
+  // Only a heatmap the comparison wrote in its own folder is read.
+  const heatmap = artifact.heatmap && path.resolve(artifact.heatmap).startsWith(path.resolve(comparisonDir) + path.sep) ? artifact.heatmap : null;
+  return { comparisonId, artifact: artifact.name, legacy, shadow, outline: heatmap ? await differenceBox(heatmap) : null };
+}
