@@ -422,7 +422,7 @@ export const methods = {
     output: RolloutStatusSchema,
   }),
   'rollout.log': defineMethod({
-    summary: 'The log of mode changes, newest first, a page at a time; filter: targets (output types, workflows); search: target, reason, who.',
+    summary: 'The log of mode changes, newest first, a page at a time; filter: targets (output types, workflows) or targetKind; search: target, reason, who.',
     input: RolloutLogInput,
     output: pageOf(ModeChangeSchema),
   }),

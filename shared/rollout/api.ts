@@ -69,8 +69,10 @@ export const ModeChangeSchema = z.object({
   createdAt: z.string(),
 });
 
-/** The mode log a page at a time, newest first: of some targets (output type keys, workflow ids); search: target, reason, who. */
-export const RolloutLogInput = z.object({ targets: z.array(z.string().min(1).max(128)).max(20).optional(), ...PageFields }).strict();
+/** The mode log a page at a time, newest first: of some targets (output type keys, workflow ids) or of one kind of target; search: target, reason, who. */
+export const RolloutLogInput = z
+  .object({ targets: z.array(z.string().min(1).max(128)).max(20).optional(), targetKind: z.enum(['output_type', 'workflow']).optional(), ...PageFields })
+  .strict();
 
 export const RolloutStatusSchema = z.object({
   outputTypes: z.array(OutputTypeRolloutSchema),

@@ -9,6 +9,8 @@ import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/ke
 export interface ModeLogPageQuery {
   /** Changes of these targets only (output type keys, workflow ids). */
   targets?: string[] | undefined;
+  /** Changes of output types only, or of workflows only. */
+  targetKind?: 'output_type' | 'workflow' | undefined;
   limit: number;
   cursor?: string | undefined;
   q?: string | undefined;
@@ -21,6 +23,11 @@ export function modeLogPageQuery(query: ModeLogPageQuery): KeysetQuery<Record<st
   if (query.targets?.length) {
     where.push(`target IN (${query.targets.map(() => '?').join(',')})`);
     params.push(...query.targets);
+  }
+  if (query.targetKind) {
+    // No index leads with the kind: the log is short (people's decisions), and the newest-first scan stops at the page's end.
+    where.push('target_kind = ?');
+    params.push(query.targetKind);
   }
   const search = searchClause(['target', 'reason', 'who'], query.q);
   if (search) {

@@ -67,6 +67,8 @@ describe('workflow runs from the editor', () => {
 
     const listed = await call<{ items: { id: string; nodeCount: number }[] }>('runs.list', { workflowId: 'legacy.still_default', role: 'shadow' });
     expect(listed.items.map((r) => r.id)).toContain(runId);
+    // The list counts the node runs it does not send.
+    expect(listed.items.find((r) => r.id === runId)?.nodeCount).toBe(run.nodes.length);
 
     // Again from apply_materials: upstream prepare_scene is reused, apply_materials and the render run.
     const again = await call<{ runId: string }>('runs.rerun', { runId, fromNode: 'step3_apply_materials' });

@@ -19,7 +19,7 @@ import { createRunContext } from '../runtime/run-context';
 import { planGraph, runGraph } from '../runtime/run-graph';
 import type { ExecutableRegistry } from '../executors';
 import type { OrderStore } from '../../production/orders/order-store';
-import type { RunStore, RunTarget } from '../../production/runs/run-store';
+import { runHeadOf, type RunStore, type RunTarget } from '../../production/runs/run-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { previewOf } from '../../production/media/preview';
@@ -290,10 +290,7 @@ export function createWorkflowRunner(deps: WorkflowRunnerDeps) {
     /** A page of runs newest first, without node details; searched and filtered in SQL. */
     list(filter: z.output<typeof RunsListInput>): Page<RunSummary & { cadFileName: string | null }> {
       const { rows, nextCursor } = keysetPage(db, runsPageQuery(filter));
-      const items = rows.map((row) => {
-        const { nodes: _nodes, ...run } = runs.get(row.id) as WorkflowRun;
-        return { ...run, nodeCount: row.node_count, failedNodes: row.failed_nodes, outputTypeKey: row.output_type_key, cadFileName: row.cad_name };
-      });
+      const items = rows.map((row) => ({ ...runHeadOf(row, row.fallback_run_id), nodeCount: row.node_count, failedNodes: row.failed_nodes, outputTypeKey: row.output_type_key, cadFileName: row.cad_name }));
       return { items, nextCursor };
     },
     get(runId: string): WorkflowRun {

@@ -33,7 +33,8 @@ export interface NewRun {
   target?: RunTarget;
 }
 
-type RunRow = {
+/** A workflow_runs row (context_json aside: only a re-run reads it). */
+export type RunRow = {
   id: string;
   family: Family;
   order_line_id: string | null;
@@ -92,6 +93,31 @@ type NodeRow = {
   finished_at: string | null;
   duration_ms: number | null;
 };
+
+/** A run without its node runs (what a list shows), from its row; the id of the legacy run that took over from it is looked up by the caller. */
+export const runHeadOf = (r: Omit<RunRow, 'owner_pid' | 'owner_token'>, fallbackRunId: string | null): Omit<WorkflowRun, 'nodes'> => ({
+  id: r.id,
+  family: r.family,
+  orderLineId: r.order_line_id,
+  cadFileId: r.cad_file_id,
+  attempt: r.attempt,
+  mode: r.mode,
+  role: r.role,
+  pipelineKey: r.pipeline_key,
+  workflowId: r.workflow_id,
+  workflowRevision: r.workflow_revision,
+  status: r.status,
+  failedStep: r.failed_step,
+  error: r.error,
+  draft: r.draft_json ? (JSON.parse(r.draft_json) as Draft) : null,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  fallbackOf: r.fallback_of,
+  fallbackReason: r.fallback_reason,
+  fallbackRunId,
+  origin: r.origin,
+  keyImage: r.summary_json ? ((JSON.parse(r.summary_json) as { keyImage?: string | null }).keyImage ?? null) : null,
+});
 
 /** This process, as the owner of the runs it starts: pid plus a token, so a reused pid is not mistaken for us. */
 export const OWNER_TOKEN = crypto.randomUUID();
@@ -164,30 +190,7 @@ export function createRunStore(db: Database.Database) {
     finishedAt: r.finished_at,
     durationMs: r.duration_ms,
   });
-  const toRun = (r: RunRow): WorkflowRun => ({
-    id: r.id,
-    family: r.family,
-    orderLineId: r.order_line_id,
-    cadFileId: r.cad_file_id,
-    attempt: r.attempt,
-    mode: r.mode,
-    role: r.role,
-    pipelineKey: r.pipeline_key,
-    workflowId: r.workflow_id,
-    workflowRevision: r.workflow_revision,
-    status: r.status,
-    failedStep: r.failed_step,
-    error: r.error,
-    draft: r.draft_json ? (JSON.parse(r.draft_json) as Draft) : null,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    fallbackOf: r.fallback_of,
-    fallbackReason: r.fallback_reason,
-    fallbackRunId: q.fallbackRun.get(r.id)?.id ?? null,
-    nodes: q.nodes.all(r.id).map(toNode),
-    origin: r.origin,
-    keyImage: r.summary_json ? ((JSON.parse(r.summary_json) as { keyImage?: string | null }).keyImage ?? null) : null,
-  });
+  const toRun = (r: RunRow): WorkflowRun => ({ ...runHeadOf(r, q.fallbackRun.get(r.id)?.id ?? null), nodes: q.nodes.all(r.id).map(toNode) });
   const toLog = (r: Record<string, unknown>): RenderLog => ({
     id: r.id as string,
     runId: r.run_id as string,

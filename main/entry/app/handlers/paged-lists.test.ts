@@ -118,6 +118,13 @@ describe('paged list methods', () => {
     const shadows = await walk<{ role: string }>('runs.list', { role: 'shadow', limit: 500 });
     expect(shadows.items.length).toBe(seeded.shadowPairs.length);
     expect((await ok<PageOf<{ cadFileName: string }>>('runs.list', { q: 'part-0003' })).items.every((r) => r.cadFileName === 'part-0003.stp')).toBe(true);
+    // A listed run is its detail without the node runs, which it counts (read in the page's one query, not loaded per run).
+    for (const listed of [...runs.items.slice(0, 3), ...shadows.items.slice(0, 2)] as unknown as ({ id: string; nodeCount: number; failedNodes: number } & Record<string, unknown>)[]) {
+      const { nodes, ...detail } = await ok<{ nodes: { status: string }[] } & Record<string, unknown>>('runs.get', { runId: listed.id });
+      const { nodeCount, failedNodes, outputTypeKey: _key, ...rest } = listed;
+      expect(rest).toEqual(detail);
+      expect([nodeCount, failedNodes]).toEqual([nodes.length, nodes.filter((n) => n.status === 'failed').length]);
+    }
 
     const assets = await walk<{ id: string; orderLineId: string }>('assets.list', { limit: 100 });
     expect(assets.items).toHaveLength(seeded.assets);
@@ -160,6 +167,10 @@ describe('paged list methods', () => {
     expect(newestFirst(log.items.map((c) => (c as unknown as { createdAt: string }).createdAt))).toBe(true);
     expect((await ok<PageOf<{ target: string }>>('rollout.log', { targets: ['still_white_2k'] })).items.map((c) => c.target)).toEqual(['still_white_2k']);
     expect((await ok<PageOf<unknown>>('rollout.log', { q: 'try turntable' })).items).toHaveLength(1);
+    // The workflows' log (the output types page) is its kind of change only, whatever the workflows are called.
+    log0.append({ targetKind: 'workflow', target: 'legacy.still_default', fromMode: 'legacy', toMode: 'shadow', reason: null, override: false, comparisonId: null, who: 'lead' });
+    expect((await ok<PageOf<{ target: string }>>('rollout.log', { targetKind: 'workflow' })).items.map((c) => c.target)).toEqual(['legacy.still_default']);
+    expect((await walk<{ targetKind: string }>('rollout.log', { targetKind: 'output_type', limit: 1 })).items.map((c) => c.targetKind)).toEqual(['output_type', 'output_type', 'output_type']);
   });
 
   it('refuses a cursor that is not one, or is another list\'s, naming the field and the value', async () => {
@@ -232,5 +243,6 @@ describe('EXPLAIN QUERY PLAN of each page', () => {
     expectIndexed(plan(cursorOf(comparisonsPageQuery<{ created_at: string; id: string }>(page))), 'c', 'comparisons_newest');
     expectIndexed(plan(comparisonsPageQuery({ ...page, verdict: 'fail' })), 'c', 'comparisons_verdict_newest');
     expectIndexed(plan(cursorOf(modeLogPageQuery(page))), 'mode_changes', 'mode_changes_newest');
+    expectIndexed(plan(modeLogPageQuery({ ...page, targetKind: 'workflow' })), 'mode_changes', 'mode_changes_newest');
   });
 });
