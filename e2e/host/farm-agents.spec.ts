@@ -132,3 +132,38 @@ test('the farm page: a token made there starts a real render agent, listed with 
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 });
+
+test('the farm page shows the Slurm side once the settings name a cluster, and the JWT stays hidden', async ({ page, request, dataDir }) => {
+  const host = await startHost(dataDir);
+  try {
+    await page.goto(`${host.url}#/farm`);
+    await expect(page.getByRole('heading', { level: 2, name: 'Render agents and Slurm pilots' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Slurm pilots', exact: true })).toHaveCount(0);
+    const headers = { Authorization: `Bearer ${host.token}` };
+    const slurm = {
+      url: 'http://127.0.0.1:6820',
+      auth: { kind: 'jwt', user: 'lightbox', token: 'a-slurm-jwt' },
+      partition: 'render',
+      maxPilots: 2,
+      coresPerPilot: 2,
+      memoryMbPerPilot: 2048,
+      controllerUrl: 'http://10.0.0.5:7400',
+      workDir: '/shared/lightbox/pilots',
+    };
+    // A bad field is refused by its path, nothing stored.
+    const bad = await request.post(`${host.origin}/api/settings.update`, { headers, data: { slurm: { ...slurm, workDir: 'pilots' } } });
+    expect(bad.status()).toBe(400);
+    expect(await bad.json()).toMatchObject({ path: 'slurm.workDir', message: expect.stringContaining('must be an absolute path') });
+    const made = await request.post(`${host.origin}/api/settings.update`, { headers, data: { slurm } });
+    expect(made.ok()).toBe(true);
+    // The farm page follows (farm.changed), without a reload.
+    await expect(page.getByRole('heading', { level: 2, name: 'Slurm pilots', exact: true })).toBeVisible();
+    await expect(page.getByText(/^Pilot jobs are submitted to Slurm while tasks wait for a slot/)).toBeVisible();
+    await expect(page.getByText(/^No pilot submitted yet/)).toBeVisible();
+    const shown = (await (await request.post(`${host.origin}/api/settings.get`, { headers, data: {} })).json()) as { result?: { slurm?: { auth?: { token?: string } } }; slurm?: { auth?: { token?: string } } };
+    expect(JSON.stringify(shown)).not.toContain('a-slurm-jwt');
+    expect(JSON.stringify(shown)).toContain('(hidden)');
+  } finally {
+    await host.stop();
+  }
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SlurmStatusSchema } from './slurm';
 
 /**
  * What the render farm shows: its Blender processes and its queue. Mirrors the controller's
@@ -99,6 +100,8 @@ export const FarmStatusSchema = z.object({
   tasks: z.array(FarmTaskViewSchema),
   /** Render agents and pilots this controller knows, online or not. */
   agents: z.array(FarmAgentViewSchema),
+  /** The Slurm cluster's pilot jobs, when settings name one (issue 16 item 4). */
+  slurm: SlurmStatusSchema,
 });
 export type FarmStatus = z.infer<typeof FarmStatusSchema>;
 export type FarmTaskView = z.infer<typeof FarmTaskViewSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FarmModeSchema } from '../farm/status';
+import { SlurmSettingsSchema } from '../farm/slurm';
 
 /**
  * User settings, stored per data directory. Fields are optional: an absent value means
@@ -62,6 +63,8 @@ export const SettingsSchema = z
     blenderEnv: BlenderEnvSchema,
     /** CAD files larger than this (MiB) are refused before parsing. */
     cadMaxFileMiB: CadMaxFileMiBSchema,
+    /** A Slurm cluster whose pilot jobs serve as render agents (lightbox serve / the hub); null: none. */
+    slurm: SlurmSettingsSchema.nullable(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -75,6 +78,8 @@ export const SettingsPatchSchema = z
     cadIngestWorkflowId: z.string().trim().min(1).max(200).nullable().optional(),
     blenderEnv: BlenderEnvSchema.optional(),
     cadMaxFileMiB: CadMaxFileMiBSchema.optional(),
+    /** Replaced whole; an auth token of "(hidden)" keeps the stored one (settings.get hides it). */
+    slurm: SlurmSettingsSchema.nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -8,7 +8,7 @@ import { dataDirCandidateProblem } from '../../platform/data-dir/check';
 import type { DataDirSource } from '../../../shared/settings/schema';
 import { ApiFailure, ErrorCodes, type AppInfo } from '../../../shared/contract';
 import type { KeyValueStore } from '../../platform/settings/key-value-store';
-import { createSettingsService, type SettingsService, type StoredSettings } from '../../platform/settings/settings-service';
+import { createSettingsService, shownSettings, type SettingsService, type StoredSettings } from '../../platform/settings/settings-service';
 import { defaultSettings } from '../../platform/settings/defaults';
 import { createPreflightService } from '../../execution/preflight/preflight-service';
 import type { PreflightService } from '../../execution/preflight/types';
@@ -40,6 +40,7 @@ import { createAgentController, type AgentController } from '../../execution/far
 import { createBlobStore } from '../../execution/farm/remote/blob-store';
 import { createAgentTokenStore } from '../../platform/farm-tokens/agent-token-store';
 import { agentHandlers } from './handlers/agent-handlers';
+import { createSlurmPilots, type SlurmPilots } from '../../execution/farm/slurm/slurm-pilots';
 
 /** The one setting that lives outside the data directory: where the data directory is. */
 export type LocationSettings = { dataDir?: string | null };
@@ -68,6 +69,10 @@ export interface Backend {
   readonly farm: FarmService;
   /** Render agents: their registry and leases (the host mounts their routes; lightbox serve). */
   readonly agents: AgentController;
+  /** This process serves render agents (their routes are mounted): agents take leases, Slurm pilots may be submitted. */
+  serveAgents(): void;
+  /** The Slurm cluster's pilot jobs, from the `slurm` setting (issue 16 item 4). */
+  readonly slurm: SlurmPilots;
   /** CAD library, orders, runs, media assets, notifications and the legacy dispatcher. */
   readonly production: Production;
   /** This data directory's side of syncing with a hub (the hub's side answers sync.pull/push). */
@@ -92,9 +97,11 @@ export function createBackend(options: BackendOptions): Backend {
   prepareDataDir(dataDir);
   const db = openDatabase(path.join(dataDir, 'lightbox.db'));
   const events = new EventBus();
-  const settings = createSettingsService(options.openSettingsStore(dataDir), defaultSettings(), (next) =>
-    events.emit('settings.changed', next),
-  );
+  // Called on updates only, so after the pilots below exist.
+  const settings = createSettingsService(options.openSettingsStore(dataDir), defaultSettings(), (next) => {
+    slurm.configure(next.slurm);
+    events.emit('settings.changed', shownSettings(next));
+  });
   let preflightRun = 0;
   const preflight = createPreflightService({
     db,
@@ -108,8 +115,16 @@ export function createBackend(options: BackendOptions): Backend {
   const workflows = createWorkflowStore(db, nodes);
   const legacy = createLegacyService(db, workflows, nodes);
   // runContext is only called once tasks exist, so after production below is made.
-  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId), agents: () => agents.list() });
+  const farm = createFarmService({ dataDir, settings: () => settings.get(), env: options.env ?? process.env, events, runContext: (runId) => farmRunContext(production, runId), agents: () => agents.list(), slurm: () => slurm.status() });
   const agents = createAgentController({ farm, db, blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')), ...agentTimings(options.env ?? process.env), onChanged: () => events.emit('farm.changed', farm.status()) });
+  const agentTokens = createAgentTokenStore(db);
+  const slurm = createSlurmPilots({
+    settings: () => settings.get().slurm,
+    farmStatus: () => farm.status(),
+    tokens: agentTokens,
+    onChange: () => events.emit('farm.changed', farm.status()),
+    pollMs: positiveMs((options.env ?? process.env).LIGHTBOX_SLURM_POLL_MS),
+  });
   const production = createProduction({ db, dataDir, legacy, workflows, registry: nodes, farm, settings: () => settings.get(), env: options.env ?? process.env, events });
   // What sync moves besides revisions, each kind beside its own store (issue 17 item 3).
   const outputTypeStore = createOutputTypeStore(db);
@@ -141,7 +156,7 @@ export function createBackend(options: BackendOptions): Backend {
 
   const handlers: Handlers = {
     'app.info': () => info(),
-    'settings.get': () => settings.get(),
+    'settings.get': () => shownSettings(settings.get()),
     'settings.defaults': () => settings.defaults(),
     'settings.update': (patch, ctx) => {
       // An executable's path runs code on this machine: not settable from another one.
@@ -155,8 +170,12 @@ export function createBackend(options: BackendOptions): Backend {
         if (patch.blenderEnv !== undefined) {
           throw new ApiFailure(ErrorCodes.forbidden, "blenderEnv sets Blender's environment: change it in the desktop app or from a browser on this machine", 'blenderEnv');
         }
+        // A pilot's command runs on the cluster's nodes as the Slurm user.
+        if (patch.slurm !== undefined) {
+          throw new ApiFailure(ErrorCodes.forbidden, "slurm names the command pilot jobs run on the cluster: change it in the desktop app or from a browser on this machine", 'slurm');
+        }
       }
-      return settings.update(patch);
+      return shownSettings(settings.update(patch));
     },
     'settings.setDataDir': ({ path: next }) => {
       if (next === null) options.locationStore.delete('dataDir');
@@ -177,7 +196,7 @@ export function createBackend(options: BackendOptions): Backend {
     ...workflowHandlers(workflows),
     ...legacyHandlers(legacy),
     ...farmHandlers(farm),
-    ...agentHandlers(createAgentTokenStore(db), agents),
+    ...agentHandlers(agentTokens, agents),
     ...productionHandlers(production, legacy, dataDir),
     ...syncHandlers(hubSync, sync),
   };
@@ -193,24 +212,34 @@ export function createBackend(options: BackendOptions): Backend {
     legacy,
     farm,
     agents,
+    serveAgents() {
+      agents.activate();
+      slurm.start();
+    },
+    slurm,
     production,
     sync,
     dispatch: createDispatch(handlers),
     info,
     startBackground: () => production.outbox.start(),
     close: () => {
+      // Pending pilots are cancelled; running ones finish their work and idle out.
+      const pilotsClosed = slurm.close();
       agents.close();
       const farmClosed = farm.close();
       // Stop claiming notifications; a delivery already in flight is simply due again next start.
       void production.outbox.stop();
       db.close();
-      return farmClosed;
+      return Promise.all([farmClosed, pilotsClosed]).then(() => undefined);
     },
   };
 }
 
 /** Render agent lease timeout and heartbeat from LIGHTBOX_AGENT_LEASE_TIMEOUT_MS / LIGHTBOX_AGENT_HEARTBEAT_MS (tests make them short). */
 function agentTimings(env: NodeJS.ProcessEnv): { leaseTimeoutMs?: number; heartbeatMs?: number } {
-  const ms = (v: string | undefined) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
-  return { leaseTimeoutMs: ms(env.LIGHTBOX_AGENT_LEASE_TIMEOUT_MS), heartbeatMs: ms(env.LIGHTBOX_AGENT_HEARTBEAT_MS) };
+  return { leaseTimeoutMs: positiveMs(env.LIGHTBOX_AGENT_LEASE_TIMEOUT_MS), heartbeatMs: positiveMs(env.LIGHTBOX_AGENT_HEARTBEAT_MS) };
+}
+
+function positiveMs(value: string | undefined): number | undefined {
+  return value && /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }

@@ -2,6 +2,7 @@ import type { EventBus } from '../../platform/transport/event-bus';
 import { ApiFailure } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings/schema';
 import type { FarmAgentView } from '../../../shared/farm/status';
+import type { SlurmStatus } from '../../../shared/farm/slurm';
 import { findTool } from '../../platform/tools/find-executable';
 import { createLocalFarm, idleFarmStatus, type FarmStatus, type LocalFarm, type LocalFarmOptions } from './local-farm';
 
@@ -33,6 +34,8 @@ export interface FarmServiceOptions {
   runContext?: (runId: string) => FarmRunContext | null;
   /** The render agents to list with the farm (agents/controller.ts). */
   agents?: () => FarmAgentView[];
+  /** The Slurm pilots to list with the farm (slurm/slurm-pilots.ts). */
+  slurm?: () => SlurmStatus;
 }
 
 export interface FarmRunContext {
@@ -48,7 +51,8 @@ export function createFarmService(options: FarmServiceOptions): FarmService {
   // A run's order line and CAD file never change: asked once per run, not on every farm.changed.
   const contexts = new Map<string, FarmRunContext | null>();
   const withContext = (local: FarmStatus): FarmStatus => {
-    const status = options.agents ? { ...local, agents: options.agents() } : local;
+    const withAgents = options.agents ? { ...local, agents: options.agents() } : local;
+    const status = options.slurm ? { ...withAgents, slurm: options.slurm() } : withAgents;
     const lookup = options.runContext;
     if (!lookup) return status;
     const tasks = status.tasks.map((task) => {

@@ -9,6 +9,9 @@ import { describeJob, isProbeJob } from './job-title';
 import { parseBlenderProgress } from './progress';
 import { farmWorkerFile, SlotPool, type SlotRun } from './slot-pool';
 import { TaskQueue, type ExecutionContext, type TaskView } from './task-queue';
+
+/** The local farm knows no cluster; the farm service adds the Slurm side when a controller has one. */
+const slurmOff = (): FarmStatus['slurm'] => ({ state: 'off', error: null, pilots: [] });
 import type { FarmJobOptions, FarmProcessView, RenderFarm } from './types';
 
 export type { FarmStatus } from '../../../shared/farm/status';
@@ -311,7 +314,7 @@ export function createLocalFarm(options: LocalFarmOptions): LocalFarm {
     // The run's order line and CAD file are the backend's to add (FarmService): the farm only knows the run id.
     const trim = (t: TaskView): FarmTaskView => ({ ...t, orderLineId: null, cadFileId: null, cadFileName: null, attempts: t.attempts.map((a) => ({ ...a, log: a.log.slice(-STATUS_LOG_LINES) })) });
     // Render agents are the farm service's to add (FarmService): they register with the controller, not the pool.
-    return { started: true, concurrency, mode, processes: processes(), tasks: [...active, ...recent].map(trim), agents: [] };
+    return { started: true, concurrency, mode, processes: processes(), tasks: [...active, ...recent].map(trim), agents: [], slurm: slurmOff() };
   };
 
   const submitJob = (job: BlenderJobInput, jobOptions: FarmJobOptions) => {
@@ -411,5 +414,6 @@ export function idleFarmStatus(farm: { concurrency: number; mode: FarmMode }): F
     processes: Array.from({ length: farm.concurrency }, (_, slot) => ({ slot, mode: farm.mode, pid: null, state: 'stopped' as const, jobsDone: 0, rssBytes: null, taskId: null })),
     tasks: [],
     agents: [],
+    slurm: slurmOff(),
   };
 }

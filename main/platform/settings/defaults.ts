@@ -18,5 +18,6 @@ export function defaultSettings(cores = os.availableParallelism()): Settings {
     cadIngestWorkflowId: null,
     blenderEnv: {},
     cadMaxFileMiB: 512,
+    slurm: null,
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiFailure } from '../../../shared/contract';
 import { JsonFileStore } from './json-file-store';
-import { createSettingsService, type StoredSettings } from './settings-service';
+import { createSettingsService, shownSettings, type StoredSettings } from './settings-service';
 import { defaultSettings } from './defaults';
 import { makeTempDir } from '../../testing/temp-dir';
 
@@ -14,7 +14,7 @@ describe('settings service', () => {
 
   it('answers machine defaults when nothing is stored', () => {
     const service = createSettingsService(open(), defaultSettings(8));
-    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null, blenderEnv: {}, cadMaxFileMiB: 512 });
+    expect(service.get()).toEqual({ blenderPath: null, ffmpegPath: null, farm: { concurrency: 4, threadsPerBlender: 2, mode: 'warm' }, cadIngestWorkflowId: null, blenderEnv: {}, cadMaxFileMiB: 512, slurm: null });
   });
 
   it('the CAD size cap (cadMaxFileMiB) defaults to 512 MiB, is stored when changed, and refuses what is not a whole number of MiB', () => {
@@ -24,6 +24,47 @@ describe('settings service', () => {
     expect(createSettingsService(open(), defaultSettings(8)).get().cadMaxFileMiB).toBe(2048);
     for (const bad of [0, -1, 1.5, 1_000_000]) expect(() => service.update({ cadMaxFileMiB: bad })).toThrow(ApiFailure);
     expect(service.get().cadMaxFileMiB).toBe(2048);
+  });
+
+  it('a Slurm cluster: stored with its defaults filled, refused by field path, the JWT hidden when shown and kept when sent back hidden', () => {
+    const service = createSettingsService(open(), defaultSettings(8));
+    const slurm = {
+      url: 'https://slurm.studio.lan:6820',
+      auth: { kind: 'jwt' as const, user: 'lightbox', token: 'jwt-secret' },
+      maxPilots: 4,
+      coresPerPilot: 8,
+      memoryMbPerPilot: 16_000,
+      slotsPerPilot: 2,
+      idleTimeoutSeconds: 120,
+      timeLimitMinutes: 720,
+      controllerUrl: 'http://10.0.0.5:7400',
+      command: ['lightbox'],
+      workDir: '/shared/pilots',
+      environment: {},
+    };
+    expect(service.update({ slurm }).slurm).toEqual(slurm);
+    expect(open().store.slurm).toEqual(slurm);
+    // Refused by path, the stored value untouched.
+    const refusal = (() => {
+      try {
+        service.update({ slurm: { ...slurm, maxPilots: 0 } });
+      } catch (e) {
+        return e as ApiFailure;
+      }
+      return null;
+    })();
+    expect(refusal).toBeInstanceOf(ApiFailure);
+    expect(refusal?.path).toBe('slurm.maxPilots');
+    expect(service.get().slurm?.maxPilots).toBe(4);
+    // What settings.get shows; sent back as shown, it keeps the token.
+    const shown = shownSettings(service.get());
+    expect(shown.slurm?.auth).toEqual({ kind: 'jwt', user: 'lightbox', token: '(hidden)' });
+    expect(service.get().slurm?.auth).toEqual({ kind: 'jwt', user: 'lightbox', token: 'jwt-secret' });
+    expect(service.update({ slurm: { ...(shown.slurm as typeof slurm), maxPilots: 6 } }).slurm).toMatchObject({ maxPilots: 6, auth: { token: 'jwt-secret' } });
+    // With no token stored, "(hidden)" is refused rather than stored as the token.
+    service.update({ slurm: null });
+    expect(() => service.update({ slurm: { ...slurm, auth: { ...slurm.auth, token: '(hidden)' } } })).toThrow(/slurm\.auth\.token: '\(hidden\)' keeps a stored token, and none is stored/);
+    expect(service.get().slurm).toBeNull();
   });
 
   it('stores only what was changed, merges nested fields, and notifies', () => {

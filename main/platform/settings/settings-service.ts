@@ -1,5 +1,6 @@
 import { SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings/schema';
-import { ApiFailure, zodToApiError } from '../../../shared/contract';
+import { ApiFailure, ErrorCodes, zodToApiError } from '../../../shared/contract';
+import { HIDDEN_SECRET, withHiddenSecret } from '../../../shared/farm/slurm';
 import type { KeyValueStore } from './key-value-store';
 
 /** What is kept on disk: only values the user set; the rest follows the machine's defaults. */
@@ -10,6 +11,7 @@ export type StoredSettings = Partial<{
   cadIngestWorkflowId: string | null;
   blenderEnv: Record<string, string>;
   cadMaxFileMiB: number;
+  slurm: Settings['slurm'];
 }>;
 
 export interface SettingsService {
@@ -55,6 +57,7 @@ export function createSettingsService(
       if (patch.cadIngestWorkflowId !== undefined) next.cadIngestWorkflowId = patch.cadIngestWorkflowId;
       if (patch.blenderEnv !== undefined) next.blenderEnv = patch.blenderEnv;
       if (patch.cadMaxFileMiB !== undefined) next.cadMaxFileMiB = patch.cadMaxFileMiB;
+      if (patch.slurm !== undefined) next.slurm = keepHiddenToken(patch.slurm, current.slurm);
       if (patch.farm !== undefined) next.farm = { ...(stored.farm ?? {}), ...patch.farm };
       const merged = {
         ...defaults,
@@ -66,6 +69,8 @@ export function createSettingsService(
         const error = zodToApiError(checked.error, undefined, merged);
         throw new ApiFailure(error.code, error.message, error.path);
       }
+      // Stored as checked: with the Slurm defaults filled in.
+      if (next.slurm !== undefined) next.slurm = checked.data.slurm;
       store.store = next;
       problems.length = 0;
       current = checked.data;
@@ -76,7 +81,24 @@ export function createSettingsService(
 }
 
 /** The settings that are one value each (farm is merged field by field). */
-const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId', 'blenderEnv', 'cadMaxFileMiB'] as const;
+const TOP_LEVEL = ['blenderPath', 'ffmpegPath', 'cadIngestWorkflowId', 'blenderEnv', 'cadMaxFileMiB', 'slurm'] as const;
+
+/**
+ * settings.get shows the Slurm JWT as HIDDEN_SECRET, so a form that sends the settings back
+ * unchanged sends that: it means "the token stored", refused when there is none to keep.
+ */
+function keepHiddenToken(next: Settings['slurm'], stored: Settings['slurm']): Settings['slurm'] {
+  if (next === null || next.auth.kind !== 'jwt' || next.auth.token !== HIDDEN_SECRET) return next;
+  if (stored?.auth.kind !== 'jwt') {
+    throw new ApiFailure(ErrorCodes.invalidInput, `slurm.auth.token: '${HIDDEN_SECRET}' keeps a stored token, and none is stored; give the JWT`, 'slurm.auth.token');
+  }
+  return { ...next, auth: { ...next.auth, token: stored.auth.token } };
+}
+
+/** The settings as settings.get and settings.changed show them: secrets hidden. */
+export function shownSettings(settings: Settings): Settings {
+  return { ...settings, slurm: withHiddenSecret(settings.slurm) };
+}
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};

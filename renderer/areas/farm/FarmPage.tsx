@@ -4,6 +4,7 @@ import { Accordion, Alert, Group, Paper, SegmentedControl, Text } from '@mantine
 import { useClient } from '../../app/services';
 import { AgentTokens } from './AgentTokens';
 import { AgentsTable } from './AgentsTable';
+import { SlurmPilots } from './SlurmPilots';
 import { ProcessTable } from './ProcessTable';
 import { TaskTable } from './TaskTable';
 import { FILTER_LABELS, TASK_FILTERS, matches, newestFirst, taskName, type TaskFilter } from './task-view';
@@ -92,6 +93,7 @@ export function FarmPage() {
           ) : (
             <Text>No render agent has connected yet: create an agent token below and run the command it gives on a render machine.</Text>
           )}
+          <SlurmPilots slurm={status.slurm} />
           <h2>Tasks</h2>
           <Group gap="sm" mb="xs" align="center">
             <Text span size="sm" id="farm-task-filter">

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FarmStatusSchema } from '../../../../shared/farm/status';
@@ -60,5 +61,25 @@ describe('lightbox farm agent-token / farm status agents', () => {
     } finally {
       await serving.close();
     }
+  });
+
+  it('farm slurm set FILE stores the cluster (defaults filled, JWT hidden when shown), refuses a bad field by its path keeping the stored one; off unsets it', async () => {
+    const file = path.join(tmp.dir, 'slurm.json');
+    const good = { url: 'https://slurm.lan:6820', auth: { kind: 'jwt', user: 'lightbox', token: 'secret-jwt' }, partition: 'render', maxPilots: 4, coresPerPilot: 8, memoryMbPerPilot: 16000, controllerUrl: 'http://10.0.0.5:7400', workDir: '/shared/pilots' };
+    fs.writeFileSync(file, JSON.stringify(good));
+    const set = await cliOn(dataDir, ['farm', 'slurm', 'set', file, '--json']);
+    expect(set.code, set.err).toBe(0);
+    expect(JSON.parse(set.out)).toMatchObject({ ...good, auth: { kind: 'jwt', user: 'lightbox', token: '(hidden)' }, slotsPerPilot: 1, idleTimeoutSeconds: 120 });
+    fs.writeFileSync(file, JSON.stringify({ ...good, partition: '', url: 'ftp://x' }));
+    const bad = await cliOn(dataDir, ['farm', 'slurm', 'set', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/slurm\.(partition|url)/);
+    expect(bad.err).not.toContain('secret-jwt');
+    const shown = await cliOn(dataDir, ['farm', 'slurm', 'show', '--json']);
+    expect(JSON.parse(shown.out)).toMatchObject({ partition: 'render', url: 'https://slurm.lan:6820' });
+    expect(shown.out).not.toContain('secret-jwt');
+    expect(await cliOn(dataDir, ['farm', 'slurm', 'set', path.join(tmp.dir, 'missing.json')])).toMatchObject({ code: 2, err: expect.stringContaining('no such file') });
+    expect((await cliOn(dataDir, ['farm', 'slurm', 'off'])).code).toBe(0);
+    expect(JSON.parse((await cliOn(dataDir, ['farm', 'slurm', 'show', '--json'])).out)).toBeNull();
   });
 });

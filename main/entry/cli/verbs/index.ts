@@ -9,6 +9,7 @@ import { legacyImportVerb } from './legacy-import';
 import { legacyMigrateVerb } from './legacy-migrate';
 import { cadIngestVerb } from './cad-ingest';
 import { farmStatusVerb } from './farm-status';
+import { farmSlurmOffVerb, farmSlurmSetVerb, farmSlurmShowVerb } from './farm-slurm';
 import { renderVerb } from './render';
 import { cadImportVerb } from './cad-import';
 import { orderCreateVerb } from './order-create';
@@ -27,4 +28,4 @@ import { syncConflictsVerb, syncResolveVerb, syncVerb } from './sync';
 import { agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, agentVerb } from './agent';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, reviewListVerb, reviewApproveVerb, reviewRejectVerb, reviewExcuseVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];
+export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, farmSlurmSetVerb, farmSlurmShowVerb, farmSlurmOffVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, reviewListVerb, reviewApproveVerb, reviewRejectVerb, reviewExcuseVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];

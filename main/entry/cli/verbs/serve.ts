@@ -31,7 +31,7 @@ export const serveVerb: Verb = {
     try {
       // Render agents (lightbox agent) connect here too, with their own tokens, under /farm/agent/v1/.
       const agentRoutes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(backend.dataDir, 'farm', 'blobs')) });
-      backend.agents.activate();
+      backend.serveAgents();
       server = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, host, port, rendererDir: renderer, tls, routes: [agentRoutes] });
       backend.startBackground();
     } catch (error) {

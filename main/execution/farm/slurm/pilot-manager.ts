@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createSlurmRestClient, pilotStateOf, type SlurmRestClient } from './rest-client';
 import { lightboxAgentCommand, pilotScript, type PilotCommandInput, type ScriptWord } from './pilot-job';
 import type { SlurmSettings } from './settings';
+import type { PilotView } from '../../../../shared/farm/slurm';
 
 /**
  * Submits pilot jobs to Slurm while the farm has more queued tasks than slots to run them (the
@@ -14,23 +15,7 @@ import type { SlurmSettings } from './settings';
  * pilot would wait minutes to start again with an old token). Pilots are kept in memory: one the controller forgot in
  * a restart idles out by itself, its token expiring with it.
  */
-export type PilotState = 'pending' | 'running' | 'ended';
-
-export interface PilotView {
-  /** The name its agent token and Slurm job carry. */
-  name: string;
-  slurmJobId: number;
-  state: PilotState;
-  /** Slurm's state and reason as last seen (PENDING/Resources, RUNNING, COMPLETED, NODE_FAIL, …). */
-  slurmState: string;
-  reason: string;
-  node: string | null;
-  slots: number;
-  /** The agent it became, once registered with the controller. */
-  agentId: string | null;
-  submittedAt: string;
-  endedAt: string | null;
-}
+export type { PilotState, PilotView } from '../../../../shared/farm/slurm';
 
 export interface FarmDemand {
   /** Tasks waiting for a slot. */

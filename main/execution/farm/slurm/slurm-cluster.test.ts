@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobFolder, slurmSkipReason, startSlurmCluster, type SlurmTestCluster } from '../../../testing/slurm-cluster';
 import { createSlurmRestClient, SlurmRestError, type SlurmJobInfo, type SlurmRestClient } from './rest-client';
-import { createPilotManager, demandFromStatus, type FarmDemand, type PilotManager, type PilotView } from './pilot-manager';
+import { createPilotManager, type FarmDemand, type PilotView } from './pilot-manager';
 import { parseSlurmSettings } from './settings';
 import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
 import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
@@ -275,9 +275,9 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
       glb = path.join(tmp, 'boxes.glb');
       fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }, { name: 'Post', size: [0.5, 2, 0.5], translation: [0, 1.25, 0] }]));
       const dataDir = path.join(tmp, 'controller');
-      backend = createNodeBackend(dataDir, { ...TEST_ENV, LIGHTBOX_CONFIG_DIR: path.join(tmp, 'config'), LIGHTBOX_AGENT_LEASE_TIMEOUT_MS: '3000', LIGHTBOX_AGENT_HEARTBEAT_MS: '300' });
+      backend = createNodeBackend(dataDir, { ...TEST_ENV, LIGHTBOX_CONFIG_DIR: path.join(tmp, 'config'), LIGHTBOX_AGENT_LEASE_TIMEOUT_MS: '3000', LIGHTBOX_AGENT_HEARTBEAT_MS: '300', LIGHTBOX_SLURM_POLL_MS: '300' });
       backend.settings.update({ farm: { concurrency: 0, threadsPerBlender: 1 } });
-      backend.agents.activate();
+      backend.serveAgents();
       const routes = createAgentRoutes({ controller: backend.agents, tokens: createAgentTokenStore(backend.db), blobs: createBlobStore(path.join(dataDir, 'farm', 'blobs')) });
       host = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, rendererDir: null, routes: [routes], host: cluster.hostAddress });
       controllerUrl = `http://${cluster.hostAddress}:${host.port}/`;
@@ -306,43 +306,55 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
       };
     }
 
-    function pilotManager(extra: Record<string, unknown>): PilotManager {
-      const tokens = createAgentTokenStore(backend.db);
+    /**
+     * Pilots as a studio sets them up: the `slurm` setting of the controller's backend (which
+     * serves agents), read back from farm.status. Only this test's pilots are seen.
+     */
+    async function configurePilots(extra: Record<string, unknown>): Promise<{ pilots: () => Promise<PilotView[]>; close: () => Promise<void> }> {
+      const earlier = new Set((await status()).slurm.pilots.map((p) => p.slurmJobId));
       const dir = jobFolder(cluster, 'pilot-logs');
-      return createPilotManager({
-        settings: parseSlurmSettings({
+      backend.settings.update({
+        slurm: {
           url: cluster.restUrl,
           auth: { kind: 'jwt', user: 'root', token: cluster.rootJwt },
           partition: 'render',
           maxPilots: 1,
           coresPerPilot: 1,
           memoryMbPerPilot: 1024,
+          slotsPerPilot: 1,
           idleTimeoutSeconds: 3,
+          timeLimitMinutes: 30,
           controllerUrl,
           command: [process.execPath, cli],
           workDir: dir,
           environment: { ...TEST_ENV, HOME: dir },
           ...extra,
-        }),
-        demand: async () => demandFromStatus(await status()),
-        issueToken: (name, lifetimeSeconds) => {
-          const made = tokens.create(name, { expiresAt: new Date(Date.now() + lifetimeSeconds * 1000) });
-          return { token: made.token, revoke: () => tokens.revoke(name) };
         },
-        pollMs: 300,
       });
+      const pilots = async () => (await status()).slurm.pilots.filter((p) => !earlier.has(p.slurmJobId)).sort((a, b) => a.slurmJobId - b.slurmJobId);
+      return {
+        pilots,
+        close: async () => {
+          backend.settings.update({ slurm: null });
+          submitted.push(...(await pilots()).map((p) => p.slurmJobId));
+        },
+      };
     }
 
     it('a Slurm pilot registers, renders, idles out and its Slurm job ends', async () => {
-      const manager = pilotManager({});
+      const manager = await configurePilots({});
+      expect((await status()).slurm).toMatchObject({ state: 'serving', error: null });
+      // The JWT is a secret: settings.get shows it hidden.
+      const shown = ((await backend.dispatch('settings.get', {}, { transport: 'http' })) as { result: { slurm: { auth: { token: string } } } }).result;
+      expect(shown.slurm.auth.token).toBe('(hidden)');
       try {
         const farm = await backend.farm.get();
         const job = still(4, 48);
         const reply = await farm.runJob(job, { label: 'pilot still', timeoutMs: 120_000 });
         expect(reply).toMatchObject({ ok: true, result: { file: job.out } });
         expect(fs.statSync(job.out).size).toBeGreaterThan(0);
-        const [pilot] = manager.pilots();
-        expect(manager.pilots()).toHaveLength(1);
+        const [pilot] = await manager.pilots();
+        expect(await manager.pilots()).toHaveLength(1);
         const seen = await status();
         expect(seen.tasks.find((t) => t.label === 'pilot still')?.attempts).toEqual([expect.objectContaining({ attempt: 1, agent: pilot?.name, outcome: 'succeeded' })]);
         expect(seen.agents).toContainEqual(expect.objectContaining({ name: pilot?.name, kind: 'pilot', slurmJobId: String(pilot?.slurmJobId), tasksDone: 1 }));
@@ -354,15 +366,14 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         await doomed;
         expect((await status()).tasks.find((t) => t.label === 'cancelled still')?.state).toBe('cancelled');
         expect((await client.getJob(pilot?.slurmJobId as number))?.state).toBe('RUNNING');
-        expect(manager.pilots()[0]?.state).toBe('running');
+        expect((await manager.pilots())[0]?.state).toBe('running');
         // With no more work it idles out (3 s): the agent says goodbye and Slurm's job completes.
-        const ended = await until('the pilot to idle out', async () => manager.pilots().find((p) => p.state === 'ended'), 60_000);
+        const ended = await until('the pilot to idle out', async () => (await manager.pilots()).find((p) => p.state === 'ended'), 60_000);
         expect(ended).toMatchObject({ slurmJobId: pilot?.slurmJobId, slurmState: 'COMPLETED', agentId: expect.any(String) });
         expect((await status()).agents.find((a) => a.name === pilot?.name)?.state).toBe('offline');
-        expect(manager.pilots()).toHaveLength(1); // no work, no new pilot
+        expect(await manager.pilots()).toHaveLength(1); // no work, no new pilot
       } finally {
         await manager.close();
-        submitted.push(...manager.pilots().map((p) => p.slurmJobId));
       }
     }, 120_000);
 
@@ -371,7 +382,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
       const blocker = await client.submitJob({ name: 'hold-n1', script: '#!/bin/sh\nsleep 600\n', constraints: 'host', cpusPerTask: 2, memoryMb: 64, workDir: tmp, standardOutput: '/dev/null', environment: { PATH: '/usr/bin:/bin' } });
       submitted.push(blocker);
       await until('n1 held', jobState(blocker, ['RUNNING']));
-      const manager = pilotManager({ maxPilots: 2, coresPerPilot: 2, idleTimeoutSeconds: 2 });
+      const manager = await configurePilots({ maxPilots: 2, coresPerPilot: 2, idleTimeoutSeconds: 2 });
       const link = (state: 'up' | 'down') => execFileSync('ip', ['-n', cluster.netns, 'link', 'set', 'lbslurm1', state]);
       try {
         const farm = await backend.farm.get();
@@ -379,7 +390,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         const reply = farm.runJob(job, { label: 'lost node still', timeoutMs: 180_000, maxAttempts: 3 });
         const first = await until('the task leased to the n2 pilot', async () => {
           const task = (await status()).tasks.find((t) => t.label === 'lost node still');
-          const pilot = manager.pilots()[0];
+          const pilot = (await manager.pilots())[0];
           // Leased: the agent is fetching the scene or starting Blender (≥ 1 s), so the cut comes mid-task.
           return task?.state === 'running' && pilot?.node === 'n2' && task.attempts[0]?.agent === pilot.name && pilot;
         }, 90_000);
@@ -390,18 +401,17 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
         expect(attempts.filter((a) => a.outcome === 'succeeded')).toHaveLength(1);
         expect(attempts[0]).toMatchObject({ attempt: 1, agent: first.name });
         expect(attempts[0]?.outcome).not.toBe('succeeded');
-        const second = manager.pilots().find((p) => p.slurmJobId !== first.slurmJobId);
+        const second = (await manager.pilots()).find((p) => p.slurmJobId !== first.slurmJobId);
         expect(second?.node).toBe('n1');
         expect(attempts.at(-1)).toMatchObject({ agent: second?.name, outcome: 'succeeded' });
         // Slurm declares n2 down (SlurmdTimeout 10 s) and requeues the pilot that was on it; the manager cancels it.
-        const lost = await until('the lost pilot to end', async () => manager.pilots().find((p) => p.slurmJobId === first.slurmJobId && p.state === 'ended'), 60_000);
+        const lost = await until('the lost pilot to end', async () => (await manager.pilots()).find((p) => p.slurmJobId === first.slurmJobId && p.state === 'ended'), 60_000);
         expect(lost).toMatchObject({ slurmState: 'CANCELLED', reason: expect.stringMatching(/^requeued by Slurm after its node failed/) });
         expect((await client.getJob(first.slurmJobId))?.restartCount).toBe(1);
       } finally {
         link('up');
         await client.cancelJob(blocker);
         await manager.close();
-        submitted.push(...manager.pilots().map((p) => p.slurmJobId));
       }
       // n2 comes back by itself (ReturnToService=2) for the tests after this one.
       const n2 = () => execFileSync('sinfo', ['-h', '-N', '-n', 'n2', '-o', '%t'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: cluster.slurmConf } }).trim();
