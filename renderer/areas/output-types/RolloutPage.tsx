@@ -29,7 +29,10 @@ export function RolloutPage() {
   const [asking, setAsking] = useState<RiskyMode | null>(null);
 
   const rollout = status.data?.outputTypes.find((o) => o.key === key) ?? null;
+  // The status carries the newest changes of all targets: enough to tell a guard's roll back, and
+  // a stamp that changes when the log grows (the log below pages through rollout.log).
   const changes = status.data?.changes.filter((c) => c.target === key || (rollout?.workflowId && c.target === rollout.workflowId)) ?? [];
+  const logVersion = status.data?.changes[0]?.id ?? '';
 
   async function set(mode: ExecutionMode) {
     setBusy(true);
@@ -249,7 +252,7 @@ export function RolloutPage() {
         <Title order={2} id={`${id}-log`} mb="xs">
           Mode changes
         </Title>
-        {changes.length === 0 ? <Text>No mode change yet.</Text> : <ModeChangeTable changes={changes} label="Mode changes" targetHeader="Target" />}
+        {status.data && <ModeChangeTable filter={{ targets: rollout?.workflowId ? [key, rollout.workflowId] : [key] }} version={logVersion} label="Mode changes" targetHeader="Target" empty="No mode change yet." />}
       </Paper>
     </>
   );

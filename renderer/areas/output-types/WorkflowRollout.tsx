@@ -34,8 +34,6 @@ export function WorkflowRollout() {
     }
   }
   const workflows = data?.workflows ?? [];
-  const ids = new Set(workflows.map((w) => w.id));
-  const changes = data?.changes.filter((c) => c.targetKind === 'workflow' && ids.has(c.target)) ?? [];
   const following = (list: string[]) => (list.length ? `the output types following it (${list.join(', ')})` : 'the output types that follow it (none yet)');
   return (
     <Paper component="section" withBorder p="md" my="lg" aria-labelledby={`${id}-h`}>
@@ -97,12 +95,13 @@ export function WorkflowRollout() {
           {refusal}
         </Alert>
       )}
-      {changes.length > 0 && (
+      {workflows.length > 0 && (
         <>
           <Title order={3} mt="md" mb="xs">
             Workflow mode changes
           </Title>
-          <ModeChangeTable changes={changes} label="Workflow mode changes" targetHeader="Workflow" />
+          {/* The status's newest change stamps the log: a change made here reloads both. */}
+          <ModeChangeTable filter={{ targetKind: 'workflow' }} version={data?.changes[0]?.id ?? ''} label="Workflow mode changes" targetHeader="Workflow" empty="No workflow mode change yet." />
         </>
       )}
       <ConfirmMode
