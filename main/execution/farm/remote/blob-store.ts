@@ -9,6 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256File } from '../../../platform/files/sha256-file';
 import { blobKey, checkSize, parseBlobRef, type BlobRef } from './blob-ref';
 
+/** How many put files the store remembers by identity (a batch's scenes, textures). */
+const STORED_FILES_KEPT = 1024;
+
 export type { BlobRef } from './blob-ref';
 
 /**
@@ -147,6 +150,8 @@ export function createBlobStore(dir: string, options: BlobStoreOptions = {}): Bl
       return null;
     }
   };
+  /** Files put before, by path: their identity when hashed and the blob they made (oldest first). */
+  const stored = new Map<string, { identity: string; ref: BlobRef }>();
   const has = (ref: BlobRef): boolean => sizeOf(committedPath(parseBlobRef(ref))) === ref.size;
   const partialSize = (value: BlobRef): number => {
     const ref = parseBlobRef(value);
@@ -209,6 +214,13 @@ export function createBlobStore(dir: string, options: BlobStoreOptions = {}): Bl
       return committedPath(ref);
     },
     async putFile(file) {
+      // The same scene leased again (a turntable's frames, a batch of stills) is not copied and
+      // hashed again: the file is known by its identity, which any write changes (ctime cannot
+      // be set back), and its blob is still here.
+      const before = await fsp.stat(file, { bigint: true });
+      const identity = `${before.dev}:${before.ino}:${before.size}:${before.mtimeNs}:${before.ctimeNs}`;
+      const known = stored.get(file);
+      if (known && known.identity === identity && has(known.ref)) return known.ref;
       const tmp = path.join(tmpDir, `${crypto.randomUUID()}.tmp`);
       try {
         // A reflink where the file system has them, a kernel copy otherwise; the copy is hashed,
@@ -219,6 +231,12 @@ export function createBlobStore(dir: string, options: BlobStoreOptions = {}): Bl
         const ref: BlobRef = { sha256: await sha256File(tmp), size };
         if (has(ref)) await fsp.rm(tmp, { force: true });
         else await commit(tmp, ref);
+        // Remembered only if the file did not change while it was copied.
+        const after = await fsp.stat(file, { bigint: true });
+        if (`${after.dev}:${after.ino}:${after.size}:${after.mtimeNs}:${after.ctimeNs}` === identity) {
+          if (stored.size >= STORED_FILES_KEPT) stored.delete(stored.keys().next().value as string);
+          stored.set(file, { identity, ref });
+        }
         return ref;
       } catch (error) {
         await fsp.rm(tmp, { force: true });
