@@ -52,23 +52,20 @@ const toChange = (c: Record<string, unknown>): ModeChange => ({
 
 export type ModeChange = z.infer<typeof ModeChangeSchema>;
 
+const INTO_MODE_CHANGES = `INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
+  VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`;
+
 /**
  * The log of execution-mode changes (mode_changes): who changed what, from what, and why.
  * Only the output-type store uses it; everyone else appends and reads through the store.
  */
 export function modeLog(db: Database.Database) {
   const q = {
-    insert: db.prepare(
-      `INSERT INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
-       VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
-    ),
+    insert: db.prepare(`INSERT ${INTO_MODE_CHANGES}`),
     all: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
     has: db.prepare<[string], { id: string }>('SELECT id FROM mode_changes WHERE id = ?'),
     // A change made on another machine keeps its id and time; one already here is not taken twice.
-    insertSynced: db.prepare(
-      `INSERT OR IGNORE INTO mode_changes (id, target_kind, target, from_mode, to_mode, reason, override, comparison_id, who, created_at)
-       VALUES (@id, @targetKind, @target, @fromMode, @toMode, @reason, @override, @comparisonId, @who, @createdAt)`,
-    ),
+    insertSynced: db.prepare(`INSERT OR IGNORE ${INTO_MODE_CHANGES}`),
   };
   return {
     append(change: Omit<ModeChange, 'id' | 'createdAt'>): ModeChange {
@@ -89,19 +86,6 @@ export function modeLog(db: Database.Database) {
     /** The newest `n` changes. */
     latest: (n: number): ModeChange[] => db.prepare<[number], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, id DESC LIMIT ?').all(n).map(toChange),
     /** Newest first. */
-    list(): ModeChange[] {
-      return q.all.all().map((c) => ({
-        id: c.id as string,
-        targetKind: c.target_kind as ModeChange['targetKind'],
-        target: c.target as string,
-        fromMode: (c.from_mode as ExecutionMode | null) ?? null,
-        toMode: c.to_mode as ExecutionMode,
-        reason: (c.reason as string | null) ?? null,
-        override: c.override === 1,
-        comparisonId: (c.comparison_id as string | null) ?? null,
-        who: c.who as string,
-        createdAt: c.created_at as string,
-      }));
-    },
+    list: (): ModeChange[] => q.all.all().map(toChange),
   };
 }
