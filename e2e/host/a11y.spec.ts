@@ -195,9 +195,15 @@ test('a11y: rollout', async ({ page }) => {
 });
 
 test('a11y: comparisons list', async ({ page }) => {
-  await open(page, '/comparisons');
+  await open(page, '/comparisons?view=all');
   await expect(page.getByRole('table', { name: 'Comparisons' })).toBeVisible();
   await checkArea(page, 'comparisons');
+});
+
+test('a11y: review by revision', async ({ page }) => {
+  await open(page, '/comparisons');
+  await expect(page.getByRole('list', { name: /^Contact sheet of / }).first().getByRole('img').first()).toBeVisible();
+  await checkArea(page, 'comparisons-review');
 });
 
 test('a11y: comparison viewer', async ({ page }) => {

@@ -28,7 +28,7 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   expect(made.verdict).toBe('pass');
   // The review notification and the badge on the Comparisons area.
   const nav = page.getByRole('navigation', { name: 'Areas' });
-  await expect(nav.getByRole('status', { name: /^1 comparison waiting for review$/ })).toBeVisible();
+  await expect(nav.getByRole('status', { name: /^1 review group awaiting a decision$/ })).toBeVisible();
   await expect(page.getByRole('log', { name: 'Review notifications' })).toContainText(`A shadow comparison of ${KEY} needs review`);
 
   // A pass not yet approved still blocks graph, with the backend's reason.
@@ -37,9 +37,11 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await expect(page.getByRole('button', { name: 'Enable graph' })).toBeDisabled();
   await expect(page.getByText(/Graph cannot be enabled: its latest shadow pass is not approved yet/)).toBeVisible();
   // The badge count is the backend's pendingReview, not only what events said.
-  await expect(nav.getByRole('status', { name: /^1 comparison waiting for review$/ })).toBeVisible();
+  await expect(nav.getByRole('status', { name: /^1 review group awaiting a decision$/ })).toBeVisible();
 
   await nav.getByRole('link', { name: 'Comparisons' }).click();
+  // Review by revision is the default view; every comparison is one click away.
+  await page.getByRole('tablist', { name: 'Comparisons view' }).getByRole('tab', { name: 'All comparisons' }).click();
   const latest = page.getByRole('table', { name: 'Latest verdict per output type' });
   const latestRow = latest.getByRole('row').filter({ has: page.getByRole('link', { name: `Latest comparison of ${KEY}` }) });
   await expect(latestRow.getByRole('cell').first()).toHaveText(made.verdict);
@@ -105,7 +107,7 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await page.getByLabel('Note').fill('Looks identical at draft size');
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByRole('status', { name: 'Review state' })).toContainText(/Approved by .+ on .+: Looks identical at draft size/);
-  await expect(nav.getByRole('status', { name: /waiting for review/ })).toHaveCount(0);
+  await expect(nav.getByRole('status', { name: /awaiting a decision/ })).toHaveCount(0);
 
   // Rollout: enable graph (allowed only after an approved clean pass), then roll back in one click.
   await page.getByRole('link', { name: `Rollout of ${KEY}` }).click();

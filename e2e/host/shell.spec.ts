@@ -122,7 +122,7 @@ test('the review badge is whole, the review notice is readable and not red for a
   expect(comparison.verdict).toBe('pass');
 
   const nav = page.getByRole('navigation', { name: 'Areas' });
-  const badge = nav.getByRole('status', { name: '1 comparison waiting for review' });
+  const badge = nav.getByRole('status', { name: '1 review group awaiting a decision' });
   await expect(badge).toBeVisible();
   // Not clipped: the whole badge lies inside the navigation and its text fits its box.
   const [badgeBox, navBox] = [await badge.boundingBox(), await nav.boundingBox()];
@@ -163,6 +163,6 @@ test('the review badge is whole, the review notice is readable and not red for a
   await callApi(request, host, 'comparisons.review', { comparisonId: comparison.id, decision: 'approve', note: 'e2e: pass' });
   await nav.getByRole('link', { name: 'Comparisons', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Comparisons' })).toBeVisible();
-  await expect(nav.getByRole('status', { name: /waiting for review/ })).toHaveCount(0);
+  await expect(nav.getByRole('status', { name: /awaiting a decision/ })).toHaveCount(0);
   await expect(notice.getByText(/needs review/)).toHaveCount(0);
 });

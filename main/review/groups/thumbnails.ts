@@ -19,7 +19,7 @@ async function side(file: string | undefined, size: number, missing: string): Pr
   if (!file) return { dataUrl: null, reason: missing };
   if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the file is gone' };
   try {
-    const png = await sharp(file).resize(size, size, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+    const png = await sharp(file).resize(size, size, { fit: 'inside' }).png().toBuffer();
     return { dataUrl: `data:image/png;base64,${png.toString('base64')}` };
   } catch {
     return { dataUrl: null, reason: `no thumbnail of ${path.extname(file) || 'this file'} (not an image the app decodes)` };

@@ -202,6 +202,11 @@ export function ComparisonViewerPage() {
       live = false;
     };
   }, [client, id]);
+  // Showing a comparison is opening it (issue 22): an opened warn or fail no longer blocks its review group's approval.
+  const shownId = comparison?.id;
+  useEffect(() => {
+    if (shownId) client.call('review.open', { comparisonId: shownId }).catch(() => undefined);
+  }, [client, shownId]);
   const sides = useSides(comparison);
   const artifact = comparison?.report.artifacts[artifactIndex] ?? null;
   const frames = artifact?.frames ?? [];

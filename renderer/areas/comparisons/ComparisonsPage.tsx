@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { Link } from 'react-router';
-import { Alert, Anchor, Group, NativeSelect, Paper, Table, Text, TextInput, Title } from '@mantine/core';
+import { Link, useSearchParams } from 'react-router';
+import { Alert, Anchor, Group, NativeSelect, Paper, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import type { ComparisonSummarySchema, ReviewFilter, Verdict } from '../../../shared/comparison/api';
 import type { z } from 'zod';
 import { usePagedList } from '../../ui/paged/use-paged-list';
@@ -11,6 +11,7 @@ import { formatTime } from '../../ui/format-time';
 import { useLoad } from '../output-types/use-load';
 import { reviewStore } from './review-store';
 import { VerdictTag } from './VerdictTag';
+import { ReviewGroupsView } from './ReviewGroupsView';
 
 type Filter = MethodInput<'comparisons.list'>;
 type ComparisonSummary = z.infer<typeof ComparisonSummarySchema>;
@@ -65,8 +66,35 @@ function ComparisonsTable({ items, hasMore, loadMore }: { items: ComparisonSumma
   );
 }
 
-/** Every shadow comparison with verdict, output type, workflow revision, date and review; filters; the latest verdict per output type. */
+/**
+ * The Comparisons area: review by revision (the default, issue 22: one decision per output type and
+ * workflow revision) and, one click away (?view=all), every comparison with filters.
+ */
 export function ComparisonsPage() {
+  const [params, setParams] = useSearchParams();
+  const view = params.get('view') === 'all' ? 'all' : 'review';
+  return (
+    <>
+      <Title order={1} tabIndex={-1}>
+        Comparisons
+      </Title>
+      <Text my="xs" maw={760}>
+        Shadow comparisons of the legacy render against its graph migration, per output type. A lead approves each workflow revision of an output type once, after every difference was opened or excused; that approval is what lets the output type switch to graph.
+      </Text>
+      <Tabs value={view} onChange={(v) => setParams(v === 'all' ? { view: 'all' } : {}, { replace: true })} mt="sm">
+        <Tabs.List aria-label="Comparisons view">
+          <Tabs.Tab value="review">Review by revision</Tabs.Tab>
+          <Tabs.Tab value="all">All comparisons</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="review">{view === 'review' && <ReviewGroupsView />}</Tabs.Panel>
+        <Tabs.Panel value="all">{view === 'all' && <AllComparisons />}</Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
+
+/** Every shadow comparison with verdict, output type, workflow revision, date and review; filters; the latest verdict per output type. */
+function AllComparisons() {
   const client = useClient();
   const id = useId();
   const [outputTypeKey, setOutputTypeKey] = useState('');
@@ -107,12 +135,6 @@ export function ComparisonsPage() {
 
   return (
     <>
-      <Title order={1} tabIndex={-1}>
-        Comparisons
-      </Title>
-      <Text my="xs" maw={760}>
-        Shadow comparisons of the legacy render against its graph migration, per output type. Approving a clean pass is what lets an output type switch to graph.
-      </Text>
       <Paper component="section" withBorder p="md" my="md" aria-labelledby={`${id}-latest`}>
         <Title order={2} id={`${id}-latest`} mb="xs">
           Latest verdict per output type

@@ -7,11 +7,14 @@ import { reviewStore, useReview } from './review-store';
 /** How often shown notices are checked against the backend (a review in another window sends no event). */
 const RECHECK_MS = 20_000;
 
-/** The count of comparisons waiting for review, beside the Comparisons link (outside it, so the link keeps its name). */
+/**
+ * The count of review groups awaiting a decision (a revision of an output type, not each comparison:
+ * a batch of 200 passes is one decision), beside the Comparisons link (outside it, so the link keeps its name).
+ */
 export function ReviewBadge() {
-  const pending = useReview((s) => s.pendingReview);
+  const pending = useReview((s) => s.pendingGroups);
   if (!pending) return null;
-  const label = `${pending} comparison${pending === 1 ? '' : 's'} waiting for review`;
+  const label = `${pending} review group${pending === 1 ? '' : 's'} awaiting a decision`;
   return (
     <Badge className="nav-badge" variant="filled" size="sm" circle={pending < 10} role="status" aria-label={label} title={label}>
       {pending}

@@ -4,9 +4,9 @@ import type { ContractClient } from '../../../shared/contract';
 import type { Notification } from '../../../shared/notifications/api';
 import { useClient } from '../../app/services';
 
-/** How many comparisons wait for review (the badge), and the review notifications received while the app is open. */
+/** How many review groups await a decision (the badge, issue 22), and the review notifications received while the app is open. */
 export interface ReviewState {
-  pendingReview: number | null;
+  pendingGroups: number | null;
   notices: Notification[];
   refresh: () => Promise<void>;
   dismiss: (id: string) => void;
@@ -14,20 +14,20 @@ export interface ReviewState {
 
 const stores = new WeakMap<ContractClient, StoreApi<ReviewState>>();
 
-/** One store per client: the count comes from comparisons.list, refreshed on a `comparison.review` notification and after a review. */
+/** One store per client: the count comes from comparisons.summary, refreshed on a `comparison.review` notification and after a review. */
 export function reviewStore(client: ContractClient): StoreApi<ReviewState> {
   let store = stores.get(client);
   if (store) return store;
   const created = createStore<ReviewState>()((set) => ({
-    pendingReview: null,
+    pendingGroups: null,
     notices: [],
     refresh: async () => {
       try {
         // The count from its own query; the newest pending ones to keep the notices honest.
-        const [{ pendingReview }, { items: comparisons }] = await Promise.all([client.call('comparisons.summary', {}), client.call('comparisons.list', { review: 'pending', limit: 200 })]);
+        const [{ pendingGroups }, { items: comparisons }] = await Promise.all([client.call('comparisons.summary', {}), client.call('comparisons.list', { review: 'pending', limit: 200 })]);
         // A notice whose comparison was reviewed meanwhile (here or elsewhere) is stale: it goes.
         const pendingIds = new Set(comparisons.map((c) => c.id));
-        set((s) => ({ pendingReview, notices: s.notices.filter((n) => typeof n.payload.comparisonId !== 'string' || pendingIds.has(n.payload.comparisonId)) }));
+        set((s) => ({ pendingGroups, notices: s.notices.filter((n) => typeof n.payload.comparisonId !== 'string' || pendingIds.has(n.payload.comparisonId)) }));
       } catch {
         // The badge keeps its last count; the comparisons page shows errors.
       }

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import { REPO_ROOT, startHost, type RunningHost } from '../host';
+import { callApi, importCadThroughApi } from '../production-fixtures';
+import { migrateLegacyExamples } from '../run-fixtures';
+import { createLine, dispatchAndWait } from '../review-fixtures';
+
+/**
+ * Issue 22: review by revision. A batch of shadow dispatches (real Blender, 64 px drafts) with two
+ * passes and one injected difference (the shadow render fails, LIGHTBOX_TEST_FAULTS) is one group;
+ * its Approve is blocked until the difference is opened; approving drops the badge; a comparison
+ * arriving after the approval is a new pending set, approvable once excused.
+ */
+const KEY = 'still_white_2k';
+const CUBE = path.join(REPO_ROOT, 'node_modules', 'occt-import-js', 'test', 'testfiles', 'cube-10x10mm', 'Cube 10x10.stp');
+const FAIL_SHADOW = JSON.stringify([{ node: 'step4_render_still', fault: 'fail', mode: 'shadow' }]);
+const SHOTS = 'test-results/screenshots';
+
+async function shadowBatch(request: APIRequestContext, host: RunningHost, cadFileId: string, lines: number): Promise<void> {
+  const ids = await Promise.all(Array.from({ length: lines }, (_, i) => createLine(request, host, cadFileId, KEY, `E2E review batch ${i}`)));
+  await Promise.all(ids.map((id) => dispatchAndWait(request, host, id, 'shadow')));
+}
+
+/** Waits until the output type has this many comparisons (the shadow side may end after the line). */
+async function waitForComparisons(request: APIRequestContext, host: RunningHost, count: number): Promise<void> {
+  await expect.poll(async () => (await callApi<{ items: unknown[] }>(request, host, 'comparisons.list', { outputTypeKey: KEY })).items.length, { timeout: 60_000 }).toBe(count);
+}
+
+const shoot = async (page: Page, name: string) => {
+  for (const [w, h] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `${SHOTS}/${name}-${w}x${h}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+};
+
+test('a group with one difference is approved once the difference is opened; the badge drops; a later comparison is a new pending set', async ({ page, request, dataDir }) => {
+  test.setTimeout(240_000);
+  const started = Date.now();
+  let host = await startHost(dataDir);
+  try {
+    await migrateLegacyExamples(request, host);
+    const cad = await importCadThroughApi(request, host, CUBE);
+    await shadowBatch(request, host, cad.id, 2);
+    await waitForComparisons(request, host, 2);
+    // The same data directory served again, now with the shadow render failing: the injected difference.
+    await host.stop();
+    host = await startHost(dataDir, { LIGHTBOX_TEST_FAULTS: FAIL_SHADOW });
+    await shadowBatch(request, host, cad.id, 1);
+    await waitForComparisons(request, host, 3);
+    const seeded = Date.now();
+
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${host.url}#/comparisons`);
+    const nav = page.getByRole('navigation', { name: 'Areas' });
+    // The badge counts groups awaiting a decision, not the three comparisons.
+    await expect(nav.getByRole('status', { name: '1 review group awaiting a decision' })).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Review by revision', selected: true })).toBeVisible();
+    const group = page.getByRole('region', { name: `${KEY} · legacy.still_default revision 1` });
+    const counts = group.getByRole('group', { name: 'Counts by verdict' });
+    await expect(counts).toContainText('2 pass');
+    await expect(counts).toContainText('1 fail');
+    await expect(group).toContainText('3 comparisons of 1 CAD file');
+    await expect(group.getByRole('status', { name: /^Pending set of / })).toHaveText('3 comparisons awaiting a decision (1 difference)');
+    // The difference comes first, on the contact sheet too; the passes show both thumbnails.
+    const sheet = group.getByRole('list', { name: /^Contact sheet of / });
+    await expect(sheet.getByRole('listitem')).toHaveCount(3);
+    await expect(sheet.getByRole('listitem').first()).toHaveAccessibleName(/^fail /);
+    await expect(sheet.getByRole('listitem').nth(1).getByRole('img', { name: 'Legacy' })).toBeVisible();
+    await expect(sheet.getByRole('listitem').nth(1).getByRole('img', { name: 'Shadow' })).toBeVisible();
+
+    // Approve is blocked, saying why, until the difference is opened.
+    const approve = group.getByRole('button', { name: 'Approve group' });
+    await expect(approve).toBeDisabled();
+    await expect(group).toContainText('Approve is blocked: 1 difference (warn or fail) is neither opened nor excused.');
+    const differences = group.getByRole('table', { name: /^Differences of / });
+    await expect(differences.getByRole('row')).toHaveCount(2);
+    await expect(differences.getByRole('row').nth(1)).toContainText('not opened');
+    await shoot(page, 'review-groups-blocked');
+    await differences.getByRole('link', { name: /^Open the fail comparison / }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(`Comparison of ${KEY}`);
+    await page.goBack();
+    await expect(differences.getByRole('row').nth(1)).toContainText(/opened by /);
+    await expect(approve).toBeEnabled();
+
+    // Approved once, with a note: the badge drops.
+    await approve.click();
+    const dialog = page.getByRole('dialog', { name: `Approve ${KEY} · legacy.still_default revision 1?` });
+    await expect(dialog).toContainText('covers the 3 comparisons of its pending set (2 pass, 0 warn, 1 fail)');
+    await dialog.getByLabel('Note').fill('e2e: the failure is the injected fault');
+    await dialog.getByRole('button', { name: 'Approve group' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(group.getByRole('status', { name: /^Pending set of / })).toContainText(/^Approved by .+ on .+: e2e: the failure is the injected fault$/);
+    await expect(approve).toBeDisabled();
+    await expect(nav.getByRole('status', { name: /awaiting a decision/ })).toHaveCount(0);
+
+    // A comparison after the approval: a new pending set, shown as such; excusing it unblocks Approve.
+    await shadowBatch(request, host, cad.id, 1);
+    await expect(group.getByRole('status', { name: /^Pending set of / })).toHaveText(/^1 new since the approval of .+ \(1 difference\)$/, { timeout: 60_000 });
+    await expect(nav.getByRole('status', { name: '1 review group awaiting a decision' })).toBeVisible();
+    await expect(approve).toBeDisabled();
+    await differences.getByRole('button', { name: /^Excuse the fail comparison / }).click();
+    const excuse = page.getByRole('dialog', { name: 'Excuse the fail comparison?' });
+    await excuse.getByLabel('Reason').fill('e2e: injected fault again');
+    await excuse.getByRole('button', { name: 'Excuse' }).click();
+    await expect(excuse).toHaveCount(0);
+    await expect(differences).toContainText(/excused by .+: e2e: injected fault again/);
+    await expect(approve).toBeEnabled();
+    await shoot(page, 'review-groups-new-set');
+    console.log(`review-groups: seeding ${seeded - started} ms, UI ${Date.now() - seeded} ms`);
+  } finally {
+    await host.stop();
+  }
+});
