@@ -111,6 +111,17 @@ test('a group with one difference is approved once the difference is opened; the
     await expect(differences).toContainText(/excused by .+: e2e: injected fault again/);
     await expect(approve).toBeEnabled();
     await shoot(page, 'review-groups-new-set');
+
+    // Decided elsewhere meanwhile (another window, here the API): the page's approval is refused and the backend's message shown.
+    await approve.click();
+    const late = page.getByRole('dialog', { name: /^Approve / });
+    await late.getByLabel('Note').fill('e2e: too late');
+    const groupId = (await callApi<{ groups: { id: string }[] }>(request, host, 'review.groups', { outputTypeKey: KEY })).groups[0]?.id;
+    await callApi(request, host, 'review.decide', { groupId, decision: 'reject', note: 'e2e: rejected in another window' });
+    await late.getByRole('button', { name: 'Approve group' }).click();
+    await expect(late.getByRole('alert')).toContainText(`group ${groupId} (${KEY}) has no comparison awaiting a decision; it was last rejected by`);
+    await late.getByRole('button', { name: 'Cancel' }).click();
+    await expect(group.getByRole('status', { name: /^Pending set of / })).toContainText(/^Rejected by .+: e2e: rejected in another window$/);
     console.log(`review-groups: seeding ${seeded - started} ms, UI ${Date.now() - seeded} ms`);
   } finally {
     await host.stop();

@@ -243,8 +243,12 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
         label="Note"
         action={deciding === 'reject' ? 'Reject group' : 'Approve group'}
         onSubmit={async (note) => {
-          await client.call('review.decide', { groupId: group.id, decision: deciding ?? 'reject', note });
-          onChanged();
+          try {
+            await client.call('review.decide', { groupId: group.id, decision: deciding ?? 'reject', note });
+          } finally {
+            // Refused too: the group changed behind the page (a new difference, a decision elsewhere), so show what it is now.
+            onChanged();
+          }
         }}
         onClose={() => setDeciding(null)}
       />
