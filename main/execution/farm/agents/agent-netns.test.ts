@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
 import { ingestCad } from '../../cad/ingest';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { createNetNamespace, netnsSkipReason, type NetNamespace } from '../../../testing/netns';
@@ -11,7 +10,7 @@ import { isAlive, TEST_BLENDER, waitFor } from '../../../testing/processes';
 import { TEST_STEP } from '../../../testing/warm-farm';
 import { createLocalFarm } from '../local-farm';
 import { AGENT_PREFIX } from './protocol';
-import { agentCli, startAgent, TEST_ENV } from './testing/agent-processes';
+import { agentCli, startAgent, TEST_ENV, testStill } from './testing/agent-processes';
 import { startNetAgent, startNetController, type NetAgent, type NetController } from './testing/netns-agents';
 
 /**
@@ -28,21 +27,9 @@ let glb: string;
 let cli: string;
 let n = 0;
 
-function still(dir: string, samples: number): Extract<BlenderJobInput, { kind: 'render_still' }> {
+function still(dir: string, samples: number) {
   n += 1;
-  return {
-    kind: 'render_still',
-    id: `netns-${n}`,
-    glb,
-    camera: { angle: 'front' },
-    lighting: 'studio_soft',
-    background: { mode: 'color', color: '#336699' },
-    materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
-    renderer: { engine: 'cycles', samples, seed: 0, threads: 0 },
-    resolution: { width: 48, height: 48, percentage: 100 },
-    output: { format: 'png' },
-    out: path.join(dir, 'still.png'),
-  };
+  return testStill({ glb, id: `netns-${n}`, out: path.join(dir, 'still.png'), samples });
 }
 
 /** The Blender processes running inside the namespace (the agent's warm slots). */

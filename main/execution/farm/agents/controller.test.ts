@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
-import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
+import type { BlenderJobInput } from '../../../../workers/blender/job-spec';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { TaskFailedError } from '../task-queue';
 import { AGENT_PREFIX, PROTOCOL_VERSION, type Assignment } from './protocol';
-import { startController, type TestController } from './testing';
+import { startController, testStill, writeTestScene, type TestController } from './testing';
 
 /**
  * The controller's scheduling and lease rules, spoken to over real HTTP by two protocol clients
@@ -19,17 +18,10 @@ let glb: string;
 let controller: TestController;
 let n = 0;
 
-const job = (): BlenderJobInput => ({
-  kind: 'render_still',
-  id: `c-${++n}`,
-  glb,
-  camera: { angle: 'front' },
-  lighting: 'studio_soft',
-  materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
-  renderer: { engine: 'cycles', samples: 4, seed: 0, threads: 0 },
-  resolution: { width: 48, height: 48, percentage: 100 },
-  out: path.join(tmp, 'out', `c-${n}.png`),
-});
+const job = (): BlenderJobInput => {
+  n += 1;
+  return testStill({ glb, id: `c-${n}`, out: path.join(tmp, 'out', `c-${n}.png`) });
+};
 
 function client(token: string) {
   const call = async (route: string, body: unknown) => {
@@ -57,8 +49,7 @@ function client(token: string) {
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-agent-ctl-'));
-  glb = path.join(tmp, 'boxes.glb');
-  fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }]));
+  glb = await writeTestScene(tmp);
   controller = await startController(path.join(tmp, 'controller'), { concurrency: 0, leaseTimeoutMs: 10_000, heartbeatMs: 200 });
 });
 afterAll(async () => {

@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
-import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
 import { FarmStatusSchema } from '../../../../shared/farm/status';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { TEST_BLENDER, waitFor } from '../../../testing/processes';
 import { AGENT_PREFIX } from './protocol';
 import { createLocalFarm } from '../local-farm';
-import { agentCli, startAgent, startController, type TestController } from './testing';
+import { agentCli, startAgent, startController, testStill, writeTestScene, type TestController } from './testing';
 
 /**
  * Render agents with real parts: a controller (backend, host, farm) in this process, `lightbox
@@ -21,27 +19,14 @@ let glb: string;
 let cli: string;
 let n = 0;
 
-function still(dir: string, samples = 4): Extract<BlenderJobInput, { kind: 'render_still' }> {
+function still(dir: string, samples = 4) {
   n += 1;
-  return {
-    kind: 'render_still',
-    id: `agent-${n}`,
-    glb,
-    camera: { angle: 'front' },
-    lighting: 'studio_soft',
-    background: { mode: 'color', color: '#336699' },
-    materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
-    renderer: { engine: 'cycles', samples, seed: 0, threads: 0 },
-    resolution: { width: 48, height: 48, percentage: 100 },
-    output: { format: 'png' },
-    out: path.join(dir, 'still.png'),
-  };
+  return testStill({ glb, id: `agent-${n}`, out: path.join(dir, 'still.png'), samples });
 }
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-agent-'));
-  glb = path.join(tmp, 'boxes.glb');
-  fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }, { name: 'Post', size: [0.5, 2, 0.5], translation: [0, 1.25, 0] }]));
+  glb = await writeTestScene(tmp);
   cli = agentCli();
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -12,6 +12,8 @@ import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token
 import { TEST_BLENDER } from '../../../testing/processes';
 import { createAgentRoutes } from './agent-routes';
 import { createBlobStore } from '../remote/blob-store';
+import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
+import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', '..');
 
@@ -134,5 +136,30 @@ export function startAgent(
       await exit;
       clearTimeout(timer);
     },
+  };
+}
+
+/** The scene every render agent test renders: two boxes, written once per test folder as boxes.glb. */
+export async function writeTestScene(dir: string): Promise<string> {
+  const glb = path.join(dir, 'boxes.glb');
+  fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }, { name: 'Post', size: [0.5, 2, 0.5], translation: [0, 1.25, 0] }]));
+  return glb;
+}
+
+/** A small Cycles still of that scene (fixed seed: the same bytes on any slot, local or agent). */
+export function testStill(input: { glb: string; id: string; out: string; samples?: number; size?: number }): Extract<BlenderJobInput, { kind: 'render_still' }> {
+  const size = input.size ?? 48;
+  return {
+    kind: 'render_still',
+    id: input.id,
+    glb: input.glb,
+    camera: { angle: 'front' },
+    lighting: 'studio_soft',
+    background: { mode: 'color', color: '#336699' },
+    materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
+    renderer: { engine: 'cycles', samples: input.samples ?? 4, seed: 0, threads: 0 },
+    resolution: { width: size, height: size, percentage: 100 },
+    output: { format: 'png' },
+    out: input.out,
   };
 }

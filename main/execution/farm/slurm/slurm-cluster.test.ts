@@ -6,14 +6,12 @@ import { jobFolder, slurmSkipReason, startSlurmCluster, type SlurmTestCluster } 
 import { createSlurmRestClient, SlurmRestError, type SlurmJobInfo, type SlurmRestClient } from './rest-client';
 import { createPilotManager, type FarmDemand, type PilotView } from './pilot-manager';
 import { parseSlurmSettings } from './settings';
-import { materialLibraryForJob, type BlenderJobInput } from '../../../../workers/blender/job-spec';
-import { makeBoxesGlb } from '../../../../workers/blender/test-glb';
 import { FarmStatusSchema, type FarmStatus } from '../../../../shared/farm/status';
 import { createNodeBackend } from '../../../entry/cli/node-backend';
 import { startHeadlessHost } from '../../../entry/host/headless-host';
 import { createAgentTokenStore } from '../../../platform/farm-tokens/agent-token-store';
 import { createAgentRoutes } from '../agents/agent-routes';
-import { agentCli, TEST_ENV } from '../agents/testing/agent-processes';
+import { agentCli, TEST_ENV, testStill, writeTestScene } from '../agents/testing/agent-processes';
 import { createBlobStore } from '../remote/blob-store';
 
 /**
@@ -272,8 +270,7 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
     beforeAll(async () => {
       tmp = jobFolder(cluster, 'agents');
       cli = agentCli();
-      glb = path.join(tmp, 'boxes.glb');
-      fs.writeFileSync(glb, await makeBoxesGlb([{ name: 'Base', size: [2, 0.5, 2], translation: [0, 0, 0] }, { name: 'Post', size: [0.5, 2, 0.5], translation: [0, 1.25, 0] }]));
+      glb = await writeTestScene(tmp);
       const dataDir = path.join(tmp, 'controller');
       backend = createNodeBackend(dataDir, { ...TEST_ENV, LIGHTBOX_CONFIG_DIR: path.join(tmp, 'config'), LIGHTBOX_AGENT_LEASE_TIMEOUT_MS: '3000', LIGHTBOX_AGENT_HEARTBEAT_MS: '300', LIGHTBOX_SLURM_POLL_MS: '300' });
       backend.settings.update({ farm: { concurrency: 0, threadsPerBlender: 1 } });
@@ -289,21 +286,9 @@ describe.skipIf(skip !== null)('Slurm backend on a real cluster', () => {
 
     const status = async (): Promise<FarmStatus> => FarmStatusSchema.parse(((await backend.dispatch('farm.status', {}, { transport: 'http' })) as { result: unknown }).result);
 
-    function still(samples: number, size: number): Extract<BlenderJobInput, { kind: 'render_still' }> {
+    function still(samples: number, size: number) {
       n += 1;
-      return {
-        kind: 'render_still',
-        id: `pilot-${n}`,
-        glb,
-        camera: { angle: 'front' },
-        lighting: 'studio_soft',
-        background: { mode: 'color', color: '#336699' },
-        materials: { default: 'neutral_grey', by_part: [], library: materialLibraryForJob() },
-        renderer: { engine: 'cycles', samples, seed: 0, threads: 0 },
-        resolution: { width: size, height: size, percentage: 100 },
-        output: { format: 'png' },
-        out: path.join(tmp, `out-${n}`, 'still.png'),
-      };
+      return testStill({ glb, id: `pilot-${n}`, out: path.join(tmp, `out-${n}`, 'still.png'), samples, size });
     }
 
     /**
