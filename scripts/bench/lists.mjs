@@ -84,6 +84,8 @@ try {
     ['comparisons.list', { verdict: 'fail' }],
     ['rollout.log', {}],
     ['orders.list', { q: 'Trade fair' }],
+    // A search that matches nothing is the worst case: no page fills early, every candidate row is looked at.
+    ...['orders.list', 'orders.lines', 'runs.list', 'assets.list', 'cad.list', 'notifications.list', 'comparisons.list'].map((method) => [method, { q: 'no such text' }]),
   ];
   console.log('First page of each list method (HTTP, median of 7 after a warm-up):');
   const rows = [];

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { RunsListInput } from '../../../shared/runs/api';
-import { searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
+import type { KeysetQuery } from '../../platform/db/keyset-page';
 import type { RunRow } from '../../production/runs/run-store';
 
 /** What a page answers per run: its own columns, and counts of its node runs (not the node runs themselves). */
@@ -19,7 +19,7 @@ const RUN_COLUMNS = ['id', 'family', 'order_line_id', 'cad_file_id', 'attempt', 
 
 /**
  * The keyset query of a page of runs, newest first: filters are equality on indexed columns
- * (workflow, status lead their indexes), search is LIKE on id, workflow, pipeline and CAD file name.
+ * (workflow, status lead their indexes), search: id, workflow, pipeline and CAD file name (the trigram index, text-search.ts).
  */
 export function runsPageQuery(filter: z.output<typeof RunsListInput>): KeysetQuery<RunPageRow> {
   const where: string[] = [];
@@ -37,11 +37,9 @@ export function runsPageQuery(filter: z.output<typeof RunsListInput>): KeysetQue
   add('r.order_line_id = ?', filter.orderLineId);
   add('r.started_at >= ?', filter.since);
   add('r.started_at < ?', filter.until);
-  const search = searchClause(['r.id', 'r.workflow_id', 'r.pipeline_key', 'c.name'], filter.q);
-  if (search) {
-    where.push(search.sql);
-    params.push(...search.params);
-  }
+  const search = filter.q
+    ? { table: 'workflow_runs r', rowid: 'r.rowid', fts: 'workflow_runs_search', columns: ['r.id', 'r.workflow_id', 'r.pipeline_key'], via: { column: 'r.cad_file_id', ids: "SELECT id FROM cad_files WHERE name LIKE ? ESCAPE '\\'" }, text: filter.q }
+    : undefined;
   return {
     list: 'runs.list',
     // One statement answers the page: the node runs are counted by their (run, node) key, never read.
@@ -56,5 +54,6 @@ export function runsPageQuery(filter: z.output<typeof RunsListInput>): KeysetQue
     limit: filter.limit,
     cursor: filter.cursor,
     keyOf: (r) => [r.started_at, r.id],
+    search,
   };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
+import { likePattern, searchPlan, textSearchClause, type SearchPlan, type TextSearch } from './text-search';
 
 /** A row's place in a list: its sort value (a time, a number) and its id, which breaks ties. */
 export type SortKey = [string | number, string];
@@ -32,8 +33,7 @@ export function decodeCursor(list: string, cursor: string, field = 'cursor'): So
   return [value, id];
 }
 
-/** `%text%` for LIKE, with its wildcards taken literally (ESCAPE '\'). */
-export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export { likePattern };
 
 /** A clause matching the search text anywhere in any of the columns (LIKE is case-insensitive for ASCII). */
 export function searchClause(columns: readonly string[], text: string | undefined): { sql: string; params: string[] } | null {
@@ -56,15 +56,22 @@ export interface KeysetQuery<Row> {
   limit: number;
   cursor?: string | undefined;
   keyOf(row: Row): SortKey;
+  /** A text search through the table's trigram index (text-search.ts); absent: no search, or one in `where`. */
+  search?: TextSearch | undefined;
 }
 
 /** The SQL of a keyset page, also for EXPLAIN QUERY PLAN in tests. */
-export function keysetSql<Row>(query: KeysetQuery<Row>): { sql: string; params: unknown[] } {
+export function keysetSql<Row>(query: KeysetQuery<Row>, plan: SearchPlan = 'dense'): { sql: string; params: unknown[] } {
   const [sort, id] = query.sortBy;
   const desc = (query.direction ?? 'desc') === 'desc';
   const cmp = desc ? '<' : '>';
   const where = [...query.where];
   const params = [...query.params];
+  if (query.search) {
+    const search = textSearchClause(query.search, plan);
+    where.push(search.sql);
+    params.push(...search.params);
+  }
   if (query.cursor !== undefined) {
     const [value, lastId] = decodeCursor(query.list, query.cursor);
     // The first conjunct is a plain range on the sort column, so the index seeks to the cursor.
@@ -78,7 +85,7 @@ export function keysetSql<Row>(query: KeysetQuery<Row>): { sql: string; params: 
 
 /** One page by keyset (no OFFSET: every page costs the same, and rows added meanwhile do not shift it). */
 export function keysetPage<Row>(db: Database.Database, query: KeysetQuery<Row>): { rows: Row[]; nextCursor: string | null } {
-  const { sql, params } = keysetSql(query);
+  const { sql, params } = keysetSql(query, query.search ? searchPlan(db, query.search) : 'dense');
   const rows = db.prepare<unknown[], Row>(sql).all(...params);
   const more = rows.length > query.limit;
   if (more) rows.length = query.limit;

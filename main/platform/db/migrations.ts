@@ -657,6 +657,42 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 21,
+    name: 'text search at a year of history (issue 21): trigram FTS5 indexes of the searched columns, kept in step by triggers; order lines newest first',
+    up(db) {
+      // External-content FTS5 tables keyed by the table's rowid: the text is stored once, the index
+      // holds its trigrams. A migration that rebuilds one of these tables (new rowids) must run
+      // INSERT INTO <fts>(<fts>) VALUES ('rebuild') after it.
+      const searched: [string, string[]][] = [
+        ['order_lines', ['id', 'output_type_key']],
+        ['workflow_runs', ['id', 'workflow_id', 'pipeline_key']],
+        ['media_assets', ['file', 'format']],
+        ['notifications', ['event', 'target']],
+      ];
+      for (const [table, columns] of searched) {
+        const fts = `${table}_search`;
+        const list = columns.join(', ');
+        const values = (row: 'new' | 'old') => columns.map((c) => `${row}.${c}`).join(', ');
+        db.exec(`
+          CREATE VIRTUAL TABLE ${fts} USING fts5(${list}, content='${table}', content_rowid='rowid', tokenize='trigram');
+          CREATE TRIGGER ${fts}_insert AFTER INSERT ON ${table} BEGIN
+            INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')});
+          END;
+          CREATE TRIGGER ${fts}_delete AFTER DELETE ON ${table} BEGIN
+            INSERT INTO ${fts}(${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
+          END;
+          CREATE TRIGGER ${fts}_update AFTER UPDATE OF ${list} ON ${table} BEGIN
+            INSERT INTO ${fts}(${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${values('old')});
+            INSERT INTO ${fts}(rowid, ${list}) VALUES (new.rowid, ${values('new')});
+          END;
+          INSERT INTO ${fts}(${fts}) VALUES ('rebuild');
+        `);
+      }
+      // Every order's lines newest first (orders.lines without an order or a status) sorted the whole table.
+      db.exec('CREATE INDEX order_lines_newest ON order_lines(created_at, id);');
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { MediaAsset } from '../../../shared/media/api';
 import type { Page } from '../../../shared/paging/page';
-import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
+import { keysetPage, type KeysetQuery } from '../../platform/db/keyset-page';
 import type { PublishRequest } from './publish-request';
 
 /** An asset whose files are in place and whose row is not yet written (it is committed with its run). */
@@ -69,12 +69,8 @@ export function assetsPageQuery(query: AssetsPageQuery): KeysetQuery<Row> {
     where.push(clause);
     params.push(value);
   }
-  const search = searchClause(['file', 'format'], query.q);
-  if (search) {
-    where.push(search.sql);
-    params.push(...search.params);
-  }
-  return { list: 'assets.list', select: 'SELECT * FROM media_assets', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+  const search = query.q ? { table: 'media_assets', rowid: 'media_assets.rowid', fts: 'media_assets_search', columns: ['file', 'format'], text: query.q } : undefined;
+  return { list: 'assets.list', select: 'SELECT * FROM media_assets', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id], search };
 }
 
 /** Where a run's files wait until its rows are committed: inside the library, where no reader looks. */

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
 import type { Notification } from '../../../shared/notifications/api';
 import type { Page } from '../../../shared/paging/page';
-import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
+import { keysetPage, type KeysetQuery } from '../../platform/db/keyset-page';
 
 type Channel = Notification['channel'];
 type State = Notification['state'];
@@ -54,12 +54,8 @@ export function notificationsPageQuery(query: NotificationsPageQuery): KeysetQue
     where.push(clause);
     params.push(value);
   }
-  const search = searchClause(['event', 'target'], query.q);
-  if (search) {
-    where.push(search.sql);
-    params.push(...search.params);
-  }
-  return { list: 'notifications.list', select: 'SELECT * FROM notifications', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+  const search = query.q ? { table: 'notifications', rowid: 'notifications.rowid', fts: 'notifications_search', columns: ['event', 'target'], text: query.q } : undefined;
+  return { list: 'notifications.list', select: 'SELECT * FROM notifications', where, params, sortBy: ['created_at', 'id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id], search };
 }
 
 export interface DeliveryCounts {

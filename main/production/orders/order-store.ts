@@ -106,14 +106,11 @@ export function linesPageQuery(query: LinesPageQuery): KeysetQuery<LineRow> {
   add('l.cad_file_id = ?', query.cadFileId);
   add('l.output_type_key = ?', query.outputTypeKey);
   if (!query.orderId && !query.includeArchived) where.push('l.order_id NOT IN (SELECT id FROM orders WHERE archived_at IS NOT NULL)');
-  const search = searchClause(['l.id', 'c.name', 'l.output_type_key'], query.q);
-  if (search) {
-    where.push(search.sql);
-    params.push(...search.params);
-  }
+  // Search: line id, output type, CAD file name (through the trigram index, text-search.ts).
+  const search = query.q ? { table: 'order_lines l', rowid: 'l.rowid', fts: 'order_lines_search', columns: ['l.id', 'l.output_type_key'], via: { column: 'l.cad_file_id', ids: "SELECT id FROM cad_files WHERE name LIKE ? ESCAPE '\\'" }, text: query.q } : undefined;
   return query.orderId
-    ? { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.line_no', 'l.id'], direction: 'asc', limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.line_no, r.id] }
-    : { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.created_at', 'l.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
+    ? { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.line_no', 'l.id'], direction: 'asc', limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.line_no, r.id], search }
+    : { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.created_at', 'l.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id], search };
 }
 
 

@@ -9,6 +9,7 @@ import { seedComparisons } from '../../../testing/seed-comparisons';
 import { comparisonsPageQuery } from '../../../review/comparison/comparison-page';
 import { modeLog, modeLogPageQuery } from '../../../catalog/output-types/mode-log';
 import { keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
+import { searchPlan, type SearchPlan } from '../../../platform/db/text-search';
 import { linesPageQuery, ordersPageQuery } from '../../../production/orders/order-store';
 import { assetsPageQuery } from '../../../production/media/media-library';
 import { cadPageQuery } from '../../../production/cad-library/cad-library';
@@ -201,8 +202,8 @@ describe('paged list methods', () => {
 
 describe('EXPLAIN QUERY PLAN of each page', () => {
   /** The plan's detail lines; a page must be served by an index in its order, never sorted whole. */
-  const plan = <Row>(query: KeysetQuery<Row>): string[] => {
-    const { sql, params } = keysetSql(query);
+  const plan = <Row>(query: KeysetQuery<Row>, searchPlan: SearchPlan = 'dense'): string[] => {
+    const { sql, params } = keysetSql(query, searchPlan);
     return backend.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => r.detail);
   };
   const cursorOf = <Row>(query: KeysetQuery<Row>) => {
@@ -244,5 +245,65 @@ describe('EXPLAIN QUERY PLAN of each page', () => {
     expectIndexed(plan(comparisonsPageQuery({ ...page, verdict: 'fail' })), 'c', 'comparisons_verdict_newest');
     expectIndexed(plan(cursorOf(modeLogPageQuery(page))), 'mode_changes', 'mode_changes_newest');
     expectIndexed(plan(modeLogPageQuery({ ...page, targetKind: 'workflow' })), 'mode_changes', 'mode_changes_newest');
+  });
+  it('a text search reads the trigram index: a rare text drives from its matches, a common one keeps the newest-first index', () => {
+    // Sparse: the FTS table answers the matches, rows are fetched by rowid, the few matches sorted.
+    const rare = linesPageQuery({ ...page, q: 'no such text' });
+    expect(searchPlan(backend.db, rare.search!)).toBe('sparse');
+    const lines = plan(rare, 'sparse').join('\n');
+    expect(lines).toMatch(/SCAN order_lines_search VIRTUAL TABLE INDEX/);
+    expect(lines).toMatch(/SEARCH l USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(lines).toMatch(/SEARCH l USING INDEX order_lines_cad \(cad_file_id=\?\)/);
+    expect(lines).not.toMatch(/SCAN l\b/);
+    for (const [query, fts, table] of [
+      [runsPageQuery({ ...page, q: 'legacy.still' }), 'workflow_runs_search', 'r'],
+      [assetsPageQuery({ ...page, q: '.jpg' }), 'media_assets_search', 'media_assets'],
+      [notificationsPageQuery({ ...page, q: 'published' }), 'notifications_search', 'notifications'],
+    ] as const) {
+      const sparse = plan(query as KeysetQuery<unknown>, 'sparse').join('\n');
+      expect(sparse).toMatch(new RegExp(`SCAN ${fts} VIRTUAL TABLE INDEX`));
+      expect(sparse).toMatch(new RegExp(`SEARCH ${table} USING INTEGER PRIMARY KEY`));
+      // Dense: the newest-first index drives and no sort; the matches are a list checked per row.
+      const dense = plan(query as KeysetQuery<unknown>, 'dense');
+      expect(dense.join('\n')).toMatch(new RegExp(`SCAN ${fts} VIRTUAL TABLE INDEX`));
+      expect(dense.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
+    expectIndexed(plan(linesPageQuery({ ...page, q: 'still' })), 'l', 'order_lines_newest');
+    // The probe counts matches up to its bound: many matches keep the index.
+    expect(searchPlan(backend.db, assetsPageQuery({ ...page, q: '.jpg' }).search!, 100)).toBe('dense');
+    expect(searchPlan(backend.db, assetsPageQuery({ ...page, q: 'jp' }).search!)).toBe('dense');
+    // Every order's lines newest first by their own index (no sort of the table).
+    expectIndexed(plan(cursorOf(linesPageQuery(page))), 'l', 'order_lines_newest');
+  });
+
+  it('both plans answer the same rows; the index follows inserts, updates and deletes; short texts use LIKE', async () => {
+    const db = backend.db;
+    const rows = (query: KeysetQuery<{ id: string }>, p: SearchPlan) => {
+      const { sql, params } = keysetSql(query, p);
+      return db.prepare<unknown[], { id: string }>(sql).all(...params).map((r) => r.id);
+    };
+    for (const q of ['part-0001', 'still_white', 'l1', 'Ord_', 'notify']) {
+      for (const query of [linesPageQuery({ limit: 500, q }), runsPageQuery({ limit: 500, q }), assetsPageQuery({ limit: 500, q }), notificationsPageQuery({ limit: 500, q })] as KeysetQuery<{ id: string }>[]) {
+        expect(rows(query, 'sparse'), `${query.list} ${q}`).toEqual(rows(query, 'dense'));
+      }
+    }
+    // Case does not matter, as with LIKE; a quote or an FTS operator is text.
+    const upper = await ok<PageOf<{ id: string }>>('runs.list', { q: 'PART-0003', limit: 500 });
+    expect(upper.items.length).toBe((await ok<PageOf<unknown>>('runs.list', { q: 'part-0003', limit: 500 })).items.length);
+    expect(upper.items.length).toBeGreaterThan(0);
+    expect((await ok<PageOf<unknown>>('runs.list', { q: '"part" OR NOT x*' })).items).toEqual([]);
+    // Two characters (under a trigram): LIKE, same answers.
+    expect((await ok<PageOf<{ format: string }>>('assets.list', { q: 'pe', limit: 3 })).items.map((a) => a.format)).toEqual(['jpeg', 'jpeg', 'jpeg']);
+    // The triggers keep the index in step with the table.
+    const one = db.prepare<[], { id: string; target: string }>('SELECT id, target FROM notifications LIMIT 1').get()!;
+    db.prepare('UPDATE notifications SET target = ? WHERE id = ?').run('http://hooks.example/renamed-target', one.id);
+    expect((await ok<PageOf<{ id: string }>>('notifications.list', { q: 'renamed-target' })).items.map((n) => n.id)).toEqual([one.id]);
+    db.prepare('UPDATE notifications SET target = ? WHERE id = ?').run(one.target, one.id);
+    expect((await ok<PageOf<unknown>>('notifications.list', { q: 'renamed-target' })).items).toEqual([]);
+    const asset = db.prepare<[], { id: string; file: string }>('SELECT id, file FROM media_assets LIMIT 1').get()!;
+    db.prepare("INSERT INTO media_assets_search(media_assets_search) VALUES ('integrity-check')").run();
+    db.prepare('DELETE FROM media_assets WHERE id = ?').run(asset.id);
+    expect((await ok<PageOf<unknown>>('assets.list', { q: asset.file })).items).toEqual([]);
+    db.prepare("INSERT INTO media_assets_search(media_assets_search) VALUES ('integrity-check')").run();
   });
 });
