@@ -281,6 +281,10 @@ export function ReviewGroupsView() {
       }),
     [client, reload],
   );
+  // The badge follows what this view shows (a decision made elsewhere sends no event).
+  useEffect(() => {
+    if (groups.data) void reviewStore(client).getState().refresh();
+  }, [client, groups.data]);
   const changed = () => {
     reload();
     void reviewStore(client).getState().refresh();
