@@ -41,16 +41,18 @@ const shoot = async (page: Page, name: string) => {
 test('a group with one difference is approved once the difference is opened; the badge drops; a later comparison is a new pending set', async ({ page, request, dataDir }) => {
   test.setTimeout(240_000);
   const started = Date.now();
-  let host = await startHost(dataDir);
+  // The injected difference first (the shadow render fails in this host), then two passes from the same data directory served without the fault.
+  let host = await startHost(dataDir, { LIGHTBOX_TEST_FAULTS: FAIL_SHADOW });
   try {
     await migrateLegacyExamples(request, host);
     const cad = await importCadThroughApi(request, host, CUBE);
-    await shadowBatch(request, host, cad.id, 2);
-    await waitForComparisons(request, host, 2);
-    // The same data directory served again, now with the shadow render failing: the injected difference.
-    await host.stop();
-    host = await startHost(dataDir, { LIGHTBOX_TEST_FAULTS: FAIL_SHADOW });
+    // The coverage gate is not the subject: one pass on one CAD file is enough.
+    await callApi(request, host, 'rollout.setRules', { target: KEY, minPasses: 1, minCadFiles: 1 });
     await shadowBatch(request, host, cad.id, 1);
+    await waitForComparisons(request, host, 1);
+    await host.stop();
+    host = await startHost(dataDir);
+    await shadowBatch(request, host, cad.id, 2);
     await waitForComparisons(request, host, 3);
     const seeded = Date.now();
 
@@ -97,10 +99,18 @@ test('a group with one difference is approved once the difference is opened; the
     await expect(group.getByRole('status', { name: /^Pending set of / })).toContainText(/^Approved by .+ on .+: e2e: the failure is the injected fault$/);
     await expect(approve).toBeDisabled();
     await expect(nav.getByRole('status', { name: /awaiting a decision/ })).toHaveCount(0);
+    // The approval is what the rollout gate reads (the error-rate gate still counts the injected failure).
+    await group.getByRole('link', { name: `Rollout of ${KEY}` }).click();
+    await expect(page.getByRole('table', { name: 'Gates to enable graph' }).getByRole('row', { name: /^Approved pass/ })).toContainText('yes');
+    await page.goBack();
 
-    // A comparison after the approval: a new pending set, shown as such; excusing it unblocks Approve.
+    // A comparison after the approval (another difference): a new pending set, shown as such; excusing it unblocks Approve.
+    await host.stop();
+    host = await startHost(dataDir, { LIGHTBOX_TEST_FAULTS: FAIL_SHADOW });
     await shadowBatch(request, host, cad.id, 1);
-    await expect(group.getByRole('status', { name: /^Pending set of / })).toHaveText(/^1 new since the approval of .+ \(1 difference\)$/, { timeout: 60_000 });
+    await waitForComparisons(request, host, 4);
+    await page.goto(`${host.url}#/comparisons`);
+    await expect(group.getByRole('status', { name: /^Pending set of / })).toHaveText(/^1 new since the approval of .+ \(1 difference\)$/);
     await expect(nav.getByRole('status', { name: '1 review group awaiting a decision' })).toBeVisible();
     await expect(approve).toBeDisabled();
     await differences.getByRole('button', { name: /^Excuse the fail comparison / }).click();
