@@ -44,21 +44,25 @@ describe('review thumbnails', () => {
     const artifact = await compareImages(legacy, shadow, { name: 'still', heatmapPath: path.join(dir, 'still', 'heatmap.png') });
     expect(artifact.heatmap).not.toBeNull();
 
-    const cell = await pairThumbnail('c1', report([artifact]), dir, 32);
+    const cell = await pairThumbnail('c1', report([artifact]), { dataDir: tmp.dir, comparisonDir: dir }, 32);
     expect(cell).toMatchObject({ comparisonId: 'c1', artifact: 'still' });
     expect(await sizeOf(cell.legacy.dataUrl)).toMatchObject({ format: 'png', width: 32, height: 24 });
     expect(await sizeOf(cell.shadow.dataUrl)).toMatchObject({ format: 'png', width: 32, height: 24 });
     expect(cell.outline).toEqual({ x: 40 / W, y: 8 / H, w: 8 / W, h: 8 / H });
 
     // Identical files: no heatmap, no outline. A heatmap outside the comparison's folder is never read.
-    expect((await pairThumbnail('c1', report([await compareImages(legacy, legacy, { name: 'still', heatmapPath: path.join(dir, 'same.png') })]), dir)).outline).toBeNull();
-    expect((await pairThumbnail('c2', report([artifact]), path.join(tmp.dir, 'comparisons', 'c2'))).outline).toBeNull();
+    expect((await pairThumbnail('c1', report([await compareImages(legacy, legacy, { name: 'still', heatmapPath: path.join(dir, 'same.png') })]), { dataDir: tmp.dir, comparisonDir: dir })).outline).toBeNull();
+    expect((await pairThumbnail('c2', report([artifact]), { dataDir: tmp.dir, comparisonDir: path.join(tmp.dir, 'comparisons', 'c2') })).outline).toBeNull();
+    // A report naming files outside this data directory (synced from another machine) reads none of them.
+    const elsewhere = await pairThumbnail('c1', report([artifact]), { dataDir: path.join(tmp.dir, 'comparisons'), comparisonDir: dir });
+    expect(elsewhere.legacy).toEqual({ dataUrl: null, reason: 'the file is not in this data directory (a comparison made elsewhere)' });
+    expect(elsewhere.shadow.dataUrl).toBeNull();
   });
 
   it('says why a side has no thumbnail (the shadow run made no file)', async () => {
     const legacy = await png(path.join(tmp.dir, 'only-legacy.png'));
     const missing = await compareImages(legacy, path.join(tmp.dir, 'never-rendered.png'), { name: 'still' });
-    const cell = await pairThumbnail('c3', report([missing]), tmp.dir);
+    const cell = await pairThumbnail('c3', report([missing]), { dataDir: tmp.dir, comparisonDir: tmp.dir });
     expect(cell.legacy.dataUrl).toMatch(/^data:image\/png;base64,/);
     expect(cell.shadow).toEqual({ dataUrl: null, reason: 'the shadow run made no file' });
     expect(cell.outline).toBeNull();

@@ -15,8 +15,12 @@ function shownArtifact(report: ComparisonReport): ArtifactComparison | null {
   return [...first.frames].sort((a, b) => (b.pixels?.meanError ?? (b.kind === 'missing' ? 1 : 0)) - (a.pixels?.meanError ?? (a.kind === 'missing' ? 1 : 0)))[0] ?? first;
 }
 
-async function side(file: string | undefined, size: number, missing: string): Promise<ThumbnailSide> {
+const inside = (dir: string, file: string) => path.resolve(file).startsWith(path.resolve(dir) + path.sep);
+
+async function side(file: string | undefined, size: number, missing: string, dataDir: string): Promise<ThumbnailSide> {
   if (!file) return { dataUrl: null, reason: missing };
+  // A report synced from elsewhere names paths of another machine: only this data directory's files are read.
+  if (!inside(dataDir, file)) return { dataUrl: null, reason: 'the file is not in this data directory (a comparison made elsewhere)' };
   if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the file is gone' };
   try {
     const png = await sharp(file).resize(size, size, { fit: 'inside' }).png().toBuffer();
@@ -51,11 +55,12 @@ export async function differenceBox(heatmap: string): Promise<{ x: number; y: nu
 }
 
 /** A contact sheet cell of one comparison: legacy and shadow thumbnails of its shown artifact, and the box around their differences. */
-export async function pairThumbnail(comparisonId: string, report: ComparisonReport, comparisonDir: string, size = THUMBNAIL_SIZE): Promise<PairThumbnail> {
+export async function pairThumbnail(comparisonId: string, report: ComparisonReport, dirs: { dataDir: string; comparisonDir: string }, size = THUMBNAIL_SIZE): Promise<PairThumbnail> {
+  const { dataDir, comparisonDir } = dirs;
   const artifact = shownArtifact(report);
   if (!artifact) return { comparisonId, artifact: null, legacy: { dataUrl: null, reason: 'no artifact was compared' }, shadow: { dataUrl: null, reason: 'no artifact was compared' }, outline: null };
-  const [legacy, shadow] = await Promise.all([side(artifact.legacy?.file, size, 'the legacy run made no file'), side(artifact.shadow?.file, size, 'the shadow run made no file')]);
+  const [legacy, shadow] = await Promise.all([side(artifact.legacy?.file, size, 'the legacy run made no file', dataDir), side(artifact.shadow?.file, size, 'the shadow run made no file', dataDir)]);
   // Only a heatmap the comparison wrote in its own folder is read.
-  const heatmap = artifact.heatmap && path.resolve(artifact.heatmap).startsWith(path.resolve(comparisonDir) + path.sep) ? artifact.heatmap : null;
+  const heatmap = artifact.heatmap && inside(comparisonDir, artifact.heatmap) ? artifact.heatmap : null;
   return { comparisonId, artifact: artifact.name, legacy, shadow, outline: heatmap ? await differenceBox(heatmap) : null };
 }

@@ -192,7 +192,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
         if (!c) throw new ApiFailure('not_found', `comparisonIds[${i}]: no comparison "${id}"`, `comparisonIds.${i}`);
         return c;
       });
-      return { items: await Promise.all(found.map((c) => pairThumbnail(c.id, c.report, path.join(backendDataDir, 'comparisons', c.id), size))) };
+      return { items: await Promise.all(found.map((c) => pairThumbnail(c.id, c.report, { dataDir: backendDataDir, comparisonDir: path.join(backendDataDir, 'comparisons', c.id) }, size))) };
     },
   };
 }
