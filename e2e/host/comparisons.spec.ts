@@ -36,7 +36,7 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   await expect(page.getByRole('table', { name: 'Shadow history' }).getByRole('row')).toHaveCount(2);
   await expect(page.getByRole('button', { name: 'Enable graph' })).toBeDisabled();
   await expect(page.getByText(/Graph cannot be enabled: its latest shadow pass is not approved yet/)).toBeVisible();
-  // The badge count is the backend's pendingReview, not only what events said.
+  // The badge count is the backend's pendingGroups, not only what events said.
   await expect(nav.getByRole('status', { name: /^1 review group awaiting a decision$/ })).toBeVisible();
 
   await nav.getByRole('link', { name: 'Comparisons' }).click();
