@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two at a time even on 2 cores: most files wait on Blender, Slurm or child processes, not the CPU.
+    maxWorkers: 2,
   },
 });

@@ -53,7 +53,8 @@ describe('lightbox serve with render agents', () => {
       } finally {
         await agent.stop();
       }
-      expect((await cliOn(dataDir, ['farm', 'agent-token', 'revoke', 'studio-box'])).code).toBe(0);
+      const revoked = await cliOn(dataDir, ['farm', 'agent-token', 'revoke', 'studio-box']);
+      expect(revoked.code, revoked.err).toBe(0);
       const refused = startAgent(cli, ['--controller', controller, '--work-dir', path.join(tmp.dir, 'agent'), '--json'], token);
       expect((await refused.exit).code).toBe(1);
       expect(refused.err()).toContain('was revoked at');
