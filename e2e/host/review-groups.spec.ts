@@ -1,4 +1,5 @@
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { REPO_ROOT, startHost, type RunningHost } from '../host';
@@ -27,7 +28,7 @@ async function waitForComparisons(request: APIRequestContext, host: RunningHost,
   await expect.poll(async () => (await callApi<{ items: unknown[] }>(request, host, 'comparisons.list', { outputTypeKey: KEY })).items.length, { timeout: 60_000 }).toBe(count);
 }
 
-const shoot = async (page: Page, name: string) => {
+const shoot = async (page: Page, name: string, axe = false) => {
   for (const [w, h] of [
     [1440, 900],
     [1024, 700],
@@ -36,6 +37,18 @@ const shoot = async (page: Page, name: string) => {
     await page.screenshot({ path: `${SHOTS}/${name}-${w}x${h}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
+  // axe (WCAG 2.1 AA) on the page in both schemes: serious or critical findings fail.
+  const found: string[] = [];
+  for (const colorScheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
+    await page.waitForTimeout(300);
+    if (colorScheme === 'dark') await page.screenshot({ path: `${SHOTS}/${name}-dark.png` });
+    if (!axe) continue;
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) found.push(...v.nodes.map((n) => `[${colorScheme}] ${v.id} at ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
+  }
+  expect(found).toEqual([]);
 };
 
 test('a group with one difference is approved once the difference is opened; the badge drops; a later comparison is a new pending set', async ({ page, request, dataDir }) => {
@@ -82,7 +95,7 @@ test('a group with one difference is approved once the difference is opened; the
     const differences = group.getByRole('table', { name: /^Differences of / });
     await expect(differences.getByRole('row')).toHaveCount(2);
     await expect(differences.getByRole('row').nth(1)).toContainText('not opened');
-    await shoot(page, 'review-groups-blocked');
+    await shoot(page, 'review-groups-blocked', true);
     await differences.getByRole('link', { name: /^Open the fail comparison / }).click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(`Comparison of ${KEY}`);
     await page.goBack();
