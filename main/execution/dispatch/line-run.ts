@@ -14,6 +14,10 @@ import type { DispatchDeps, DispatchOutcome, Tools } from './order-dispatcher';
 import { resolveCadMesh } from './resolve-cad';
 import { createRunEffects } from './run-effects';
 import { createShadowEffects } from './shadow-effects';
+import { withPriority } from '../farm/with-priority';
+
+/** Above the default 0 of every other render: a shadow observer and its comparison. */
+const SHADOW_PRIORITY = 1;
 
 /** One claimed attempt of an order line, as the dispatcher hands it over. */
 export interface LineRunContext {
@@ -213,11 +217,13 @@ export function runLine(ctx: LineRunContext): Promise<DispatchOutcome> {
         // The observer: same inputs, its own area, never touching the line.
         const shadowId = runs.create({ family: 'order_line', orderLineId, cadFileId: line.cadFileId, attempt, mode: 'shadow', role: 'shadow', workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, draft, target: runTarget });
         const shadow = createShadowEffects(path.join(deps.dataDir, 'shadow'), shadowId);
-        const result = await runWorkflow(shadowId, 'shadow', sharedFarm, tools, shadow);
+        // Ahead of later lines' legacy renders, so each comparison follows its line (issue 22 item 6).
+        const observerFarm = withPriority(sharedFarm, SHADOW_PRIORITY);
+        const result = await runWorkflow(shadowId, 'shadow', observerFarm, tools, shadow);
         runs.finish(shadowId, result.status, result.status === 'succeeded' ? undefined : { step: result.failedNode, message: result.error ?? result.status });
         if (deps.compare) {
           await deps
-            .compare({ orderLineId, outputTypeKey: typeKey, legacyRunId: claimedRunId, shadowRunId: shadowId, shadow, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, farm: sharedFarm, tools })
+            .compare({ orderLineId, outputTypeKey: typeKey, legacyRunId: claimedRunId, shadowRunId: shadowId, shadow, workflowId: target.workflow?.id ?? null, workflowRevision: target.workflow?.revision ?? null, farm: observerFarm, tools })
             .catch((error: unknown) => runs.appendLog(shadowId, 'input', `comparison failed: ${(error as Error).message}`));
         }
       }
