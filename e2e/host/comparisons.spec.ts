@@ -29,7 +29,7 @@ test('a shadow dispatch is reviewed in the viewer, approved, graph is enabled, r
   // The review notification and the badge on the Comparisons area.
   const nav = page.getByRole('navigation', { name: 'Areas' });
   await expect(nav.getByRole('status', { name: /^1 review group awaiting a decision$/ })).toBeVisible();
-  await expect(page.getByRole('log', { name: 'Review notifications' })).toContainText(`A shadow comparison of ${KEY} needs review`);
+  await expect(page.getByRole('log', { name: 'Review notifications' })).toContainText(`Shadow results of ${KEY} await a review decision`);
 
   // A pass not yet approved still blocks graph, with the backend's reason.
   await page.reload();

@@ -134,7 +134,7 @@ test('the review badge is whole, the review notice is readable and not red for a
   await expect(nav.getByRole('link', { name: 'Comparisons', exact: true })).toBeVisible();
 
   const notice = notices(page);
-  await expect(notice).toContainText(`A shadow comparison of ${key} needs review (verdict pass)`);
+  await expect(notice).toContainText(`Shadow results of ${key} await a review decision (the first: pass)`);
   const reviewLink = notice.getByRole('link', { name: 'Review it' });
   await expect(reviewLink).toBeVisible();
   // Readable in both schemes: axe's contrast rule on the notice (≥ 4.5:1 for its text and link).
@@ -164,5 +164,5 @@ test('the review badge is whole, the review notice is readable and not red for a
   await nav.getByRole('link', { name: 'Comparisons', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Comparisons' })).toBeVisible();
   await expect(nav.getByRole('status', { name: /awaiting a decision/ })).toHaveCount(0);
-  await expect(notice.getByText(/needs review/)).toHaveCount(0);
+  await expect(notice.getByText(/await a review decision/)).toHaveCount(0);
 });

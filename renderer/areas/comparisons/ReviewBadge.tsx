@@ -34,8 +34,8 @@ function verdictColor(verdict: string): string {
 }
 
 /**
- * The review notifications received while the app is open: "a comparison needs review", with a link
- * to it. A notice goes when it is dismissed, followed, or its comparison is no longer pending (the
+ * The review notifications received while the app is open, one per review group's pending set:
+ * "shadow results await a review decision", with a link to the review groups. A notice goes when it is dismissed, followed, or its comparison is no longer pending (the
  * store drops it on refresh), so an approved comparison leaves no stale notice behind.
  */
 export function ReviewNotices() {
@@ -70,11 +70,12 @@ export function ReviewNotices() {
             onClose={() => dismiss(n.id)}
           >
             <Text size="sm" c="var(--text)">
-              A shadow comparison of <strong>{outputType || 'an output type'}</strong> needs review{verdict ? ` (verdict ${verdict})` : ''}.
+              Shadow results of <strong>{outputType || 'an output type'}</strong> await a review decision{verdict ? ` (the first: ${verdict})` : ''}.
             </Text>
             {id && (
               // The text colour, underlined: the link colour is under 4.5:1 on the dark scheme's red of a failing verdict.
-              <Anchor component={Link} to={`/comparisons/${id}`} size="sm" c="var(--text)" underline="always" onClick={() => dismiss(n.id)}>
+              // To the review groups: one notice per group's pending set, decided there as one.
+              <Anchor component={Link} to="/comparisons" size="sm" c="var(--text)" underline="always" onClick={() => dismiss(n.id)}>
                 Review it
               </Anchor>
             )}
