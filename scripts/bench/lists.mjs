@@ -121,7 +121,8 @@ try {
     ['Orders', '#/orders', `document.querySelector('table[aria-label^="Lines of"] tbody tr[aria-rowindex]')`],
     ['Runs', '#/runs', `document.querySelector('table[aria-label="Runs"] tbody tr[aria-rowindex]')`],
     ['CAD library', '#/cad-library', `document.querySelector('table[aria-label="CAD files"] tbody tr[aria-rowindex]')`],
-    ['Comparisons', '#/comparisons', `document.querySelector('table[aria-label="Comparisons"] tbody tr[aria-rowindex]')`],
+    // The list of every comparison (the area opens on review by revision, issue 22).
+    ['Comparisons', '#/comparisons?view=all', `document.querySelector('table[aria-label="Comparisons"] tbody tr[aria-rowindex]')`],
     ['Farm', '#/farm', `[...document.querySelectorAll('main h2')].some((h) => h.textContent === 'Tasks')`],
   ];
   console.log('\nFirst paint of each page in Chromium (median of 3; from navigation to its first rows):');
