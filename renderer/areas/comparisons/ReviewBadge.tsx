@@ -64,7 +64,7 @@ export function ReviewNotices() {
             color={verdictColor(verdict)}
             variant="light"
             p="xs"
-            title="Needs review"
+            title="Review decision needed"
             withCloseButton
             closeButtonLabel={`Dismiss the review notification of ${outputType || id}`}
             onClose={() => dismiss(n.id)}
