@@ -2,8 +2,17 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { repoRoot } from '../catalog/legacy/legacy-testing';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from './processes';
+
+/** The checkout this runs from, found upward (from main/testing in tests, from dist/main in a bench). */
+function checkoutRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'scripts', 'lightbox.mjs'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error('scripts/lightbox.mjs not found above this file');
+  }
+}
+const repoRoot = checkoutRoot();
 
 /** The CLI as a studio runs it (scripts/lightbox.mjs over the built dist/). */
 export const CLI = path.join(repoRoot, 'scripts', 'lightbox.mjs');
@@ -15,6 +24,8 @@ export interface HubProcess {
   port: number;
   /** Printed on the first start only. */
   adminToken: string | undefined;
+  /** What it wrote to stderr so far (most of the story when a call to it fails). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +51,7 @@ export async function startHubProcess(dataDir: string, configDir: string, port =
     url: printed.url,
     port: printed.port,
     adminToken: printed.adminToken,
+    stderr: () => err,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -13,11 +13,10 @@
  * Then the same kinds of sync as `lightbox sync` processes, wall time including Node's start, on
  * a third workstation C and on B. Exits 0 whether or not the targets are met; it says which.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { SyncRunResult } from '../../shared/sync/api';
 import type { WorkflowDocument, WorkflowNode } from '../../shared/workflow/document';
 import type { Backend } from '../../main/entry/app/backend';
@@ -25,10 +24,10 @@ import { createNodeBackend } from '../../main/entry/cli/node-backend';
 import { migratePipeline } from '../../main/catalog/legacy/migrate-pipeline';
 import { shippedPipelines } from '../../main/catalog/legacy/shipped';
 import { httpHub } from '../../main/production/sync/http-hub';
+import { CLI, startHubProcess, type HubProcess } from '../../main/testing/hub-process';
 
 const WORKFLOWS = 200;
 const NODES = 50;
-const CLI = path.resolve('scripts/lightbox.mjs');
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 
@@ -81,30 +80,16 @@ function peakRssKiB(pid: number): number {
   }
 }
 
-async function startHub(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; exited: Promise<void>; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'hub', '--data-dir', dataDir, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => (err += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    void exited.then(() => reject(new Error(`lightbox hub exited before printing its address\n${err}`)));
-  });
-  const printed = JSON.parse(line) as { url: string; port: number; adminToken?: string };
-  return { child, url: printed.url, exited, stderr: () => err };
-}
-
 async function main(): Promise<void> {
   for (const built of ['dist/main/cli.mjs']) if (!fs.existsSync(built)) throw new Error(`${built} missing: build first (npm run bench:sync builds)`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lightbox-bench-sync-'));
   const env = { ...process.env, LIGHTBOX_CONFIG_DIR: path.join(work, 'config') };
   const dirs = { hub: path.join(work, 'hub'), a: path.join(work, 'a'), b: path.join(work, 'b'), c: path.join(work, 'c') };
   console.log(`Lightbox sync benchmark — ${WORKFLOWS} workflows × ${NODES} nodes, ${os.availableParallelism()} cores, Node ${process.version}`);
-  let hub: Awaited<ReturnType<typeof startHub>> | undefined;
+  let hub: HubProcess | undefined;
   const backends: Backend[] = [];
   try {
-    hub = await startHub(dirs.hub, env);
+    hub = await startHubProcess(dirs.hub, env.LIGHTBOX_CONFIG_DIR);
     const added = await lightbox(['users', 'add', 'bench', '--role', 'artist', '--data-dir', dirs.hub, '--json'], env);
     if (added.code !== 0) throw new Error(`users add failed: ${added.err}`);
     const token = (JSON.parse(added.out) as { token: string }).token;
@@ -195,9 +180,8 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     for (const be of backends) await be.close();
-    if (hub && hub.child.exitCode === null && hub.child.signalCode === null) {
-      process.kill(hub.child.pid as number, 'SIGTERM');
-      await hub.exited;
+    if (hub) {
+      await hub.stop();
     }
     fs.rmSync(work, { recursive: true, force: true });
   }
