@@ -289,4 +289,29 @@ describe('notification outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(s.received).toHaveLength(1);
   });
+
+  it('the background loop works through a backlog in slices of roundRows, at once rather than one slice per interval', async () => {
+    const s = await server(200);
+    let inFlight = 0;
+    let most = 0;
+    s.state.respond = (res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(200).end();
+      }, 5);
+    };
+    const box = outbox({ now: () => new Date(), roundRows: 3, concurrency: 2 });
+    for (let i = 0; i < 10; i++) box.enqueue(webhook(s.url, `b${i}`));
+    // Four slices: one per 2 s interval would take 8 s; chained, they end soon after the first round at 2 s.
+    box.start(2_000);
+    try {
+      await expect.poll(() => box.list({ state: 'delivered' }).length, { timeout: 5_000 }).toBe(10);
+    } finally {
+      await box.stop();
+    }
+    expect(most).toBeLessThanOrEqual(2);
+    expect(s.received).toHaveLength(10);
+  });
 });

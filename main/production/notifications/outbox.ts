@@ -19,6 +19,12 @@ export interface NotificationOutboxOptions {
   baseDelayMs?: number;
   /** Rows delivered at the same time by one round. */
   concurrency?: number;
+  /**
+   * Rows one background round takes; a full round is followed by the next after a short pause.
+   * A backlog (a year of webhooks to an endpoint that is down) is worked through in slices, so
+   * the process that delivers (the app, the host) keeps answering between them.
+   */
+  roundRows?: number;
   /** Shows a desktop notification; true = shown. Absent (CLI) = desktop rows wait for the app. */
   onDesktop?: (notification: Notification) => boolean;
 }
@@ -99,6 +105,9 @@ interface Row {
 type Outcome = { kind: 'delivered' } | { kind: 'retry'; error: string } | { kind: 'failed'; error: string } | { kind: 'untouched' };
 
 const MAX_DELAY_MS = 60 * 60 * 1000;
+/** Between two full background rounds: a backlog goes on at once, with room for other work. */
+const BACKLOG_PAUSE_MS = 50;
+
 /**
  * A claimed row's next_attempt_at is pushed this far past the request timeout, so another process
  * sharing the database (CLI beside the app) does not pick it up while it is in flight. If this
@@ -154,6 +163,7 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 5_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  const roundRows = Math.max(1, options.roundRows ?? 100);
   const onDesktop = options.onDesktop;
 
   const insert = db.prepare(`
@@ -164,10 +174,10 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
   const byId = db.prepare<[string], Row>('SELECT * FROM notifications WHERE id = ?');
   // Desktop rows are left alone when there is nothing to show them with.
   const dueIds = db
-    .prepare<[string, number], string>(
+    .prepare<[string, number, number], string>(
       `SELECT id FROM notifications
        WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND (channel = 'webhook' OR ?)
-       ORDER BY created_at, rowid`,
+       ORDER BY created_at, rowid LIMIT ?`,
     )
     .pluck();
   // One statement, so atomic even across processes: only one caller sees changes = 1.
@@ -264,15 +274,16 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
    * One round over the rows due now. `halt` stops claiming further rows; with `abortRequests`
    * it also cuts the requests in flight (flush's deadline).
    */
-  async function round(halt?: AbortSignal, abortRequests = false): Promise<DeliveryCounts> {
+  async function round(halt?: AbortSignal, abortRequests = false, limit = -1): Promise<DeliveryCounts & { full: boolean }> {
     const counts: DeliveryCounts = { delivered: 0, retried: 0, failed: 0 };
     let queue: string[];
     try {
-      queue = dueIds.all(now().toISOString(), onDesktop ? 1 : 0);
+      queue = dueIds.all(now().toISOString(), onDesktop ? 1 : 0, limit);
     } catch (error) {
       console.error('notifications: cannot read the outbox:', error);
-      return counts;
+      return { ...counts, full: false };
     }
+    const full = limit > 0 && queue.length === limit;
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined && !halt?.aborted; id = queue.shift()) {
         try {
@@ -284,7 +295,7 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-    return counts;
+    return { ...counts, full };
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -294,14 +305,17 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
   let current: Promise<unknown> | undefined;
 
   // The next round is scheduled only once the previous one ended, so rounds never pile up.
-  const schedule = () => {
+  const schedule = (delayMs = loopInterval) => {
     timer = setTimeout(() => {
       timer = undefined;
-      current = round(loopHalt?.signal).finally(() => {
-        current = undefined;
-        if (running) schedule();
-      });
-    }, loopInterval);
+      let more = false;
+      current = round(loopHalt?.signal, false, roundRows)
+        .then((r) => (more = r.full))
+        .finally(() => {
+          current = undefined;
+          if (running) schedule(more ? BACKLOG_PAUSE_MS : loopInterval);
+        });
+    }, delayMs);
     timer.unref();
   };
 
@@ -354,7 +368,10 @@ export function createNotificationOutbox(db: Database.Database, options: Notific
       return row ? toNotification(row) : undefined;
     },
 
-    deliverDue: () => round(),
+    deliverDue: async () => {
+      const { full: _full, ...counts } = await round();
+      return counts;
+    },
 
     start(intervalMs = 1000) {
       if (running) return;
