@@ -82,6 +82,9 @@ try {
     ['notifications.list', { state: 'pending' }],
     ['comparisons.list', {}],
     ['comparisons.list', { verdict: 'fail' }],
+    ['comparisons.summary', {}],
+    // Review groups (issue 22): the differences and each group's contact-sheet sample, not every pass.
+    ['review.groups', {}],
     ['rollout.log', {}],
     ['orders.list', { q: 'Trade fair' }],
     // A search that matches nothing is the worst case: no page fills early, every candidate row is looked at.
@@ -103,7 +106,7 @@ try {
       console.log(`  ${method.padEnd(20)} ${JSON.stringify(input).padEnd(34)} not measured: ${error.message.slice(0, 160)}`);
       continue;
     }
-    const items = Array.isArray(result.body.items) ? `${result.body.items.length} items` : 'counts';
+    const items = Array.isArray(result.body.items) ? `${result.body.items.length} items` : Array.isArray(result.body.groups) ? `${result.body.groups.length} groups, ${result.body.groups.reduce((n, g) => n + g.members.length, 0)} members shown of ${result.body.groups.reduce((n, g) => n + g.counts.total, 0)}` : 'counts';
     rows.push({ method, ms: result.ms, bytes: result.bytes });
     console.log(
       `  ${method.padEnd(20)} ${JSON.stringify(input).slice(0, 34).padEnd(34)} ${fmtMs(result.ms).padStart(9)} ${mark(result.ms < TARGET.ms)}  ${fmtKib(result.bytes).padStart(9)} ${mark(result.bytes < TARGET.kib * 1024)}  ${items}`,

@@ -64,8 +64,14 @@ export const ReviewGroupSchema = z.object({
   }),
   awaitingDecision: z.boolean(),
   lastDecision: GroupDecisionSchema.nullable(),
-  /** Every comparison: warn and fail first, then by worst delta. */
+  /**
+   * Warn and fail first, then by worst delta. review.groups answers the differences and the
+   * contact sheet's members only (a year's passes would make the answer megabytes); with
+   * `allMembers` and a `groupId`, every comparison of that group.
+   */
   members: z.array(ReviewGroupMemberSchema),
+  /** Whether `members` holds every comparison of the group. */
+  allMembers: z.boolean(),
   /** What the contact sheet shows: every member when small, a stratified sample when large. */
   contactSheet: z.object({ sampled: z.boolean(), comparisonIds: z.array(z.string()), total: z.number().int() }),
 });
@@ -76,8 +82,13 @@ export const ReviewGroupsInput = z
     outputTypeKey: z.string().max(200).optional(),
     /** Only groups awaiting a decision. */
     awaiting: z.boolean().optional(),
+    /** One group. */
+    groupId: z.string().min(1).max(100).optional(),
+    /** Every member of the group (the contact sheet's "Show all"); needs groupId. */
+    allMembers: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => !input.allMembers || input.groupId !== undefined, { path: ['allMembers'], message: 'allMembers needs a groupId: every comparison of one group at a time' });
 
 export const ReviewGroupsOutput = z.object({ groups: z.array(ReviewGroupSchema), awaitingDecision: z.number().int() });
 

@@ -139,4 +139,13 @@ describe('review groups', () => {
     expect(JSON.parse(approved.out)).toMatchObject({ decision: { comparisonIds: [later], decision: 'approve' }, group: { awaitingDecision: false } });
     expect(groupOf()[0]?.members.find((m) => m.comparisonId === later)).toMatchObject({ excuse: { reason: 'injected fault again' }, review: 'reject', pending: false });
   }, T);
+
+  it('review.groups answers one group with every member when asked, and refuses allMembers without a groupId by name', async () => {
+    await expect(call('review.groups', { allMembers: true })).rejects.toThrow(/allMembers needs a groupId/);
+    const [group] = groupOf();
+    const one = await call<{ groups: { id: string; allMembers: boolean; members: unknown[]; counts: { total: number } }[] }>('review.groups', { groupId: group?.id, allMembers: true });
+    expect(one.groups.map((g) => g.id)).toEqual([group?.id]);
+    expect(one.groups[0]).toMatchObject({ allMembers: true });
+    expect(one.groups[0]?.members).toHaveLength(one.groups[0]?.counts.total as number);
+  });
 });

@@ -14,6 +14,13 @@ export function groupIdOf(c: Pick<StoredComparison, 'outputTypeKey' | 'workflowI
   return `g-${crypto.createHash('sha256').update(JSON.stringify([c.outputTypeKey, c.workflowId, c.workflowContentHash])).digest('hex').slice(0, 16)}`;
 }
 
+/** The differences (each must be opened or excused) and the contact sheet's members; passes beyond the sample stay one call away. */
+function trimmedMembers(group: ReviewGroup): ReviewGroup {
+  const sheet = new Set(group.contactSheet.comparisonIds);
+  const members = group.members.filter((m) => m.verdict !== 'pass' || sheet.has(m.comparisonId));
+  return { ...group, members, allMembers: members.length === group.members.length };
+}
+
 const counts = (ms: { verdict: 'pass' | 'warn' | 'fail' }[]) => ({
   pass: ms.filter((m) => m.verdict === 'pass').length,
   warn: ms.filter((m) => m.verdict === 'warn').length,
@@ -40,6 +47,11 @@ export function createReviewGroups(deps: { db: Database.Database; comparisons: C
     addOpening: db.prepare('INSERT INTO comparison_openings (comparison_id, who, opened_at) VALUES (?, ?, ?)'),
     excuses: db.prepare<[], { comparison_id: string; reason: string; who: string; created_at: string }>('SELECT * FROM comparison_excuses ORDER BY created_at, rowid'),
     addExcuse: db.prepare('INSERT INTO comparison_excuses (id, comparison_id, reason, who, created_at) VALUES (?, ?, ?, ?, ?)'),
+    // The groups with a comparison no review covers yet: three columns of the pending rows only.
+    pendingKeys: db.prepare<[], { output_type_key: string; workflow_id: string | null; workflow_content_hash: string | null }>(
+      `SELECT DISTINCT output_type_key, workflow_id, workflow_content_hash FROM comparisons c
+       WHERE NOT EXISTS (SELECT 1 FROM comparison_reviews r WHERE r.comparison_id = c.id)`,
+    ),
   };
 
   function build(filter: { outputTypeKey?: string; awaiting?: boolean } = {}): ReviewGroup[] {
@@ -94,6 +106,7 @@ export function createReviewGroups(deps: { db: Database.Database; comparisons: C
         awaitingDecision: pending.length > 0,
         lastDecision,
         members,
+        allMembers: true,
         contactSheet: contactSheet(members),
       };
       if (!filter.awaiting || group.awaitingDecision) groups.push(group);
@@ -119,13 +132,16 @@ export function createReviewGroups(deps: { db: Database.Database; comparisons: C
   };
 
   return {
-    groups: (filter: { outputTypeKey?: string; awaiting?: boolean } = {}) => {
-      const groups = build(filter);
-      return { groups, awaitingDecision: filter.awaiting ? groups.length : groups.filter((g) => g.awaitingDecision).length };
+    /** The groups as review.groups answers them: members trimmed to what the page draws unless allMembers (one group). */
+    groups: (filter: { outputTypeKey?: string; awaiting?: boolean; groupId?: string; allMembers?: boolean } = {}) => {
+      const groups = build(filter).filter((g) => filter.groupId === undefined || g.id === filter.groupId);
+      const shown = filter.allMembers ? groups : groups.map(trimmedMembers);
+      return { groups: shown, awaitingDecision: filter.awaiting ? groups.length : groups.filter((g) => g.awaitingDecision).length };
     },
     group: groupOrFail,
     /** How many groups await a decision (the badge's count). */
-    awaitingCount: (): number => build({ awaiting: true }).length,
+    awaitingCount: (): number =>
+      new Set(q.pendingKeys.all().map((r) => groupIdOf({ outputTypeKey: r.output_type_key, workflowId: r.workflow_id, workflowContentHash: r.workflow_content_hash }))).size,
     /** One notification per pending set: the group and the decision it follows (none: the first set). */
     pendingSetKey(c: Pick<StoredComparison, 'outputTypeKey' | 'workflowId' | 'workflowContentHash'>): string {
       const id = groupIdOf(c);

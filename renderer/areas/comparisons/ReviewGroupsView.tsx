@@ -153,6 +153,32 @@ function Differences({ group, onExcuse }: { group: ReviewGroup; onExcuse: (m: Re
   );
 }
 
+/**
+ * Every member of a group, for "Show all": review.groups answers a group's differences and its
+ * sample only, so the rest is asked for when wanted (the sample until it arrives).
+ */
+function useEveryMember(group: ReviewGroup, wanted: boolean): { members: ReviewGroupMember[]; error: string | null } {
+  const client = useClient();
+  const [loaded, setLoaded] = useState<{ key: string; members: ReviewGroupMember[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // A new answer for the group (a decision, a new comparison) asks again.
+  const key = `${group.id}:${group.counts.total}:${group.lastDecision?.id ?? ''}`;
+  useEffect(() => {
+    if (!wanted || group.allMembers || loaded?.key === key) return;
+    let live = true;
+    setError(null);
+    client.call('review.groups', { groupId: group.id, allMembers: true }).then(
+      (answer) => live && setLoaded({ key, members: answer.groups[0]?.members ?? [] }),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, wanted, group.allMembers, group.id, key, loaded?.key]);
+  if (group.allMembers) return { members: group.members, error: null };
+  return { members: loaded?.key === key ? loaded.members : group.members, error };
+}
+
 /** One review group: counts, CAD files, the pending set, its differences, the contact sheet and the decision. */
 function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => void }) {
   const client = useClient();
@@ -160,11 +186,12 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
   const [deciding, setDeciding] = useState<ReviewDecision | null>(null);
   const [excusing, setExcusing] = useState<ReviewGroupMember | null>(null);
   const [showAll, setShowAll] = useState(false);
+  const everyMember = useEveryMember(group, showAll);
   const title = groupTitle(group);
   const blocked = approveBlockedBy(group);
   const { pending, lastDecision } = group;
   const sheetIds = new Set(group.contactSheet.comparisonIds);
-  const sheet = showAll || !group.contactSheet.sampled ? group.members : group.members.filter((m) => sheetIds.has(m.comparisonId));
+  const sheet = showAll ? everyMember.members : group.members.filter((m) => sheetIds.has(m.comparisonId));
 
   const pendingWords = !group.awaitingDecision
     ? lastDecision
@@ -220,6 +247,11 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
           </Group>
         )}
       </Group>
+      {everyMember.error && (
+        <Alert color="red" mb="xs">
+          Every pair could not be loaded: {everyMember.error}
+        </Alert>
+      )}
       <ContactSheet label={`Contact sheet of ${title}`} members={sheet} />
 
       <Group mt="md" gap="xs" align="center">
