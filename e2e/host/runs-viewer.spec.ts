@@ -46,10 +46,11 @@ test('a still run of a migrated workflow: the page follows its nodes to succeede
   // The graph of that revision, every node a button that names its status.
   const graph = page.getByRole('application', { name: 'Graph of the run' });
   for (const id of STILL_NODES) await expect(graph.getByRole('button', { name: new RegExp(`^${id} `) })).toBeVisible();
-  await expect(page.getByRole('img', { name: 'Edge from step3_apply_materials to step4_render_still' })).toBeAttached();
-
   // Node statuses move on to succeeded (the page was opened while the run was starting).
   for (const id of STILL_NODES) await expect(nodeStatus(page, id)).toHaveText(/^succeeded/, { timeout: RUN_TIMEOUT });
+  // Its edges too, checked once the run settled: in one CI run with two e2e workers the edge was not
+  // there 10 s after the nodes showed (not reproduced in 3 runs since; the cause is not known).
+  await expect(page.getByRole('img', { name: 'Edge from step3_apply_materials to step4_render_still' })).toBeAttached();
   await expect(runHeading(page)).toContainText('succeeded');
   await expect(graph.getByRole('button', { name: /^step4_render_still / })).toContainText('succeeded');
   await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
