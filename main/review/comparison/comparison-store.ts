@@ -99,6 +99,17 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
        VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin, @cadFileSha256)`,
     ),
     // The CAD file a comparison rendered, by content: its line's file here, else what its summary carried.
+    // Every comparison (of one output type) with its latest review and its CAD file's hash in one
+    // statement: review groups read them all, and a query per row for each was most of their time.
+    forGroups: db.prepare<[string | null, string | null], Row & { cad_sha: string | null; r_id: string | null; r_decision: Review['decision'] | null; r_note: string | null; r_who: string | null; r_created_at: string | null; r_content_hash: string | null }>(
+      `SELECT c.*,
+         coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS cad_sha,
+         r.id AS r_id, r.decision AS r_decision, r.note AS r_note, r.who AS r_who, r.created_at AS r_created_at, r.content_hash AS r_content_hash
+       FROM comparisons c
+       LEFT JOIN comparison_reviews r ON r.id = (SELECT x.id FROM comparison_reviews x WHERE x.comparison_id = c.id ORDER BY x.created_at DESC, x.rowid DESC LIMIT 1)
+       WHERE ? IS NULL OR c.output_type_key = ?
+       ORDER BY c.created_at DESC`,
+    ),
     cadSha: db.prepare<[string], { sha: string | null }>(
       `SELECT coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS sha
        FROM comparisons c WHERE c.id = ?`,
@@ -173,6 +184,14 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     },
     ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
     list: (): StoredComparison[] => q.all.all().map(toStored),
+    /** Every comparison (of one output type), newest first, each with its CAD file's content hash: what review groups are built from. */
+    forGroups(outputTypeKey?: string): (StoredComparison & { cadFileSha256: string | null })[] {
+      const key = outputTypeKey ?? null;
+      return q.forGroups.all(key, key).map((r) => {
+        const review = r.r_id === null ? undefined : { id: r.r_id, decision: r.r_decision as Review['decision'], note: r.r_note, who: r.r_who as string, created_at: r.r_created_at as string, content_hash: r.r_content_hash };
+        return { ...toStoredWith(() => review)(r), cadFileSha256: r.cad_sha };
+      });
+    },
     /** The comparisons list: filters, the latest verdict per output type, how many wait for review. */
     summaries(filter: { outputTypeKey?: string; verdict?: Verdict; review?: ReviewFilter; since?: string; until?: string }) {
       const all = q.all.all().map(toStored);

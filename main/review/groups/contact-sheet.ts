@@ -18,7 +18,9 @@ export interface SheetEntry {
 
 const VERDICT_RANK = { fail: 0, warn: 1, pass: 2 } as const;
 /** Differences first (fail, then warn), then the largest pixel delta. */
-export const byConcern = (a: SheetEntry, b: SheetEntry) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || b.worstDelta - a.worstDelta || a.comparisonId.localeCompare(b.comparisonId);
+export const byConcern = (a: SheetEntry, b: SheetEntry) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || b.worstDelta - a.worstDelta || byId(a.comparisonId, b.comparisonId);
+// Ids are ASCII: a plain comparison, not the locale's (localeCompare was a fair part of a large group's sort).
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * What the contact sheet shows. Small groups: everything. Large groups: every difference (never
@@ -30,7 +32,13 @@ export function contactSheet(entries: SheetEntry[], size = CONTACT_SHEET_ALL): {
   if (sorted.length <= size) return { sampled: false, comparisonIds: sorted.map((e) => e.comparisonId), total: entries.length };
   const picked = sorted.filter((e) => e.verdict !== 'pass');
   const strata = new Map<string, SheetEntry[]>();
-  for (const e of sorted) if (e.verdict === 'pass') strata.set(e.cadFileSha256 ?? 'unknown', [...(strata.get(e.cadFileSha256 ?? 'unknown') ?? []), e]);
+  for (const e of sorted) {
+    if (e.verdict !== 'pass') continue;
+    const key = e.cadFileSha256 ?? 'unknown';
+    const stratum = strata.get(key);
+    if (stratum) stratum.push(e);
+    else strata.set(key, [e]);
+  }
   const queues = [...strata.values()];
   for (let round = 0; picked.length < size && queues.some((q) => q.length > round); round++) {
     for (const q of queues) {

@@ -63,11 +63,12 @@ export function createReviewGroups(deps: { db: Database.Database; comparisons: C
     const lastDecisions = new Map<string, GroupDecision>();
     for (const d of q.decisions.all()) if (!lastDecisions.has(d.group_id)) lastDecisions.set(d.group_id, toDecision(d));
 
-    const byGroup = new Map<string, StoredComparison[]>();
-    for (const c of comparisons.list()) {
-      if (filter.outputTypeKey && c.outputTypeKey !== filter.outputTypeKey) continue;
+    const byGroup = new Map<string, (StoredComparison & { cadFileSha256: string | null })[]>();
+    for (const c of comparisons.forGroups(filter.outputTypeKey)) {
       const id = groupIdOf(c);
-      byGroup.set(id, [...(byGroup.get(id) ?? []), c]);
+      const group = byGroup.get(id);
+      if (group) group.push(c);
+      else byGroup.set(id, [c]);
     }
     const groups: ReviewGroup[] = [];
     for (const [id, all] of byGroup) {
@@ -78,7 +79,7 @@ export function createReviewGroups(deps: { db: Database.Database; comparisons: C
         createdAt: c.createdAt,
         orderLineId: c.orderLineId,
         workflowRevision: c.workflowRevision,
-        cadFileSha256: comparisons.cadFileSha256(c.id),
+        cadFileSha256: c.cadFileSha256,
         worstDelta: worstDelta(c.report),
         reasons: c.report.reasons,
         pending: c.review === null,
