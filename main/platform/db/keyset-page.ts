@@ -33,7 +33,6 @@ export function decodeCursor(list: string, cursor: string, field = 'cursor'): So
   return [value, id];
 }
 
-export { likePattern };
 
 /** A clause matching the search text anywhere in any of the columns (LIKE is case-insensitive for ASCII). */
 export function searchClause(columns: readonly string[], text: string | undefined): { sql: string; params: string[] } | null {

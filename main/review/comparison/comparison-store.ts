@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review, type ReviewFilter, type Verdict } from '../../../shared/comparison/api';
+import { ComparisonReportSchema, type BlendDump, type ComparisonReport, type Review } from '../../../shared/comparison/api';
 import type { ShadowCompareInput } from '../../execution/dispatch/order-dispatcher';
 import type { MediaLibrary } from '../../production/media/media-library';
 import type { NotificationOutbox } from '../../production/notifications';
@@ -191,25 +191,6 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
         const review = r.r_id === null ? undefined : { id: r.r_id, decision: r.r_decision as Review['decision'], note: r.r_note, who: r.r_who as string, created_at: r.r_created_at as string, content_hash: r.r_content_hash };
         return { ...toStoredWith(() => review)(r), cadFileSha256: r.cad_sha };
       });
-    },
-    /** The comparisons list: filters, the latest verdict per output type, how many wait for review. */
-    summaries(filter: { outputTypeKey?: string; verdict?: Verdict; review?: ReviewFilter; since?: string; until?: string }) {
-      const all = q.all.all().map(toStored);
-      const latestByOutputType: Record<string, { id: string; verdict: StoredComparison['verdict']; createdAt: string; review: Review['decision'] | null }> = {};
-      for (const c of all) latestByOutputType[c.outputTypeKey] ??= { id: c.id, verdict: c.verdict, createdAt: c.createdAt, review: c.review?.decision ?? null };
-      const picked = all.filter(
-        (c) =>
-          (!filter.outputTypeKey || c.outputTypeKey === filter.outputTypeKey) &&
-          (!filter.verdict || c.verdict === filter.verdict) &&
-          (!filter.review || (filter.review === 'pending' ? c.review === null : c.review?.decision === filter.review)) &&
-          (!filter.since || c.createdAt >= filter.since) &&
-          (!filter.until || c.createdAt < filter.until),
-      );
-      return {
-        comparisons: picked.map(({ report, ...c }) => ({ ...c, reasons: report.reasons, artifactCount: report.artifacts.length })),
-        latestByOutputType,
-        pendingReview: all.filter((c) => c.review === null).length,
-      };
     },
     /** A page of the comparisons list, newest first, filtered and searched in SQL (the report's reasons, not the report). */
     page(query: ComparisonsPageQuery): Page<Omit<StoredComparison, 'report'> & { reasons: string[]; artifactCount: number }> {

@@ -15,8 +15,6 @@ export interface SlurmPilots {
   /** The setting changed (or was read at start). */
   configure(settings: SlurmSettings | null): void;
   status(): SlurmStatus;
-  /** Looks at demand and Slurm once, without waiting for the poll (tests step with it). */
-  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,15 +104,6 @@ export function createSlurmPilots(options: SlurmPilotsOptions): SlurmPilots {
       const pilots = [...live, ...retired].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
       const state = current === null ? 'off' : !started ? 'idle' : error ? 'error' : 'serving';
       return { state, error, pilots };
-    },
-    async tick() {
-      try {
-        await manager?.tick();
-        error = null;
-      } catch (e) {
-        error = (e as Error).message;
-        throw e;
-      }
     },
     async close() {
       started = false;
