@@ -5,8 +5,12 @@ export const CONTACT_SHEET_ALL = 24;
 
 /** The worst pixel difference in a report: the largest mean error of any artifact or frame (a missing artifact counts as 1). */
 export function worstDelta(report: ComparisonReport): number {
-  const of = (a: ArtifactComparison): number => Math.max(a.kind === 'missing' ? 1 : (a.pixels?.meanError ?? 0), ...a.frames.map(of));
-  return report.artifacts.reduce((worst, a) => Math.max(worst, of(a)), 0);
+  return report.artifacts.reduce((worst, a) => Math.max(worst, artifactDelta(a)), 0);
+}
+
+/** An artifact's (or frame's) worst pixel difference, its frames included; a missing one counts as 1. */
+export function artifactDelta(a: ArtifactComparison): number {
+  return Math.max(a.kind === 'missing' ? 1 : (a.pixels?.meanError ?? 0), ...a.frames.map(artifactDelta));
 }
 
 export interface SheetEntry {

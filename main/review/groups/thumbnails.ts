@@ -3,6 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ArtifactComparison, ComparisonReport } from '../../../shared/comparison/api';
 import type { PairThumbnail, ThumbnailSide } from '../../../shared/comparison/review-groups';
+import { isInsideDir } from '../../platform/data-dir/confine';
+import { artifactDelta } from './contact-sheet';
 
 /** The default thumbnail edge in pixels: a contact sheet cell. */
 export const THUMBNAIL_SIZE = 160;
@@ -12,15 +14,14 @@ function shownArtifact(report: ComparisonReport): ArtifactComparison | null {
   const first = report.artifacts.find((a) => a.kind === 'image') ?? report.artifacts[0];
   if (!first) return null;
   if (!first.frames.length) return first;
-  return [...first.frames].sort((a, b) => (b.pixels?.meanError ?? (b.kind === 'missing' ? 1 : 0)) - (a.pixels?.meanError ?? (a.kind === 'missing' ? 1 : 0)))[0] ?? first;
+  return [...first.frames].sort((a, b) => artifactDelta(b) - artifactDelta(a))[0] ?? first;
 }
 
-const inside = (dir: string, file: string) => path.resolve(file).startsWith(path.resolve(dir) + path.sep);
 
 async function side(file: string | undefined, size: number, missing: string, dataDir: string): Promise<ThumbnailSide> {
   if (!file) return { dataUrl: null, reason: missing };
   // A report synced from elsewhere names paths of another machine: only this data directory's files are read.
-  if (!inside(dataDir, file)) return { dataUrl: null, reason: 'the file is not in this data directory (a comparison made elsewhere)' };
+  if (!isInsideDir(dataDir, file)) return { dataUrl: null, reason: 'the file is not in this data directory (a comparison made elsewhere)' };
   if (!fs.existsSync(file)) return { dataUrl: null, reason: 'the file is gone' };
   try {
     const png = await sharp(file).resize(size, size, { fit: 'inside' }).png().toBuffer();
@@ -61,6 +62,6 @@ export async function pairThumbnail(comparisonId: string, report: ComparisonRepo
   if (!artifact) return { comparisonId, artifact: null, legacy: { dataUrl: null, reason: 'no artifact was compared' }, shadow: { dataUrl: null, reason: 'no artifact was compared' }, outline: null };
   const [legacy, shadow] = await Promise.all([side(artifact.legacy?.file, size, 'the legacy run made no file', dataDir), side(artifact.shadow?.file, size, 'the shadow run made no file', dataDir)]);
   // Only a heatmap the comparison wrote in its own folder is read.
-  const heatmap = artifact.heatmap && inside(comparisonDir, artifact.heatmap) ? artifact.heatmap : null;
+  const heatmap = artifact.heatmap && isInsideDir(comparisonDir, artifact.heatmap) ? artifact.heatmap : null;
   return { comparisonId, artifact: artifact.name, legacy, shadow, outline: heatmap ? await differenceBox(heatmap) : null };
 }
