@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RunsListInput } from '../../../shared/runs/api';
 import type { KeysetQuery } from '../../platform/db/keyset-page';
 import type { RunRow } from '../../production/runs/run-store';
+import { byCadFileName } from '../../production/orders/cad-name-search';
 
 /** What a page answers per run: its own columns, and counts of its node runs (not the node runs themselves). */
 export type RunPageRow = Omit<RunRow, 'owner_pid' | 'owner_token'> & {
@@ -38,7 +39,7 @@ export function runsPageQuery(filter: z.output<typeof RunsListInput>): KeysetQue
   add('r.started_at >= ?', filter.since);
   add('r.started_at < ?', filter.until);
   const search = filter.q
-    ? { table: 'workflow_runs r', rowid: 'r.rowid', fts: 'workflow_runs_search', columns: ['r.id', 'r.workflow_id', 'r.pipeline_key'], via: { column: 'r.cad_file_id', ids: "SELECT id FROM cad_files WHERE name LIKE ? ESCAPE '\\'" }, text: filter.q }
+    ? { table: 'workflow_runs r', rowid: 'r.rowid', fts: 'workflow_runs_search', columns: ['r.id', 'r.workflow_id', 'r.pipeline_key'], via: byCadFileName('r.cad_file_id'), text: filter.q }
     : undefined;
   return {
     list: 'runs.list',

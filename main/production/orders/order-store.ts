@@ -6,6 +6,7 @@ import type { Page } from '../../../shared/paging/page';
 import { keysetPage, searchClause, type KeysetQuery } from '../../platform/db/keyset-page';
 import type { ExecutionMode } from '../../../shared/workflow/document';
 import { createOutputTypeStore } from '../../catalog/output-types/output-type-store';
+import { byCadFileName } from './cad-name-search';
 
 type LineRow = {
   id: string;
@@ -107,7 +108,7 @@ export function linesPageQuery(query: LinesPageQuery): KeysetQuery<LineRow> {
   add('l.output_type_key = ?', query.outputTypeKey);
   if (!query.orderId && !query.includeArchived) where.push('l.order_id NOT IN (SELECT id FROM orders WHERE archived_at IS NOT NULL)');
   // Search: line id, output type, CAD file name (through the trigram index, text-search.ts).
-  const search = query.q ? { table: 'order_lines l', rowid: 'l.rowid', fts: 'order_lines_search', columns: ['l.id', 'l.output_type_key'], via: { column: 'l.cad_file_id', ids: "SELECT id FROM cad_files WHERE name LIKE ? ESCAPE '\\'" }, text: query.q } : undefined;
+  const search = query.q ? { table: 'order_lines l', rowid: 'l.rowid', fts: 'order_lines_search', columns: ['l.id', 'l.output_type_key'], via: byCadFileName('l.cad_file_id'), text: query.q } : undefined;
   return query.orderId
     ? { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.line_no', 'l.id'], direction: 'asc', limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.line_no, r.id], search }
     : { list: 'orders.lines', select: LINE_SELECT, where, params, sortBy: ['l.created_at', 'l.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id], search };
