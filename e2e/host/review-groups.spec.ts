@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
@@ -146,6 +147,52 @@ test('a group with one difference is approved once the difference is opened; the
     await late.getByRole('button', { name: 'Cancel' }).click();
     await expect(group.getByRole('status', { name: /^Pending set of / })).toContainText(/^Rejected by .+: e2e: rejected in another window$/);
     console.log(`review-groups: seeding ${seeded - started} ms, UI ${Date.now() - seeded} ms`);
+  } finally {
+    await host.stop();
+  }
+});
+
+test("at a year's scale the groups, their differences and every pair come a page at a time", async ({ page, dataDir }) => {
+  test.setTimeout(180_000);
+  // 20,000 lines seeded through the services (the bench's seeder): 600 comparisons in 7 groups, one per output type.
+  const seeding = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'main', 'bench-lists-seed.mjs'), dataDir, '20000'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(seeding.status, seeding.stderr).toBe(0);
+  const host = await startHost(dataDir);
+  try {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${host.url}#/comparisons`);
+    await expect(page.getByRole('status', { name: 'Review groups awaiting a decision', exact: true })).toHaveText('7 groups awaiting a decision.');
+    const titles = page.getByRole('heading', { level: 2, name: / · no workflow unknown revision$/ });
+    await expect(titles).toHaveCount(5);
+    await page.getByRole('button', { name: 'Load more groups' }).click();
+    await expect(titles).toHaveCount(7);
+    await expect(page.getByRole('button', { name: 'Load more groups' })).toHaveCount(0);
+
+    const group = page.getByRole('region', { name: `${KEY} · no workflow unknown revision` });
+    const counts = group.getByRole('group', { name: 'Counts by verdict' });
+    const total = Number(/(\d+) comparisons of/.exec((await counts.textContent()) ?? '')?.[1]);
+    const differencesTotal = Number(/(\d+) warn/.exec((await counts.textContent()) ?? '')?.[1]) + Number(/(\d+) fail/.exec((await counts.textContent()) ?? '')?.[1]);
+    expect(differencesTotal).toBeGreaterThan(20);
+    // The first ten differences came with the group; the rest a page at a time.
+    const differences = group.getByRole('table', { name: /^Differences of / });
+    await expect(differences.getByRole('row')).toHaveCount(11);
+    await expect(group).toContainText(`10 of ${differencesTotal} differences shown.`);
+    await group.getByRole('button', { name: 'Load more differences' }).click();
+    await expect(differences.getByRole('row')).toHaveCount(differencesTotal + 1);
+    await expect(group.getByRole('button', { name: 'Load more differences' })).toHaveCount(0);
+
+    // The contact sheet is a sample of 24; "Show all" reads every pair, 48 at a time.
+    const sheet = group.getByRole('list', { name: /^Contact sheet of / });
+    await expect(sheet.getByRole('listitem')).toHaveCount(24);
+    await expect(group).toContainText(`A sample of 24 of ${total}: the worst differences, then each CAD file's worst pixel deltas`);
+    await group.getByRole('button', { name: `Show all ${total}` }).click();
+    await expect(sheet.getByRole('listitem')).toHaveCount(48);
+    while ((await group.getByRole('button', { name: 'Load more pairs' }).count()) > 0) {
+      const before = await sheet.getByRole('listitem').count();
+      await group.getByRole('button', { name: 'Load more pairs' }).click();
+      await expect(sheet.getByRole('listitem')).toHaveCount(Math.min(total, before + 48));
+    }
+    await expect(sheet.getByRole('listitem')).toHaveCount(total);
   } finally {
     await host.stop();
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReviewDecisionSchema, VerdictSchema } from './api';
+import { DEFAULT_PAGE_SIZE, PageFields, pageOf } from '../paging/page';
 
 /**
  * Review at studio scale (issue 22): comparisons grouped by output type and the workflow content
@@ -26,6 +27,8 @@ export const ReviewGroupMemberSchema = z.object({
   review: ReviewDecisionSchema.nullable(),
   openedBy: z.array(z.string()),
   excuse: z.object({ reason: z.string(), who: z.string(), createdAt: z.string() }).nullable(),
+  /** A pending warn or fail neither opened nor excused: it blocks its group's approval. */
+  unresolved: z.boolean(),
 });
 export type ReviewGroupMember = z.infer<typeof ReviewGroupMemberSchema>;
 
@@ -38,8 +41,8 @@ export const GroupDecisionSchema = z.object({
   note: z.string(),
   who: z.string(),
   createdAt: z.string(),
-  /** The pending set it covered. */
-  comparisonIds: z.array(z.string()),
+  /** How many comparisons its pending set held (each got a review). */
+  comparisonCount: z.number().int(),
 });
 export type GroupDecision = z.infer<typeof GroupDecisionSchema>;
 
@@ -56,27 +59,28 @@ export const ReviewGroupSchema = z.object({
   cadFiles: z.number().int(),
   pending: z.object({
     counts: VerdictCountsSchema,
-    comparisonIds: z.array(z.string()),
     /** Pending warn/fail comparisons neither opened nor excused: they block an approval. */
-    unresolved: z.array(z.string()),
+    unresolved: z.number().int(),
     /** Since the last decision (null: never decided). */
     since: z.string().nullable(),
   }),
   awaitingDecision: z.boolean(),
   lastDecision: GroupDecisionSchema.nullable(),
   /**
-   * Warn and fail first, then by worst delta. review.groups answers the differences and the
-   * contact sheet's members only (a year's passes would make the answer megabytes); with
-   * `allMembers` and a `groupId`, every comparison of that group.
+   * The members the page draws: the first page of differences and the contact sheet's sample,
+   * each once (a year's passes would make the answer megabytes). review.members pages through
+   * the rest.
    */
   members: z.array(ReviewGroupMemberSchema),
-  /** Whether `members` holds every comparison of the group. */
-  allMembers: z.boolean(),
-  /** What the contact sheet shows: every member when small, a stratified sample when large. */
+  /** The differences (warn, fail), pending first, then fail before warn and the worst delta: the first page, by id. */
+  differences: z.object({ comparisonIds: z.array(z.string()), nextCursor: z.string().nullable() }),
+  /** What the contact sheet shows: every member when small; else a sample of the worst differences, then each CAD file's worst passes. */
   contactSheet: z.object({ sampled: z.boolean(), comparisonIds: z.array(z.string()), total: z.number().int() }),
 });
 export type ReviewGroup = z.infer<typeof ReviewGroupSchema>;
 
+/** Groups come a few at a time: each carries up to a page of differences and a contact-sheet sample. */
+export const REVIEW_GROUPS_PAGE = 5;
 export const ReviewGroupsInput = z
   .object({
     outputTypeKey: z.string().max(200).optional(),
@@ -84,13 +88,24 @@ export const ReviewGroupsInput = z
     awaiting: z.boolean().optional(),
     /** One group. */
     groupId: z.string().min(1).max(100).optional(),
-    /** Every member of the group (the contact sheet's "Show all"); needs groupId. */
-    allMembers: z.boolean().optional(),
+    limit: z.number().int().min(1).max(50).default(REVIEW_GROUPS_PAGE),
+    cursor: PageFields.cursor,
   })
-  .strict()
-  .refine((input) => !input.allMembers || input.groupId !== undefined, { path: ['allMembers'], message: 'allMembers needs a groupId: every comparison of one group at a time' });
+  .strict();
 
-export const ReviewGroupsOutput = z.object({ groups: z.array(ReviewGroupSchema), awaitingDecision: z.number().int() });
+export const ReviewGroupsOutput = z.object({ groups: z.array(ReviewGroupSchema), nextCursor: z.string().nullable(), awaitingDecision: z.number().int() });
+
+/** The members of one group a page at a time, in review order (pending first, then fail, warn, pass, then the worst delta). */
+export const ReviewMembersInput = z
+  .object({
+    groupId: z.string().min(1).max(100),
+    /** Only the differences (warn, fail). */
+    differences: z.boolean().optional(),
+    limit: z.number().int().min(1).max(200).default(DEFAULT_PAGE_SIZE),
+    cursor: PageFields.cursor,
+  })
+  .strict();
+export const ReviewMembersOutput = pageOf(ReviewGroupMemberSchema);
 
 export const ReviewDecideInput = z
   .object({ groupId: z.string().min(1).max(100), decision: ReviewDecisionSchema, note: z.string().trim().min(1).max(4000), who: Who })

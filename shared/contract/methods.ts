@@ -38,7 +38,7 @@ import {
 import { AssetPreviewInput, AssetPreviewOutput, AssetsListInput, MediaAssetSchema } from '../media/api';
 import { NotificationSchema, NotificationsListInput } from '../notifications/api';
 import { ComparisonSchema, ComparisonSummarySchema, ComparisonsListInput, ComparisonsSummarySchema, ReviewInput } from '../comparison/api';
-import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewOpenInput, ReviewThumbnailsInput, ReviewThumbnailsOutput } from '../comparison/review-groups';
+import { ReviewDecideInput, ReviewDecideOutput, ReviewExcuseInput, ReviewGroupsInput, ReviewGroupsOutput, ReviewMemberOutput, ReviewMembersInput, ReviewMembersOutput, ReviewOpenInput, ReviewThumbnailsInput, ReviewThumbnailsOutput } from '../comparison/review-groups';
 import { OutputArtifactKindSchema, OutputTypeDraftSchema, OutputTypeProblemSchema, OutputTypeSchema, ProfileDefaultsSchema } from '../output-types/profile';
 import { RenderPresetView } from '../legacy/api';
 import { CadListInput, CadSummarySchema } from '../cad/list-api';
@@ -392,9 +392,14 @@ export const methods = {
     output: ComparisonSchema,
   }),
   'review.groups': defineMethod({
-    summary: 'Comparisons grouped by output type and workflow content: counts by verdict, CAD files covered, the pending set, the contact sheet; groups awaiting a decision first.',
+    summary: 'Comparisons grouped by output type and workflow content, a page of groups at a time: counts by verdict, CAD files covered, the pending set, the first differences and the contact sheet; groups awaiting a decision first.',
     input: ReviewGroupsInput,
     output: ReviewGroupsOutput,
+  }),
+  'review.members': defineMethod({
+    summary: "A page of one review group's comparisons (or only its differences), pending first, then fail, warn, pass and the worst pixel delta.",
+    input: ReviewMembersInput,
+    output: ReviewMembersOutput,
   }),
   'review.decide': defineMethod({
     summary: "Approve or reject a review group's pending set with a note; refused while a pending warn or fail was neither opened nor excused. Later comparisons start a new pending set.",

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { revisionIdText, workflowContentText } from '../../../shared/workflow/content';
+import { reviewGroupKeyText, worstDelta } from '../../../shared/comparison/deltas';
+import type { ComparisonReport } from '../../../shared/comparison/api';
 
 export interface Migration {
   version: number;
@@ -691,6 +693,117 @@ export const migrations: readonly Migration[] = [
       }
       // Every order's lines newest first (orders.lines without an order or a status) sorted the whole table.
       db.exec('CREATE INDEX order_lines_newest ON order_lines(created_at, id);');
+    },
+  },
+  {
+    version: 22,
+    name: "review groups at a year of history (issue 21): each comparison keeps its group, worst pixel delta, CAD file and whether it was reviewed; groups, their revisions and CAD files are rolled up by triggers",
+    up(db) {
+      db.exec(`
+        ALTER TABLE comparisons ADD COLUMN group_id TEXT;
+        ALTER TABLE comparisons ADD COLUMN worst_delta REAL NOT NULL DEFAULT 0;
+        ALTER TABLE comparisons ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1));
+        -- Review order as one number: pending first, then fail, warn, pass, then the worst delta (0..1).
+        ALTER TABLE comparisons ADD COLUMN concern REAL GENERATED ALWAYS AS ((1 - reviewed) * 8 + (CASE verdict WHEN 'fail' THEN 4 WHEN 'warn' THEN 2 ELSE 0 END) + min(worst_delta, 1)) VIRTUAL;
+        ALTER TABLE comparisons ADD COLUMN difference INTEGER GENERATED ALWAYS AS (verdict <> 'pass') VIRTUAL;
+        -- The CAD file a comparison rendered, kept with it (synced ones carried it already).
+        UPDATE comparisons SET cad_file_sha256 = coalesce(
+          (SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = comparisons.order_line_id), cad_file_sha256);
+        UPDATE comparisons SET reviewed = EXISTS (SELECT 1 FROM comparison_reviews r WHERE r.comparison_id = comparisons.id);
+      `);
+      // Group ids and deltas are computed here as they were when this migration was written (frozen history).
+      const set = db.prepare('UPDATE comparisons SET group_id = ?, worst_delta = ? WHERE id = ?');
+      // In batches by rowid: a statement cannot write while another iterates, and a year's reports need not sit in memory at once.
+      const batch = db.prepare<[number], { rowid: number; id: string; output_type_key: string; workflow_id: string | null; workflow_content_hash: string | null; report_json: string }>(
+        'SELECT rowid, id, output_type_key, workflow_id, workflow_content_hash, report_json FROM comparisons WHERE rowid > ? ORDER BY rowid LIMIT 500',
+      );
+      for (let after = 0, rows = batch.all(after); rows.length > 0; rows = batch.all(after)) {
+        for (const r of rows) {
+          const key = reviewGroupKeyText({ outputTypeKey: r.output_type_key, workflowId: r.workflow_id, workflowContentHash: r.workflow_content_hash });
+          const report = JSON.parse(r.report_json) as ComparisonReport;
+          set.run(`g-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`, worstDelta(report), r.id);
+        }
+        after = (rows.at(-1) as { rowid: number }).rowid;
+      }
+      db.exec(`
+        CREATE INDEX comparisons_group_concern ON comparisons(group_id, concern, id);
+        CREATE INDEX comparisons_group_differences ON comparisons(group_id, difference, concern, id);
+        CREATE INDEX comparisons_group_passes ON comparisons(group_id, verdict, cad_file_sha256, worst_delta, id);
+        -- The rollout gates: passes of a workflow's content per output type, approved passes per workflow.
+        CREATE INDEX comparisons_coverage ON comparisons(output_type_key, workflow_id, verdict, workflow_content_hash, workflow_revision, cad_file_sha256);
+        CREATE INDEX comparisons_workflow_verdict ON comparisons(workflow_id, verdict, created_at);
+        -- One row per review group: its counts and pending counts by verdict and its newest comparison,
+        -- so the groups page reads a page of groups, not their comparisons.
+        CREATE TABLE review_groups (
+          id TEXT PRIMARY KEY,
+          output_type_key TEXT NOT NULL,
+          workflow_id TEXT,
+          workflow_content_hash TEXT,
+          pass INTEGER NOT NULL DEFAULT 0,
+          warn INTEGER NOT NULL DEFAULT 0,
+          fail INTEGER NOT NULL DEFAULT 0,
+          pending_pass INTEGER NOT NULL DEFAULT 0,
+          pending_warn INTEGER NOT NULL DEFAULT 0,
+          pending_fail INTEGER NOT NULL DEFAULT 0,
+          last_at TEXT NOT NULL,
+          -- The list's order: groups awaiting a decision first, then the newest activity.
+          sort_key TEXT GENERATED ALWAYS AS ((CASE WHEN pending_pass + pending_warn + pending_fail > 0 THEN '1' ELSE '0' END) || last_at) VIRTUAL
+        ) STRICT;
+        CREATE INDEX review_groups_order ON review_groups(sort_key, id);
+        CREATE INDEX review_groups_output_type ON review_groups(output_type_key, sort_key, id);
+        CREATE TABLE review_group_revisions (
+          group_id TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          PRIMARY KEY (group_id, revision)
+        ) STRICT, WITHOUT ROWID;
+        -- The CAD files of a group ('' when unknown) and each one's worst passing delta (the contact sheet's strata).
+        CREATE TABLE review_group_cad_files (
+          group_id TEXT NOT NULL,
+          cad_file_sha256 TEXT NOT NULL,
+          worst_pass REAL,
+          PRIMARY KEY (group_id, cad_file_sha256)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX review_group_cad_files_worst ON review_group_cad_files(group_id, worst_pass);
+
+        INSERT INTO review_groups (id, output_type_key, workflow_id, workflow_content_hash, pass, warn, fail, pending_pass, pending_warn, pending_fail, last_at)
+          SELECT group_id, output_type_key, workflow_id, workflow_content_hash,
+            sum(verdict = 'pass'), sum(verdict = 'warn'), sum(verdict = 'fail'),
+            sum(verdict = 'pass' AND reviewed = 0), sum(verdict = 'warn' AND reviewed = 0), sum(verdict = 'fail' AND reviewed = 0),
+            max(created_at)
+          FROM comparisons GROUP BY group_id;
+        INSERT INTO review_group_revisions SELECT DISTINCT group_id, workflow_revision FROM comparisons WHERE workflow_revision IS NOT NULL;
+        INSERT INTO review_group_cad_files
+          SELECT group_id, coalesce(cad_file_sha256, ''), max(CASE WHEN verdict = 'pass' THEN worst_delta END) FROM comparisons GROUP BY group_id, coalesce(cad_file_sha256, '');
+
+        CREATE TRIGGER comparisons_rollup_insert AFTER INSERT ON comparisons WHEN new.group_id IS NOT NULL BEGIN
+          INSERT INTO review_groups (id, output_type_key, workflow_id, workflow_content_hash, last_at)
+            VALUES (new.group_id, new.output_type_key, new.workflow_id, new.workflow_content_hash, new.created_at)
+            ON CONFLICT (id) DO NOTHING;
+          UPDATE review_groups SET
+            pass = pass + (new.verdict = 'pass'), warn = warn + (new.verdict = 'warn'), fail = fail + (new.verdict = 'fail'),
+            pending_pass = pending_pass + (new.verdict = 'pass' AND new.reviewed = 0),
+            pending_warn = pending_warn + (new.verdict = 'warn' AND new.reviewed = 0),
+            pending_fail = pending_fail + (new.verdict = 'fail' AND new.reviewed = 0),
+            last_at = max(last_at, new.created_at)
+          WHERE id = new.group_id;
+          INSERT OR IGNORE INTO review_group_revisions SELECT new.group_id, new.workflow_revision WHERE new.workflow_revision IS NOT NULL;
+          INSERT INTO review_group_cad_files (group_id, cad_file_sha256, worst_pass)
+            VALUES (new.group_id, coalesce(new.cad_file_sha256, ''), CASE WHEN new.verdict = 'pass' THEN new.worst_delta END)
+            ON CONFLICT (group_id, cad_file_sha256) DO UPDATE SET worst_pass =
+              CASE WHEN excluded.worst_pass IS NULL THEN worst_pass WHEN worst_pass IS NULL THEN excluded.worst_pass ELSE max(worst_pass, excluded.worst_pass) END;
+        END;
+        -- A comparison's first review takes it out of its group's pending set.
+        CREATE TRIGGER comparison_reviews_mark_reviewed AFTER INSERT ON comparison_reviews BEGIN
+          UPDATE comparisons SET reviewed = 1 WHERE id = new.comparison_id AND reviewed = 0;
+        END;
+        CREATE TRIGGER comparisons_rollup_reviewed AFTER UPDATE OF reviewed ON comparisons WHEN old.reviewed = 0 AND new.reviewed = 1 AND new.group_id IS NOT NULL BEGIN
+          UPDATE review_groups SET
+            pending_pass = pending_pass - (new.verdict = 'pass'),
+            pending_warn = pending_warn - (new.verdict = 'warn'),
+            pending_fail = pending_fail - (new.verdict = 'fail')
+          WHERE id = new.group_id;
+        END;
+      `);
     },
   },
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -63,6 +64,49 @@ describe('openDatabase', () => {
     expect(rows.find((r) => r.key === 'graph')?.json).toBe(profile());
     expect(rows.every((r) => r.json === null || !r.json.includes('executionMode'))).toBe(true);
     expect(() => db.prepare("UPDATE output_types SET execution_mode = 'fast' WHERE key = 'graph'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('v22 gives each comparison its group, worst delta, CAD file and reviewed flag, and rolls the groups up; later rows keep the rollup in step', () => {
+    const v21 = openDatabase(file, migrations.filter((m) => m.version <= 21));
+    v21.pragma('foreign_keys = OFF');
+    const report = (meanErrors: number[], missing = false) =>
+      JSON.stringify({ verdict: 'pass', reasons: ['r'], records: [], thresholds: {}, artifacts: [...meanErrors.map((e) => ({ kind: 'still', pixels: { meanError: e }, frames: [] })), ...(missing ? [{ kind: 'missing', frames: [] }] : [])] });
+    const insert = v21.prepare(
+      "INSERT INTO comparisons (id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, workflow_content_hash, verdict, report_json, created_at, cad_file_sha256) VALUES (?, 'k', 'l', 's', 'w', ?, ?, ?, ?, ?, ?)",
+    );
+    const hashA = 'a'.repeat(64);
+    insert.run('c1', 1, hashA, 'pass', report([0.001, 0.004]), '2026-01-01T00:00:01Z', 'f'.repeat(64));
+    insert.run('c2', 2, hashA, 'warn', report([0.02]), '2026-01-01T00:00:02Z', 'e'.repeat(64));
+    insert.run('c3', 1, hashA, 'fail', report([0.001], true), '2026-01-01T00:00:03Z', null);
+    insert.run('c4', 3, 'b'.repeat(64), 'pass', report([]), '2026-01-01T00:00:04Z', 'f'.repeat(64));
+    v21.prepare("INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at) VALUES ('r1', 'c3', 'reject', NULL, 'lead', 'then')").run();
+    v21.close();
+
+    const db = openDatabase(file);
+    const groupOf = (hash: string) => `g-${createHash('sha256').update(JSON.stringify(['k', 'w', hash])).digest('hex').slice(0, 16)}`;
+    expect(db.prepare('SELECT id, group_id, worst_delta, reviewed FROM comparisons ORDER BY id').all()).toEqual([
+      { id: 'c1', group_id: groupOf(hashA), worst_delta: 0.004, reviewed: 0 },
+      { id: 'c2', group_id: groupOf(hashA), worst_delta: 0.02, reviewed: 0 },
+      { id: 'c3', group_id: groupOf(hashA), worst_delta: 1, reviewed: 1 },
+      { id: 'c4', group_id: groupOf('b'.repeat(64)), worst_delta: 0, reviewed: 0 },
+    ]);
+    const rollup = db.prepare('SELECT pass, warn, fail, pending_pass, pending_warn, pending_fail, last_at FROM review_groups WHERE id = ?');
+    expect(rollup.get(groupOf(hashA))).toEqual({ pass: 1, warn: 1, fail: 1, pending_pass: 1, pending_warn: 1, pending_fail: 0, last_at: '2026-01-01T00:00:03Z' });
+    expect(db.prepare('SELECT revision FROM review_group_revisions WHERE group_id = ? ORDER BY revision').pluck().all(groupOf(hashA))).toEqual([1, 2]);
+    expect(db.prepare('SELECT cad_file_sha256 AS f, worst_pass AS w FROM review_group_cad_files WHERE group_id = ? ORDER BY f').all(groupOf(hashA))).toEqual([
+      { f: '', w: null },
+      { f: 'e'.repeat(64), w: null },
+      { f: 'f'.repeat(64), w: 0.004 },
+    ]);
+    // After the migration the triggers keep it: a new comparison counts, a first review takes it out of the pending set.
+    db.pragma('foreign_keys = OFF');
+    db.prepare(
+      "INSERT INTO comparisons (id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, workflow_content_hash, verdict, report_json, created_at, group_id, worst_delta) VALUES ('c5', 'k', 'l', 's', 'w', 4, ?, 'pass', '{}', '2026-01-02T00:00:00Z', ?, 0.5)",
+    ).run(hashA, groupOf(hashA));
+    db.prepare("INSERT INTO comparison_reviews (id, comparison_id, decision, note, who, created_at) VALUES ('r2', 'c2', 'approve', NULL, 'lead', 'then')").run();
+    expect(rollup.get(groupOf(hashA))).toEqual({ pass: 2, warn: 1, fail: 1, pending_pass: 2, pending_warn: 0, pending_fail: 0, last_at: '2026-01-02T00:00:00Z' });
+    expect(db.prepare('SELECT worst_pass FROM review_group_cad_files WHERE group_id = ? AND cad_file_sha256 = ?').pluck().get(groupOf(hashA), '')).toBe(0.5);
     db.close();
   });
 

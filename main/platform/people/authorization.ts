@@ -92,6 +92,7 @@ export const RULES: { readonly [G in Guarded]: Rule } = {
   'comparisons.heatmap': read("reading a comparison's heatmap"),
   'comparisons.review': lead('approving or rejecting a comparison'),
   'review.groups': read('listing review groups'),
+  'review.members': read("listing a review group's comparisons"),
   'review.decide': lead('approving or rejecting a review group'),
   // Opening is looking: anyone may; the approval that relies on it is a lead's.
   'review.open': read('recording that a comparison was opened'),

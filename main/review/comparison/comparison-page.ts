@@ -32,7 +32,7 @@ export function comparisonsPageQuery<Row extends { created_at: string; id: strin
   add('c.verdict = ?', query.verdict);
   add('c.created_at >= ?', query.since);
   add('c.created_at < ?', query.until);
-  if (query.review === 'pending') where.push(`${LATEST_DECISION} IS NULL`);
+  if (query.review === 'pending') where.push('c.reviewed = 0');
   else add(`${LATEST_DECISION} = ?`, query.review);
   const search = searchClause(['c.output_type_key', 'c.workflow_id', 'c.id'], query.q);
   if (search) {
@@ -42,8 +42,8 @@ export function comparisonsPageQuery<Row extends { created_at: string; id: strin
   return { list: 'comparisons.list', select: 'SELECT c.* FROM comparisons c', where, params, sortBy: ['c.created_at', 'c.id'], limit: query.limit, cursor: query.cursor, keyOf: (r) => [r.created_at, r.id] };
 }
 
-/** Comparisons nobody has reviewed yet, counted without reading them. */
-export const PENDING_COUNT_SQL = 'SELECT count(*) AS n FROM comparisons c WHERE NOT EXISTS (SELECT 1 FROM comparison_reviews r WHERE r.comparison_id = c.id)';
+/** Comparisons nobody has reviewed yet: the review groups' pending counts, summed (one row per group). */
+export const PENDING_COUNT_SQL = 'SELECT coalesce(sum(pending_pass + pending_warn + pending_fail), 0) AS n FROM review_groups';
 export const REVIEWED_COUNT_SQL = 'SELECT count(DISTINCT comparison_id) AS n FROM comparison_reviews';
 /** The newest comparison of each output type: one index seek per output type. */
 export const LATEST_PER_OUTPUT_TYPE_SQL = `SELECT c.* FROM (SELECT DISTINCT output_type_key AS k FROM comparisons) t

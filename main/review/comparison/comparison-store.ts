@@ -11,6 +11,8 @@ import { compareRuns, type Side } from './compare-runs';
 import { ApiFailure } from '../../../shared/contract/errors';
 import type { Page } from '../../../shared/paging/page';
 import { keysetPage } from '../../platform/db/keyset-page';
+import { worstDelta } from '../../../shared/comparison/deltas';
+import { groupIdOf } from './group-id';
 import { comparisonsPageQuery, LATEST_PER_OUTPUT_TYPE_SQL, PENDING_COUNT_SQL, REVIEWED_COUNT_SQL, type ComparisonsPageQuery } from './comparison-page';
 
 export interface StoredComparison {
@@ -76,16 +78,17 @@ const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted
 export function createComparisonStore(deps: { db: Database.Database; dataDir: string; runs: RunStore; media: MediaLibrary; outbox: NotificationOutbox; onStored?: (c: StoredComparison) => void }) {
   const { db, runs, media, outbox } = deps;
   const q = {
+    // A comparison keeps what review groups and the rollout gates read of it: its group, the content
+    // hash of the revision that ran, its worst pixel delta and the CAD file it rendered (by content).
     insert: db.prepare(
-      // The content hash of the revision that ran is taken from the history as it is stored.
-      `INSERT INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash)
-       VALUES (@id, @orderLineId, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt,
-         (SELECT content_hash FROM workflow_revisions WHERE workflow_id = @workflowId AND revision = @workflowRevision))`,
+      `INSERT INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, group_id, worst_delta, cad_file_sha256)
+       VALUES (@id, @orderLineId, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @groupId, @worstDelta,
+         (SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = @orderLineId))`,
     ),
+    contentHash: db.prepare<[string | null, number | null], { content_hash: string }>('SELECT content_hash FROM workflow_revisions WHERE workflow_id = ? AND revision = ?'),
     byRun: db.prepare<[string, string], Row>('SELECT * FROM comparisons WHERE legacy_run_id = ? OR shadow_run_id = ? ORDER BY created_at DESC LIMIT 1'),
     get: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE id = ?'),
-    ofOutputType: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE output_type_key = ? ORDER BY created_at DESC'),
-    all: db.prepare<[], Row>('SELECT * FROM comparisons ORDER BY created_at DESC'),
+    latestOfOutputType: db.prepare<[string], Row>('SELECT * FROM comparisons WHERE output_type_key = ? ORDER BY created_at DESC, id DESC LIMIT 1'),
     review: db.prepare<[string], ReviewRow>('SELECT * FROM comparison_reviews WHERE comparison_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     // A review judges the content the comparison ran: it keeps that content hash (approvals follow content).
     addReview: db.prepare(
@@ -95,24 +98,21 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     // Sync: comparisons and reviews made on another machine keep their ids, times and content hashes.
     localIds: db.prepare<[], { id: string }>('SELECT id FROM comparisons WHERE origin IS NULL ORDER BY created_at, rowid'),
     insertSynced: db.prepare(
-      `INSERT OR IGNORE INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, origin, cad_file_sha256)
-       VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin, @cadFileSha256)`,
+      `INSERT OR IGNORE INTO comparisons (id, order_line_id, output_type_key, legacy_run_id, shadow_run_id, workflow_id, workflow_revision, verdict, report_json, created_at, workflow_content_hash, origin, cad_file_sha256, group_id, worst_delta)
+       VALUES (@id, NULL, @outputTypeKey, @legacyRunId, @shadowRunId, @workflowId, @workflowRevision, @verdict, @report, @createdAt, @workflowContentHash, @origin, @cadFileSha256, @groupId, @worstDelta)`,
     ),
-    // The CAD file a comparison rendered, by content: its line's file here, else what its summary carried.
-    // Every comparison (of one output type) with its latest review and its CAD file's hash in one
-    // statement: review groups read them all, and a query per row for each was most of their time.
-    forGroups: db.prepare<[string | null, string | null], Row & { cad_sha: string | null; r_id: string | null; r_decision: Review['decision'] | null; r_note: string | null; r_who: string | null; r_created_at: string | null; r_content_hash: string | null }>(
-      `SELECT c.*,
-         coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS cad_sha,
-         r.id AS r_id, r.decision AS r_decision, r.note AS r_note, r.who AS r_who, r.created_at AS r_created_at, r.content_hash AS r_content_hash
-       FROM comparisons c
-       LEFT JOIN comparison_reviews r ON r.id = (SELECT x.id FROM comparison_reviews x WHERE x.comparison_id = c.id ORDER BY x.created_at DESC, x.rowid DESC LIMIT 1)
-       WHERE ? IS NULL OR c.output_type_key = ?
-       ORDER BY c.created_at DESC`,
+    cadSha: db.prepare<[string], { sha: string | null }>('SELECT cad_file_sha256 AS sha FROM comparisons WHERE id = ?'),
+    // Passes of a workflow's content for an output type (approvals follow content; a comparison
+    // without a hash, or a bound revision not stored here, matches by number): the coverage gate.
+    coverage: db.prepare<{ key: string; workflowId: string; hash: string | null; revision: number }, { passes: number; cadFiles: number }>(
+      `SELECT count(*) AS passes, count(DISTINCT cad_file_sha256) AS cadFiles FROM comparisons
+       WHERE output_type_key = @key AND workflow_id = @workflowId AND verdict = 'pass'
+         AND ((@hash IS NOT NULL AND workflow_content_hash = @hash) OR ((@hash IS NULL OR workflow_content_hash IS NULL) AND workflow_revision = @revision))`,
     ),
-    cadSha: db.prepare<[string], { sha: string | null }>(
-      `SELECT coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS sha
-       FROM comparisons c WHERE c.id = ?`,
+    latestApprovedPass: db.prepare<[string], { id: string }>(
+      `SELECT c.id FROM comparisons c WHERE c.workflow_id = ? AND c.verdict = 'pass'
+         AND (SELECT r.decision FROM comparison_reviews r WHERE r.comparison_id = c.id ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1) = 'approve'
+       ORDER BY c.created_at DESC LIMIT 1`,
     ),
     reviewIds: db.prepare<[], { id: string }>('SELECT id FROM comparison_reviews ORDER BY created_at, rowid'),
     reviewById: db.prepare<[string], ReviewRow & { comparison_id: string }>('SELECT * FROM comparison_reviews WHERE id = ?'),
@@ -164,8 +164,8 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       report,
       createdAt: new Date().toISOString(),
     };
-    q.insert.run({ ...row, report: JSON.stringify(report) });
-    // Read back: the store fills in the content hash of the revision that ran.
+    const workflowContentHash = q.contentHash.get(row.workflowId, row.workflowRevision)?.content_hash ?? null;
+    q.insert.run({ ...row, report: JSON.stringify(report), workflowContentHash, groupId: groupIdOf({ ...row, workflowContentHash }), worstDelta: worstDelta(report) });
     const stored = toStored(q.get.get(id) as Row);
     deps.onStored?.(stored);
     return stored;
@@ -182,16 +182,16 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       const row = q.get.get(id);
       return row ? toStored(row) : undefined;
     },
-    ofOutputType: (key: string): StoredComparison[] => q.ofOutputType.all(key).map(toStored),
-    list: (): StoredComparison[] => q.all.all().map(toStored),
-    /** Every comparison (of one output type), newest first, each with its CAD file's content hash: what review groups are built from. */
-    forGroups(outputTypeKey?: string): (StoredComparison & { cadFileSha256: string | null })[] {
-      const key = outputTypeKey ?? null;
-      return q.forGroups.all(key, key).map((r) => {
-        const review = r.r_id === null ? undefined : { id: r.r_id, decision: r.r_decision as Review['decision'], note: r.r_note, who: r.r_who as string, created_at: r.r_created_at as string, content_hash: r.r_content_hash };
-        return { ...toStoredWith(() => review)(r), cadFileSha256: r.cad_sha };
-      });
+    /** The newest comparison of an output type. */
+    latestOfOutputType(key: string): StoredComparison | undefined {
+      const row = q.latestOfOutputType.get(key);
+      return row ? toStored(row) : undefined;
     },
+    /** How many passes of a workflow's content (or, without hashes, its revision number) an output type has, and on how many CAD files: counted, not read. */
+    coverage: (key: string, bound: { workflowId: string; revision: number; contentHash: string | null }): { passes: number; cadFiles: number } =>
+      q.coverage.get({ key, workflowId: bound.workflowId, hash: bound.contentHash, revision: bound.revision }) ?? { passes: 0, cadFiles: 0 },
+    /** The newest approved pass of a workflow (what enabling graph on a workflow asks for), by id. */
+    latestApprovedPassOf: (workflowId: string): string | null => q.latestApprovedPass.get(workflowId)?.id ?? null,
     /** A page of the comparisons list, newest first, filtered and searched in SQL (the report's reasons, not the report). */
     page(query: ComparisonsPageQuery): Page<Omit<StoredComparison, 'report'> & { reasons: string[]; artifactCount: number }> {
       const { rows, nextCursor } = keysetPage(db, comparisonsPageQuery<Row>(query));
@@ -209,7 +209,7 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     has: (id: string): boolean => q.get.get(id) !== undefined,
     /** A comparison computed on another machine (sync), pointing at its two runs' summaries here. */
     insertSynced(c: Omit<StoredComparison, 'review' | 'reviewedContentHash' | 'orderLineId'> & { cadFileSha256: string | null }, origin: string): void {
-      q.insertSynced.run({ ...c, report: JSON.stringify(c.report), origin });
+      q.insertSynced.run({ ...c, report: JSON.stringify(c.report), origin, groupId: groupIdOf(c), worstDelta: worstDelta(c.report) });
     },
     /** The sha256 of the CAD file the comparison rendered, when known (rollout coverage counts files by it). */
     cadFileSha256: (id: string): string | null => q.cadSha.get(id)?.sha ?? null,

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('a batch dispatched in shadow on one slot', () => {
   it("the first line's comparison is made while later lines' legacy renders still run, and every line gets its comparison", () => {
-    const comparisons = backend.production.comparisons.ofOutputType(KEY);
+    const comparisons = backend.production.comparisons.page({ outputTypeKey: KEY, limit: 50 }).items;
     expect(comparisons).toHaveLength(LINES);
     const legacyEnds = comparisons
       .map((c) => backend.production.runs.get(c.legacyRunId)?.finishedAt as string)

@@ -35,7 +35,7 @@ function open(faults?: unknown[]): Backend {
 const dispatch = async (b: Backend, cad: string) => {
   const line = b.production.orders.create({ cadFileIds: [cad], outputTypeKeys: [KEY] }).lines[0]?.id as string;
   await b.production.dispatcher.start(line, { draft: DRAFT }).done;
-  return main.production.comparisons.ofOutputType(KEY)[0]?.id as string;
+  return main.production.comparisons.latestOfOutputType(KEY)?.id as string;
 };
 /** A contract call as the app makes it (input checked by the contract); a refusal throws its message. */
 const call = async <T>(method: string, input: unknown): Promise<T> => {
@@ -78,13 +78,14 @@ describe('review groups', () => {
       counts: { pass: 2, warn: 0, fail: 1, total: 3 },
       cadFiles: 2,
       awaitingDecision: true,
-      pending: { counts: { total: 3 }, unresolved: [failed], since: null },
+      pending: { counts: { total: 3 }, unresolved: 1, since: null },
       lastDecision: null,
+      differences: { comparisonIds: [failed], nextCursor: null },
       contactSheet: { sampled: false, total: 3 },
     });
     expect(group?.members.map((m) => m.comparisonId)).toEqual([failed, expect.any(String), expect.any(String)]);
     expect(group?.members.slice(1).map((m) => m.comparisonId).sort()).toEqual([passA, passB].sort());
-    expect(group?.members[0]).toMatchObject({ verdict: 'fail', worstDelta: 1, pending: true, openedBy: [], excuse: null });
+    expect(group?.members[0]).toMatchObject({ verdict: 'fail', worstDelta: 1, pending: true, openedBy: [], excuse: null, unresolved: true });
     const groupId = (group as ReviewGroup).id;
     // The badge counts groups, and one desktop notification was raised for the group, not three.
     expect(await call<{ pendingReview: number; pendingGroups: number }>('comparisons.summary', {})).toMatchObject({ pendingReview: 3, pendingGroups: 1 });
@@ -101,10 +102,11 @@ describe('review groups', () => {
     await expect(call('review.decide', { groupId, decision: 'approve', note: '', who: 'lead' })).rejects.toThrow(/note/);
 
     // The lead opens the difference (the viewer records it), then approves the group once.
-    expect(await call('review.open', { comparisonId: failed, who: 'lead' })).toMatchObject({ comparisonId: failed, openedBy: ['lead'] });
-    const decided = await call<{ decision: { comparisonIds: string[] }; group: ReviewGroup }>('review.decide', { groupId, decision: 'approve', note: 'shadow failure was the injected fault', who: 'lead' });
-    expect(decided.decision.comparisonIds.sort()).toEqual([passA, failed, passB].sort());
-    expect(decided.group).toMatchObject({ awaitingDecision: false, pending: { comparisonIds: [] }, lastDecision: { decision: 'approve', who: 'lead' } });
+    expect(await call('review.open', { comparisonId: failed, who: 'lead' })).toMatchObject({ comparisonId: failed, openedBy: ['lead'], unresolved: false });
+    const decided = await call<{ decision: { comparisonCount: number }; group: ReviewGroup }>('review.decide', { groupId, decision: 'approve', note: 'shadow failure was the injected fault', who: 'lead' });
+    expect(decided.decision.comparisonCount).toBe(3);
+    expect(decided.group).toMatchObject({ awaitingDecision: false, pending: { counts: { total: 0 }, unresolved: 0 }, lastDecision: { decision: 'approve', who: 'lead', comparisonCount: 3 } });
+    expect(decided.group.members.every((m) => !m.pending)).toBe(true);
     // Every comparison of the pending set got a review: the passes approved, the failure rejected on its own.
     expect(main.production.comparisons.get(passB)?.review).toMatchObject({ decision: 'approve', who: 'lead', note: `group ${groupId} approved: shadow failure was the injected fault` });
     expect(main.production.comparisons.get(failed)?.review?.decision).toBe('reject');
@@ -118,7 +120,9 @@ describe('review groups', () => {
 
     // A comparison arriving after the approval is not covered: a new pending set, and one new notification.
     const later = await dispatch(open(FAIL_SHADOW), cads.b);
-    expect(groupOf()[0]).toMatchObject({ id: groupId, awaitingDecision: true, counts: { total: 4 }, pending: { comparisonIds: [later], unresolved: [later], since: decided.group.lastDecision?.createdAt } });
+    expect(groupOf()[0]).toMatchObject({ id: groupId, awaitingDecision: true, counts: { total: 4 }, pending: { counts: { total: 1, fail: 1 }, unresolved: 1, since: decided.group.lastDecision?.createdAt } });
+    // The pending difference leads its group's differences (pending first), then the decided one.
+    expect(groupOf()[0]?.differences.comparisonIds).toEqual([later, failed]);
     expect(main.production.comparisons.get(passB)?.review?.decision).toBe('approve');
     expect(reviewNotices()).toHaveLength(2);
     expect(rollout.outputType(KEY)?.gates.approval.ok).toBe(false);
@@ -126,7 +130,7 @@ describe('review groups', () => {
     // The CLI: same groups, same rule; an excuse lets the approval through.
     const listed = await cliOn(dataDir, ['review', 'list', '--json']);
     expect(listed.code, listed.err).toBe(0);
-    expect(JSON.parse(listed.out)).toMatchObject({ awaitingDecision: 1, groups: [{ id: groupId, pending: { unresolved: [later] } }] });
+    expect(JSON.parse(listed.out)).toMatchObject({ awaitingDecision: 1, groups: [{ id: groupId, pending: { unresolved: 1 }, differences: { comparisonIds: [later, failed] } }], nextCursor: null });
     const text = await cliOn(dataDir, ['review', 'list']);
     expect(text.out).toContain(`FAIL ${later}  NOT OPENED`);
     const refused = await cliOn(dataDir, ['review', 'approve', groupId, '--note', 'fine', '--json']);
@@ -136,16 +140,31 @@ describe('review groups', () => {
     expect((await cliOn(dataDir, ['review', 'excuse', later, '--reason', 'injected fault again'])).code).toBe(0);
     const approved = await cliOn(dataDir, ['review', 'approve', groupId, '--note', 'fault excused', '--json']);
     expect(approved.code, approved.err).toBe(0);
-    expect(JSON.parse(approved.out)).toMatchObject({ decision: { comparisonIds: [later], decision: 'approve' }, group: { awaitingDecision: false } });
+    expect(JSON.parse(approved.out)).toMatchObject({ decision: { comparisonCount: 1, decision: 'approve' }, group: { awaitingDecision: false } });
     expect(groupOf()[0]?.members.find((m) => m.comparisonId === later)).toMatchObject({ excuse: { reason: 'injected fault again' }, review: 'reject', pending: false });
   }, T);
 
-  it('review.groups answers one group with every member when asked, and refuses allMembers without a groupId by name', async () => {
-    await expect(call('review.groups', { allMembers: true })).rejects.toThrow(/allMembers needs a groupId/);
+  it('review.members pages through one group (or its differences) in review order; review.groups pages groups; bad input is refused by name', async () => {
     const [group] = groupOf();
-    const one = await call<{ groups: { id: string; allMembers: boolean; members: unknown[]; counts: { total: number } }[] }>('review.groups', { groupId: group?.id, allMembers: true });
-    expect(one.groups.map((g) => g.id)).toEqual([group?.id]);
-    expect(one.groups[0]).toMatchObject({ allMembers: true });
-    expect(one.groups[0]?.members).toHaveLength(one.groups[0]?.counts.total as number);
+    const groupId = (group as ReviewGroup).id;
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call<{ items: { comparisonId: string; verdict: string }[]; nextCursor: string | null }>('review.members', { groupId, limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      walked.push(...page.items.map((m) => m.comparisonId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(walked).toHaveLength(group?.counts.total as number);
+    expect(new Set(walked).size).toBe(walked.length);
+    const differences = await call<{ items: { verdict: string }[] }>('review.members', { groupId, differences: true });
+    expect(differences.items.map((m) => m.verdict)).toEqual(['fail', 'fail']);
+    await expect(call('review.members', { groupId: 'g-nope' })).rejects.toThrow('groupId: no review group "g-nope"');
+    await expect(call('review.members', { groupId, cursor: 'not a cursor' })).rejects.toThrow(/cursor "not a cursor" is not a cursor of review.members/);
+    await expect(call('review.groups', { limit: 0 })).rejects.toThrow(/limit/);
+    expect(await call('review.groups', { groupId: 'g-nope' })).toMatchObject({ groups: [], nextCursor: null });
+    const members = await cliOn(dataDir, ['review', 'members', groupId, '--differences', '--json']);
+    expect(members.code, members.err).toBe(0);
+    expect(JSON.parse(members.out)).toMatchObject({ members: [{ verdict: 'fail' }, { verdict: 'fail' }], nextCursor: null });
   });
 });

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { ArtifactComparison, ComparisonReport } from '../../../shared/comparison/api';
 import type { PairThumbnail, ThumbnailSide } from '../../../shared/comparison/review-groups';
 import { isInsideDir } from '../../platform/data-dir/confine';
-import { artifactDelta } from './contact-sheet';
+import { artifactDelta } from '../../../shared/comparison/deltas';
 
 /** The default thumbnail edge in pixels: a contact sheet cell. */
 export const THUMBNAIL_SIZE = 160;

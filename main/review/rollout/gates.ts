@@ -16,7 +16,7 @@ export const rateWords = (what: string, r: Rate) => `${what} failed ${r.failed} 
 
 /**
  * What rollout's gates count (issue 19), over SQL: error rates in the rules' window, shadow coverage
- * of the bound revision, and the guard's count of graph runs that fell back. Only runs of order
+ * of the bound revision (counted by the comparison store), and the guard's count of graph runs that fell back. Only runs of order
  * lines of this machine count for error rates (summaries synced from elsewhere have no line here);
  * coverage counts comparisons from everywhere.
  */
@@ -42,10 +42,6 @@ export function createGateCounts(db: Database.Database) {
        WHERE l.output_type_key = @key AND r.workflow_id = @workflowId AND r.mode = 'graph' AND r.role = 'authoritative'
          AND r.status IN ('succeeded', 'failed') AND r.started_at >= @since`,
     ),
-    cadOf: db.prepare<[string], { sha: string | null }>(
-      `SELECT coalesce((SELECT f.sha256 FROM order_lines l JOIN cad_files f ON f.id = l.cad_file_id WHERE l.id = c.order_line_id), c.cad_file_sha256) AS sha
-       FROM comparisons c WHERE c.id = ?`,
-    ),
   };
   const since = (rules: RolloutRules, now: Date) => new Date(now.getTime() - rules.windowDays * 86_400_000).toISOString();
 
@@ -61,15 +57,6 @@ export function createGateCounts(db: Database.Database) {
     guarded(key: string, workflowId: string, enabledAt: string): { runs: number; fellBack: number } {
       const r = rateOf(q.guarded.all({ key, workflowId, since: enabledAt }));
       return { runs: r.runs, fellBack: r.failed };
-    },
-    /** Distinct CAD files (by content) among the given comparisons, made here or synced from elsewhere. */
-    cadFilesOf(comparisonIds: string[]): number {
-      const files = new Set<string>();
-      for (const id of comparisonIds) {
-        const sha = q.cadOf.get(id)?.sha;
-        if (sha) files.add(sha);
-      }
-      return files.size;
     },
   };
 }

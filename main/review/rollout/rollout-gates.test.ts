@@ -36,7 +36,7 @@ const dispatch = async (b: Backend, key: string, cad: string, mode?: 'shadow') =
   return { line, outcome };
 };
 const approveLatest = (key: string) => {
-  const latest = main.production.comparisons.ofOutputType(key)[0];
+  const latest = main.production.comparisons.latestOfOutputType(key);
   main.production.comparisons.review({ comparisonId: latest?.id as string, decision: 'approve', who: 'lead' });
   return latest;
 };

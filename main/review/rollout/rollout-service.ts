@@ -89,17 +89,15 @@ export function createRolloutService(deps: {
 
   /** The three gates of enabling graph (issue 19), each in words. */
   function gatesOf(key: string, profile: { workflowId: string; workflowRevision: number } | null, applied: RolloutRules): RolloutGates {
-    const all = comparisons.ofOutputType(key);
-    const latest = all[0] ?? null;
+    const latest = comparisons.latestOfOutputType(key) ?? null;
     const approvalBlock = blockedBy(profile, latest);
     const rates = counts.rates(key, profile ? { workflowId: profile.workflowId, revision: profile.workflowRevision } : null, applied);
     // Passes of the bound revision's content (approvals follow content): the same content under another number counts.
-    const bound = profile ? { revision: profile.workflowRevision, contentHash: boundContent(profile.workflowId, profile.workflowRevision) } : null;
-    const passes = bound ? all.filter((c) => c.verdict === 'pass' && c.workflowId === profile?.workflowId && contentMismatch(bound, { ...c, reviewedContentHash: null }) === null) : [];
+    const coverage = profile ? comparisons.coverage(key, { workflowId: profile.workflowId, revision: profile.workflowRevision, contentHash: boundContent(profile.workflowId, profile.workflowRevision) }) : { passes: 0, cadFiles: 0 };
     return {
       approval: { ok: approvalBlock === null, detail: approvalBlock ?? 'its latest shadow pass of the bound revision is approved' },
       errorRate: errorRateGate(rates, profile ? `revision ${profile.workflowRevision}` : 'no workflow'),
-      coverage: coverageGate(passes.length, counts.cadFilesOf(passes.map((c) => c.id)), applied),
+      coverage: coverageGate(coverage.passes, coverage.cadFiles, applied),
     };
   }
 
@@ -113,7 +111,7 @@ export function createRolloutService(deps: {
     const current = profile ? workflowOf(profile.workflowId) : null;
     // Its own mode is the stored one (profile.executionMode); what runs is read as a dispatch reads it.
     const ownMode = profile?.executionMode ?? null;
-    const latest = comparisons.ofOutputType(key)[0] ?? null;
+    const latest = comparisons.latestOfOutputType(key) ?? null;
     const applied = rules.effective(key);
     const gates = gatesOf(key, profile, applied);
     const blocked = failing(gates);
@@ -231,12 +229,12 @@ export function createRolloutService(deps: {
       const workflow = workflowOf(input.target);
       if (!workflow) throw new ApiFailure('not_found', `"${input.target}" is neither an output type nor a workflow`, 'target');
       if (workflow.family !== 'order_line') throw new ApiFailure('not_dispatchable', `workflow ${workflow.id} is a ${workflow.family} workflow; modes apply to order_line workflows`, 'target');
-      const passes = comparisons.list().filter((c) => c.workflowId === workflow.id && c.verdict === 'pass' && c.review?.decision === 'approve');
-      if (input.mode === 'graph' && passes.length === 0 && !input.override) {
+      const approvedPass = comparisons.latestApprovedPassOf(workflow.id);
+      if (input.mode === 'graph' && approvedPass === null && !input.override) {
         throw new ApiFailure('rollout_blocked', `graph cannot be enabled on workflow ${workflow.id}: no shadow comparison of it has passed and been approved. Run it in shadow first, or override with a reason.`, 'mode');
       }
       const saved = workflows.save({ ...workflow, executionMode: input.mode }, `mode ${workflow.executionMode} → ${input.mode}${reason ? `: ${reason}` : ''}`);
-      return store.logWorkflowMode(saved.document.id, workflow.executionMode, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && passes.length === 0, comparisonId: passes[0]?.id ?? null, who });
+      return store.logWorkflowMode(saved.document.id, workflow.executionMode, input.mode, { reason, override: Boolean(input.override) && input.mode === 'graph' && approvedPass === null, comparisonId: approvedPass, who });
     },
 
     /** The gate's rules for the studio (target "studio") or one output type; a lead's call. */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import type { ReviewDecision } from '../../../shared/comparison/api';
@@ -7,12 +7,14 @@ import { useClient } from '../../app/services';
 import { errorText } from '../../transport/errors';
 import { formatTime } from '../../ui/format-time';
 import { Modal } from '../../ui/Modal';
-import { useLoad } from '../output-types/use-load';
+import { usePagedList } from '../../ui/paged/use-paged-list';
 import { ContactSheet } from './ContactSheet';
 import { reviewStore } from './review-store';
 import { ToneBadge, VerdictTag } from './VerdictTag';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** Pairs per page of "Show all". */
+const PAIRS_PAGE = 48;
 const decided = (d: ReviewDecision) => (d === 'approve' ? 'approval' : 'rejection');
 
 /** The group's title: output type and the workflow revision(s) its content ran under. */
@@ -24,7 +26,7 @@ export function groupTitle(g: ReviewGroup): string {
 /** Why Approve is not possible now, in words; null when it is. */
 function approveBlockedBy(g: ReviewGroup): string | null {
   if (!g.awaitingDecision) return 'Nothing awaits a decision: every comparison of this group is covered by a decision.';
-  const n = g.pending.unresolved.length;
+  const n = g.pending.unresolved;
   if (n) return `Approve is blocked: ${plural(n, 'difference')} (warn or fail) ${n === 1 ? 'is' : 'are'} neither opened nor excused. Open ${n === 1 ? 'it' : 'each'} or excuse it with a reason.`;
   return null;
 }
@@ -96,36 +98,59 @@ function TextDialog({ open, title, intro, label, action, onSubmit, onClose }: {
   );
 }
 
-/** The warn and fail comparisons of a group, first and one by one: each is opened or excused before the group can be approved. */
+/** A group's answer changes (a decision, a new comparison): what its member pages start over on. */
+const groupVersion = (g: ReviewGroup) => `${g.id}:${g.counts.total}:${g.pending.counts.total}:${g.pending.unresolved}:${g.lastDecision?.id ?? ''}`;
+
+/** The members review.groups answered for some of its ids, in that order. */
+const membersOf = (group: ReviewGroup, ids: string[]): ReviewGroupMember[] => {
+  const byId = new Map(group.members.map((m) => [m.comparisonId, m]));
+  return ids.map((id) => byId.get(id)).filter((m): m is ReviewGroupMember => m !== undefined);
+};
+
+/**
+ * The warn and fail comparisons of a group, pending first, one by one: each is opened or excused
+ * before the group can be approved. The first page came with the group; "Load more" pages on.
+ */
 function Differences({ group, onExcuse }: { group: ReviewGroup; onExcuse: (m: ReviewGroupMember) => void }) {
-  // The pending ones first (what the decision waits on), each part in the group's order (fail, warn, worst delta).
-  const differences = group.members.filter((m) => m.verdict !== 'pass').sort((a, b) => Number(b.pending) - Number(a.pending));
-  if (!differences.length) return <Text size="sm">No difference: every comparison of this group passed.</Text>;
+  const client = useClient();
+  const version = groupVersion(group);
+  const first = useRef(group);
+  first.current = group;
+  const load = useCallback(
+    (cursor: string | undefined) =>
+      cursor
+        ? client.call('review.members', { groupId: first.current.id, differences: true, cursor })
+        : Promise.resolve({ items: membersOf(first.current, first.current.differences.comparisonIds), nextCursor: first.current.differences.nextCursor }),
+    [client],
+  );
+  const list = usePagedList<ReviewGroupMember>(load, version, 'The differences');
+  const shown = group.counts.warn + group.counts.fail;
+  if (shown === 0) return <Text size="sm">No difference: every comparison of this group passed.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table aria-label={`Differences of ${groupTitle(group)}`} verticalSpacing={6}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Verdict</Table.Th>
-            <Table.Th scope="col">Date</Table.Th>
-            <Table.Th scope="col">Reasons</Table.Th>
-            <Table.Th scope="col">State</Table.Th>
-            <Table.Th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {differences.map((m) => {
-            const unresolved = group.pending.unresolved.includes(m.comparisonId);
-            return (
+    <>
+      {list.error && <Alert color="red">{list.error}</Alert>}
+      <Table.ScrollContainer minWidth={640}>
+        <Table aria-label={`Differences of ${groupTitle(group)}`} verticalSpacing={6}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Verdict</Table.Th>
+              <Table.Th scope="col">Date</Table.Th>
+              <Table.Th scope="col">Reasons</Table.Th>
+              <Table.Th scope="col">State</Table.Th>
+              <Table.Th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.items.map((m) => (
               <Table.Tr key={m.comparisonId} aria-label={`${m.verdict} comparison ${m.comparisonId}`}>
                 <Table.Td>
                   <VerdictTag verdict={m.verdict} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(m.createdAt)}</Table.Td>
                 <Table.Td>{m.reasons.length ? m.reasons.slice(0, 2).join('; ') + (m.reasons.length > 2 ? ` (and ${m.reasons.length - 2} more)` : '') : '—'}</Table.Td>
-                <Table.Td>{unresolved ? (
+                <Table.Td>{m.unresolved ? (
                     <Text span size="sm" fw={600} c={m.verdict === 'fail' ? 'var(--fail)' : 'var(--warn)'} style={{ whiteSpace: 'nowrap' }}>
                       not opened
                     </Text>
@@ -134,7 +159,7 @@ function Differences({ group, onExcuse }: { group: ReviewGroup; onExcuse: (m: Re
                   )}</Table.Td>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap" justify="flex-end">
-                    <Button component={Link} to={`/comparisons/${m.comparisonId}`} size="xs" variant={unresolved ? 'filled' : 'default'} aria-label={`Open the ${m.verdict} comparison ${m.comparisonId}`}>
+                    <Button component={Link} to={`/comparisons/${m.comparisonId}`} size="xs" variant={m.unresolved ? 'filled' : 'default'} aria-label={`Open the ${m.verdict} comparison ${m.comparisonId}`}>
                       Open
                     </Button>
                     {m.pending && (
@@ -145,38 +170,50 @@ function Differences({ group, onExcuse }: { group: ReviewGroup; onExcuse: (m: Re
                   </Group>
                 </Table.Td>
               </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {list.hasMore && (
+        <Group gap="sm" mt="xs">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {list.items.length} of {plural(shown, 'difference')} shown.
+          </Text>
+          <Button variant="default" size="xs" loading={list.loading} onClick={list.loadMore}>
+            Load more differences
+          </Button>
+        </Group>
+      )}
+    </>
   );
 }
 
-/**
- * Every member of a group, for "Show all": review.groups answers a group's differences and its
- * sample only, so the rest is asked for when wanted (the sample until it arrives).
- */
-function useEveryMember(group: ReviewGroup, wanted: boolean): { members: ReviewGroupMember[]; error: string | null } {
+/** "Show all": every pair of a group, read from review.members a page at a time. */
+function EveryPair({ group, title }: { group: ReviewGroup; title: string }) {
   const client = useClient();
-  const [loaded, setLoaded] = useState<{ key: string; members: ReviewGroupMember[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  // A new answer for the group (a decision, a new comparison) asks again.
-  const key = `${group.id}:${group.counts.total}:${group.lastDecision?.id ?? ''}`;
-  useEffect(() => {
-    if (!wanted || group.allMembers || loaded?.key === key) return;
-    let live = true;
-    setError(null);
-    client.call('review.groups', { groupId: group.id, allMembers: true }).then(
-      (answer) => live && setLoaded({ key, members: answer.groups[0]?.members ?? [] }),
-      (e: unknown) => live && setError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, wanted, group.allMembers, group.id, key, loaded?.key]);
-  if (group.allMembers) return { members: group.members, error: null };
-  return { members: loaded?.key === key ? loaded.members : group.members, error };
+  const groupId = group.id;
+  const load = useCallback((cursor: string | undefined) => client.call('review.members', { groupId, limit: PAIRS_PAGE, ...(cursor ? { cursor } : {}) }), [client, groupId]);
+  const list = usePagedList<ReviewGroupMember>(load, groupVersion(group), 'Every pair');
+  return (
+    <>
+      {list.error && (
+        <Alert color="red" mb="xs">
+          {list.error}
+        </Alert>
+      )}
+      <ContactSheet label={`Contact sheet of ${title}`} members={list.items} />
+      {list.hasMore && (
+        <Group gap="sm" mt="xs">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {list.items.length} of {group.counts.total} pairs shown.
+          </Text>
+          <Button variant="default" size="xs" loading={list.loading} onClick={list.loadMore}>
+            Load more pairs
+          </Button>
+        </Group>
+      )}
+    </>
+  );
 }
 
 /** One review group: counts, CAD files, the pending set, its differences, the contact sheet and the decision. */
@@ -186,12 +223,10 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
   const [deciding, setDeciding] = useState<ReviewDecision | null>(null);
   const [excusing, setExcusing] = useState<ReviewGroupMember | null>(null);
   const [showAll, setShowAll] = useState(false);
-  const everyMember = useEveryMember(group, showAll);
   const title = groupTitle(group);
   const blocked = approveBlockedBy(group);
   const { pending, lastDecision } = group;
-  const sheetIds = new Set(group.contactSheet.comparisonIds);
-  const sheet = showAll ? everyMember.members : group.members.filter((m) => sheetIds.has(m.comparisonId));
+  const sheet = membersOf(group, group.contactSheet.comparisonIds);
 
   const pendingWords = !group.awaitingDecision
     ? lastDecision
@@ -239,7 +274,7 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
         {group.contactSheet.sampled && (
           <Group gap="xs">
             <Text size="sm" c="dimmed">
-              {showAll ? `All ${group.contactSheet.total} pairs` : `A sample of ${group.contactSheet.comparisonIds.length} of ${group.contactSheet.total}: every difference, then each CAD file's worst pixel deltas`}
+              {showAll ? `All ${group.contactSheet.total} pairs` : `A sample of ${group.contactSheet.comparisonIds.length} of ${group.contactSheet.total}: the worst differences, then each CAD file's worst pixel deltas`}
             </Text>
             <Button size="xs" variant="default" onClick={() => setShowAll((s) => !s)}>
               {showAll ? 'Show the sample' : `Show all ${group.contactSheet.total}`}
@@ -247,12 +282,7 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
           </Group>
         )}
       </Group>
-      {everyMember.error && (
-        <Alert color="red" mb="xs">
-          Every pair could not be loaded: {everyMember.error}
-        </Alert>
-      )}
-      <ContactSheet label={`Contact sheet of ${title}`} members={sheet} />
+      {showAll ? <EveryPair group={group} title={title} /> : <ContactSheet label={`Contact sheet of ${title}`} members={sheet} />}
 
       <Group mt="md" gap="xs" align="center">
         <Button disabled={blocked !== null} onClick={() => setDeciding('approve')} aria-describedby={blocked ? `${id}-blocked` : undefined}>
@@ -300,11 +330,21 @@ function GroupCard({ group, onChanged }: { group: ReviewGroup; onChanged: () => 
   );
 }
 
-/** Review by revision (issue 22): one decision per output type and workflow revision, differences singled out. */
+/** Review by revision (issue 22): one decision per output type and workflow revision, differences singled out; groups a page at a time. */
 export function ReviewGroupsView() {
   const client = useClient();
-  const groups = useLoad(() => client.call('review.groups', {}), [client]);
-  const { reload } = groups;
+  const [version, setVersion] = useState(0);
+  const [awaitingDecision, setAwaiting] = useState<number | null>(null);
+  const load = useCallback(
+    async (cursor: string | undefined) => {
+      const page = await client.call('review.groups', cursor ? { cursor } : {});
+      setAwaiting(page.awaitingDecision);
+      return { items: page.groups, nextCursor: page.nextCursor };
+    },
+    [client],
+  );
+  const groups = usePagedList<ReviewGroup>(load, String(version), 'The review groups');
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
   // New shadow results or a decision elsewhere: the groups and the badge again.
   useEffect(
     () =>
@@ -315,15 +355,15 @@ export function ReviewGroupsView() {
   );
   // The badge follows what this view shows (a decision made elsewhere sends no event).
   useEffect(() => {
-    if (groups.data) void reviewStore(client).getState().refresh();
-  }, [client, groups.data]);
+    if (groups.loaded) void reviewStore(client).getState().refresh();
+  }, [client, groups.loaded, groups.items]);
   const changed = () => {
     reload();
     void reviewStore(client).getState().refresh();
   };
-  if (groups.error) return <Alert color="red">The review groups could not be loaded: {groups.error}</Alert>;
-  if (!groups.data) return <Text>Loading…</Text>;
-  const { groups: list, awaitingDecision } = groups.data;
+  if (groups.error && groups.items.length === 0) return <Alert color="red">{groups.error}</Alert>;
+  if (!groups.loaded) return <Text>Loading…</Text>;
+  const list = groups.items;
   return (
     <>
       <Text role="status" aria-label="Review groups awaiting a decision" mt="sm">
@@ -332,6 +372,17 @@ export function ReviewGroupsView() {
       {list.map((g) => (
         <GroupCard key={g.id} group={g} onChanged={changed} />
       ))}
+      {groups.error && <Alert color="red">{groups.error}</Alert>}
+      {groups.hasMore && (
+        <Group gap="sm" mt="xs">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {plural(list.length, 'group')} shown; older groups follow.
+          </Text>
+          <Button variant="default" size="xs" loading={groups.loading} onClick={groups.loadMore}>
+            Load more groups
+          </Button>
+        </Group>
+      )}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { makeTempDir } from '../../../testing/temp-dir';
 import { seedHistory, type SeededHistory } from '../../../testing/seed-history';
 import { seedComparisons } from '../../../testing/seed-comparisons';
 import { comparisonsPageQuery } from '../../../review/comparison/comparison-page';
+import { groupsQuery, membersQuery } from '../../../review/groups/review-groups';
 import { modeLog, modeLogPageQuery } from '../../../catalog/output-types/mode-log';
 import { keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
 import { searchPlan, type SearchPlan } from '../../../platform/db/text-search';
@@ -174,6 +175,37 @@ describe('paged list methods', () => {
     expect((await walk<{ targetKind: string }>('rollout.log', { targetKind: 'output_type', limit: 1 })).items.map((c) => c.targetKind)).toEqual(['output_type', 'output_type', 'output_type']);
   });
 
+  it('review groups page through their rollup, and each group\'s members page in review order: every comparison once, counts as the rollup says', async () => {
+    type Group = { id: string; counts: { pass: number; warn: number; fail: number; total: number }; pending: { counts: { total: number } }; members: unknown[]; differences: { comparisonIds: string[] }; contactSheet: { comparisonIds: string[] } };
+    const groups: Group[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok<{ groups: Group[]; nextCursor: string | null }>('review.groups', { limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.groups.length).toBeLessThanOrEqual(2);
+      groups.push(...page.groups);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(groups.map((g) => g.id)).size).toBe(groups.length);
+    expect(groups.reduce((n, g) => n + g.counts.total, 0)).toBe(seeded.shadowPairs.length);
+    for (const g of groups) {
+      const members = await walk<{ comparisonId: string; verdict: 'pass' | 'warn' | 'fail'; pending: boolean }>('review.members', { groupId: g.id, limit: 7 });
+      expect(new Set(members.items.map((m) => m.comparisonId)).size).toBe(g.counts.total);
+      for (const v of ['pass', 'warn', 'fail'] as const) expect(members.items.filter((m) => m.verdict === v).length, `${g.id} ${v}`).toBe(g.counts[v]);
+      expect(members.items.filter((m) => m.pending).length).toBe(g.pending.counts.total);
+      // Review order: pending before decided, differences before passes among the pending.
+      const rank = (m: { verdict: string; pending: boolean }) => (m.pending ? 0 : 2) + (m.verdict === 'pass' ? 1 : 0);
+      expect(members.items.map(rank)).toEqual([...members.items.map(rank)].sort((a, b) => a - b));
+      const differences = await walk<{ verdict: string }>('review.members', { groupId: g.id, differences: true });
+      expect(differences.items).toHaveLength(g.counts.warn + g.counts.fail);
+      // What review.groups carries is bounded: a page of differences and the sheet's sample.
+      expect(g.differences.comparisonIds.length).toBeLessThanOrEqual(10);
+      expect(g.contactSheet.comparisonIds.length).toBeLessThanOrEqual(24);
+      expect(g.members.length).toBeLessThanOrEqual(34);
+    }
+    const first = await ok('review.groups', {});
+    expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(100 * 1024);
+  });
+
   it('refuses a cursor that is not one, or is another list\'s, naming the field and the value', async () => {
     const bad = await call('orders.list', { cursor: 'not a cursor!' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'cursor', message: expect.stringContaining('cursor "not a cursor!" is not a cursor of orders.list') } });
@@ -245,6 +277,14 @@ describe('EXPLAIN QUERY PLAN of each page', () => {
     expectIndexed(plan(comparisonsPageQuery({ ...page, verdict: 'fail' })), 'c', 'comparisons_verdict_newest');
     expectIndexed(plan(cursorOf(modeLogPageQuery(page))), 'mode_changes', 'mode_changes_newest');
     expectIndexed(plan(modeLogPageQuery({ ...page, targetKind: 'workflow' })), 'mode_changes', 'mode_changes_newest');
+  });
+
+  it('review groups by their order index; a group\'s members and differences by its review-order indexes', () => {
+    expectIndexed(plan(cursorOf(groupsQuery({ limit: 5 }))), 'g', 'review_groups_order');
+    expectIndexed(plan(groupsQuery({ limit: 5, outputTypeKey: 'still_white_2k' })), 'g', 'review_groups_output_type');
+    const groupId = backend.db.prepare<[], { id: string }>('SELECT id FROM review_groups LIMIT 1').get()?.id as string;
+    expectIndexed(plan(cursorOf(membersQuery(groupId, false, 50))), 'c', 'comparisons_group_concern');
+    expectIndexed(plan(cursorOf(membersQuery(groupId, true, 50))), 'c', 'comparisons_group_differences');
   });
   it('a text search reads the trigram index: a rare text drives from its matches, a common one keeps the newest-first index and LIKE', () => {
     // Sparse: the FTS table answers the matches, rows are fetched by rowid, the few matches sorted.

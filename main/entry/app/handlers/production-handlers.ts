@@ -58,6 +58,7 @@ type ProductionMethods =
   | 'comparisons.heatmap'
   | 'comparisons.review'
   | 'review.groups'
+  | 'review.members'
   | 'review.decide'
   | 'review.open'
   | 'review.excuse'
@@ -183,6 +184,7 @@ export function productionHandlers(production: Production, legacy: LegacyService
     },
     'comparisons.review': ({ comparisonId, decision, note, who }) => production.comparisons.review({ comparisonId, decision, ...(note ? { note } : {}), who: who ?? os.userInfo().username }),
     'review.groups': (filter) => production.reviewGroups.groups(filter),
+    'review.members': (query) => production.reviewGroups.members(query),
     'review.decide': ({ groupId, decision, note, who }) => production.reviewGroups.decide({ groupId, decision, note, who: who ?? os.userInfo().username }),
     'review.open': ({ comparisonId, who }) => production.reviewGroups.open({ comparisonId, who: who ?? os.userInfo().username }),
     'review.excuse': ({ comparisonId, reason, who }) => production.reviewGroups.excuse({ comparisonId, reason, who: who ?? os.userInfo().username }),

@@ -19,7 +19,7 @@ import { dispatchVerb } from './dispatch';
 import { assetsListVerb, cadListVerb, notificationsListVerb, orderLinesVerb, orderListVerb, runsListVerb } from './production-lists';
 import { compareVerb } from './compare';
 import { rolloutSetVerb, rolloutStatusVerb, rolloutTryVerb } from './rollout';
-import { reviewApproveVerb, reviewExcuseVerb, reviewListVerb, reviewRejectVerb } from './review';
+import { reviewApproveVerb, reviewExcuseVerb, reviewListVerb, reviewMembersVerb, reviewRejectVerb } from './review';
 import { testRenderPipelineVerb } from './test-render-pipeline';
 import { goldenVerb } from './golden';
 import { workflowExportVerb, workflowImportVerb } from './workflow-transfer';
@@ -28,4 +28,4 @@ import { syncConflictsVerb, syncResolveVerb, syncVerb } from './sync';
 import { agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, agentVerb } from './agent';
 
 /** Every verb of `lightbox`, in the order help lists them. */
-export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, farmSlurmSetVerb, farmSlurmShowVerb, farmSlurmOffVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, reviewListVerb, reviewApproveVerb, reviewRejectVerb, reviewExcuseVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];
+export const verbs: readonly Verb[] = [serveVerb, hubVerb, preflightVerb, nodesVerb, workflowValidateVerb, workflowMergeVerb, workflowExportVerb, workflowImportVerb, legacyImportVerb, legacyMigrateVerb, cadIngestVerb, renderVerb, farmStatusVerb, agentVerb, agentTokenCreateVerb, agentTokenListVerb, agentTokenRevokeVerb, farmSlurmSetVerb, farmSlurmShowVerb, farmSlurmOffVerb, cadImportVerb, cadListVerb, cadRetryVerb, cadDeleteVerb, orderCreateVerb, orderListVerb, orderLinesVerb, orderCancelVerb, orderArchiveVerb, orderUnarchiveVerb, dispatchVerb, runsListVerb, assetsListVerb, notificationsListVerb, compareVerb, rolloutStatusVerb, rolloutSetVerb, rolloutTryVerb, reviewListVerb, reviewMembersVerb, reviewApproveVerb, reviewRejectVerb, reviewExcuseVerb, testRenderPipelineVerb, goldenVerb, usersAddVerb, usersListVerb, usersRevokeVerb, syncVerb, syncConflictsVerb, syncResolveVerb];
