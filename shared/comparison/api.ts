@@ -61,6 +61,11 @@ export const PixelStatsSchema = z.object({
   meanError: z.number().min(0).max(1),
   /** Share of pixels whose largest channel delta is over `pixelDelta` (videos and sequences: the worst frame). */
   overShare: z.number().min(0).max(1),
+  /**
+   * The box around every differing pixel, in fractions of the picture (0..1); null when none
+   * differs. Absent in reports made before it was kept (the heatmap is read then).
+   */
+  box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).nullable().optional(),
 });
 export type PixelStats = z.infer<typeof PixelStatsSchema>;
 

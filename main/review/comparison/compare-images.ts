@@ -61,6 +61,8 @@ export function pixelDeltas(a: Rgba, b: Rgba, thresholds: Thresholds): { stats: 
   const maxes = [0, 0, 0, 0];
   const limit = thresholds.pixelDelta * 255;
   let over = 0;
+  // The box around the differing pixels, kept with the stats so a contact sheet need not read the heatmap.
+  let [left, top, right, bottom] = [a.width, a.height, -1, -1];
   const map = Buffer.alloc(pixels * 3);
   const x = a.data;
   const y = b.data;
@@ -77,7 +79,15 @@ export function pixelDeltas(a: Rgba, b: Rgba, thresholds: Thresholds): { stats: 
     if (largest === 0) {
       const gray = Math.round((0.2126 * (x[o] as number) + 0.7152 * (x[o + 1] as number) + 0.0722 * (x[o + 2] as number)) * 0.15 * ((x[o + 3] as number) / 255));
       map[h] = map[h + 1] = map[h + 2] = gray;
-    } else if (largest > limit) {
+      continue;
+    }
+    const px = i % a.width;
+    const py = (i - px) / a.width;
+    if (px < left) left = px;
+    if (px > right) right = px;
+    if (py < top) top = py;
+    if (py > bottom) bottom = py;
+    if (largest > limit) {
       over++;
       map[h] = map[h + 1] = map[h + 2] = 255;
     } else {
@@ -86,7 +96,8 @@ export function pixelDeltas(a: Rgba, b: Rgba, thresholds: Thresholds): { stats: 
   }
   const channels = CHANNELS.map((name, c) => ({ name, mean: pixels ? (sums[c] as number) / pixels / 255 : 0, max: (maxes[c] as number) / 255 }));
   const meanError = channels.reduce((sum, ch) => sum + ch.mean, 0) / channels.length;
-  return { stats: { channels, meanError, overShare: pixels ? over / pixels : 0 }, heatmap: map };
+  const box = right < 0 ? null : { x: left / a.width, y: top / a.height, w: (right - left + 1) / a.width, h: (bottom - top + 1) / a.height };
+  return { stats: { channels, meanError, overShare: pixels ? over / pixels : 0, box }, heatmap: map };
 }
 
 export async function writeHeatmap(file: string, map: Buffer, width: number, height: number): Promise<string> {

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('review thumbnails', () => {
-  it('shrinks both sides and outlines the differing pixels read from the heatmap', async () => {
+  it('shrinks both sides and outlines the differing pixels: the box kept with the comparison, or read from the heatmap of an older one', async () => {
     const dir = path.join(tmp.dir, 'comparisons', 'c1');
     fs.mkdirSync(dir, { recursive: true });
     const legacy = await png(path.join(tmp.dir, 'legacy.png'));
@@ -48,11 +48,16 @@ describe('review thumbnails', () => {
     expect(cell).toMatchObject({ comparisonId: 'c1', artifact: 'still' });
     expect(await sizeOf(cell.legacy.dataUrl)).toMatchObject({ format: 'png', width: 32, height: 24 });
     expect(await sizeOf(cell.shadow.dataUrl)).toMatchObject({ format: 'png', width: 32, height: 24 });
-    expect(cell.outline).toEqual({ x: 40 / W, y: 8 / H, w: 8 / W, h: 8 / H });
+    // The box is kept with the pixel stats when compared; a report from before it was kept reads the heatmap, to the same box.
+    const box = { x: 40 / W, y: 8 / H, w: 8 / W, h: 8 / H };
+    expect(artifact.pixels?.box).toEqual(box);
+    expect(cell.outline).toEqual(box);
+    const older = { ...artifact, pixels: { ...(artifact.pixels as NonNullable<typeof artifact.pixels>), box: undefined } };
+    expect((await pairThumbnail('c1', report([older]), { dataDir: tmp.dir, comparisonDir: dir }, 32)).outline).toEqual(box);
 
     // Identical files: no heatmap, no outline. A heatmap outside the comparison's folder is never read.
     expect((await pairThumbnail('c1', report([await compareImages(legacy, legacy, { name: 'still', heatmapPath: path.join(dir, 'same.png') })]), { dataDir: tmp.dir, comparisonDir: dir })).outline).toBeNull();
-    expect((await pairThumbnail('c2', report([artifact]), { dataDir: tmp.dir, comparisonDir: path.join(tmp.dir, 'comparisons', 'c2') })).outline).toBeNull();
+    expect((await pairThumbnail('c2', report([older]), { dataDir: tmp.dir, comparisonDir: path.join(tmp.dir, 'comparisons', 'c2') })).outline).toBeNull();
     // A report naming files outside this data directory (synced from another machine) reads none of them.
     const elsewhere = await pairThumbnail('c1', report([artifact]), { dataDir: path.join(tmp.dir, 'comparisons'), comparisonDir: dir });
     expect(elsewhere.legacy).toEqual({ dataUrl: null, reason: 'the file is not in this data directory (a comparison made elsewhere)' });

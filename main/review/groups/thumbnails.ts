@@ -61,7 +61,8 @@ export async function pairThumbnail(comparisonId: string, report: ComparisonRepo
   const artifact = shownArtifact(report);
   if (!artifact) return { comparisonId, artifact: null, legacy: { dataUrl: null, reason: 'no artifact was compared' }, shadow: { dataUrl: null, reason: 'no artifact was compared' }, outline: null };
   const [legacy, shadow] = await Promise.all([side(artifact.legacy?.file, size, 'the legacy run made no file', dataDir), side(artifact.shadow?.file, size, 'the shadow run made no file', dataDir)]);
-  // Only a heatmap the comparison wrote in its own folder is read.
+  // The box was kept with the pixel stats when compared; older reports read the heatmap the comparison wrote in its own folder.
+  if (artifact.pixels?.box !== undefined) return { comparisonId, artifact: artifact.name, legacy, shadow, outline: artifact.pixels.box };
   const heatmap = artifact.heatmap && isInsideDir(comparisonDir, artifact.heatmap) ? artifact.heatmap : null;
   return { comparisonId, artifact: artifact.name, legacy, shadow, outline: heatmap ? await differenceBox(heatmap) : null };
 }
