@@ -66,6 +66,9 @@ try {
     return { ms, bytes: Buffer.byteLength(text), body: JSON.parse(text) };
   };
 
+  const { groups } = (await call('review.groups', { limit: 50 })).body;
+  const largestGroup = groups.reduce((best, g) => (g.counts.total > best.counts.total ? g : best), groups[0]).id;
+
   // 1. First pages, as the pages ask for them (default page size), and a few filtered and searched ones.
   const firstPages = [
     ['orders.list', {}],
@@ -83,9 +86,14 @@ try {
     ['comparisons.list', {}],
     ['comparisons.list', { verdict: 'fail' }],
     ['comparisons.summary', {}],
-    // Review groups (issue 22): the differences and each group's contact-sheet sample, not every pass.
+    // Review groups (issue 22): a page of groups, each with its first differences and a bounded contact-sheet sample.
     ['review.groups', {}],
+    // The largest group's members and its differences, a page at a time ("Show all", "Load more differences").
+    ['review.members', { groupId: largestGroup }],
+    ['review.members', { groupId: largestGroup, differences: true }],
     ['rollout.log', {}],
+    // Every output type's gates: coverage counted in SQL, the latest comparison read alone.
+    ['rollout.status', {}],
     ['orders.list', { q: 'Trade fair' }],
     // A search that matches nothing is the worst case: no page fills early, every candidate row is looked at.
     ...['orders.list', 'orders.lines', 'runs.list', 'assets.list', 'cad.list', 'notifications.list', 'comparisons.list'].map((method) => [method, { q: 'no such text' }]),
