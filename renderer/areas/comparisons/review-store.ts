@@ -12,22 +12,37 @@ export interface ReviewState {
   dismiss: (id: string) => void;
 }
 
+/**
+ * Notices whose pending set was decided meanwhile (here or elsewhere): their group awaits nothing,
+ * or was decided after the notice was raised. One small call per group with a notice, none without.
+ */
+async function staleNotices(client: ContractClient, notices: Notification[]): Promise<Set<string>> {
+  const groupIds = [...new Set(notices.map((n) => n.payload.groupId).filter((g): g is string => typeof g === 'string'))];
+  const groups = await Promise.all(groupIds.map(async (groupId) => (await client.call('review.groups', { groupId, limit: 1 })).groups[0]));
+  const byId = new Map(groups.filter((g) => g !== undefined).map((g) => [g.id, g]));
+  const stale = new Set<string>();
+  for (const n of notices) {
+    if (typeof n.payload.groupId !== 'string') continue;
+    const group = byId.get(n.payload.groupId);
+    if (!group || !group.awaitingDecision || (group.lastDecision !== null && group.lastDecision.createdAt > n.createdAt)) stale.add(n.id);
+  }
+  return stale;
+}
+
 const stores = new WeakMap<ContractClient, StoreApi<ReviewState>>();
 
 /** One store per client: the count comes from comparisons.summary, refreshed on a `comparison.review` notification and after a review. */
 export function reviewStore(client: ContractClient): StoreApi<ReviewState> {
   let store = stores.get(client);
   if (store) return store;
-  const created = createStore<ReviewState>()((set) => ({
+  const created = createStore<ReviewState>()((set, get) => ({
     pendingGroups: null,
     notices: [],
     refresh: async () => {
       try {
-        // The count from its own query; the newest pending ones to keep the notices honest.
-        const [{ pendingGroups }, { items: comparisons }] = await Promise.all([client.call('comparisons.summary', {}), client.call('comparisons.list', { review: 'pending', limit: 200 })]);
-        // A notice whose comparison was reviewed meanwhile (here or elsewhere) is stale: it goes.
-        const pendingIds = new Set(comparisons.map((c) => c.id));
-        set((s) => ({ pendingGroups, notices: s.notices.filter((n) => typeof n.payload.comparisonId !== 'string' || pendingIds.has(n.payload.comparisonId)) }));
+        // The count from its own query; the open notices (at most five) checked against their groups only.
+        const [{ pendingGroups }, stale] = await Promise.all([client.call('comparisons.summary', {}), staleNotices(client, get().notices)]);
+        set((s) => ({ pendingGroups, notices: s.notices.filter((n) => !stale.has(n.id)) }));
       } catch {
         // The badge keeps its last count; the comparisons page shows errors.
       }
