@@ -62,8 +62,13 @@ const INTO_MODE_CHANGES = `INTO mode_changes (id, target_kind, target, from_mode
 export function modeLog(db: Database.Database) {
   const q = {
     insert: db.prepare(`INSERT ${INTO_MODE_CHANGES}`),
-    all: db.prepare<[], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, rowid DESC'),
     has: db.prepare<[string], { id: string }>('SELECT id FROM mode_changes WHERE id = ?'),
+    get: db.prepare<[string], Record<string, unknown>>('SELECT * FROM mode_changes WHERE id = ?'),
+    ids: db.prepare<[], { id: string }>('SELECT id FROM mode_changes ORDER BY created_at, rowid'),
+    // The newest change of either target to a mode: one seek per target on mode_changes_target_newest.
+    lastTo: db.prepare<[string, string, string], { created_at: string }>(
+      `SELECT created_at FROM mode_changes WHERE target IN (?, ?) AND to_mode = ? ORDER BY created_at DESC LIMIT 1`,
+    ),
     // A change made on another machine keeps its id and time; one already here is not taken twice.
     insertSynced: db.prepare(`INSERT OR IGNORE ${INTO_MODE_CHANGES}`),
   };
@@ -85,7 +90,13 @@ export function modeLog(db: Database.Database) {
     },
     /** The newest `n` changes. */
     latest: (n: number): ModeChange[] => db.prepare<[number], Record<string, unknown>>('SELECT * FROM mode_changes ORDER BY created_at DESC, id DESC LIMIT ?').all(n).map(toChange),
-    /** Newest first. */
-    list: (): ModeChange[] => q.all.all().map(toChange),
+    get(id: string): ModeChange | undefined {
+      const row = q.get.get(id);
+      return row ? toChange(row) : undefined;
+    },
+    /** Every change's id, oldest first (what sync offers). */
+    ids: (): string[] => q.ids.all().map((r) => r.id),
+    /** When either target was last changed to `mode` (null: never). */
+    lastChangeTo: (mode: ExecutionMode, targets: [string, string]): string | null => q.lastTo.get(targets[0], targets[1], mode)?.created_at ?? null,
   };
 }

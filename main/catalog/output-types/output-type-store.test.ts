@@ -40,7 +40,10 @@ describe('output-type store', () => {
       const change = store.setMode('a', 'graph', { reason: 'approved', who: 'lead' });
       expect(change).toMatchObject({ targetKind: 'output_type', target: 'a', fromMode: 'shadow', toMode: 'graph', override: false, comparisonId: null });
       expect(store.list().find((o) => o.key === 'a')?.outputType?.profile.executionMode).toBe('graph');
-      expect(store.modeChanges()).toEqual([change]);
+      expect(store.modeChangesPage({ limit: 50 }).items).toEqual([change]);
+      expect(store.modeChange(change.id)).toEqual(change);
+      expect(store.lastModeChangeTo('graph', ['a', 'a'])).toBe(change.createdAt);
+      expect(store.lastModeChangeTo('shadow', ['a', 'wf.none'])).toBeNull();
 
       // An edit without a mode clears it: the output type follows its workflow again.
       store.updateProfile('a', profiled('a'));
@@ -61,7 +64,8 @@ describe('output-type store', () => {
       expect(store.replacePreset({ key: 'p', name: 'P2', artifact: 'still', text: '{ }', file: 'p.json' }, { reason: 'stale', who: 'legacy import' })).toMatchObject({ fromMode: 'graph', toMode: 'legacy' });
       expect(store.get('p')).toMatchObject({ mode: null, outputType: null, legacyText: '{ }', name: 'P2' });
       expect(store.logWorkflowMode('wf.still', 'legacy', 'shadow', { reason: null, who: 'lead' })).toMatchObject({ targetKind: 'workflow', target: 'wf.still' });
-      expect(store.modeChanges().map((c) => c.target)).toEqual(['wf.still', 'p', 'a']);
+      expect(store.modeChangesPage({ limit: 50 }).items.map((c) => c.target)).toEqual(['wf.still', 'p', 'a']);
+      expect(store.modeChangeIds()).toEqual(store.modeChangesPage({ limit: 50 }).items.map((c) => c.id).reverse());
     } finally {
       db.close();
     }

@@ -184,7 +184,10 @@ export function createOutputTypeStore(db: Database.Database) {
       return log.append({ targetKind: 'workflow', target: workflowId, fromMode, toMode, reason: note.reason, override: note.override ?? false, comparisonId: note.comparisonId ?? null, who: note.who });
     },
     /** The mode-change log, newest first. */
-    modeChanges: (): ModeChange[] => log.list(),
+    modeChange: (id: string): ModeChange | undefined => log.get(id),
+    modeChangeIds: (): string[] => log.ids(),
+    /** When an output type or workflow was last switched to `mode` (null: never), read by index. */
+    lastModeChangeTo: (mode: ExecutionMode, targets: [string, string]): string | null => log.lastChangeTo(mode, targets),
     /** The mode log a page at a time, newest first (the rollout page and rollout.log). */
     modeChangesPage: (query: ModeLogPageQuery) => log.page(query),
     latestModeChanges: (n: number): ModeChange[] => log.latest(n),

@@ -105,9 +105,9 @@ export function modeChangeRecords(store: OutputTypeStore, hasComparison: (id: st
     kind: 'mode_change',
     mutable: false,
     // Received ones too: sync marks them as exchanged, so they are not sent back.
-    keys: () => store.modeChanges().reverse().map((c) => c.id),
+    keys: () => store.modeChangeIds(),
     has: (key) => store.hasModeChange(key),
-    body: (key) => store.modeChanges().find((c) => c.id === key),
+    body: (key) => store.modeChange(key),
     apply(_key, raw) {
       const parsed = ModeChangeBodySchema.safeParse(raw);
       if (!parsed.success) throw bodyProblem(parsed.error, raw);

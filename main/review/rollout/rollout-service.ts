@@ -83,8 +83,7 @@ export function createRolloutService(deps: {
 
   /** When graph was last enabled for the output type (or its workflow): where the guard starts counting. */
   const graphSince = (key: string, workflowId: string | null): string => {
-    const change = store.modeChanges().find((c) => c.toMode === 'graph' && (c.target === key || c.target === workflowId));
-    return change?.createdAt ?? new Date(0).toISOString();
+    return store.lastModeChangeTo('graph', [key, workflowId ?? key]) ?? new Date(0).toISOString();
   };
 
   /** The three gates of enabling graph (issue 19), each in words. */
