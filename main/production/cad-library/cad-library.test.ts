@@ -55,7 +55,7 @@ describe('CAD library', () => {
     const again = await backend.production.cad.importFile(copy);
     expect(again.created).toBe(false);
     expect((await again.done).name).toBe('as1-oc-214.stp');
-    expect(backend.production.cad.list()).toHaveLength(1);
+    expect(backend.production.cad.page({ limit: 50 }).items).toHaveLength(1);
   }, T);
 
   it('a truncated STEP fails cleanly with the file and the reason; nothing half-written, nothing else touched', async () => {
@@ -67,7 +67,7 @@ describe('CAD library', () => {
     expect(file.error).toMatch(/^broken\.stp: /);
     expect(file.error).not.toContain(backend.production.cad.root);
     expect(fs.readdirSync(path.join(backend.production.cad.root, file.sha256))).toEqual(['broken.stp']);
-    expect(backend.production.cad.list().map((f) => f.status).sort()).toEqual(['failed', 'ready']);
+    expect(backend.production.cad.page({ limit: 50 }).items.map((f) => f.status).sort()).toEqual(['failed', 'ready']);
     // The failed ingest's run says which step failed.
     expect(backend.production.runs.ofCadFile(file.id)[0]?.nodes.find((n) => n.nodeType === 'ingest_cad')?.status).toBe('failed');
   }, T);
@@ -80,7 +80,7 @@ describe('CAD library', () => {
     const folder = path.join(tmp.dir, 'nothing');
     fs.mkdirSync(folder);
     await expect(backend.production.cad.importFile(folder)).rejects.toThrow(/^nothing: the folder holds no files/);
-    expect(backend.production.cad.list()).toHaveLength(2);
+    expect(backend.production.cad.page({ limit: 500 }).items).toHaveLength(2);
   });
 
   it('issue 20: an IGES file, and a folder holding a multi-file STEP assembly kept as one zip entry', async () => {
@@ -111,11 +111,11 @@ describe('CAD library', () => {
   it('refuses a file over the size cap in Settings (cadMaxFileMiB) before copying or parsing it, with its size and the cap', async () => {
     const big = path.join(tmp.dir, 'assembly.stp');
     fs.writeFileSync(big, Buffer.concat([fs.readFileSync(TEST_STEP), Buffer.alloc(2 * 1024 * 1024, 0x20)]));
-    const before = backend.production.cad.list().length;
+    const before = backend.production.cad.page({ limit: 500 }).items.length;
     backend.settings.update({ cadMaxFileMiB: 1 });
     try {
       await expect(backend.production.cad.importFile(big)).rejects.toThrow(/^assembly\.stp: the file is 2\.4 MiB, over the 1\.0 MiB limit/);
-      expect(backend.production.cad.list()).toHaveLength(before);
+      expect(backend.production.cad.page({ limit: 500 }).items).toHaveLength(before);
     } finally {
       backend.settings.update({ cadMaxFileMiB: 512 });
     }
@@ -158,7 +158,7 @@ describe('CAD library', () => {
   }, T);
   it('a failed import is retried from the stored original (failing again with its error) and deleted with its stored files; runs stay, unlinked', async () => {
     const { cad, runs } = backend.production;
-    const broken = cad.list().find((f) => f.name === 'broken.stp')!;
+    const broken = cad.page({ limit: 500 }).items.find((f) => f.name === 'broken.stp')!;
     expect(broken.status).toBe('failed');
     const retried = cad.retry(broken.id);
     expect(retried.cadFile.status).toBe('ingesting');
@@ -166,7 +166,7 @@ describe('CAD library', () => {
     expect(again).toMatchObject({ id: broken.id, status: 'failed', error: broken.error });
     expect(runs.ofCadFile(broken.id)).toHaveLength(2);
     // Only a failed file is retried; an unknown one is named.
-    const ready = cad.list().find((f) => f.status === 'ready')!;
+    const ready = cad.page({ limit: 500 }).items.find((f) => f.status === 'ready')!;
     expect(() => cad.retry(ready.id)).toThrow(/is ready; only a failed import is tried again/);
     expect(() => cad.retry('cad_nope')).toThrow('no CAD file "cad_nope" in the library');
 
@@ -183,7 +183,7 @@ describe('CAD library', () => {
   it('a CAD file used by order lines is not deleted: the refusal names the lines', async () => {
     const { cad, orders } = backend.production;
     backend.legacy.import([{ fileName: 'preset.tiny.json', text: JSON.stringify({ format: 'lightbox.legacy/render-preset@1', key: 'tiny', name: 'Tiny', artifact: 'still', resolution: { width: 64, height: 48 } }) }]);
-    const ready = cad.list().find((f) => f.name === 'as1-oc-214.stp')!;
+    const ready = cad.page({ limit: 500 }).items.find((f) => f.name === 'as1-oc-214.stp')!;
     const order = orders.create({ name: 'Uses it', cadFileIds: [ready.id], outputTypeKeys: ['tiny'], copies: 2 });
     const refused = cad.delete(ready.id);
     await expect(refused).rejects.toMatchObject({ code: 'cad_in_use', path: 'id' });
@@ -203,7 +203,7 @@ describe('CAD library', () => {
     expect(retry.err).toContain('bad.stl: ingest failed:');
     const del = await cliOn(dataDir, ['cad', 'delete', file.id]);
     expect(del).toMatchObject({ code: 0, out: `Deleted bad.stl (${file.id})\n` });
-    expect(backend.production.cad.list().map((f) => f.id)).not.toContain(file.id);
+    expect(backend.production.cad.page({ limit: 500 }).items.map((f) => f.id)).not.toContain(file.id);
     const missing = await cliOn(dataDir, ['cad', 'delete', file.id]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain(`no CAD file "${file.id}"`);

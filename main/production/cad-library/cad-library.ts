@@ -117,7 +117,6 @@ export function createCadLibrary(deps: CadLibraryDeps) {
   const q = {
     bySha: db.prepare<[string], Row>('SELECT * FROM cad_files WHERE sha256 = ?'),
     get: db.prepare<[string], Row>('SELECT * FROM cad_files WHERE id = ?'),
-    all: db.prepare<[], Row>('SELECT * FROM cad_files ORDER BY created_at DESC, id'),
     insert: db.prepare(
       `INSERT INTO cad_files (id, sha256, name, format, bytes, source_path, status, created_at, updated_at)
        VALUES (@id, @sha256, @name, NULL, @bytes, @sourcePath, 'ingesting', @now, @now)`,
@@ -242,7 +241,6 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       return { cadFile: changed(id), created: true, done: begin(id) };
     },
     /** Every file: for tools and tests; the library page uses page(). */
-    list: (): CadFile[] => q.all.all().map(toCadFile),
     page(query: CadPageQuery): Page<CadFile> {
       const { rows, nextCursor } = keysetPage(db, cadPageQuery(query));
       return { items: rows.map(toCadFile), nextCursor };
@@ -273,11 +271,11 @@ export function createCadLibrary(deps: CadLibraryDeps) {
       if (inFlight.has(id) || row.status === 'ingesting' || q.running.get(id)) {
         throw new ApiFailure('busy', `${row.name} is being ingested or run right now; delete it once that has ended`, 'id');
       }
-      const lines = orders.linesOfCadFile(id);
-      if (lines.length > 0) {
-        const names = lines.slice(0, 5).map((l) => `${l.id} (line ${l.lineNo} of order ${l.orderId})`);
-        const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
-        throw new ApiFailure('cad_in_use', `${row.name} is used by ${lines.length} order ${lines.length === 1 ? 'line' : 'lines'}: ${names.join(', ')}${more}; it cannot be deleted`, 'id');
+      const uses = orders.usesOfCadFile(id);
+      if (uses.count > 0) {
+        const names = uses.first.map((l) => `${l.id} (line ${l.lineNo} of order ${l.orderId})`);
+        const more = uses.count > names.length ? ` and ${uses.count - names.length} more` : '';
+        throw new ApiFailure('cad_in_use', `${row.name} is used by ${uses.count} order ${uses.count === 1 ? 'line' : 'lines'}: ${names.join(', ')}${more}; it cannot be deleted`, 'id');
       }
       // Only the file's own folder under the library, whatever the row says.
       const dir = confineToDataDir(deps.dataDir, path.join('cad', row.sha256), 'id');

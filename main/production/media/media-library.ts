@@ -101,7 +101,6 @@ export function createMediaLibrary(db: Database.Database, root: string) {
     allFiles: db.prepare<[], { file: string; attachments_json: string }>('SELECT file, attachments_json FROM media_assets'),
     byKey: db.prepare<[string], Row>('SELECT * FROM media_assets WHERE publish_key = ?'),
     get: db.prepare<[string], Row>('SELECT * FROM media_assets WHERE id = ?'),
-    all: db.prepare<[], Row>('SELECT * FROM media_assets ORDER BY created_at DESC, id'),
     ofLine: db.prepare<[string], Row>('SELECT * FROM media_assets WHERE order_line_id = ? ORDER BY created_at DESC, id'),
     insert: db.prepare(
       `INSERT INTO media_assets (id, publish_key, kind, folder, file, format, sha256, bytes, width, height, duration_seconds, frames, attachments_json, run_id, order_line_id, node_id, created_at)
@@ -287,7 +286,8 @@ export function createMediaLibrary(db: Database.Database, root: string) {
       return row ? toAsset(row) : undefined;
     },
     /** Every asset (of a line): for the dispatcher and tests; lists use page(). */
-    list: (orderLineId?: string): MediaAsset[] => (orderLineId ? q.ofLine.all(orderLineId) : q.all.all()).map(toAsset),
+    /** The assets of one order line (a line has a handful). */
+    list: (orderLineId: string): MediaAsset[] => q.ofLine.all(orderLineId).map(toAsset),
     page(query: AssetsPageQuery): Page<MediaAsset> {
       const { rows, nextCursor } = keysetPage(db, assetsPageQuery(query));
       return { items: rows.map(toAsset), nextCursor };

@@ -69,8 +69,8 @@ describe('order store', () => {
     const archived = backend.production.orders.archive(order.id);
     expect(Date.parse(archived.archivedAt ?? '')).not.toBeNaN();
     expect(backend.production.orders.archive(order.id).archivedAt).toBe(archived.archivedAt);
-    expect(backend.production.orders.list().map((o) => o.id)).not.toContain(order.id);
-    expect(backend.production.orders.list({ includeArchived: true }).find((o) => o.id === order.id)).toMatchObject({ archivedAt: archived.archivedAt });
+    expect(backend.production.orders.page({ limit: 500 }).items.map((o) => o.id)).not.toContain(order.id);
+    expect(backend.production.orders.page({ includeArchived: true, limit: 500 }).items.find((o) => o.id === order.id)).toMatchObject({ archivedAt: archived.archivedAt });
 
     const refused = refusal(() => backend.production.dispatcher.start(order.lines[0]!.id));
     expect(refused).toMatchObject({ code: 'order_archived', path: 'orderLineId' });
@@ -80,7 +80,7 @@ describe('order store', () => {
 
     const back = backend.production.orders.unarchive(order.id);
     expect(back.archivedAt).toBeNull();
-    expect(backend.production.orders.list().map((o) => o.id)).toContain(order.id);
+    expect(backend.production.orders.page({ limit: 500 }).items.map((o) => o.id)).toContain(order.id);
     expect(() => backend.production.orders.assertDispatchable(order.lines[0]!.id)).not.toThrow();
     expect(refusal(() => backend.production.orders.archive('ord_missing'))).toMatchObject({ code: 'not_found', path: 'orderId' });
   });

@@ -125,15 +125,16 @@ export function createOrderStore(db: Database.Database) {
        VALUES (@id, @orderId, @lineNo, @cadFileId, @outputTypeKey, @overrides, 'queued', @now, @now)`,
     ),
     order: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE id = ?'),
-    orders: db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at DESC, id DESC'),
-    current: db.prepare<[], OrderRow>('SELECT * FROM orders WHERE archived_at IS NULL ORDER BY created_at DESC, id DESC'),
+    // The oldest order of a name (the render-pipeline smoke test finds its order by name).
+    firstNamed: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE name = ? ORDER BY created_at, id LIMIT 1'),
     archive: db.prepare<[string | null, string]>('UPDATE orders SET archived_at = ? WHERE id = ?'),
     // Only a line nobody is rendering, not yet done and not already cancelled for good.
     withdraw: db.prepare(`UPDATE order_lines SET status = 'cancelled', cancelled_at = @now, finished_at = @now WHERE id = @id AND status IN ('queued', 'failed', 'cancelled') AND cancelled_at IS NULL`),
     linesOf: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.order_id = ? ORDER BY l.line_no`),
     line: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.id = ?`),
     cad: db.prepare<[string], { id: string; status: string; name: string }>('SELECT id, status, name FROM cad_files WHERE id = ?'),
-    linesOfCad: db.prepare<[string], LineRow>(`${LINE_SELECT} WHERE l.cad_file_id = ? ORDER BY l.order_id, l.line_no`),
+    linesOfCad: db.prepare<[string, number], LineRow>(`${LINE_SELECT} WHERE l.cad_file_id = ? ORDER BY l.order_id, l.line_no LIMIT ?`),
+    lineCountOfCad: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM order_lines WHERE cad_file_id = ?'),
     orderCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders'),
     currentCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders WHERE archived_at IS NULL'),
     // Per status straight from the (status, …) index; archived orders' lines are subtracted, they are few.
@@ -223,12 +224,16 @@ export function createOrderStore(db: Database.Database) {
       })();
       return ids.map((id) => this.line(id) as OrderLine);
     },
+    /** The oldest order with this name, with its lines. */
+    firstNamed(name: string): Order | undefined {
+      const row = q.firstNamed.get(name);
+      return row ? orderOf(row) : undefined;
+    },
     get(id: string): Order | undefined {
       const row = q.order.get(id);
       return row ? orderOf(row) : undefined;
     },
     /** Newest first, every order with every line; archived orders only when asked for. For tests and tools: pages use page(). */
-    list: (options: { includeArchived?: boolean } = {}): Order[] => (options.includeArchived ? q.orders.all() : q.current.all()).map(orderOf),
     /** A page of orders newest first, each with its lines counted by status (not read). */
     page(query: OrdersPageQuery): Page<OrderSummary> {
       const { rows, nextCursor } = keysetPage(db, ordersPageQuery(query));
@@ -279,7 +284,8 @@ export function createOrderStore(db: Database.Database) {
       if (order.archived_at) throw new ApiFailure('order_archived', `order line ${lineId} belongs to order "${order.name}", archived at ${when(order.archived_at)}; unarchive the order to dispatch it`, 'orderLineId');
     },
     /** Order lines that use a CAD file, e.g. to refuse deleting it. */
-    linesOfCadFile: (cadFileId: string): OrderLine[] => q.linesOfCad.all(cadFileId).map(toLine),
+    /** How many order lines use a CAD file, and the first few of them (what a refused delete names). */
+    usesOfCadFile: (cadFileId: string, shown = 5): { count: number; first: OrderLine[] } => ({ count: q.lineCountOfCad.get(cadFileId)?.n ?? 0, first: q.linesOfCad.all(cadFileId, shown).map(toLine) }),
   };
 }
 

@@ -93,8 +93,8 @@ describe('lightbox golden', () => {
     try {
       expect(backend.legacy.listOutputTypes().map((o) => o.key)).toEqual(['still_white_2k']);
       expect(backend.legacy.outputType('still_white_2k')?.legacy?.renderer?.samples).toBe(64);
-      expect(backend.production.cad.list()).toEqual([]);
-      expect(backend.production.orders.list()).toEqual([]);
+      expect(backend.production.cad.page({ limit: 1 }).items).toEqual([]);
+      expect(backend.production.orders.page({ limit: 1 }).items).toEqual([]);
     } finally {
       await backend.close();
     }

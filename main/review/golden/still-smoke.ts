@@ -53,10 +53,7 @@ export function smokeOrderLine(backend: Studio, cadFileId: string, mode: Executi
   const { production } = backend;
   // Lines whose process died go back to the queue first, so they can be reused.
   production.dispatcher.recover();
-  const order = production.orders
-    .list()
-    .filter((o) => o.name === SMOKE_ORDER_NAME)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))[0];
+  const order = production.orders.firstNamed(SMOKE_ORDER_NAME);
   if (!order) {
     const created = production.orders.create({ name: SMOKE_ORDER_NAME, cadFileIds: [cadFileId], outputTypeKeys: [SMOKE_OUTPUT_TYPE] });
     return { orderId: created.id, orderCreated: true, line: created.lines[0] as OrderLine, lineCreated: true };

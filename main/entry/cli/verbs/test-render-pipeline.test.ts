@@ -32,13 +32,14 @@ async function smoke(mode: ExecutionMode): Promise<SmokeResult> {
 async function inventory() {
   const backend = testBackend(dataDir);
   try {
-    const smokeOrders = backend.production.orders.list().filter((o) => o.name === SMOKE_ORDER_NAME);
+    const orders = backend.production.orders.page({ limit: 500 }).items;
+    const smokeOrders = orders.filter((o) => o.name === SMOKE_ORDER_NAME);
     return {
-      cadFiles: backend.production.cad.list().map((f) => f.id),
+      cadFiles: backend.production.cad.page({ limit: 500 }).items.map((f) => f.id),
       outputTypes: backend.legacy.listOutputTypes().map((o) => o.key),
       workflows: backend.workflows.list().map((w) => `${w.id}@${w.revision}`),
-      orders: backend.production.orders.list().map((o) => o.id),
-      smokeLines: smokeOrders.flatMap((o) => o.lines.map((l) => `${l.id} ${l.status} ${l.modeUsed ?? '-'}`)),
+      orders: orders.map((o) => o.id),
+      smokeLines: smokeOrders.flatMap((o) => backend.production.orders.lines({ orderId: o.id, limit: 500 }).items.map((l) => `${l.id} ${l.status} ${l.modeUsed ?? '-'}`)),
     };
   } finally {
     await backend.close();
