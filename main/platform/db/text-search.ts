@@ -32,7 +32,7 @@ export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g,
 /** Below this many matches the matches drive the page; the probe never counts further. */
 export const SPARSE_MATCHES = 2_000;
 /** Trigram indexes match texts of 3 characters or more. */
-const TRIGRAM = 3;
+export const TRIGRAM = 3;
 
 export type SearchPlan = 'sparse' | 'dense';
 

@@ -31,17 +31,24 @@ export function usePagedList<T>(load: (cursor: string | undefined) => Promise<Pa
     (cursor: string | undefined, gen: number) => {
       busy.current = true;
       setLoading(true);
+      let goesOn = false;
       loadRef.current(cursor).then(
         (page) => {
           if (gen !== generation.current) return;
-          setState((s) => ({ items: cursor ? [...s.items, ...page.items] : page.items, cursor: page.nextCursor, loaded: true, error: null }));
+          // A page that checked its share of rows and found nothing (a short search, keyset-page.ts) but says there is more: read on.
+          const empty = page.items.length === 0 && page.nextCursor !== null;
+          setState((s) => ({ items: cursor ? [...s.items, ...page.items] : page.items, cursor: page.nextCursor, loaded: s.loaded || !empty, error: null }));
+          if (empty && page.nextCursor !== null) {
+            goesOn = true;
+            read(page.nextCursor, gen);
+          }
         },
         (e: unknown) => {
           if (gen !== generation.current) return;
           setState((s) => ({ ...s, loaded: true, error: `${what} could not be read: ${errorText(e)}` }));
         },
       ).finally(() => {
-        if (gen !== generation.current) return;
+        if (gen !== generation.current || goesOn) return;
         busy.current = false;
         setLoading(false);
       });

@@ -9,7 +9,7 @@ import { seedComparisons } from '../../../testing/seed-comparisons';
 import { comparisonsPageQuery } from '../../../review/comparison/comparison-page';
 import { groupsQuery, membersQuery } from '../../../review/groups/review-groups';
 import { modeLog, modeLogPageQuery } from '../../../catalog/output-types/mode-log';
-import { keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
+import { keysetPage, keysetSql, type KeysetQuery } from '../../../platform/db/keyset-page';
 import { searchPlan, type SearchPlan } from '../../../platform/db/text-search';
 import { linesPageQuery, ordersPageQuery } from '../../../production/orders/order-store';
 import { assetsPageQuery } from '../../../production/media/media-library';
@@ -204,6 +204,29 @@ describe('paged list methods', () => {
     }
     const first = await ok('review.groups', {});
     expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThan(100 * 1024);
+  });
+
+  it('a search shorter than a trigram checks a bounded window of rows per page and goes on after it: the same matches, in order', () => {
+    for (const q of ['zq', 'rn', 'e_']) {
+      const unbounded = keysetPage(backend.db, linesPageQuery({ q, limit: 5_000 }), Number.MAX_SAFE_INTEGER);
+      expect(unbounded.nextCursor).toBeNull();
+      const walked: string[] = [];
+      let short = 0;
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = keysetPage(backend.db, linesPageQuery({ q, limit: 20, cursor }), 100);
+        if (page.rows.length < 20 && page.nextCursor) short += 1;
+        walked.push(...page.rows.map((r) => r.id));
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor && pages < 1_000);
+      expect(walked, q).toEqual(unbounded.rows.map((r) => r.id));
+      // Every page checked at most 100 lines: with 1,400 lines, a rare text is at least 14 pages, some short of 20.
+      expect(pages).toBeGreaterThanOrEqual(Math.ceil(1_400 / 100));
+      // A text that matches nothing: every page checked its window, found none and went on.
+      if (q === 'zq') expect([pages, short, walked.length]).toEqual([15, 14, 0]);
+    }
   });
 
   it('refuses a cursor that is not one, or is another list\'s, naming the field and the value', async () => {
