@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { startHost } from '../host';
-import { callApi } from '../production-fixtures';
+import { callApi, uploadCadThroughApi } from '../production-fixtures';
 import { CHEAP_STILL, prepareRuns, saveWithNodeSettings, startWorkflowRun, waitForRunEnd } from '../run-fixtures';
 
 interface LineDetail {
@@ -148,6 +148,40 @@ test('the runs list filters by workflow, mode, role, status and date, and links 
     await expect(page.getByRole('region', { name: 'Shadow comparison' })).toContainText('This run is the shadow (observer) side');
     await page.getByRole('region', { name: 'Shadow comparison' }).getByRole('link', { name: 'Open the comparisons' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Comparisons' })).toBeVisible();
+  } finally {
+    await host.stop();
+  }
+});
+
+test('the runs search finds runs by CAD file name; a two-character search reads window after window until its matches show', async ({ page, request, dataDir }) => {
+  test.setTimeout(180_000);
+  // A window of 5 rows (test-only), so a history of 24 runs has five windows to read through.
+  const host = await startHost(dataDir, { LIGHTBOX_TEST_SHORT_SEARCH_WINDOW: '5' });
+  try {
+    // Unreadable files: each import is a cad_file run that fails at once. The oldest three are named "zq…".
+    for (let i = 0; i < 24; i++) await uploadCadThroughApi(request, host, `${i < 3 ? 'zq-' : ''}part-${String(i).padStart(2, '0')}.stp`, Buffer.from(`not a STEP file ${i}\n`));
+    const all = await callApi<{ items: unknown[] }>(request, host, 'runs.list', { limit: 100 });
+    expect(all.items).toHaveLength(24);
+    // Through the API the first page checks 5 runs, finds none and says where to go on.
+    expect(await callApi<{ items: unknown[]; nextCursor: string | null }>(request, host, 'runs.list', { q: 'zq' })).toMatchObject({ items: [], nextCursor: expect.any(String) });
+
+    await page.goto(`${host.url}#/runs`);
+    // The table draws the rows in view; the status counts what was read.
+    const counted = page.getByRole('status').filter({ hasText: /^\d+\+? runs?/ });
+    await expect(counted).toHaveText('24 runs');
+    const search = page.getByRole('search', { name: 'Filter runs' }).getByRole('searchbox', { name: 'Search' });
+    await search.fill('zq');
+    await expect(runLinks(page)).toHaveCount(3);
+    await expect(page.getByRole('table', { name: 'Runs' })).toContainText('zq-part-00.stp');
+    await expect(counted).toHaveText('3 runs match');
+    await expect(page).toHaveURL(/[?&]q=zq/);
+    // Three characters and more go through the trigram index: one file by its name.
+    await search.fill('part-17');
+    await expect(runLinks(page)).toHaveCount(1);
+    await expect(page.getByRole('table', { name: 'Runs' })).toContainText('part-17.stp');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(search).toHaveValue('');
+    await expect(counted).toHaveText('24 runs');
   } finally {
     await host.stop();
   }

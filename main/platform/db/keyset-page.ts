@@ -85,8 +85,9 @@ export function keysetSql<Row>(query: KeysetQuery<Row>, plan: SearchPlan = 'dens
  * that matches little would check the whole table (88 ms for every order's lines at 100,000).
  * Such a page checks at most this many rows, and when it found too few to fill the page it
  * answers a cursor just past the last row it checked, so the next page goes on from there.
+ * (LIGHTBOX_TEST_SHORT_SEARCH_WINDOW makes it small for a UI test with a small history.)
  */
-export const SHORT_SEARCH_WINDOW = 20_000;
+export const SHORT_SEARCH_WINDOW = Number(process.env.LIGHTBOX_TEST_SHORT_SEARCH_WINDOW) || 20_000;
 
 /** The conjunct of rows after a cursor: a plain range on the sort column first, so the index seeks. */
 function afterCursor<Row>(query: KeysetQuery<Row>): { sql: string; params: unknown[] } | null {

@@ -13,7 +13,7 @@ import { useVirtualRows } from '../../ui/paged/use-virtual-rows';
 const MODES = ['legacy', 'graph', 'shadow'] as const;
 const ROLES = ['authoritative', 'shadow'] as const;
 const STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
-const FILTER_KEYS = ['workflow', 'mode', 'role', 'status', 'from', 'to'] as const;
+const FILTER_KEYS = ['q', 'workflow', 'mode', 'role', 'status', 'from', 'to'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
@@ -43,6 +43,8 @@ function filterOf(params: URLSearchParams): RunsFilter {
   if (since) filter.since = since;
   const until = dayStart(params.get('to'), true);
   if (until) filter.until = until;
+  const q = params.get('q')?.trim();
+  if (q) filter.q = q.slice(0, 200);
   return filter;
 }
 
@@ -64,6 +66,40 @@ function useWorkflows(): WorkflowSummary[] {
   return workflows;
 }
 
+/** The search box: what is typed reaches the address (and the list) once typing pauses. */
+function SearchField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const [text, setText] = useState(value);
+  const typed = useRef(false);
+  const report = useRef(onChange);
+  report.current = onChange;
+  // The address changed elsewhere (Clear filters, back): the box follows.
+  useEffect(() => {
+    if (!typed.current) setText(value);
+  }, [value]);
+  useEffect(() => {
+    if (!typed.current) return;
+    const timer = setTimeout(() => {
+      typed.current = false;
+      report.current(text);
+    }, SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return (
+    <TextInput
+      type="search"
+      label="Search"
+      description="run id, workflow, pipeline or CAD file name"
+      maxLength={200}
+      value={text}
+      onChange={(e) => {
+        typed.current = true;
+        setText(e.currentTarget.value);
+      }}
+      miw={240}
+    />
+  );
+}
+
 function Filters({ params, onChange, workflows }: { params: URLSearchParams; onChange: (key: FilterKey, value: string) => void; workflows: WorkflowSummary[] }) {
   const chosenWorkflow = params.get('workflow') ?? '';
   const known = workflows.some((w) => w.id === chosenWorkflow);
@@ -78,6 +114,7 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
   return (
     <form aria-label="Filter runs" role="search" onSubmit={(e) => e.preventDefault()}>
       <Group gap="sm" align="flex-end" wrap="wrap" mb="sm">
+        <SearchField value={params.get('q') ?? ''} onChange={(value) => onChange('q', value)} />
         <NativeSelect label="Workflow" value={chosenWorkflow} onChange={(e) => onChange('workflow', e.currentTarget.value)} data={workflowOptions} maw={280} />
         {select('mode', 'Mode', MODES, 'Any mode')}
         {select('role', 'Role', ROLES, 'Any role')}
@@ -88,6 +125,9 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
     </form>
   );
 }
+
+/** How long typing pauses before the search runs. */
+const SEARCH_PAUSE_MS = 250;
 
 /** One line of text per cell, mostly. */
 const ROW_ESTIMATE = 44;
