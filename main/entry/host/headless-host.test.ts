@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type http from 'node:http';
 import net from 'node:net';
 import { startHeadlessHost, type HeadlessHost, HEADERS_TIMEOUT_MS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './headless-host';
 import { MAX_INPUT_BYTES } from '../../../shared/contract';
@@ -333,6 +334,46 @@ describe('HTTP limits', () => {
     expect(closedAfterMs!).toBeLessThan(HEADERS_TIMEOUT_MS + 2_000);
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
   }, 20_000);
+
+  it('a route that streams uploads times them itself: a body trickling past the limit gets through there, and is cut elsewhere', async () => {
+    const received: string[] = [];
+    const route = {
+      prefix: '/stream/',
+      streamsBody: (subpath: string) => subpath.startsWith('up'),
+      async handle(req: http.IncomingMessage, res: http.ServerResponse, subpath: string) {
+        let body = '';
+        for await (const chunk of req) body += String(chunk);
+        received.push(`${subpath}:${body}`);
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      },
+    };
+    const short = await startHeadlessHost({ dispatch: backend.dispatch, events: backend.events, port: 0, rendererDir: null, headersTimeoutMs: 500, requestTimeoutMs: 1_000, routes: [route] });
+    /** Sends headers, then one byte every 300 ms for 2.4 s (well past the 1 s limit), then reads the answer. */
+    const trickle = (subpath: string) =>
+      new Promise<{ text: string; closedAfterMs: number }>((resolve) => {
+        const started = Date.now();
+        const socket = net.connect(short.port, '127.0.0.1', async () => {
+          socket.write(`POST /stream/${subpath} HTTP/1.1\r\nHost: 127.0.0.1:${short.port}\r\nContent-Length: 8\r\nConnection: close\r\n\r\n`);
+          for (let i = 0; i < 8 && !socket.destroyed; i++) {
+            await new Promise((r) => setTimeout(r, 300));
+            if (!socket.destroyed) socket.write('x');
+          }
+        });
+        let text = '';
+        socket.on('data', (d) => (text += d.toString('latin1')));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve({ text, closedAfterMs: Date.now() - started }));
+      });
+    try {
+      const [streamed, cut] = await Promise.all([trickle('upload'), trickle('other')]);
+      expect(streamed.text).toMatch(/^HTTP\/1\.1 200 /);
+      expect(received).toEqual(['upload:xxxxxxxx']);
+      expect(cut.text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(cut.closedAfterMs).toBeLessThan(2_200);
+    } finally {
+      await short.close();
+    }
+  });
 
   it('cuts off a body that never ends (the request timeout, shortened here; seconds by default)', async () => {
     expect(REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(60_000);

@@ -18,6 +18,7 @@ import { statusForError } from './http-status';
 import { SECURITY_HEADERS } from './security-headers';
 import { serveStatic } from './static-files';
 import { bearerToken, newToken, tokenMatches } from './token';
+import type { HostRoute } from '../../platform/transport/host-route';
 
 /** The transport's limit, the contract's input limit plus its envelope (shared/contract/wire.ts). */
 export const MAX_BODY_BYTES = MAX_MESSAGE_BYTES;
@@ -43,10 +44,25 @@ export interface HostOptions {
   routes?: HostRoute[];
 }
 
-/** A route tree under a path prefix that authenticates its own requests (not with the host's token). */
-export interface HostRoute {
-  prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void>;
+/** Cuts a request whose body has not all arrived within `ms` (a body that never ends): 408, then the connection goes. */
+function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: number): void {
+  if (req.complete) return;
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    if (!res.headersSent) {
+      res.writeHead(408, { Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('request body too slow\n');
+    }
+    req.socket.destroySoon();
+    setTimeout(() => req.socket.destroy(), 1_000).unref();
+  }, ms);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  req.once('end', clear);
+  req.once('close', clear);
+  // Answered without reading the whole body (a refusal): the limit has nothing left to guard.
+  res.once('finish', clear);
+  res.once('close', clear);
 }
 
 export interface HeadlessHost {
@@ -203,9 +219,10 @@ export async function startAccessHost(options: AccessHostOptions): Promise<Acces
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const serverOptions: http.ServerOptions = {
     headersTimeout,
-    // Covers receiving the whole request, not answering it: a long dispatch over HTTP is not cut.
-    requestTimeout,
-    // How often Node checks the two above (its default, 30 s, would make them minutes).
+    // The whole-request limit is the host's own (limitBodyTime), per route: it covers receiving a
+    // body, not answering it, and streamed uploads are timed by idleness instead.
+    requestTimeout: 0,
+    // How often Node checks the headers timeout (its default, 30 s, would make it minutes).
     connectionsCheckingInterval: Math.min(1_000, headersTimeout),
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -221,9 +238,11 @@ export async function startAccessHost(options: AccessHostOptions): Promise<Acces
       } catch {
         return sendError(res, { code: ErrorCodes.badRequest, message: 'malformed URL (bad percent-encoding)', path: '' });
       }
+      const route = apiMethod === null ? options.routes?.find((r) => url.pathname.startsWith(r.prefix)) : undefined;
+      const subpath = route ? url.pathname.slice(route.prefix.length) : '';
+      if (!route?.streamsBody?.(subpath)) limitBodyTime(req, res, requestTimeout);
       if (apiMethod !== null) return handleApi(req, res, apiMethod);
-      const route = options.routes?.find((r) => url.pathname.startsWith(r.prefix));
-      if (route) return route.handle(req, res, url.pathname.slice(route.prefix.length));
+      if (route) return route.handle(req, res, subpath);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendError(res, { code: ErrorCodes.badRequest, message: 'method not allowed', path: '' }, 405);

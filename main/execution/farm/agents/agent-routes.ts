@@ -4,15 +4,11 @@ import type { AgentTokenStore } from '../../../platform/farm-tokens/agent-token-
 import { AgentRefusal, type AgentController } from './controller';
 import { handleBlobRequest } from '../remote/blob-routes';
 import type { BlobStore } from '../remote/blob-store';
+import type { HostRoute } from '../../../platform/transport/host-route';
 import { AGENT_PREFIX, DeregisterInput, HeartbeatInput, LeaseInput, RegisterInput, ReportInput } from './protocol';
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
-/** A route tree the host mounts under a path prefix, with its own authentication. */
-export interface HostRoute {
-  prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void>;
-}
 
 function bearer(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec((header ?? '').trim());
@@ -66,12 +62,14 @@ export function createAgentRoutes(deps: { controller: AgentController; tokens: A
   };
   return {
     prefix: AGENT_PREFIX,
+    // Blob uploads stream and are cut when idle (blob-routes.ts), not by the host's whole-request limit.
+    streamsBody: (subpath) => subpath.startsWith('blobs/'),
     async handle(req, res, subpath) {
       try {
         const who = deps.tokens.authenticate(bearer(req.headers.authorization));
         if (!who.ok) return send(res, 401, { code: 'unauthorized', message: who.message });
         const name = who.token.name;
-        // Blob routes stream uploads: they cut a stalled one themselves (the host's request timeout counts whole bodies).
+        // Blob routes stream uploads: they cut a stalled one themselves.
         if (subpath.startsWith('blobs/')) return await handleBlobRequest(deps.blobs, req, res, subpath.slice('blobs/'.length));
         if (req.method !== 'POST') {
           res.setHeader('Allow', 'POST');

@@ -43,8 +43,8 @@ export interface BlobRouteOptions {
   highWaterMark?: number;
   /**
    * An upload silent this long is cut (default 60 s), which frees its blob for a resumed upload.
-   * Mount the routes where the server's requestTimeout does not cut long uploads (it counts the
-   * whole body: 30 s on the headless host); this idle limit stands in for it.
+   * It stands in for the host's whole-request limit, which a mounting route lifts for these
+   * subpaths (HostRoute.streamsBody).
    */
   uploadIdleTimeoutMs?: number;
 }
