@@ -8,6 +8,7 @@ import { errorText } from '../../transport/errors';
 import { formatTime } from '../../ui/format-time';
 import { Modal } from '../../ui/Modal';
 import { usePagedList } from '../../ui/paged/use-paged-list';
+import { LoadMore } from '../../ui/paged/LoadMore';
 import { ContactSheet } from './ContactSheet';
 import { reviewStore } from './review-store';
 import { ToneBadge, VerdictTag } from './VerdictTag';
@@ -174,16 +175,7 @@ function Differences({ group, onExcuse }: { group: ReviewGroup; onExcuse: (m: Re
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {list.hasMore && (
-        <Group gap="sm" mt="xs">
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {list.items.length} of {plural(shown, 'difference')} shown.
-          </Text>
-          <Button variant="default" size="xs" loading={list.loading} onClick={list.loadMore}>
-            Load more differences
-          </Button>
-        </Group>
-      )}
+      {list.hasMore && <LoadMore shown={`${list.items.length} of ${plural(shown, 'difference')} shown.`} action="Load more differences" loading={list.loading} onClick={list.loadMore} />}
     </>
   );
 }
@@ -202,16 +194,7 @@ function EveryPair({ group, title }: { group: ReviewGroup; title: string }) {
         </Alert>
       )}
       <ContactSheet label={`Contact sheet of ${title}`} members={list.items} />
-      {list.hasMore && (
-        <Group gap="sm" mt="xs">
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {list.items.length} of {group.counts.total} pairs shown.
-          </Text>
-          <Button variant="default" size="xs" loading={list.loading} onClick={list.loadMore}>
-            Load more pairs
-          </Button>
-        </Group>
-      )}
+      {list.hasMore && <LoadMore shown={`${list.items.length} of ${group.counts.total} pairs shown.`} action="Load more pairs" loading={list.loading} onClick={list.loadMore} />}
     </>
   );
 }
@@ -373,16 +356,7 @@ export function ReviewGroupsView() {
         <GroupCard key={g.id} group={g} onChanged={changed} />
       ))}
       {groups.error && <Alert color="red">{groups.error}</Alert>}
-      {groups.hasMore && (
-        <Group gap="sm" mt="xs">
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {plural(list.length, 'group')} shown; older groups follow.
-          </Text>
-          <Button variant="default" size="xs" loading={groups.loading} onClick={groups.loadMore}>
-            Load more groups
-          </Button>
-        </Group>
-      )}
+      {groups.hasMore && <LoadMore shown={`${plural(list.length, 'group')} shown; older groups follow.`} action="Load more groups" loading={groups.loading} onClick={groups.loadMore} />}
     </>
   );
 }

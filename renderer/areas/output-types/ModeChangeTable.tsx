@@ -1,11 +1,12 @@
 import { useCallback } from 'react';
-import { Alert, Button, Group, Table, Text } from '@mantine/core';
+import { Alert, Table, Text } from '@mantine/core';
 import type { z } from 'zod';
 import type { MethodInput } from '../../../shared/contract';
 import type { ModeChangeSchema } from '../../../shared/rollout/api';
 import { useClient } from '../../app/services';
 import { formatTime } from '../../ui/format-time';
 import { usePagedList } from '../../ui/paged/use-paged-list';
+import { LoadMore } from '../../ui/paged/LoadMore';
 
 type ModeChange = z.infer<typeof ModeChangeSchema>;
 type LogFilter = Pick<MethodInput<'rollout.log'>, 'targets' | 'targetKind'>;
@@ -59,16 +60,13 @@ export function ModeChangeTable({ filter, version, label, targetHeader, empty }:
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <Group gap="sm" mt="xs">
-        <Text size="sm" c="dimmed" aria-live="polite">
-          {log.hasMore ? `The newest ${log.items.length} changes; older ones follow.` : `${log.items.length === 1 ? 'The only change' : `All ${log.items.length} changes`}.`}
+      {log.hasMore ? (
+        <LoadMore shown={`The newest ${log.items.length} changes; older ones follow.`} action="Load more changes" loading={log.loading} onClick={log.loadMore} />
+      ) : (
+        <Text size="sm" c="dimmed" mt="xs" aria-live="polite">
+          {log.items.length === 1 ? 'The only change' : `All ${log.items.length} changes`}.
         </Text>
-        {log.hasMore && (
-          <Button variant="default" size="xs" loading={log.loading} onClick={log.loadMore}>
-            Load more changes
-          </Button>
-        )}
-      </Group>
+      )}
     </>
   );
 }
