@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
-import { newToken, tokenHash } from '../people/tokens';
+import { namedTokenTable } from '../people/named-tokens';
 
 /** A render agent's token as anyone may see it: never the token, never its hash. */
 export interface AgentToken {
@@ -43,21 +43,13 @@ interface Row {
 }
 
 /**
- * Render agents' tokens over SQLite (table farm_agent_tokens, migration 15). Like people's
- * tokens (../people/tokens.ts says why sha256 is enough), only the hash is kept; a name has one
- * active token at a time and a revoked row stays.
+ * Render agents' tokens over SQLite (table farm_agent_tokens, migration 15), kept as people's
+ * are (../people/named-tokens.ts; tokens.ts says why sha256 is enough): only the hash, one active
+ * token per name, revoked rows stay.
  */
 export function createAgentTokenStore(db: Database.Database, options: { now?: () => Date; random?: (bytes: number) => Buffer } = {}): AgentTokenStore {
   const clock = options.now ?? (() => new Date());
-  const columns = 'name, created_at, revoked_at, expires_at';
-  const stmts = {
-    insert: db.prepare('INSERT INTO farm_agent_tokens (name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    active: db.prepare<[string], Row>(`SELECT ${columns} FROM farm_agent_tokens WHERE name = ? AND revoked_at IS NULL`),
-    latest: db.prepare<[string], Row>(`SELECT ${columns} FROM farm_agent_tokens WHERE name = ? ORDER BY id DESC LIMIT 1`),
-    all: db.prepare<[], Row>(`SELECT ${columns} FROM farm_agent_tokens ORDER BY id`),
-    byHash: db.prepare<[string], Row>(`SELECT ${columns} FROM farm_agent_tokens WHERE token_hash = ?`),
-    revoke: db.prepare('UPDATE farm_agent_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL'),
-  };
+  const rows = namedTokenTable<Row>(db, 'farm_agent_tokens', ['expires_at']);
   const view = (r: Row): AgentToken => ({ name: r.name, createdAt: r.created_at, revokedAt: r.revoked_at, expiresAt: r.expires_at });
   const checkName = (name: unknown): string => {
     const parsed = AgentNameSchema.safeParse(name);
@@ -69,27 +61,20 @@ export function createAgentTokenStore(db: Database.Database, options: { now?: ()
       const name = checkName(rawName);
       const expiresAt = createOptions.expiresAt ?? null;
       if (expiresAt && !(expiresAt.getTime() > clock().getTime())) throw new ApiFailure(ErrorCodes.invalidInput, `expiresAt ${expiresAt.toISOString()} is not in the future`, 'expiresAt');
-      return db.transaction(() => {
-        const existing = stmts.active.get(name);
-        if (existing) throw new ApiFailure('agent_token_exists', `render agent "${name}" already has a token (since ${existing.created_at}); revoke it first to issue a new one`, 'name');
-        const token = newToken(options.random);
-        const createdAt = clock().toISOString();
-        stmts.insert.run(name, tokenHash(token), createdAt, expiresAt?.toISOString() ?? null);
-        return { token, agentToken: { name, createdAt, revokedAt: null, expiresAt: expiresAt?.toISOString() ?? null } };
-      }).immediate();
+      const createdAt = clock().toISOString();
+      const expires = expiresAt?.toISOString() ?? null;
+      const token = rows.issue(name, createdAt, [expires], (existing) => new ApiFailure('agent_token_exists', `render agent "${name}" already has a token (since ${existing.created_at}); revoke it first to issue a new one`, 'name'), options.random);
+      return { token, agentToken: { name, createdAt, revokedAt: null, expiresAt: expires } };
     },
-    list: () => stmts.all.all().map(view),
+    list: () => rows.all().map(view),
     revoke(rawName) {
       const name = checkName(rawName);
-      return db.transaction(() => {
-        if (stmts.revoke.run(clock().toISOString(), name).changes === 0 && !stmts.latest.get(name)) {
-          throw new ApiFailure(ErrorCodes.notFound, `no render agent token named "${name}"`, 'name');
-        }
-        return view(stmts.latest.get(name) as Row);
-      }).immediate();
+      const row = rows.revoke(name, clock().toISOString());
+      if (!row) throw new ApiFailure(ErrorCodes.notFound, `no render agent token named "${name}"`, 'name');
+      return view(row);
     },
     authenticate(token) {
-      const row = typeof token === 'string' && token.length > 0 ? stmts.byHash.get(tokenHash(token)) : undefined;
+      const row = rows.byToken(token);
       // The messages never repeat the token: they end up in the agent's output and logs.
       if (!row) return { ok: false, reason: 'unknown', message: 'the token is not a render agent token this controller issued' };
       if (row.revoked_at) return { ok: false, reason: 'revoked', message: `the token of render agent "${row.name}" was revoked at ${row.revoked_at}` };

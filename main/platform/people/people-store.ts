@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
 import { PersonNameSchema, RoleSchema, type Person, type Role } from './roles';
-import { newToken, tokenHash } from './tokens';
+import { namedTokenTable } from './named-tokens';
 
 export const PeopleErrorCodes = {
   invalid: ErrorCodes.invalidInput,
@@ -44,15 +44,7 @@ export interface PeopleStoreOptions {
  */
 export function createPeopleStore(db: Database.Database, options: PeopleStoreOptions = {}): PeopleStore {
   const now = () => (options.now ?? (() => new Date()))().toISOString();
-  const columns = 'name, role, created_at, revoked_at';
-  const stmts = {
-    insert: db.prepare('INSERT INTO people (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)'),
-    active: db.prepare<[string], PersonRow>(`SELECT ${columns} FROM people WHERE name = ? AND revoked_at IS NULL`),
-    latest: db.prepare<[string], PersonRow>(`SELECT ${columns} FROM people WHERE name = ? ORDER BY id DESC LIMIT 1`),
-    all: db.prepare<[], PersonRow>(`SELECT ${columns} FROM people ORDER BY id`),
-    byHash: db.prepare<[string], PersonRow>(`SELECT ${columns} FROM people WHERE token_hash = ?`),
-    revoke: db.prepare('UPDATE people SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL'),
-  };
+  const rows = namedTokenTable<PersonRow>(db, 'people', ['role']);
   const view = (r: PersonRow): Person => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at });
   const checkName = (name: string): string => {
     const parsed = PersonNameSchema.safeParse(name);
@@ -65,30 +57,22 @@ export function createPeopleStore(db: Database.Database, options: PeopleStoreOpt
       const name = checkName(rawName);
       const role = RoleSchema.safeParse(rawRole);
       if (!role.success) throw new ApiFailure(PeopleErrorCodes.invalid, `role "${String(rawRole)}" is not one of ${RoleSchema.options.join(', ')}`, 'role');
-      return db.transaction(() => {
-        const existing = stmts.active.get(name);
-        if (existing) throw new ApiFailure(PeopleErrorCodes.exists, `"${name}" is already a person here (${existing.role}, since ${existing.created_at}); revoke them first to issue a new token`, 'name');
-        const token = newToken(options.random);
-        const createdAt = now();
-        stmts.insert.run(name, role.data, tokenHash(token), createdAt);
-        return { person: { name, role: role.data, createdAt, revokedAt: null }, token };
-      }).immediate();
+      const createdAt = now();
+      const token = rows.issue(name, createdAt, [role.data], (existing) => new ApiFailure(PeopleErrorCodes.exists, `"${name}" is already a person here (${existing.role}, since ${existing.created_at}); revoke them first to issue a new token`, 'name'), options.random);
+      return { person: { name, role: role.data, createdAt, revokedAt: null }, token };
     },
 
-    list: () => stmts.all.all().map(view),
+    list: () => rows.all().map(view),
 
     revoke(rawName) {
       const name = checkName(rawName);
-      return db.transaction(() => {
-        if (stmts.revoke.run(now(), name).changes === 0 && !stmts.latest.get(name)) {
-          throw new ApiFailure(PeopleErrorCodes.notFound, `no person "${name}"`, 'name');
-        }
-        return view(stmts.latest.get(name) as PersonRow);
-      }).immediate();
+      const row = rows.revoke(name, now());
+      if (!row) throw new ApiFailure(PeopleErrorCodes.notFound, `no person "${name}"`, 'name');
+      return view(row);
     },
 
     authenticate(token) {
-      const row = typeof token === 'string' && token.length > 0 ? stmts.byHash.get(tokenHash(token)) : undefined;
+      const row = rows.byToken(token);
       // The messages never repeat the token: they may end up in a log.
       if (!row) return { ok: false, reason: 'unknown', message: 'the token is not one this hub issued' };
       if (row.revoked_at) return { ok: false, reason: 'revoked', message: `the token of ${row.name} was revoked at ${row.revoked_at}` };
