@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useSearchParams } from 'react-router';
 import type { CadFile } from '../../../shared/cad/api';
 import { useClient, useConnection } from '../../app/services';
 import { Modal } from '../../ui/Modal';
+import { SearchField } from '../../ui/SearchField';
 import { CadDetails } from './CadDetails';
 import { CadTable } from './CadTable';
 import { ImportPanel } from './ImportPanel';
@@ -42,13 +44,36 @@ function DeleteDialog({ cad, onClose }: { cad: CadFile | null; onClose: () => vo
 /** The CAD library: import (picker or drop), live ingest status, thumbnails and metadata; retry or delete a file. */
 export function CadLibraryPage() {
   const model = useCadLibraryModel();
-  const files = useCadLibrary((s) => s.files);
-  const loaded = useCadLibrary((s) => s.loaded);
+  const library = useCadLibrary((s) => s.files);
+  const libraryLoaded = useCadLibrary((s) => s.loaded);
+  const search = useCadLibrary((s) => s.search);
+  // Under a search the table shows what it found; the whole library stays read for the order form and the import panel.
+  const files = search ? search.files : library;
+  const loaded = search ? search.loaded : libraryLoaded;
+  const hasMore = useCadLibrary((s) => (s.search ? s.search.cursor : s.cursor) !== null);
   const error = useCadLibrary((s) => s.error);
   const epoch = useConnection((s) => s.epoch);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<CadFile | null>(null);
   const tableRef = useRef<HTMLDivElement>(null);
+
+  // The search lives in the address (?q=), so a searched list can be linked and survives reloads.
+  const [params, setParams] = useSearchParams();
+  const q = (params.get('q') ?? '').trim().slice(0, 200);
+  const setQuery = (value: string) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value.trim()) next.set('q', value);
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+  // Another search starts the list over from its first page.
+  useEffect(() => {
+    if (epoch > 0) model.setSearch(q);
+  }, [model, epoch, q]);
 
   // Read the library on open and after every reconnect (events may have been missed meanwhile).
   useEffect(() => {
@@ -78,14 +103,14 @@ export function CadLibraryPage() {
   const client = useClient();
   const [counts, setCounts] = useState<{ total: number; ready: number; ingesting: number; failed: number } | null>(null);
   useEffect(() => {
-    if (!loaded) return;
+    if (!libraryLoaded) return;
     let live = true;
     const timer = setTimeout(() => void client.call('cad.summary', {}).then((c) => live && setCounts(c), () => undefined), 200);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, loaded, files]);
+  }, [client, libraryLoaded, library]);
 
   return (
     <>
@@ -100,22 +125,39 @@ export function CadLibraryPage() {
       <Title order={2} mt="lg" mb="xs">
         Library
       </Title>
+      <form aria-label="Search CAD files" role="search" onSubmit={(e) => e.preventDefault()}>
+        <Group gap="sm" align="flex-end" mb="xs">
+          <SearchField value={params.get('q') ?? ''} onChange={setQuery} description="file name or id" />
+        </Group>
+      </form>
+      <Text role="status" c="dimmed" size="sm" mb="xs" mih={20}>
+        {search && loaded && !error ? `${files.length}${hasMore ? '+' : ''} ${files.length === 1 && !hasMore ? 'file matches' : 'files match'} “${search.q}”` : ''}
+      </Text>
       {error && (
         <Alert role="alert" color="red" variant="light" mb="sm">
           <Text c="var(--fail)">{error}</Text>
         </Alert>
       )}
-      {!loaded && !error && <Text role="status">Reading the library…</Text>}
-      {loaded && files.length === 0 && <Text>No CAD files yet. Import one above.</Text>}
+      {!loaded && !error && <Text role="status">{search ? 'Searching the library…' : 'Reading the library…'}</Text>}
+      {loaded && files.length === 0 && !search && <Text>No CAD files yet. Import one above.</Text>}
+      {loaded && files.length === 0 && search && !hasMore && (
+        <Group gap="sm" mb="xs">
+          <Text>No CAD file matches “{search.q}”. The search reads file names and ids.</Text>
+          <Button variant="default" onClick={() => setQuery('')}>
+            Clear search
+          </Button>
+        </Group>
+      )}
       {files.length > 0 && (
         <>
           {counts && (
             <Text c="dimmed" mb="xs">
+              {search ? 'The whole library: ' : ''}
               {counts.total} {counts.total === 1 ? 'file' : 'files'}: {counts.ready} ready, {counts.ingesting} ingesting, {counts.failed} failed.
             </Text>
           )}
           <div ref={tableRef}>
-            <CadTable files={files} total={counts?.total ?? null} selected={selectedId} onSelect={select} onDelete={setDeleting} />
+            <CadTable files={files} total={search ? null : (counts?.total ?? null)} selected={selectedId} onSelect={select} onDelete={setDeleting} />
           </div>
         </>
       )}

@@ -75,13 +75,14 @@ const ROW_ESTIMATE = 64;
 export function CadTable({ files, total, selected, onSelect, onDelete }: { files: CadFile[]; total: number | null; selected: string | null; onSelect: (id: string) => void; onDelete: (cad: CadFile) => void }) {
   const model = useCadLibraryModel();
   const actionErrors = useCadLibrary((s) => s.actionErrors);
-  const hasMore = useCadLibrary((s) => s.cursor !== null);
+  // A search pages on its own; `total` (the whole library's count) is only given when every file is listed.
+  const hasMore = useCadLibrary((s) => (s.search ? s.search.cursor : s.cursor) !== null);
   const scroll = useRef<HTMLDivElement>(null);
   const more = useCallback(() => void model.loadMore(), [model]);
   const virtual = useVirtualRows({ count: files.length, scrollRef: scroll, estimate: ROW_ESTIMATE, hasMore, onNearEnd: more, getKey: (i) => files[i]?.id ?? i });
   return (
     <div ref={scroll} style={{ maxHeight: '70vh', overflow: 'auto', contain: 'content' }}>
-      <Table aria-label="CAD files" aria-rowcount={(total ?? files.length) + 1} verticalSpacing={6} miw={980} stickyHeader>
+      <Table aria-label="CAD files" aria-rowcount={total !== null ? total + 1 : hasMore ? -1 : files.length + 1} verticalSpacing={6} miw={980} stickyHeader>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Preview</Table.Th>

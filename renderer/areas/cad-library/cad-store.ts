@@ -24,6 +24,16 @@ export interface UploadItem {
   created: boolean | null;
 }
 
+/** The library under a text search (cad.list `q`: file name or id), read page by page like the library. */
+export interface CadSearch {
+  q: string;
+  files: CadFile[];
+  cursor: string | null;
+  loadingMore: boolean;
+  /** cad.list has answered this search at least once. */
+  loaded: boolean;
+}
+
 export interface CadLibraryState {
   /** The files read so far, newest first (page by page), patched by cad.changed events. */
   files: CadFile[];
@@ -40,13 +50,20 @@ export interface CadLibraryState {
   busy: Record<string, boolean>;
   /** A refused retry or delete, per file, with the backend's message. */
   actionErrors: Record<string, string>;
+  /**
+   * The library page's search, beside `files` (which stay the whole library: the order form and
+   * the import panel read them); null when the page lists every file.
+   */
+  search: CadSearch | null;
 }
 
 export interface CadLibraryModel {
   store: StoreApi<CadLibraryState>;
   refresh(): Promise<void>;
-  /** The next page of the library. */
+  /** The next page of the library (of the search, while there is one). */
   loadMore(): Promise<void>;
+  /** Searches the library page's list (trimmed, '' for none): a different text starts it over from the first page. */
+  setSearch(q: string): void;
   /** Queues files for upload; they travel one after the other, in chunks. */
   upload(files: readonly File[]): void;
   loadThumbnail(cad: CadFile): void;
@@ -66,13 +83,15 @@ function newer(a: CadFile, b: CadFile): boolean {
 }
 
 const THUMBNAILS_AT_ONCE = 4;
+/** How long a searched list waits after a change to a file it does not show before reading its first page again. */
+const SEARCH_REFRESH_DELAY_MS = 200;
 
 /**
  * The CAD library lives outside the page, so uploads keep going (and their outcome stays
  * visible) when the user navigates away and back. Kept current by cad.changed events.
  */
 export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
-  const store = createStore<CadLibraryState>(() => ({ files: [], cursor: null, loadingMore: false, loaded: false, error: null, uploads: [], thumbnails: {}, busy: {}, actionErrors: {} }));
+  const store = createStore<CadLibraryState>(() => ({ files: [], cursor: null, loadingMore: false, loaded: false, error: null, uploads: [], thumbnails: {}, busy: {}, actionErrors: {}, search: null }));
   const pending = new Map<string, File>();
   let pumping = false;
   let uploadSeq = 0;
@@ -82,9 +101,13 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
   /** Deleted here, with the row's last update: a late cad.changed event must not bring it back (a new import may). */
   const deleted = new Map<string, string>();
 
-  const upsert = (cad: CadFile) => {
+  const isGone = (cad: CadFile) => {
     const gone = deleted.get(cad.id);
-    if (gone !== undefined && cad.updatedAt <= gone) return;
+    return gone !== undefined && cad.updatedAt <= gone;
+  };
+
+  const upsert = (cad: CadFile) => {
+    if (isGone(cad)) return;
     upsertedDuringRefresh?.add(cad.id);
     store.setState((s) => {
       const index = s.files.findIndex((f) => f.id === cad.id);
@@ -95,6 +118,19 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
       files[index] = cad;
       return { files };
     });
+    // A searched list: a row it shows is patched in place; any other file may be one it should show
+    // (whether it matches is the backend's to say), so its first page is read again.
+    const search = store.getState().search;
+    if (!search) return;
+    const index = search.files.findIndex((f) => f.id === cad.id);
+    if (index < 0) {
+      scheduleSearchRefresh();
+      return;
+    }
+    if (newer(search.files[index]!, cad)) return;
+    const files = search.files.slice();
+    files[index] = cad;
+    store.setState({ search: { ...search, files } });
   };
 
   client.on('cad.changed', (cad) => upsert(cad));
@@ -126,10 +162,94 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
         refreshing = null;
       }
     })();
+    if (store.getState().search) void refreshSearch();
     return refreshing;
   };
 
+  /** Bumped when the search changes: a page read for the previous one is dropped. */
+  let searchGeneration = 0;
+  let searching: Promise<void> | null = null;
+  let searchAgain = false;
+  /**
+   * The first page of the search: when it starts, after a reconnect, and after a file not shown
+   * changed. Files already read keep their place, older ones (read by scrolling) after the page.
+   */
+  const refreshSearch = (): Promise<void> => {
+    if (searching) {
+      searchAgain = true;
+      return searching;
+    }
+    searching = (async () => {
+      try {
+        do {
+          searchAgain = false;
+          const generation = searchGeneration;
+          const q = store.getState().search?.q;
+          if (!q) break;
+          try {
+            const { items, nextCursor } = await client.call('cad.list', { q });
+            if (generation !== searchGeneration) continue;
+            store.setState((s) => {
+              const held = s.search;
+              if (!held) return {};
+              const mine = new Map(held.files.map((f) => [f.id, f]));
+              const first = items.filter((f) => !isGone(f)).map((f) => {
+                const have = mine.get(f.id);
+                return have && newer(have, f) ? have : f;
+              });
+              const listed = new Set(items.map((f) => f.id));
+              const oldest = items.at(-1)?.createdAt;
+              const older = held.loaded && oldest && nextCursor ? held.files.filter((f) => !listed.has(f.id) && f.createdAt < oldest) : [];
+              return { search: { ...held, files: [...first, ...older], cursor: older.length > 0 ? held.cursor : nextCursor, loaded: true }, error: null };
+            });
+          } catch (error) {
+            if (generation === searchGeneration) store.setState((s) => ({ search: s.search && { ...s.search, loaded: true }, error: `The CAD library could not be searched: ${errorText(error)}` }));
+          }
+        } while (searchAgain);
+      } finally {
+        searching = null;
+      }
+    })();
+    return searching;
+  };
+
+  let searchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Several files change at once (an import, an ingest): one read of the first page after them. */
+  const scheduleSearchRefresh = () => {
+    searchTimer ??= setTimeout(() => {
+      searchTimer = null;
+      void refreshSearch();
+    }, SEARCH_REFRESH_DELAY_MS);
+  };
+
+  const setSearch = (text: string) => {
+    const q = text.trim().slice(0, 200);
+    if (q === (store.getState().search?.q ?? '')) return;
+    searchGeneration += 1;
+    store.setState({ search: q ? { q, files: [], cursor: null, loadingMore: false, loaded: false } : null, error: null });
+    if (q) void refreshSearch();
+  };
+
+  const loadMoreFound = async (search: CadSearch): Promise<void> => {
+    if (!search.cursor || search.loadingMore) return;
+    const generation = searchGeneration;
+    store.setState({ search: { ...search, loadingMore: true } });
+    try {
+      const page = await client.call('cad.list', { q: search.q, cursor: search.cursor });
+      if (generation !== searchGeneration) return;
+      store.setState((s) => {
+        if (!s.search) return {};
+        const have = new Set(s.search.files.map((f) => f.id));
+        return { search: { ...s.search, files: [...s.search.files, ...page.items.filter((f) => !have.has(f.id) && !isGone(f))], cursor: page.nextCursor, loadingMore: false } };
+      });
+    } catch (error) {
+      if (generation === searchGeneration) store.setState((s) => ({ search: s.search && { ...s.search, loadingMore: false }, error: `More CAD files could not be read: ${errorText(error)}` }));
+    }
+  };
+
   const loadMore = async (): Promise<void> => {
+    const search = store.getState().search;
+    if (search) return loadMoreFound(search);
     const { cursor, loadingMore } = store.getState();
     if (!cursor || loadingMore) return;
     store.setState({ loadingMore: true });
@@ -258,7 +378,7 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
     try {
       await client.call('cad.delete', { id });
       deleted.set(id, store.getState().files.find((f) => f.id === id)?.updatedAt ?? new Date().toISOString());
-      store.setState((s) => ({ files: s.files.filter((f) => f.id !== id) }));
+      store.setState((s) => ({ files: s.files.filter((f) => f.id !== id), search: s.search && { ...s.search, files: s.search.files.filter((f) => f.id !== id) } }));
       setFlag(id, false, null);
       return null;
     } catch (error) {
@@ -268,7 +388,7 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
     }
   };
 
-  return { store, refresh, loadMore, upload, loadThumbnail, clearFinishedUploads, retry, remove };
+  return { store, refresh, loadMore, setSearch, upload, loadThumbnail, clearFinishedUploads, retry, remove };
 }
 
 const models = new WeakMap<ContractClient, CadLibraryModel>();

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { useSearchParams } from 'react-router';
 import { useConnection } from '../../app/services';
 import { useCadLibraryModel } from '../cad-library/cad-store';
 import { formatTime } from '../../ui/format-time';
+import { SearchField } from '../../ui/SearchField';
 import { NewOrderForm } from './NewOrderForm';
 import { OrderSection } from './OrderSection';
 import { useOrders, useOrdersModel } from './orders-store';
@@ -54,8 +56,28 @@ export function OrdersPage() {
   const outputTypes = useOrders((s) => s.outputTypes);
   const typesLoaded = useOrders((s) => s.outputTypesLoaded);
   const showArchived = useOrders((s) => s.showArchived);
+  /** The search the list was read under (the address's, once the connection is up). */
+  const query = useOrders((s) => s.query);
   const epoch = useConnection((s) => s.epoch);
   const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
+
+  // The search lives in the address (?q=), so a searched list can be linked and survives reloads.
+  const [params, setParams] = useSearchParams();
+  const q = (params.get('q') ?? '').trim().slice(0, 200);
+  const search = (value: string) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value.trim()) next.set('q', value);
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+  // Another search starts the list over from its first page.
+  useEffect(() => {
+    if (epoch > 0) model.setQuery(q);
+  }, [model, epoch, q]);
 
   // Read everything on open and after every reconnect (events may have been missed meanwhile).
   useEffect(() => {
@@ -106,13 +128,32 @@ export function OrdersPage() {
         <Title order={2}>Orders</Title>
         <Switch label="Show archived" checked={showArchived} onChange={(e) => model.setShowArchived(e.currentTarget.checked)} />
       </Group>
+      <form aria-label="Search orders" role="search" onSubmit={(e) => e.preventDefault()}>
+        <Group gap="sm" align="flex-end" mb="xs">
+          <SearchField value={params.get('q') ?? ''} onChange={search} description="order name or id" />
+        </Group>
+      </form>
+      <Text role="status" c="dimmed" size="sm" mb="xs" mih={20}>
+        {query && loaded && !error ? `${orders.length}${hasMore ? '+' : ''} ${orders.length === 1 && !hasMore ? 'order matches' : 'orders match'} “${query}”` : ''}
+      </Text>
       {error && (
         <Alert role="alert" color="red" variant="light" mb="sm">
           <Text c="var(--fail)">{error}</Text>
         </Alert>
       )}
       {!loaded && !error && <Text role="status">Reading the orders…</Text>}
-      {loaded && orders.length === 0 && (
+      {loaded && orders.length === 0 && query && !hasMore && (
+        <Paper withBorder p="md" mb="md">
+          <Text fw={600}>No order matches “{query}”.</Text>
+          <Group gap="sm" mt={4}>
+            <Text span>The search reads order names and ids{showArchived ? '' : ' (archived orders only with “Show archived”)'}.</Text>
+            <Button variant="default" onClick={() => search('')}>
+              Clear search
+            </Button>
+          </Group>
+        </Paper>
+      )}
+      {loaded && orders.length === 0 && !query && (
         <Paper withBorder p="md" mb="md">
           <Text fw={600}>No orders yet.</Text>
           {typesLoaded && outputTypes.length === 0 ? (
@@ -126,11 +167,12 @@ export function OrdersPage() {
       )}
       {orders.length > 0 && (
         <Group gap="sm" mb="sm">
+          {/* Counted over every open order: under a search the button says so, it does not dispatch only the orders found. */}
           <Button disabled={queued === 0 || dispatching} onClick={() => void dispatchQueued()}>
-            Dispatch all queued ({queued})
+            {query ? `Dispatch all queued of every order (${queued})` : `Dispatch all queued (${queued})`}
           </Button>
           <Text span role="status" c="dimmed" size="sm">
-            {rendering > 0 ? `${rendering} ${rendering === 1 ? 'line' : 'lines'} rendering` : ''}
+            {rendering > 0 ? `${rendering} ${rendering === 1 ? 'line' : 'lines'} rendering${query ? ' in every order' : ''}` : ''}
           </Text>
         </Group>
       )}

@@ -50,6 +50,8 @@ export interface OrdersState {
   desktop: Notification[];
   /** Archived orders are listed too ("Show archived"). */
   showArchived: boolean;
+  /** The text search of the list (orders.list `q`: order name or id); '' lists every order. */
+  query: string;
 }
 
 export interface OrdersModel {
@@ -69,6 +71,8 @@ export interface OrdersModel {
   /** Archives (or brings back) an order; answers the error text when refused. */
   setArchived(orderId: string, archived: boolean): Promise<string | null>;
   setShowArchived(show: boolean): void;
+  /** Searches the list (trimmed, '' for none): a different text starts it over from the first page. */
+  setQuery(query: string): void;
 }
 
 export const TERMINAL: ReadonlySet<LineStatus> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -133,11 +137,22 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     lineVersions: {},
     desktop: [],
     showArchived: false,
+    query: '',
   }));
   let seq = 0;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   const bump = (lineId: string) => store.setState((s) => ({ lineVersions: { ...s.lineVersions, [lineId]: (s.lineVersions[lineId] ?? 0) + 1 } }));
+
+  /**
+   * What the list is read under (archived or not, the search): bumped when it changes, so a page
+   * read under the previous one is dropped instead of mixed into the new list.
+   */
+  let listGeneration = 0;
+  const listQuery = () => {
+    const { showArchived, query } = store.getState();
+    return { includeArchived: showArchived, ...(query ? { q: query } : {}) };
+  };
 
   let refreshing: Promise<void> | null = null;
   let again = false;
@@ -154,8 +169,15 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
       try {
         do {
           again = false;
-          const includeArchived = store.getState().showArchived;
-          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived }), client.call('orders.summary', {})]);
+          const generation = listGeneration;
+          const { includeArchived, ...search } = listQuery();
+          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived, ...search }), client.call('orders.summary', {})]);
+          // The list was started over meanwhile (archived shown, another search): that start reads it again.
+          if (generation !== listGeneration) {
+            store.setState({ summary });
+            again = true;
+            continue;
+          }
           store.setState((s) => {
             const fresh = new Map(page.items.map((o) => [o.id, o]));
             const kept = s.loaded ? s.orders.filter((o) => !fresh.has(o.id) && (includeArchived || o.archivedAt === null)) : [];
@@ -175,17 +197,19 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
   };
 
   const loadMore = async (): Promise<void> => {
-    const { ordersCursor, loadingMore, showArchived } = store.getState();
+    const { ordersCursor, loadingMore } = store.getState();
     if (!ordersCursor || loadingMore) return;
     store.setState({ loadingMore: true });
+    const generation = listGeneration;
     try {
-      const page = await client.call('orders.list', { includeArchived: showArchived, cursor: ordersCursor });
+      const page = await client.call('orders.list', { ...listQuery(), cursor: ordersCursor });
+      if (generation !== listGeneration) return;
       store.setState((s) => {
         const have = new Set(s.orders.map((o) => o.id));
         return { orders: [...s.orders, ...page.items.filter((o) => !have.has(o.id))], ordersCursor: page.nextCursor, loadingMore: false };
       });
     } catch (error) {
-      store.setState({ loadingMore: false, error: `More orders could not be read: ${errorText(error)}` });
+      if (generation === listGeneration) store.setState({ loadingMore: false, error: `More orders could not be read: ${errorText(error)}` });
     }
   };
 
@@ -293,10 +317,12 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     const order = await client.call('orders.create', input);
     // The new order opens on its first page of lines, like any other.
     store.setState((s) => ({
-      orders: [summaryOf(order), ...s.orders.filter((o) => o.id !== order.id)],
+      // A searched list is not told what matches here: the backend answers its first page again, with the new order if it matches.
+      ...(s.query ? {} : { orders: [summaryOf(order), ...s.orders.filter((o) => o.id !== order.id)] }),
       lines: { ...s.lines, [order.id]: { items: order.lines.slice(0, LINES_PAGE), cursor: null, loading: false } },
     }));
     if (order.lines.length > LINES_PAGE) void loadLines(order.id);
+    if (store.getState().query) void refresh();
     scheduleRefresh();
     return order;
   };
@@ -380,12 +406,21 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     }
   };
 
-  const setShowArchived = (show: boolean) => {
-    store.setState({ showArchived: show, loaded: false, orders: [], ordersCursor: null });
+  /** The list read again from its first page, under what it is now read with. */
+  const startOver = (patch: Partial<OrdersState>) => {
+    listGeneration += 1;
+    store.setState({ ...patch, loaded: false, loadingMore: false, error: null, orders: [], ordersCursor: null });
     void refresh();
   };
 
-  return { store, refresh, loadMore, loadLines, queuedLineIds, refreshOutputTypes, create, dispatch, dispatchAll, cancel, setArchived, setShowArchived };
+  const setShowArchived = (show: boolean) => startOver({ showArchived: show });
+
+  const setQuery = (query: string) => {
+    const q = query.trim().slice(0, 200);
+    if (q !== store.getState().query) startOver({ query: q });
+  };
+
+  return { store, refresh, loadMore, loadLines, queuedLineIds, refreshOutputTypes, create, dispatch, dispatchAll, cancel, setArchived, setShowArchived, setQuery };
 }
 
 const models = new WeakMap<ContractClient, OrdersModel>();

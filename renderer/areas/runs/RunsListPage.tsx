@@ -5,6 +5,7 @@ import type { RunListItem } from '../../../shared/runs/api';
 import type { WorkflowSummary } from '../../../shared/workflow/api';
 import { useClient, useConnection } from '../../app/services';
 import { formatTime } from '../../ui/format-time';
+import { SearchField } from '../../ui/SearchField';
 import { RunStatusTag } from './RunStatusTag';
 import { formatDuration, runDurationMs, runSubject, shortId } from './run-format';
 import { useRunsList, type RunsFilter } from './use-runs-list';
@@ -66,40 +67,6 @@ function useWorkflows(): WorkflowSummary[] {
   return workflows;
 }
 
-/** The search box: what is typed reaches the address (and the list) once typing pauses. */
-function SearchField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
-  const [text, setText] = useState(value);
-  const typed = useRef(false);
-  const report = useRef(onChange);
-  report.current = onChange;
-  // The address changed elsewhere (Clear filters, back): the box follows.
-  useEffect(() => {
-    if (!typed.current) setText(value);
-  }, [value]);
-  useEffect(() => {
-    if (!typed.current) return;
-    const timer = setTimeout(() => {
-      typed.current = false;
-      report.current(text);
-    }, SEARCH_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
-  return (
-    <TextInput
-      type="search"
-      label="Search"
-      description="run id, workflow, pipeline or CAD file name"
-      maxLength={200}
-      value={text}
-      onChange={(e) => {
-        typed.current = true;
-        setText(e.currentTarget.value);
-      }}
-      miw={240}
-    />
-  );
-}
-
 function Filters({ params, onChange, workflows }: { params: URLSearchParams; onChange: (key: FilterKey, value: string) => void; workflows: WorkflowSummary[] }) {
   const chosenWorkflow = params.get('workflow') ?? '';
   const known = workflows.some((w) => w.id === chosenWorkflow);
@@ -114,7 +81,7 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
   return (
     <form aria-label="Filter runs" role="search" onSubmit={(e) => e.preventDefault()}>
       <Group gap="sm" align="flex-end" wrap="wrap" mb="sm">
-        <SearchField value={params.get('q') ?? ''} onChange={(value) => onChange('q', value)} />
+        <SearchField value={params.get('q') ?? ''} onChange={(value) => onChange('q', value)} description="run id, workflow, pipeline or CAD file name" />
         <NativeSelect label="Workflow" value={chosenWorkflow} onChange={(e) => onChange('workflow', e.currentTarget.value)} data={workflowOptions} maw={280} />
         {select('mode', 'Mode', MODES, 'Any mode')}
         {select('role', 'Role', ROLES, 'Any role')}
@@ -125,9 +92,6 @@ function Filters({ params, onChange, workflows }: { params: URLSearchParams; onC
     </form>
   );
 }
-
-/** How long typing pauses before the search runs. */
-const SEARCH_PAUSE_MS = 250;
 
 /** One line of text per cell, mostly. */
 const ROW_ESTIMATE = 44;
