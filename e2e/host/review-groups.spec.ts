@@ -180,6 +180,8 @@ test("at a year's scale the groups, their differences and every pair come a page
     await group.getByRole('button', { name: 'Load more differences' }).click();
     await expect(differences.getByRole('row')).toHaveCount(differencesTotal + 1);
     await expect(group.getByRole('button', { name: 'Load more differences' })).toHaveCount(0);
+    await group.scrollIntoViewIfNeeded();
+    await shoot(page, 'review-groups-year', true);
 
     // The contact sheet is a sample of 24; "Show all" reads every pair, 48 at a time.
     const sheet = group.getByRole('list', { name: /^Contact sheet of / });
