@@ -203,7 +203,7 @@ export const methods = {
     output: CadImportOutput,
   }),
   'cad.list': defineMethod({
-    summary: 'The CAD library, newest first, a page at a time; filters: status, format; search: name.',
+    summary: 'The CAD library, newest first, a page at a time; filters: status, format; search: name or id.',
     input: CadListInput,
     output: pageOf(CadFileSchema),
   }),
