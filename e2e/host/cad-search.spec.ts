@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { uploadCadThroughApi } from '../production-fixtures';
 
 /**
@@ -12,20 +11,6 @@ const FILES = 62;
 const GIZMO_AT = new Set([0, 25, 50]);
 
 
-/** Serious and critical axe violations (WCAG 2.1 A/AA), in both colour schemes. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-      for (const node of v.nodes) found.push(`[${colorScheme}] ${v.id} at ${node.target.join(' ')}: ${(node.failureSummary ?? v.help).replace(/\s+/g, ' ')}`);
-    }
-  }
-  return found;
-}
 
 test('the CAD library search lists only the files whose name or id matches, keeps the text in the address, says when nothing matches, and a new file only joins when it matches', async ({ page, host, request }) => {
   test.setTimeout(300_000);
@@ -53,7 +38,7 @@ test('the CAD library search lists only the files whose name or id matches, keep
   for (const name of ['gizmo-1.stp', 'gizmo-2.stp', 'gizmo-3.stp']) await expect(row(name)).toBeVisible();
   await expect(table.getByRole('rowheader', { name: /^part-/ })).toHaveCount(0);
   await expect(page).toHaveURL(/[?&]q=GIZMO/);
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   // The summary is the whole library's, and says so.
   await expect(page.getByText(`The whole library: ${FILES} files: 0 ready, 0 ingesting, ${FILES} failed.`)).toBeVisible();
 
@@ -78,7 +63,7 @@ test('the CAD library search lists only the files whose name or id matches, keep
   // Nothing matches: said, with a way back.
   await search.fill('no such file');
   await expect(page.getByText('No CAD file matches “no such file”.')).toBeVisible();
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await expect(table).toHaveCount(0);
   await expect(page.getByText('No CAD files yet.')).toHaveCount(0);
   await page.getByRole('button', { name: 'Clear search' }).click();

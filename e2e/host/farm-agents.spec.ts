@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { REPO_ROOT, startHost } from '../host';
 
 const AGENT = 'render-box-e2e';
@@ -36,20 +36,6 @@ function runAgent(command: string, workDir: string) {
   return { child, exit, registered, err: () => err };
 }
 
-/** Serious or critical WCAG A/AA violations of what is on screen, in light and dark (as a11y.spec checks pages). */
-async function axeViolations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-      for (const node of v.nodes) found.push(`[${colorScheme}] ${v.id} at ${node.target.join(' ')}: ${(node.failureSummary ?? v.help).replace(/\s+/g, ' ')}`);
-    }
-  }
-  return found;
-}
 
 const agentRow = (page: Page) => page.getByRole('table', { name: 'Render agents' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${AGENT}`) }) });
 const tokenRow = (page: Page) => page.getByRole('table', { name: 'Agent tokens' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: AGENT }) });
@@ -84,7 +70,7 @@ test('the farm page: a token made there starts a real render agent, listed with 
     // The controller is the page's own origin: the host that serves this page serves the agents.
     expect(controller).toBe(host.origin);
     expect(token?.length).toBeGreaterThan(20);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(dialog).toBeHidden();
     // Shown once: the page no longer holds it.
@@ -102,7 +88,7 @@ test('the farm page: a token made there starts a real render agent, listed with 
     await expect(row.getByRole('cell').nth(3)).toHaveText('0 / 1');
     await expect(page.getByRole('status').filter({ hasText: /^Running|^Not started/ })).toContainText('1 render agent online with 1 slot.');
     await page.screenshot({ path: 'test-results/screenshots/farm-agents-1440x900.png', fullPage: true });
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Drain, confirmed: it takes nothing new, stops, and is listed offline.
     await row.getByRole('button', { name: `Drain ${AGENT}` }).click();

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { STEP_FILE, STEP_NAME, callApi, importCadThroughApi, importLegacyExamples } from '../production-fixtures';
 
 /**
@@ -14,20 +14,6 @@ const QUASAR_AT = new Set([0, 20, 45]);
 const sections = (page: Page, name: RegExp) => page.getByRole('region', { name });
 
 
-/** Serious and critical axe violations (WCAG 2.1 A/AA), in both colour schemes. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-      for (const node of v.nodes) found.push(`[${colorScheme}] ${v.id} at ${node.target.join(' ')}: ${(node.failureSummary ?? v.help).replace(/\s+/g, ' ')}`);
-    }
-  }
-  return found;
-}
 
 test('the orders search lists only the orders whose name or id matches, keeps the text in the address, says when nothing matches, and a new order only joins when it matches', async ({ page, host, request }) => {
   test.setTimeout(300_000);
@@ -61,7 +47,7 @@ test('the orders search lists only the orders whose name or id matches, keeps th
   await expect(sections(page, /^Quasar bracket [123]$/)).toHaveCount(3);
   await expect(sections(page, /^Routine order/)).toHaveCount(0);
   await expect(page).toHaveURL(/[?&]q=quasar/);
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   // The counts of the dispatch button are over every order, and it says so.
   await expect(page.getByRole('button', { name: `Dispatch all queued of every order (${ROUTINE + QUASAR_AT.size})` })).toBeVisible();
 
@@ -93,7 +79,7 @@ test('the orders search lists only the orders whose name or id matches, keeps th
   // Nothing matches: said, with a way back.
   await search.fill('no such order');
   await expect(page.getByText('No order matches “no such order”.')).toBeVisible();
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await expect(all).toHaveCount(0);
   await expect(page.getByText('No orders yet.')).toHaveCount(0);
   await page.getByRole('button', { name: 'Clear search' }).click();

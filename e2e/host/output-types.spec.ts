@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { callApi, importLegacyExamples } from '../production-fixtures';
 import { migrateLegacyExamples, prepareRuns } from '../run-fixtures';
 import { createLine, dispatchAndWait } from '../review-fixtures';
@@ -27,18 +27,6 @@ async function wordsBrokenInLabels(root: Locator): Promise<string[]> {
   });
 }
 
-/** Serious or critical axe violations (WCAG A and AA) of the page as it is now, in the light and the dark scheme. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) for (const n of v.nodes) found.push(`[${colorScheme}] ${v.id} at ${n.target.join(' ')}`);
-  }
-  return found;
-}
 
 test('an output type is created from a workflow with the backend defaults only, previewed, and renders an order line', async ({ page, host, request }) => {
   test.setTimeout(360_000);
@@ -141,14 +129,14 @@ test('rollout by workflow: shadow is set, graph is refused with the backend reas
   await row.getByRole('button', { name: 'Set legacy.still_default to graph' }).click();
   let dialog = page.getByRole('dialog', { name: 'Enable graph for workflow legacy.still_default?' });
   await expect(dialog).toContainText('renders through the workflow and publishes its result');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
   await row.getByRole('button', { name: 'Set legacy.still_default to graph' }).click();
   await dialog.getByRole('button', { name: 'Enable graph' }).click();
   await expect(page.getByRole('alert')).toContainText(/graph cannot be enabled on workflow legacy\.still_default/);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await expect(row.getByRole('cell').nth(1)).toHaveText('shadow');
   await row.getByRole('button', { name: 'Set legacy.still_default to legacy' }).click();
   dialog = page.getByRole('dialog', { name: 'Roll workflow legacy.still_default back to legacy?' });
@@ -184,7 +172,7 @@ test('"Migrate" says what it will do, converts a legacy output type and shows it
   const plan = panel.getByRole('status', { name: 'Not migrated yet' });
   await expect(plan).toContainText('bind workflow legacy.still_selfpublish revision 1, made from the legacy pipeline still_selfpublish');
   await expect(plan).toContainText('A dry run found the migration lossless.');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   const presetOnly = panel.getByRole('table', { name: 'Settings of the legacy preset' });
   await expect(presetOnly.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Renderer samples' }) })).toContainText('8');
   const before = await callApi<{ profile: unknown }>(request, host, 'outputTypes.get', { key: 'still_quick_preview' });
@@ -223,7 +211,7 @@ test('"Migrate" on an already migrated output type says so and shows the preset 
   await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Image format', exact: true }) }).getByRole('cell').nth(1)).toHaveText(got.legacy.output.format);
   await expect(both.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'File name', exact: true }) }).getByRole('cell')).toHaveText(['{cad}_top', '{cad}_top']);
   await expect(both).not.toContainText('"');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await panel.getByRole('button', { name: 'Close' }).click();
   await expect(panel).toHaveCount(0);
 });

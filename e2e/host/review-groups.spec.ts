@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { REPO_ROOT, startHost, type RunningHost } from '../host';
 import { callApi, importCadThroughApi } from '../production-fixtures';
 import { migrateLegacyExamples } from '../run-fixtures';
@@ -38,18 +38,12 @@ const shoot = async (page: Page, name: string, axe = false) => {
     await page.screenshot({ path: `${SHOTS}/${name}-${w}x${h}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}/${name}-dark.png` });
   // axe (WCAG 2.1 AA) on the page in both schemes: serious or critical findings fail.
-  const found: string[] = [];
-  for (const colorScheme of ['dark', 'light'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    if (colorScheme === 'dark') await page.screenshot({ path: `${SHOTS}/${name}-dark.png` });
-    if (!axe) continue;
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) found.push(...v.nodes.map((n) => `[${colorScheme}] ${v.id} at ${n.target.join(' ')}: ${n.failureSummary ?? v.help}`));
-  }
-  expect(found).toEqual([]);
+  if (axe) expect(await seriousAxeViolations(page)).toEqual([]);
 };
 
 test('a group with one difference is approved once the difference is opened; the badge drops; a later comparison is a new pending set', async ({ page, request, dataDir }) => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { seriousAxeViolations } from '../axe';
 import { makeDataDir, removeDataDir } from '../host';
 import { callApi } from '../production-fixtures';
 import { addPerson, callHub, startHub, type RunningHub } from '../sync-fixtures';
@@ -47,22 +47,6 @@ async function syncNow(page: Page) {
   await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 60_000 });
 }
 
-/** Serious or critical axe violations (WCAG A/AA) of the page as it is, in both colour schemes. */
-async function axeSerious(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  // The pointer left on a button would measure its hover colour, not the page's.
-  await page.mouse.move(0, 0);
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await page.waitForTimeout(300);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const v of results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-      for (const n of v.nodes) found.push(`[${colorScheme}] ${v.id} at ${n.target.join(' ')}: ${(n.failureSummary ?? v.help).replace(/\s+/g, ' ')}`);
-    }
-  }
-  return found;
-}
 
 const statusCell = (page: Page, row: string) => page.getByRole('table', { name: 'Sync status' }).getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell');
 
@@ -104,7 +88,7 @@ test('the same setting changed on the hub and here: Sync now shows one conflict 
   await expect(table.getByRole('row').nth(1).getByRole('cell')).toHaveText(['64', '128 changed', '256 changed']);
 
   // The three columns read well in both colour schemes.
-  expect(await axeSerious(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 
   const apply = workflow.getByRole('button', { name: `Apply choices to ${WF}` });
   await expect(apply).toBeDisabled();
@@ -112,7 +96,7 @@ test('the same setting changed on the hub and here: Sync now shows one conflict 
   await apply.click();
   await expect(page.getByRole('status').filter({ hasText: 'Merged graph validated and saved' })).toContainText(`${WF}: the merge passed validation and was saved as revision`);
   await expect(page.getByText('No conflicts are open.')).toBeVisible();
-  expect(await axeSerious(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await expect(statusCell(page, 'Open conflicts')).toHaveText('0');
   expect(samplesOf(await getWorkflow(request, host, WF))).toBe(256);
   // The local save and the merge wait for the hub.
@@ -145,7 +129,7 @@ test('with the hub stopped, Sync now says the hub could not be reached and how m
   await expect(alert).toContainText('2 changes wait here and will be pushed at the next sync');
   await expect(statusCell(page, 'Changes waiting to be pushed')).toHaveText('2');
   await expect(page.getByRole('status', { name: '2 changes waiting to sync' })).toBeVisible();
-  expect(await axeSerious(page)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
   // Nothing was lost here.
   expect(samplesOf(await callApi<WorkflowDoc>(request, host, 'workflows.get', { id: WF }))).toBe(200);
 });
