@@ -65,6 +65,7 @@ export function modeLog(db: Database.Database) {
     has: db.prepare<[string], { id: string }>('SELECT id FROM mode_changes WHERE id = ?'),
     get: db.prepare<[string], Record<string, unknown>>('SELECT * FROM mode_changes WHERE id = ?'),
     ids: db.prepare<[], { id: string }>('SELECT id FROM mode_changes ORDER BY created_at, rowid'),
+    idsAfter: db.prepare<[number, number], { seq: number; id: string }>('SELECT rowid AS seq, id FROM mode_changes WHERE rowid > ? ORDER BY rowid LIMIT ?'),
     // The newest change of either target to a mode: one seek per target on mode_changes_target_newest.
     lastTo: db.prepare<[string, string, string], { created_at: string }>(
       `SELECT created_at FROM mode_changes WHERE target IN (?, ?) AND to_mode = ? ORDER BY created_at DESC LIMIT 1`,
@@ -96,6 +97,8 @@ export function modeLog(db: Database.Database) {
     },
     /** Every change's id, oldest first (what sync offers). */
     ids: (): string[] => q.ids.all().map((r) => r.id),
+    /** Changes stored after `seq` (rowid), in that order (sync reads on from there). */
+    idsAfter: (seq: number, limit: number) => q.idsAfter.all(seq, limit).map((r) => ({ key: r.id, seq: r.seq, ready: true })),
     /** When either target was last changed to `mode` (null: never). */
     lastChangeTo: (mode: ExecutionMode, targets: [string, string]): string | null => q.lastTo.get(targets[0], targets[1], mode)?.created_at ?? null,
   };

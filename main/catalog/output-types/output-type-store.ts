@@ -186,6 +186,7 @@ export function createOutputTypeStore(db: Database.Database) {
     /** The mode-change log, newest first. */
     modeChange: (id: string): ModeChange | undefined => log.get(id),
     modeChangeIds: (): string[] => log.ids(),
+    modeChangeIdsAfter: (seq: number, limit: number) => log.idsAfter(seq, limit),
     /** When an output type or workflow was last switched to `mode` (null: never), read by index. */
     lastModeChangeTo: (mode: ExecutionMode, targets: [string, string]): string | null => log.lastChangeTo(mode, targets),
     /** The mode log a page at a time, newest first (the rollout page and rollout.log). */

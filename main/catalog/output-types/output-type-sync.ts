@@ -106,6 +106,7 @@ export function modeChangeRecords(store: OutputTypeStore, hasComparison: (id: st
     mutable: false,
     // Received ones too: sync marks them as exchanged, so they are not sent back.
     keys: () => store.modeChangeIds(),
+    keysAfter: (seq, limit) => store.modeChangeIdsAfter(seq, limit),
     has: (key) => store.hasModeChange(key),
     body: (key) => store.modeChange(key),
     apply(_key, raw) {

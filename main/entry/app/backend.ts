@@ -28,6 +28,7 @@ import { type ExecutableRegistry } from '../../execution/executors';
 import { NODE_RUNTIMES } from '../../nodes/executors';
 import { NODE_SPECS } from '../../nodes/specs';
 import { createHubSync } from '../../production/sync/hub-sync';
+import { createWatermarks } from '../../production/sync/watermark';
 import { createRecordLog } from '../../production/sync/record-log';
 import { createOutputTypeStore } from '../../catalog/output-types/output-type-store';
 import { modeChangeRecords, outputTypeRecords } from '../../catalog/output-types/output-type-sync';
@@ -141,6 +142,7 @@ export function createBackend(options: BackendOptions): Backend {
     log: createRecordLog(db),
     kinds: recordKinds,
     roleOf: (name) => people.list().find((p) => p.name === name && p.revokedAt === null)?.role,
+    watermarks: createWatermarks(db),
   });
 
   const info = (): AppInfo => ({

@@ -806,6 +806,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 23,
+    name: 'sync reads on from how far each made-once kind of record was exchanged, not every key of the history (issue 21)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE sync_watermarks (
+          scope TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          PRIMARY KEY (scope, kind)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

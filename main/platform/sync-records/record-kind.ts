@@ -28,6 +28,18 @@ export interface RecordKind {
   apply(key: string, body: RecordBody, origin: string): void;
   /** The rule a hub applies to a pushed record, given its current body of that key: null when any author may. */
   leadNeededFor(body: RecordBody, current: RecordBody | undefined): string | null;
+  /**
+   * Made-once kinds: the keys of `keys()` stored after `seq` (the table's rowid), in that order,
+   * with whether each may go yet (a run still running may not). Sync keeps how far everything was
+   * exchanged and reads on from there, instead of listing every key of the history at each sync.
+   */
+  keysAfter?(seq: number, limit: number): KeyAfter[];
+}
+
+export interface KeyAfter {
+  key: string;
+  seq: number;
+  ready: boolean;
 }
 
 export const recordHash = (body: RecordBody): string => createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');

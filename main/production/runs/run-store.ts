@@ -150,6 +150,7 @@ export function createRunStore(db: Database.Database) {
        VALUES (@id, @family, @attempt, @mode, @role, @pipelineKey, @workflowId, @workflowRevision, @status, @failedStep, @error, @startedAt, @finishedAt, @fallbackReason, @origin, @summary)`,
     ),
     localFinished: db.prepare<[], { id: string }>(`SELECT id FROM workflow_runs WHERE origin IS NULL AND status <> 'running' ORDER BY started_at, rowid`),
+    localAfter: db.prepare<[number, number], { seq: number; id: string; status: string }>('SELECT rowid AS seq, id, status FROM workflow_runs WHERE origin IS NULL AND rowid > ? ORDER BY rowid LIMIT ?'),
     finishRun: db.prepare(`UPDATE workflow_runs SET status = @status, failed_step = @failedStep, error = @error, finished_at = @now WHERE id = @id AND status = 'running'`),
     run: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE id = ?'),
     runsOfLine: db.prepare<[string], RunRow>('SELECT * FROM workflow_runs WHERE order_line_id = ? ORDER BY attempt DESC, role'),
@@ -243,6 +244,8 @@ export function createRunStore(db: Database.Database) {
     },
     /** Finished runs made here (not summaries), oldest first: what sync sends up. */
     localFinishedIds: (): string[] => q.localFinished.all().map((r) => r.id),
+    /** Runs made here stored after `seq` (rowid), in that order; one still running is not ready to sync. */
+    localAfter: (seq: number, limit: number) => q.localAfter.all(seq, limit).map((r) => ({ key: r.id, seq: r.seq, ready: r.status !== 'running' })),
     /** Ends a running run; false when it was not running any more. */
     finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', failure?: { step: string | null; message: string }): boolean {
       return q.finishRun.run({ id, status, failedStep: failure?.step ?? null, error: failure?.message ?? null, now: now() }).changes === 1;

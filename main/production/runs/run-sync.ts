@@ -58,6 +58,7 @@ export function runRecords(runs: RunStore, workflows: WorkflowStore): RecordKind
     kind: 'run',
     mutable: false,
     keys: () => runs.localFinishedIds(),
+    keysAfter: (seq, limit) => runs.localAfter(seq, limit),
     has: (key) => runs.get(key) !== undefined,
     async body(key) {
       const run = runs.get(key);

@@ -4,6 +4,7 @@ import type { WorkflowStore } from '../../catalog/workflows/types';
 import { RECORD_ORDER, recordHash, type RecordBody, type RecordKind } from '../../platform/sync-records/record-kind';
 import { ancestors, historyOf } from './history';
 import type { RecordLog } from './record-log';
+import { HUB_LOG, type Watermarks } from './watermark';
 
 const DEFAULT_PAGE = 500;
 
@@ -18,6 +19,8 @@ export interface HubRecords {
   kinds: readonly RecordKind[];
   /** The active role of a person by name (the pusher, as the hub signed the push); undefined for no such person. */
   roleOf(name: string): string | undefined;
+  /** How far each made-once kind of the hub's own records is in its log; without it every key is looked at each time. */
+  watermarks?: Watermarks;
 }
 
 /**
@@ -42,6 +45,17 @@ export function createHubSync(workflows: WorkflowStore, records?: HubRecords): H
     for (const name of RECORD_ORDER) {
       const kind = kinds.get(name);
       if (!kind) continue;
+      const marks = records.watermarks;
+      if (marks?.walks(kind)) {
+        // Made once: what came after the mark, logged unless it already is; the mark then moves past it.
+        for (const row of marks.pending(HUB_LOG, kind)) {
+          if (!row.ready || records.log.latestHash(name, row.key) !== undefined) continue;
+          const body = await kind.body(row.key);
+          if (body) records.log.append(name, row.key, recordHash(body), body, null);
+        }
+        marks.advance(HUB_LOG, kind, (row) => row.ready && records.log.latestHash(name, row.key) !== undefined);
+        continue;
+      }
       for (const key of kind.keys()) {
         const logged = records.log.latestHash(name, key);
         if (logged !== undefined && !kind.mutable) continue;

@@ -168,6 +168,26 @@ describe('sync of output types, reviews, rollout and run summaries', () => {
     expect(b.sync.status().conflicts).toBe(0);
   }, T);
 
+  it("a sync reads on from how far each made-once kind was exchanged; a mark naming another row (rowids renumbered) only means reading from the start", async () => {
+    type Mark = { kind: string; seq: number; key: string };
+    const marks = (side: Backend, scope: string) => side.db.prepare<[string], Mark>('SELECT kind, seq, key FROM sync_watermarks WHERE scope = ? ORDER BY kind').all(scope);
+    await sync(a, ana);
+    await sync(b, lee);
+    const before = marks(a, HUB);
+    // Every local run and comparison of A was exchanged: their marks sit at the newest one.
+    const newest = (table: string) => a.db.prepare<[], { seq: number; key: string }>(`SELECT rowid AS seq, id AS key FROM ${table} WHERE origin IS NULL ORDER BY rowid DESC LIMIT 1`).get();
+    expect(before.find((m) => m.kind === 'run')).toMatchObject(newest('workflow_runs') as object);
+    expect(before.find((m) => m.kind === 'comparison')).toMatchObject(newest('comparisons') as object);
+    // The hub keeps how far its own records are in its log the same way.
+    expect(marks(hub, '(hub log)').map((m) => m.kind)).toEqual(expect.arrayContaining(['mode_change', 'review']));
+    // Rowids renumbered (a VACUUM): the marks no longer name their rows. Nothing moves, nothing is lost, the marks come back.
+    const pending = a.sync.status().pending;
+    a.db.prepare("UPDATE sync_watermarks SET key = 'renumbered' WHERE scope = ?").run(HUB);
+    expect(await sync(a, ana)).toMatchObject({ pushed: 0, pulled: 0, conflicts: 0 });
+    expect(marks(a, HUB)).toEqual(before);
+    expect(a.sync.status().pending).toBe(pending);
+  }, T);
+
   it('a hostile record is refused naming the field and the value, and stores nothing', async () => {
     const before = hub.legacy.outputType('still_top_exr');
     const answer = await ana.push({

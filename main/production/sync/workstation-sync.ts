@@ -8,6 +8,7 @@ import type { WorkflowStore } from '../../catalog/workflows/types';
 import { MergeInputError, mergeWorkflows, resolveConflicts, type MergeConflict, type MergeResult, type Side } from '../../catalog/workflows/merge/merge-workflows';
 import { commonAncestor, historyOf, missingFrom } from './history';
 import { createSyncState, type OpenMerge, type RecordConflict } from './sync-state';
+import { createWatermarks } from './watermark';
 
 /** How a workstation reaches the hub: the two hub methods, over HTTP or (in tests) a dispatch. */
 export interface HubConnection {
@@ -43,14 +44,31 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
   const kinds = RECORD_ORDER.map((name) => recordKinds.find((k) => k.kind === name)).filter((k): k is RecordKind => k !== undefined);
   const kindOf = (name: string) => kinds.find((k) => k.kind === name);
 
+  const watermarks = createWatermarks(db);
+  /**
+   * The keys of a kind that may need to go: for made-once kinds, the ready rows after how far
+   * everything was exchanged and not exchanged since (a read of what is new, not of the history);
+   * for kinds that change in place, every key (output types: a studio's handful).
+   */
+  const candidates = (hubUrl: string, kind: RecordKind): { keys: Iterable<string>; mark: (key: string) => string | undefined } => {
+    if (watermarks.walks(kind)) {
+      const unsent = function* () {
+        for (const row of watermarks.pending(hubUrl, kind)) if (row.ready && state.mark(hubUrl, kind.kind, row.key) === undefined) yield row.key;
+      };
+      return { keys: unsent(), mark: () => undefined };
+    }
+    const marks = state.marksOf(hubUrl, kind.kind);
+    return { keys: kind.keys(), mark: (key) => marks.get(key) };
+  };
+
   /** Records made or changed here since they were last exchanged with the hub, in push order. */
   const recordOutbox = async (hubUrl: string): Promise<SyncRecord[]> => {
     const out: SyncRecord[] = [];
     const conflicted = new Set(state.openRecordConflicts(hubUrl).map((c) => `${c.kind}:${c.key}`));
     for (const kind of kinds) {
-      const marks = state.marksOf(hubUrl, kind.kind);
-      for (const key of kind.keys()) {
-        const mark = marks.get(key);
+      const { keys, mark: markOf } = candidates(hubUrl, kind);
+      for (const key of [...keys]) {
+        const mark = markOf(key);
         // Made once: exchanged once. In place: whenever it differs from what was exchanged.
         if (!kind.mutable && mark !== undefined) continue;
         if (conflicted.has(`${kind.kind}:${key}`)) continue;
@@ -68,9 +86,9 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
   const pendingRecords = (hubUrl: string): number => {
     let pending = 0;
     for (const kind of kinds) {
-      const marks = state.marksOf(hubUrl, kind.kind);
-      for (const key of kind.keys()) {
-        const mark = marks.get(key);
+      const { keys, mark: markOf } = candidates(hubUrl, kind);
+      for (const key of keys) {
+        const mark = markOf(key);
         if (!kind.mutable) {
           if (mark === undefined) pending += 1;
           continue;
@@ -80,6 +98,13 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       }
     }
     return pending;
+  };
+
+  /** After a sync: each made-once kind's mark moves past the leading rows now exchanged (or received). */
+  const advanceMarks = (hubUrl: string): void => {
+    for (const kind of kinds) {
+      if (watermarks.walks(kind)) watermarks.advance(hubUrl, kind, (row) => row.ready && state.mark(hubUrl, kind.kind, row.key) !== undefined);
+    }
   };
 
   type Pulled = { pulled: number; conflicts: number; refused: SyncRefusal[]; byKind: Record<string, number> };
@@ -380,7 +405,10 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       // A revision refused here (say, a node type this build lacks) is pulled again next time, not skipped for good.
       if (pullRefused) cursor = start.cursor;
       if (recordsRefused) recordCursor = startRecordCursor;
-      if (kinds.length > 0) state.setRecordCursor(hubUrl, recordCursor);
+      if (kinds.length > 0) {
+        state.setRecordCursor(hubUrl, recordCursor);
+        advanceMarks(hubUrl);
+      }
       // Only heads stored here become the marker (one made on the hub after this pull is not yet).
       const known = Object.fromEntries(Object.entries(hubHeads).filter(([workflowId, id]) => workflows.locate(id)?.workflowId === workflowId));
       state.recordSync(hubUrl, cursor, known);

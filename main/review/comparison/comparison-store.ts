@@ -115,6 +115,8 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
        ORDER BY c.created_at DESC LIMIT 1`,
     ),
     reviewIds: db.prepare<[], { id: string }>('SELECT id FROM comparison_reviews ORDER BY created_at, rowid'),
+    localAfter: db.prepare<[number, number], { seq: number; id: string }>('SELECT rowid AS seq, id FROM comparisons WHERE origin IS NULL AND rowid > ? ORDER BY rowid LIMIT ?'),
+    reviewsAfter: db.prepare<[number, number], { seq: number; id: string }>('SELECT rowid AS seq, id FROM comparison_reviews WHERE rowid > ? ORDER BY rowid LIMIT ?'),
     reviewById: db.prepare<[string], ReviewRow & { comparison_id: string }>('SELECT * FROM comparison_reviews WHERE id = ?'),
     insertSyncedReview: db.prepare(
       `INSERT OR IGNORE INTO comparison_reviews (id, comparison_id, decision, note, who, created_at, content_hash) VALUES (@id, @comparisonId, @decision, @note, @who, @createdAt, @contentHash)`,
@@ -215,6 +217,9 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
     cadFileSha256: (id: string): string | null => q.cadSha.get(id)?.sha ?? null,
     /** Every review, oldest first (sync sends them as they are; the latest per comparison decides). */
     reviewIds: (): string[] => q.reviewIds.all().map((r) => r.id),
+    /** Comparisons computed here, and every review, stored after `seq` (rowid), in that order (sync reads on from there). */
+    localIdsAfter: (seq: number, limit: number) => q.localAfter.all(seq, limit).map((r) => ({ key: r.id, seq: r.seq, ready: true })),
+    reviewIdsAfter: (seq: number, limit: number) => q.reviewsAfter.all(seq, limit).map((r) => ({ key: r.id, seq: r.seq, ready: true })),
     reviewById(id: string): { id: string; comparisonId: string; decision: Review['decision']; note: string | null; who: string; createdAt: string; contentHash: string | null } | undefined {
       const r = q.reviewById.get(id);
       return r ? { id: r.id, comparisonId: r.comparison_id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at, contentHash: r.content_hash } : undefined;

@@ -40,6 +40,7 @@ export function comparisonRecords(comparisons: ComparisonStore, runs: RunStore, 
     kind: 'comparison',
     mutable: false,
     keys: () => comparisons.localIds(),
+    keysAfter: (seq, limit) => comparisons.localIdsAfter(seq, limit),
     has: (key) => comparisons.has(key),
     body(key) {
       const c = comparisons.get(key);
@@ -97,6 +98,7 @@ export function reviewRecords(comparisons: ComparisonStore): RecordKind {
     kind: 'review',
     mutable: false,
     keys: () => comparisons.reviewIds(),
+    keysAfter: (seq, limit) => comparisons.reviewIdsAfter(seq, limit),
     has: (key) => comparisons.reviewById(key) !== undefined,
     body(key) {
       const r = comparisons.reviewById(key);
