@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The most revisions, or records, one push carries (a workstation cuts larger outboxes into pushes of this many at most). */
+export const MAX_PUSH_ITEMS = 10_000;
+
 /**
  * What moves between a workstation and the hub (issue 17 item 3; DESIGN.md "Sync"): workflow
  * revisions with their id, parents and content hash, in an order where parents come first.
@@ -74,8 +77,8 @@ export type SyncPullResult = z.infer<typeof SyncPullOutput>;
 
 export const SyncPushInput = z
   .object({
-    revisions: z.array(SyncRevisionSchema).max(10_000),
-    records: z.array(SyncRecordSchema).max(10_000).optional(),
+    revisions: z.array(SyncRevisionSchema).max(MAX_PUSH_ITEMS),
+    records: z.array(SyncRecordSchema).max(MAX_PUSH_ITEMS).optional(),
     /** Set by the hub to the person whose token pushed (whatever the input says): their role decides which records are taken. */
     who: z.string().max(200).optional(),
   })

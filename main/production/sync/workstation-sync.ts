@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ApiFailure, ErrorCodes } from '../../../shared/contract/errors';
-import type { SyncConflict, SyncPullResult, SyncPushResult, SyncRecord, SyncRefusal, SyncResolveResult, SyncRevision, SyncRunResult, SyncStatus } from '../../../shared/sync/api';
+import { MAX_PUSH_ITEMS, type SyncConflict, type SyncPullResult, type SyncPushResult, type SyncRecord, type SyncRefusal, type SyncResolveResult, type SyncRevision, type SyncRunResult, type SyncStatus } from '../../../shared/sync/api';
 import { RECORD_ORDER, recordHash, type RecordKind } from '../../platform/sync-records/record-kind';
 import type { NodeCatalog } from '../../../shared/workflow/catalog';
 import type { WorkflowDocument } from '../../../shared/workflow/document';
@@ -27,6 +27,8 @@ export class HubUnreachable extends Error {
 const PULL_PAGE = 500;
 // Well under the contract's 16 MiB input: a push is cut between workflows at about this size.
 const PUSH_BYTES = 8 * 1024 * 1024;
+// And under its count: a year of run summaries is tens of thousands of small records.
+const PUSH_RECORDS = Math.floor(MAX_PUSH_ITEMS / 2);
 
 /**
  * A workstation's side of sync (DESIGN.md "Sync"; issue 17 items 3 and 6).
@@ -361,7 +363,7 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       };
       for (const revisions of toPush.values()) {
         const size = revisions.reduce((n, r) => n + JSON.stringify(r).length, 0);
-        if (bytes > 0 && bytes + size > PUSH_BYTES) await send();
+        if (bytes > 0 && (bytes + size > PUSH_BYTES || batch.length + revisions.length > MAX_PUSH_ITEMS)) await send();
         batch.push(...revisions);
         bytes += size;
       }
@@ -388,7 +390,7 @@ export function createWorkstationSync(db: Database.Database, workflows: Workflow
       };
       for (const record of await recordOutbox(hubUrl)) {
         const size = JSON.stringify(record).length;
-        if (recordBytes > 0 && recordBytes + size > PUSH_BYTES) await sendRecords();
+        if (recordBytes > 0 && (recordBytes + size > PUSH_BYTES || recordBatch.length >= PUSH_RECORDS)) await sendRecords();
         recordBatch.push(record);
         recordBytes += size;
       }
