@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useSearchParams } from 'react-router';
 import type { CadFile } from '../../../shared/cad/api';
 import { useClient, useConnection } from '../../app/services';
 import { Modal } from '../../ui/Modal';
+import { useSearchQuery } from '../../ui/use-search-query';
 import { SearchField } from '../../ui/SearchField';
 import { CadDetails } from './CadDetails';
 import { CadTable } from './CadTable';
@@ -57,19 +57,7 @@ export function CadLibraryPage() {
   const [deleting, setDeleting] = useState<CadFile | null>(null);
   const tableRef = useRef<HTMLDivElement>(null);
 
-  // The search lives in the address (?q=), so a searched list can be linked and survives reloads.
-  const [params, setParams] = useSearchParams();
-  const q = (params.get('q') ?? '').trim().slice(0, 200);
-  const setQuery = (value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value.trim()) next.set('q', value);
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
+  const { text, query: q, setQuery } = useSearchQuery();
   // Another search starts the list over from its first page.
   useEffect(() => {
     if (epoch > 0) model.setSearch(q);
@@ -127,7 +115,7 @@ export function CadLibraryPage() {
       </Title>
       <form aria-label="Search CAD files" role="search" onSubmit={(e) => e.preventDefault()}>
         <Group gap="sm" align="flex-end" mb="xs">
-          <SearchField value={params.get('q') ?? ''} onChange={setQuery} description="file name or id" />
+          <SearchField value={text} onChange={setQuery} description="file name or id" />
         </Group>
       </form>
       <Text role="status" c="dimmed" size="sm" mb="xs" mih={20}>

@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ContractClient } from '../../../shared/contract';
 import { CAD_UPLOAD_CHUNK_BYTES, type CadFile } from '../../../shared/cad/api';
 import { useClient } from '../../app/services';
+import { oneRoundAtATime } from '../../app/one-round-at-a-time';
 import { errorText } from '../../transport/errors';
 import { bytesToBase64 } from './base64';
 
@@ -168,50 +169,34 @@ export function createCadLibraryModel(client: ContractClient): CadLibraryModel {
 
   /** Bumped when the search changes: a page read for the previous one is dropped. */
   let searchGeneration = 0;
-  let searching: Promise<void> | null = null;
-  let searchAgain = false;
   /**
    * The first page of the search: when it starts, after a reconnect, and after a file not shown
    * changed. Files already read keep their place, older ones (read by scrolling) after the page.
    */
-  const refreshSearch = (): Promise<void> => {
-    if (searching) {
-      searchAgain = true;
-      return searching;
+  const refreshSearch = oneRoundAtATime(async () => {
+    const generation = searchGeneration;
+    const q = store.getState().search?.q;
+    if (!q) return;
+    try {
+      const { items, nextCursor } = await client.call('cad.list', { q });
+      if (generation !== searchGeneration) return;
+      store.setState((s) => {
+        const held = s.search;
+        if (!held) return {};
+        const mine = new Map(held.files.map((f) => [f.id, f]));
+        const first = items.filter((f) => !isGone(f)).map((f) => {
+          const have = mine.get(f.id);
+          return have && newer(have, f) ? have : f;
+        });
+        const listed = new Set(items.map((f) => f.id));
+        const oldest = items.at(-1)?.createdAt;
+        const older = held.loaded && oldest && nextCursor ? held.files.filter((f) => !listed.has(f.id) && f.createdAt < oldest) : [];
+        return { search: { ...held, files: [...first, ...older], cursor: older.length > 0 ? held.cursor : nextCursor, loaded: true }, error: null };
+      });
+    } catch (error) {
+      if (generation === searchGeneration) store.setState((s) => ({ search: s.search && { ...s.search, loaded: true }, error: `The CAD library could not be searched: ${errorText(error)}` }));
     }
-    searching = (async () => {
-      try {
-        do {
-          searchAgain = false;
-          const generation = searchGeneration;
-          const q = store.getState().search?.q;
-          if (!q) break;
-          try {
-            const { items, nextCursor } = await client.call('cad.list', { q });
-            if (generation !== searchGeneration) continue;
-            store.setState((s) => {
-              const held = s.search;
-              if (!held) return {};
-              const mine = new Map(held.files.map((f) => [f.id, f]));
-              const first = items.filter((f) => !isGone(f)).map((f) => {
-                const have = mine.get(f.id);
-                return have && newer(have, f) ? have : f;
-              });
-              const listed = new Set(items.map((f) => f.id));
-              const oldest = items.at(-1)?.createdAt;
-              const older = held.loaded && oldest && nextCursor ? held.files.filter((f) => !listed.has(f.id) && f.createdAt < oldest) : [];
-              return { search: { ...held, files: [...first, ...older], cursor: older.length > 0 ? held.cursor : nextCursor, loaded: true }, error: null };
-            });
-          } catch (error) {
-            if (generation === searchGeneration) store.setState((s) => ({ search: s.search && { ...s.search, loaded: true }, error: `The CAD library could not be searched: ${errorText(error)}` }));
-          }
-        } while (searchAgain);
-      } finally {
-        searching = null;
-      }
-    })();
-    return searching;
-  };
+  });
 
   let searchTimer: ReturnType<typeof setTimeout> | null = null;
   /** Several files change at once (an import, an ingest): one read of the first page after them. */

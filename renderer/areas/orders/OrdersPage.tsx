@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
-import { useSearchParams } from 'react-router';
 import { useConnection } from '../../app/services';
 import { useCadLibraryModel } from '../cad-library/cad-store';
 import { formatTime } from '../../ui/format-time';
+import { useSearchQuery } from '../../ui/use-search-query';
 import { SearchField } from '../../ui/SearchField';
 import { NewOrderForm } from './NewOrderForm';
 import { OrderSection } from './OrderSection';
@@ -61,19 +61,7 @@ export function OrdersPage() {
   const epoch = useConnection((s) => s.epoch);
   const [selectedLineId, setSelectedLineId] = useState<string | null>(null);
 
-  // The search lives in the address (?q=), so a searched list can be linked and survives reloads.
-  const [params, setParams] = useSearchParams();
-  const q = (params.get('q') ?? '').trim().slice(0, 200);
-  const search = (value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value.trim()) next.set('q', value);
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
+  const { text, query: q, setQuery: search } = useSearchQuery();
   // Another search starts the list over from its first page.
   useEffect(() => {
     if (epoch > 0) model.setQuery(q);
@@ -130,7 +118,7 @@ export function OrdersPage() {
       </Group>
       <form aria-label="Search orders" role="search" onSubmit={(e) => e.preventDefault()}>
         <Group gap="sm" align="flex-end" mb="xs">
-          <SearchField value={params.get('q') ?? ''} onChange={search} description="order name or id" />
+          <SearchField value={text} onChange={search} description="order name or id" />
         </Group>
       </form>
       <Text role="status" c="dimmed" size="sm" mb="xs" mih={20}>

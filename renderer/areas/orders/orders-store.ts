@@ -6,6 +6,7 @@ import type { MethodInput } from '../../../shared/contract/methods';
 import type { Notification } from '../../../shared/notifications/api';
 import type { LineStatusCounts, Order, OrderLine, OrderProgressSchema, OrderSummary, OutputTypeSummary } from '../../../shared/orders/api';
 import { useClient } from '../../app/services';
+import { oneRoundAtATime } from '../../app/one-round-at-a-time';
 import { errorText } from '../../transport/errors';
 
 export type OrderProgress = z.infer<typeof OrderProgressSchema>;
@@ -154,47 +155,33 @@ export function createOrdersModel(client: ContractClient): OrdersModel {
     return { includeArchived: showArchived, ...(query ? { q: query } : {}) };
   };
 
-  let refreshing: Promise<void> | null = null;
-  let again = false;
   /**
    * The first page of orders and the counts: on open, after a reconnect, and (throttled) when a line
    * changes status. Orders already read keep their place; their counts and lines are patched.
    */
-  const refresh = (): Promise<void> => {
-    if (refreshing) {
-      again = true;
-      return refreshing;
-    }
-    refreshing = (async () => {
-      try {
-        do {
-          again = false;
-          const generation = listGeneration;
-          const { includeArchived, ...search } = listQuery();
-          const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived, ...search }), client.call('orders.summary', {})]);
-          // The list was started over meanwhile (archived shown, another search): that start reads it again.
-          if (generation !== listGeneration) {
-            store.setState({ summary });
-            again = true;
-            continue;
-          }
-          store.setState((s) => {
-            const fresh = new Map(page.items.map((o) => [o.id, o]));
-            const kept = s.loaded ? s.orders.filter((o) => !fresh.has(o.id) && (includeArchived || o.archivedAt === null)) : [];
-            const firstPage = page.items;
-            // Older orders read by scrolling stay, after the first page; the cursor goes on from where it was.
-            const older = kept.filter((o) => firstPage.length === 0 || o.createdAt <= (firstPage.at(-1) as OrderSummary).createdAt);
-            return { orders: [...firstPage, ...older], ordersCursor: s.loaded && older.length > 0 ? s.ordersCursor : page.nextCursor, summary, loaded: true, error: null };
-          });
-        } while (again);
-      } catch (error) {
-        store.setState({ error: `The orders could not be read: ${errorText(error)}` });
-      } finally {
-        refreshing = null;
+  const refresh = oneRoundAtATime(async () => {
+    try {
+      const generation = listGeneration;
+      const { includeArchived, ...search } = listQuery();
+      const [page, summary] = await Promise.all([client.call('orders.list', { includeArchived, ...search }), client.call('orders.summary', {})]);
+      // The list was started over meanwhile (archived shown, another search): that start reads it again.
+      if (generation !== listGeneration) {
+        store.setState({ summary });
+        return true;
       }
-    })();
-    return refreshing;
-  };
+      store.setState((s) => {
+        const fresh = new Map(page.items.map((o) => [o.id, o]));
+        const kept = s.loaded ? s.orders.filter((o) => !fresh.has(o.id) && (includeArchived || o.archivedAt === null)) : [];
+        const firstPage = page.items;
+        // Older orders read by scrolling stay, after the first page; the cursor goes on from where it was.
+        const older = kept.filter((o) => firstPage.length === 0 || o.createdAt <= (firstPage.at(-1) as OrderSummary).createdAt);
+        return { orders: [...firstPage, ...older], ordersCursor: s.loaded && older.length > 0 ? s.ordersCursor : page.nextCursor, summary, loaded: true, error: null };
+      });
+    } catch (error) {
+      store.setState({ error: `The orders could not be read: ${errorText(error)}` });
+    }
+    return false;
+  });
 
   const loadMore = async (): Promise<void> => {
     const { ordersCursor, loadingMore } = store.getState();
