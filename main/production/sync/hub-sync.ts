@@ -47,13 +47,15 @@ export function createHubSync(workflows: WorkflowStore, records?: HubRecords): H
       if (!kind) continue;
       const marks = records.watermarks;
       if (marks?.walks(kind)) {
-        // Made once: what came after the mark, logged unless it already is; the mark then moves past it.
-        for (const row of marks.pending(HUB_LOG, kind)) {
-          if (!row.ready || records.log.latestHash(name, row.key) !== undefined) continue;
+        // Made once: what came after the mark, logged unless it already is; the mark moves past what is in the log.
+        await marks.visit(HUB_LOG, kind, async (row) => {
+          if (!row.ready) return false;
+          if (records.log.latestHash(name, row.key) !== undefined) return true;
           const body = await kind.body(row.key);
-          if (body) records.log.append(name, row.key, recordHash(body), body, null);
-        }
-        marks.advance(HUB_LOG, kind, (row) => row.ready && records.log.latestHash(name, row.key) !== undefined);
+          if (!body) return false;
+          records.log.append(name, row.key, recordHash(body), body, null);
+          return true;
+        });
         continue;
       }
       for (const key of kind.keys()) {

@@ -39,6 +39,20 @@ export function createWatermarks(db: Database.Database) {
     walks: (kind: RecordKind): kind is RecordKind & Required<Pick<RecordKind, 'keysAfter'>> => !kind.mutable && kind.keysAfter !== undefined,
     /** The rows after the scope's mark of the kind. */
     pending: (scope: string, kind: RecordKind & Required<Pick<RecordKind, 'keysAfter'>>): Generator<KeyAfter> => rowsAfter(kind, start(scope, kind)),
+    /**
+     * One pass over the rows after the mark: `visit` each, and move the mark past every leading row
+     * it answered done for (the first one not done holds it).
+     */
+    async visit(scope: string, kind: RecordKind & Required<Pick<RecordKind, 'keysAfter'>>, visit: (row: KeyAfter) => Promise<boolean>): Promise<void> {
+      let last: KeyAfter | undefined;
+      let leading = true;
+      for (const row of rowsAfter(kind, start(scope, kind))) {
+        const done = await visit(row);
+        if (!done) leading = false;
+        if (leading) last = row;
+      }
+      if (last) q.set.run(scope, kind.kind, last.seq, last.key);
+    },
     /** Moves the mark past every leading row that is `done`; it stops at the first that is not (sent next time). */
     advance(scope: string, kind: RecordKind & Required<Pick<RecordKind, 'keysAfter'>>, done: (row: KeyAfter) => boolean): void {
       let last: KeyAfter | undefined;

@@ -50,9 +50,8 @@ type Row = {
 type ReviewRow = { id: string; decision: Review['decision']; note: string | null; who: string; created_at: string; content_hash: string | null };
 const toReview = (r: ReviewRow | undefined): Review | null => (r ? { id: r.id, decision: r.decision, note: r.note, who: r.who, createdAt: r.created_at } : null);
 
-const toStoredWith = (reviewRow: (id: string) => ReviewRow | undefined) => (r: Row): StoredComparison => {
-  const latest = reviewRow(r.id);
-  return {
+/** A row as the store answers it, with its latest review. */
+const storedOf = (r: Row, latest: ReviewRow | undefined): StoredComparison => ({
   id: r.id,
   orderLineId: r.order_line_id,
   outputTypeKey: r.output_type_key,
@@ -66,8 +65,7 @@ const toStoredWith = (reviewRow: (id: string) => ReviewRow | undefined) => (r: R
   createdAt: r.created_at,
   review: toReview(latest),
   reviewedContentHash: latest?.content_hash ?? null,
-  };
-};
+});
 
 const runStatus = (s: string): Side['status'] => (s === 'running' ? 'interrupted' : (s as Side['status']));
 
@@ -122,7 +120,7 @@ export function createComparisonStore(deps: { db: Database.Database; dataDir: st
       `INSERT OR IGNORE INTO comparison_reviews (id, comparison_id, decision, note, who, created_at, content_hash) VALUES (@id, @comparisonId, @decision, @note, @who, @createdAt, @contentHash)`,
     ),
   };
-  const toStored = toStoredWith((id) => q.review.get(id));
+  const toStored = (r: Row) => storedOf(r, q.review.get(r.id));
 
   const logsOf = (runId: string) => runs.renderLogsOfRun(runId).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 

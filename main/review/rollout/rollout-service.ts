@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/errors';
 import type { ModeChangeSchema, OutputTypeRolloutSchema, RolloutGates, RolloutRules, RolloutSetInput, RolloutSetRulesInput, RolloutStatus, RolloutTryRevisionInput } from '../../../shared/rollout/api';
-import type { ComparisonStore } from '../comparison/comparison-store';
+import type { ComparisonStore, StoredComparison } from '../comparison/comparison-store';
 import type { LegacyService } from '../../catalog/legacy/legacy-service';
 import { createOutputTypeStore, modeOf } from '../../catalog/output-types/output-type-store';
 import type { WorkflowStore } from '../../catalog/workflows/types';
@@ -87,8 +87,7 @@ export function createRolloutService(deps: {
   };
 
   /** The three gates of enabling graph (issue 19), each in words. */
-  function gatesOf(key: string, profile: { workflowId: string; workflowRevision: number } | null, applied: RolloutRules): RolloutGates {
-    const latest = comparisons.latestOfOutputType(key) ?? null;
+  function gatesOf(key: string, profile: { workflowId: string; workflowRevision: number } | null, applied: RolloutRules, latest: StoredComparison | null): RolloutGates {
     const approvalBlock = blockedBy(profile, latest);
     const rates = counts.rates(key, profile ? { workflowId: profile.workflowId, revision: profile.workflowRevision } : null, applied);
     // Passes of the bound revision's content (approvals follow content): the same content under another number counts.
@@ -112,7 +111,7 @@ export function createRolloutService(deps: {
     const ownMode = profile?.executionMode ?? null;
     const latest = comparisons.latestOfOutputType(key) ?? null;
     const applied = rules.effective(key);
-    const gates = gatesOf(key, profile, applied);
+    const gates = gatesOf(key, profile, applied, latest);
     const blocked = failing(gates);
     const effectiveMode = modeOf(ownMode, current?.executionMode, row.legacy !== null);
     let guard: OutputTypeRollout['guard'] = null;
