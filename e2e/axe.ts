@@ -21,3 +21,15 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   }
   return found;
 }
+
+/** Full-page screenshots at the two sizes the team checks (1440×900, 1024×700), back at 1440×900 after. */
+export async function screenshotSizes(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `test-results/screenshots/${name}-${width}x${height}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}

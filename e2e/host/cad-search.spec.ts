@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { seriousAxeViolations } from '../axe';
+import { screenshotSizes, seriousAxeViolations } from '../axe';
 import { uploadCadThroughApi } from '../production-fixtures';
 
 /**
@@ -39,6 +39,7 @@ test('the CAD library search lists only the files whose name or id matches, keep
   await expect(table.getByRole('rowheader', { name: /^part-/ })).toHaveCount(0);
   await expect(page).toHaveURL(/[?&]q=GIZMO/);
   expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshotSizes(page, 'cad-search');
   // The summary is the whole library's, and says so.
   await expect(page.getByText(`The whole library: ${FILES} files: 0 ready, 0 ingesting, ${FILES} failed.`)).toBeVisible();
 

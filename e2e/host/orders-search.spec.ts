@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { seriousAxeViolations } from '../axe';
+import { screenshotSizes, seriousAxeViolations } from '../axe';
 import { STEP_FILE, STEP_NAME, callApi, importCadThroughApi, importLegacyExamples } from '../production-fixtures';
 
 /**
@@ -48,6 +48,7 @@ test('the orders search lists only the orders whose name or id matches, keeps th
   await expect(sections(page, /^Routine order/)).toHaveCount(0);
   await expect(page).toHaveURL(/[?&]q=quasar/);
   expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshotSizes(page, 'orders-search');
   // The counts of the dispatch button are over every order, and it says so.
   await expect(page.getByRole('button', { name: `Dispatch all queued of every order (${ROUTINE + QUASAR_AT.size})` })).toBeVisible();
 

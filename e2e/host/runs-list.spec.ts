@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { startHost } from '../host';
 import { callApi, uploadCadThroughApi } from '../production-fixtures';
+import { screenshotSizes } from '../axe';
 import { CHEAP_STILL, prepareRuns, saveWithNodeSettings, startWorkflowRun, waitForRunEnd } from '../run-fixtures';
 
 interface LineDetail {
@@ -175,6 +176,7 @@ test('the runs search finds runs by CAD file name; a two-character search reads 
     await expect(page.getByRole('table', { name: 'Runs' })).toContainText('zq-part-00.stp');
     await expect(counted).toHaveText('3 runs match');
     await expect(page).toHaveURL(/[?&]q=zq/);
+    await screenshotSizes(page, 'runs-search');
     // Three characters and more go through the trigram index: one file by its name.
     await search.fill('part-17');
     await expect(runLinks(page)).toHaveCount(1);
